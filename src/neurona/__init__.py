@@ -1,0 +1,122 @@
+"""neurona: the helper package of a Jupyter course on deep learning.
+
+It times every training on the hardware at hand, draws live learning curves and the other
+pictures the lessons need, loads datasets and provides the widgets. The Keras code stays in
+the notebooks; this package removes the plumbing.
+
+``import neurona`` is fast: TensorFlow, matplotlib and scikit-learn are imported the first
+time a function that needs them is used.
+
+Examples
+--------
+>>> import neurona as nr
+>>> data = nr.load("fashion_mnist")                       # doctest: +SKIP
+>>> model.fit(x, y, callbacks=nr.callbacks("first model"))  # doctest: +SKIP
+>>> nr.ledger.table()                                      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from neurona import guards as _guards
+from neurona.runs import Ledger, RunRecord, ledger
+from neurona.settings import cache_dir, quick_mode
+
+__version__ = "0.1.0"
+
+# Name -> module that defines it. Modules load on first access (PEP 562), so that
+# `import neurona` never pulls in TensorFlow.
+_LAZY = {
+    # data
+    "load": "neurona.data",
+    "Dataset": "neurona.data",
+    "DATASETS": "neurona.data",
+    "DatasetUnavailable": "neurona.data",
+    "read_idx": "neurona.data",
+    # Keras callbacks that write the run record
+    "Track": "neurona.callbacks",
+    "NaNGuard": "neurona.callbacks",
+    "callbacks": "neurona.callbacks",
+    # timing
+    "Stopwatch": "neurona.timing",
+    # hardware
+    "hardware_report": "neurona.hardware",
+    "HardwareReport": "neurona.hardware",
+    "use_cpu_only": "neurona.hardware",
+    "set_threads": "neurona.hardware",
+    "compute_device": "neurona.hardware",
+    "TooLateError": "neurona.hardware",
+    "doctor": "neurona.doctor",
+    # plots: one function per picture
+    "plot_learning_curves": "neurona.plots",
+    "plot_run_comparison": "neurona.plots",
+    "plot_confusion_matrix": "neurona.plots",
+    "plot_image_grid": "neurona.plots",
+    "plot_misclassified": "neurona.plots",
+    "LiveCurves": "neurona.plots",
+    # reference numbers from the sources
+    "reference_table": "neurona.reference",
+    "reference_tables": "neurona.reference",
+}
+
+__all__ = [
+    "Ledger",
+    "RunRecord",
+    "ledger",
+    "seed",
+    "quick_mode",
+    "cache_dir",
+    "load_ipython_extension",
+    *_LAZY,
+]
+
+seed = _guards.seed
+
+if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
+    from neurona.callbacks import NaNGuard, Track, callbacks
+    from neurona.data import DATASETS, Dataset, DatasetUnavailable, load, read_idx
+    from neurona.doctor import doctor
+    from neurona.hardware import (
+        HardwareReport,
+        TooLateError,
+        compute_device,
+        hardware_report,
+        set_threads,
+        use_cpu_only,
+    )
+    from neurona.plots import (
+        LiveCurves,
+        plot_confusion_matrix,
+        plot_image_grid,
+        plot_learning_curves,
+        plot_misclassified,
+        plot_run_comparison,
+    )
+    from neurona.reference import reference_table, reference_tables
+    from neurona.timing import Stopwatch
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'neurona' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext neurona``: registers the ``%%timed`` cell magic."""
+    from neurona.timing import register_magics
+
+    register_magics(ipython)
+
+
+# Students should see their own output, not TensorFlow's start-up log.
+_guards.quiet_tensorflow()

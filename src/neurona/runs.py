@@ -1,0 +1,392 @@
+"""The run record: what one training did, and the ledger that collects runs.
+
+Every training in the course produces one :class:`RunRecord`: the Keras callback
+(:class:`neurona.Track`), the NumPy trainers and the benchmark runner write it; the plots,
+tables, comparisons and CSV export read it. A notebook-wide :class:`Ledger`
+(``neurona.ledger``) collects the records so runs can be compared side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+#: The states a run can be in. ``running`` becomes one of the others when training ends.
+STATUSES = ("running", "finished", "stopped", "diverged", "interrupted")
+
+
+@dataclass
+class RunRecord:
+    """What happened in one training run.
+
+    Parameters
+    ----------
+    name : str
+        A short label shown in tables and legends, e.g. ``"relu, lr 0.01"``.
+    hparams : dict
+        Hyper-parameters (batch size, learning rate, optimizer, ...).
+    history : dict of str to list of float
+        Per-epoch metrics, e.g. ``{"loss": [...], "val_accuracy": [...]}``.
+    epoch_seconds : list of float
+        Wall time of each epoch (training and validation), without the kit's own drawing time.
+    samples_per_epoch : int or None
+        Training samples seen in one epoch, for samples/s.
+    device : str
+        Where the work ran, e.g. ``"CPU: AMD EPYC (2 cores)"`` or ``"GPU: NVIDIA H100"``.
+    backend : str
+        ``"tensorflow"``, ``"jax"``, ``"torch"`` or ``"numpy"``.
+    versions : dict
+        Library versions that produced the run.
+    status : str
+        One of :data:`STATUSES`.
+    note : str
+        One line that explains the status (why it stopped, where it diverged).
+    parameters : int or None
+        Number of trainable and non-trainable parameters of the model.
+    partial_batches : int
+        Batches done in an epoch that did not finish (after Stop, a divergence or an interrupt).
+    overhead_seconds : float
+        Time spent by the kit itself (drawing live plots), kept out of ``epoch_seconds``.
+    started : str
+        ISO time stamp of the start.
+    """
+
+    name: str
+    hparams: dict[str, Any] = field(default_factory=dict)
+    history: dict[str, list[float]] = field(default_factory=dict)
+    epoch_seconds: list[float] = field(default_factory=list)
+    samples_per_epoch: int | None = None
+    device: str = ""
+    backend: str = ""
+    versions: dict[str, str] = field(default_factory=dict)
+    status: str = "running"
+    note: str = ""
+    parameters: int | None = None
+    partial_batches: int = 0
+    overhead_seconds: float = 0.0
+    started: str = field(
+        default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds")
+    )
+
+    # -- writing -------------------------------------------------------------------------
+    def add_epoch(self, metrics: dict[str, float], seconds: float) -> None:
+        """Append one finished epoch: its metrics and its wall time in seconds."""
+        if seconds < 0 or not math.isfinite(seconds):
+            raise ValueError(f"epoch time must be a finite number of seconds >= 0, got {seconds!r}")
+        done = len(self.epoch_seconds)
+        for key in set(self.history) | set(metrics):
+            column = self.history.setdefault(key, [math.nan] * done)
+            column.append(float(metrics.get(key, math.nan)))
+        self.epoch_seconds.append(float(seconds))
+        self.partial_batches = 0
+
+    def finish(self, status: str = "finished", note: str = "") -> None:
+        """Close the run with a final status and a one-line note."""
+        if status not in STATUSES or status == "running":
+            allowed = ", ".join(s for s in STATUSES if s != "running")
+            raise ValueError(f"status must be one of {allowed}; got {status!r}")
+        self.status = status
+        if note:
+            self.note = note
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def epochs(self) -> int:
+        """Number of finished epochs."""
+        return len(self.epoch_seconds)
+
+    @property
+    def total_seconds(self) -> float:
+        """Wall time of all finished epochs."""
+        return float(sum(self.epoch_seconds))
+
+    @property
+    def first_epoch_seconds(self) -> float | None:
+        """Wall time of the first epoch, which includes tracing and compilation."""
+        return self.epoch_seconds[0] if self.epoch_seconds else None
+
+    @property
+    def steady_epoch_seconds(self) -> float | None:
+        """Median wall time of the epochs after the first (None with fewer than two epochs)."""
+        rest = self.epoch_seconds[1:]
+        return statistics.median(rest) if rest else None
+
+    @property
+    def samples_per_second(self) -> float | None:
+        """Training throughput in steady state (first epoch if there is only one)."""
+        seconds = self.steady_epoch_seconds or self.first_epoch_seconds
+        if not self.samples_per_epoch or not seconds:
+            return None
+        return self.samples_per_epoch / seconds
+
+    def metrics(self) -> list[str]:
+        """Names of the recorded metrics, training ones first (``loss``, then ``val_loss``)."""
+        base = [k for k in self.history if not k.startswith("val_")]
+        ordered = []
+        for key in base:
+            ordered.append(key)
+            if f"val_{key}" in self.history:
+                ordered.append(f"val_{key}")
+        return ordered + [k for k in self.history if k not in ordered]
+
+    def final(self, metric: str) -> float | None:
+        """Value of ``metric`` after the last finished epoch, or None if it was not recorded."""
+        values = self.history.get(metric)
+        return values[-1] if values else None
+
+    def best(self, metric: str) -> float | None:
+        """Best value of ``metric`` over the epochs (lowest for losses/errors, else highest)."""
+        values = [v for v in self.history.get(metric, []) if math.isfinite(v)]
+        if not values:
+            return None
+        lower_is_better = any(w in metric for w in ("loss", "error", "mse", "mae"))
+        return min(values) if lower_is_better else max(values)
+
+    def summary(self) -> str:
+        """One line a student can read: epochs, time per epoch, throughput, device, result."""
+        parts = [f"{self.name}: {self.epochs} epoch{'s' if self.epochs != 1 else ''}"]
+        if self.first_epoch_seconds is not None:
+            parts.append(f"first {self.first_epoch_seconds:.2f} s (includes tracing)")
+        if self.steady_epoch_seconds is not None:
+            parts.append(f"then {self.steady_epoch_seconds:.2f} s/epoch")
+        if self.samples_per_second:
+            parts.append(f"{self.samples_per_second:,.0f} samples/s")
+        if self.device:
+            parts.append(f"on {self.device}")
+        line = ", ".join(parts)
+        for metric in ("val_accuracy", "accuracy", "val_loss", "loss"):
+            value = self.final(metric)
+            if value is not None and math.isfinite(value):
+                line += f"; {metric} {value:.4f}"
+                break
+        if self.status != "finished":
+            line += f" [{self.status}{': ' + self.note if self.note else ''}]"
+        return line
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python copy of the record (JSON-serialisable)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunRecord:
+        """Rebuild a record from :meth:`to_dict` output (unknown keys are ignored)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def __repr__(self) -> str:
+        return f"RunRecord({self.summary()!r})"
+
+
+class Ledger:
+    """An ordered collection of runs: a table, a comparison plot and a CSV export.
+
+    The course keeps one ledger per notebook, ``neurona.ledger``; every tracked training
+    adds its record to it.
+
+    Examples
+    --------
+    >>> import neurona as nr
+    >>> nr.ledger.table()            # doctest: +SKIP
+    >>> nr.ledger.plot("val_accuracy")  # doctest: +SKIP
+    >>> nr.ledger.to_csv("runs.csv")    # doctest: +SKIP
+    """
+
+    def __init__(self, runs: Iterable[RunRecord] = ()):
+        self._runs: list[RunRecord] = []
+        for run in runs:
+            self.add(run)
+
+    # -- collection ----------------------------------------------------------------------
+    def add(self, record: RunRecord) -> RunRecord:
+        """Add a record; a name already taken gets a suffix `` (2)``, `` (3)``..."""
+        if not isinstance(record, RunRecord):
+            raise TypeError(f"a Ledger holds RunRecord objects, got {type(record).__name__}")
+        if any(r is record for r in self._runs):
+            return record
+        taken = {r.name for r in self._runs}
+        if record.name in taken:
+            k = 2
+            while f"{record.name} ({k})" in taken:
+                k += 1
+            record.name = f"{record.name} ({k})"
+        self._runs.append(record)
+        return record
+
+    def new_name(self, prefix: str = "run") -> str:
+        """A fresh default name such as ``run 3``."""
+        taken = {r.name for r in self._runs}
+        k = len(self._runs) + 1
+        while f"{prefix} {k}" in taken:
+            k += 1
+        return f"{prefix} {k}"
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def __iter__(self) -> Iterator[RunRecord]:
+        return iter(self._runs)
+
+    def __getitem__(self, key: int | str) -> RunRecord:
+        if isinstance(key, int):
+            return self._runs[key]
+        for run in reversed(self._runs):
+            if run.name == key:
+                return run
+        names = ", ".join(repr(r.name) for r in self._runs) or "none yet"
+        raise KeyError(f"no run named {key!r}; runs in this ledger: {names}")
+
+    @property
+    def last(self) -> RunRecord | None:
+        """The most recently added run (None when empty)."""
+        return self._runs[-1] if self._runs else None
+
+    def drop(self, name: str) -> None:
+        """Remove the run called ``name``."""
+        self._runs.remove(self[name])
+
+    def clear(self) -> None:
+        """Forget every run."""
+        self._runs.clear()
+
+    def close_open_runs(self, status: str = "interrupted", note: str = "") -> list[RunRecord]:
+        """Mark every run still ``running`` with ``status``; returns the runs it closed.
+
+        A Ctrl-C or a kernel interrupt stops ``model.fit`` without telling its callbacks,
+        so the run would look as if it were still going; the notebook hook calls this
+        after each cell.
+        """
+        closed = []
+        for run in self._runs:
+            if run.status == "running":
+                done = f"after {run.epochs} epochs"
+                if run.partial_batches:
+                    done += f" and {run.partial_batches} batches"
+                run.finish(status, note or f"interrupted {done}; the model keeps what it learned")
+                closed.append(run)
+        return closed
+
+    # -- views ---------------------------------------------------------------------------
+    def table(self):
+        """One row per run: status, epochs, timing, device and final metrics (a DataFrame)."""
+        import pandas as pd
+
+        rows = []
+        for run in self._runs:
+            row = {
+                "run": run.name,
+                "status": run.status,
+                "epochs": run.epochs,
+                "parameters": run.parameters,
+                "first epoch (s)": run.first_epoch_seconds,
+                "steady epoch (s)": run.steady_epoch_seconds,
+                "samples/s": run.samples_per_second,
+                "device": run.device,
+            }
+            for metric in run.metrics():
+                row[metric] = run.final(metric)
+            for key, value in run.hparams.items():
+                row.setdefault(key, value if _is_scalar(value) else str(value))
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        return frame.set_index("run") if len(frame) else frame
+
+    def plot(self, metric: str = "loss", ax=None, runs: Iterable[str] | None = None):
+        """Overlay ``metric`` of every run (or of ``runs``) on one plot; returns the Axes."""
+        from neurona.plots import plot_run_comparison
+
+        chosen = list(self) if runs is None else [self[name] for name in runs]
+        return plot_run_comparison(chosen, metric=metric, ax=ax)
+
+    def to_frame(self):
+        """Tidy per-epoch table: one row per (run, epoch) with metrics and seconds."""
+        import pandas as pd
+
+        rows = []
+        for run in self._runs:
+            for epoch in range(run.epochs):
+                row = {"run": run.name, "epoch": epoch + 1, "seconds": run.epoch_seconds[epoch]}
+                row.update({m: v[epoch] for m, v in run.history.items() if epoch < len(v)})
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write every run, one row per epoch, to ``path``; :meth:`read_csv` reads it back.
+
+        Run-level fields (hyper-parameters, device, versions, status) go into a JSON column
+        so that the file stays one tidy table that spreadsheets open.
+        """
+        import pandas as pd
+
+        path = Path(path)
+        frames = []
+        for run in self._runs:
+            frame = self._run_frame(run)
+            frames.append(frame)
+        data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        data.to_csv(path, index=False)
+        return path
+
+    @staticmethod
+    def _run_frame(run: RunRecord):
+        import pandas as pd
+
+        meta = run.to_dict()
+        for key in ("history", "epoch_seconds", "name"):
+            meta.pop(key)
+        n = max(run.epochs, 1)
+        frame = pd.DataFrame({"run": [run.name] * n, "epoch": list(range(1, n + 1))})
+        frame["seconds"] = run.epoch_seconds if run.epochs else [math.nan]
+        for metric, values in run.history.items():
+            frame[metric] = values if run.epochs else [math.nan]
+        frame["record"] = [json.dumps(meta, default=str)] + [""] * (n - 1)
+        return frame
+
+    @classmethod
+    def read_csv(cls, path: str | Path) -> Ledger:
+        """Read a file written by :meth:`to_csv` back into a ledger."""
+        import pandas as pd
+
+        data = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        ledger = cls()
+        reserved = {"run", "epoch", "seconds", "record"}
+        for name, part in data.groupby("run", sort=False):
+            meta = json.loads(part["record"].iloc[0])
+            metric_cols = [c for c in part.columns if c not in reserved and part[c].notna().any()]
+            seconds = [float(s) for s in part["seconds"] if not _isnan(s)]
+            history = {c: [float(v) for v in part[c]][: len(seconds)] for c in metric_cols}
+            record = RunRecord.from_dict(
+                {**meta, "name": str(name), "epoch_seconds": seconds, "history": history}
+            )
+            ledger._runs.append(record)
+        return ledger
+
+    def _repr_html_(self) -> str:
+        if not self._runs:
+            return "<p><i>The ledger is empty: train a model with neurona's callbacks.</i></p>"
+        return self.table().to_html(float_format=lambda v: f"{v:,.4g}", na_rep="")
+
+    def __repr__(self) -> str:
+        lines = [f"Ledger with {len(self)} run{'s' if len(self) != 1 else ''}"]
+        lines += [f"  {run.summary()}" for run in self._runs]
+        return "\n".join(lines)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (int, float, str, bool)) or value is None
+
+
+def _isnan(value: Any) -> bool:
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+#: The notebook-wide ledger that every tracked training joins by default.
+ledger = Ledger()

@@ -1,0 +1,32 @@
+"""Shared test set-up: headless plotting, a private dataset cache, quiet TensorFlow."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports matplotlib or TensorFlow.
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def tmp_cache(tmp_path, monkeypatch):
+    """A fresh, empty dataset cache for this test only."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NEURONA_CACHE", str(cache))
+    return cache
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Every attempt to open a network connection fails, as on a machine that is offline."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled by the test (no_network fixture)")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
