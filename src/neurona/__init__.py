@@ -36,11 +36,12 @@ _LAZY = {
     "DatasetUnavailable": "neurona.data",
     "read_idx": "neurona.data",
     # Keras callbacks that write the run record
-    "Track": "neurona.callbacks",
-    "NaNGuard": "neurona.callbacks",
-    "callbacks": "neurona.callbacks",
+    "Track": "neurona.tracking",
+    "NaNGuard": "neurona.tracking",
+    "callbacks": "neurona.tracking",
     # timing
     "Stopwatch": "neurona.timing",
+    "format_seconds": "neurona.timing",
     # hardware
     "hardware_report": "neurona.hardware",
     "HardwareReport": "neurona.hardware",
@@ -48,10 +49,12 @@ _LAZY = {
     "set_threads": "neurona.hardware",
     "compute_device": "neurona.hardware",
     "TooLateError": "neurona.hardware",
-    "doctor": "neurona.doctor",
+    "doctor": "neurona.checkup",
     # plots: one function per picture
     "plot_learning_curves": "neurona.plots",
     "plot_run_comparison": "neurona.plots",
+    "plot_time_per_epoch": "neurona.plots",
+    "ConfusionMatrix": "neurona.plots",
     "plot_confusion_matrix": "neurona.plots",
     "plot_image_grid": "neurona.plots",
     "plot_misclassified": "neurona.plots",
@@ -75,9 +78,8 @@ __all__ = [
 seed = _guards.seed
 
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
-    from neurona.callbacks import NaNGuard, Track, callbacks
+    from neurona.checkup import doctor
     from neurona.data import DATASETS, Dataset, DatasetUnavailable, load, read_idx
-    from neurona.doctor import doctor
     from neurona.hardware import (
         HardwareReport,
         TooLateError,
@@ -87,15 +89,18 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         use_cpu_only,
     )
     from neurona.plots import (
+        ConfusionMatrix,
         LiveCurves,
         plot_confusion_matrix,
         plot_image_grid,
         plot_learning_curves,
         plot_misclassified,
         plot_run_comparison,
+        plot_time_per_epoch,
     )
     from neurona.reference import reference_table, reference_tables
-    from neurona.timing import Stopwatch
+    from neurona.timing import Stopwatch, format_seconds
+    from neurona.tracking import NaNGuard, Track, callbacks
 
 
 def __getattr__(name: str):

@@ -80,7 +80,7 @@ class RunRecord:
         if seconds < 0 or not math.isfinite(seconds):
             raise ValueError(f"epoch time must be a finite number of seconds >= 0, got {seconds!r}")
         done = len(self.epoch_seconds)
-        for key in set(self.history) | set(metrics):
+        for key in [*self.history, *(k for k in metrics if k not in self.history)]:
             column = self.history.setdefault(key, [math.nan] * done)
             column.append(float(metrics.get(key, math.nan)))
         self.epoch_seconds.append(float(seconds))
@@ -150,7 +150,7 @@ class RunRecord:
 
     def summary(self) -> str:
         """One line a student can read: epochs, time per epoch, throughput, device, result."""
-        parts = [f"{self.name}: {self.epochs} epoch{'s' if self.epochs != 1 else ''}"]
+        parts = [f"{self.name}: {_count(self.epochs, 'epoch')}"]
         if self.first_epoch_seconds is not None:
             parts.append(f"first {self.first_epoch_seconds:.2f} s (includes tracing)")
         if self.steady_epoch_seconds is not None:
@@ -219,7 +219,7 @@ class Ledger:
         return record
 
     def new_name(self, prefix: str = "run") -> str:
-        """A fresh default name such as ``run 3``."""
+        """Return a fresh default name such as ``run 3``."""
         taken = {r.name for r in self._runs}
         k = len(self._runs) + 1
         while f"{prefix} {k}" in taken:
@@ -264,9 +264,9 @@ class Ledger:
         closed = []
         for run in self._runs:
             if run.status == "running":
-                done = f"after {run.epochs} epochs"
+                done = f"after {_count(run.epochs, 'epoch')}"
                 if run.partial_batches:
-                    done += f" and {run.partial_batches} batches"
+                    done += f" and {_count(run.partial_batches, 'batch', 'batches')}"
                 run.finish(status, note or f"interrupted {done}; the model keeps what it learned")
                 closed.append(run)
         return closed
@@ -375,6 +375,11 @@ class Ledger:
         lines = [f"Ledger with {len(self)} run{'s' if len(self) != 1 else ''}"]
         lines += [f"  {run.summary()}" for run in self._runs]
         return "\n".join(lines)
+
+
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 epoch``, ``3 epochs``; ``_count(2, "batch", "batches")``."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def _is_scalar(value: Any) -> bool:

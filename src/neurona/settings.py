@@ -35,7 +35,7 @@ def quick_mode() -> bool:
 
 
 def cache_dir() -> Path:
-    """The folder where the kit keeps downloaded datasets.
+    """Return the folder where the kit keeps downloaded datasets.
 
     ``NEURONA_CACHE`` wins; otherwise ``$XDG_CACHE_HOME/neurona`` or ``~/.cache/neurona``.
     The folder is created on first use by whoever writes to it.

@@ -1,0 +1,484 @@
+"""``nr.doctor()``: check that this machine is ready for the course, and say how to fix it.
+
+Each check gives a status (``ok``, ``warn`` or ``fail``), one line on what was found and,
+when something is wrong, the command or click that fixes it. In a notebook the report also
+shows a tiny slider: whether it appears is the only sure test that widgets work in the
+front end at hand, which Python cannot see from inside the kernel.
+
+Nothing here imports TensorFlow: versions come from package metadata, and the GPU check
+reports what TensorFlow sees only when it is already running.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+
+from neurona import settings
+from neurona.hardware import (
+    _dist_version,
+    _keras_backend,
+    _nvidia_smi_gpus,
+    _tensorflow_gpu_names,
+    hardware_report,
+)
+
+#: The states of a check, from good to bad.
+STATUSES = ("ok", "warn", "fail")
+
+_SYMBOLS = {"ok": "✓", "warn": "!", "fail": "✗"}
+_COLOURS = {"ok": "#1a7f37", "warn": "#9a6700", "fail": "#cf222e"}  # readable on white and grey
+
+_INSTALL_FIX = "From the course folder run `make lab`, or in this environment `pip install neurona`"
+
+# (distribution names, shown name, lowest major version or None)
+_PACKAGES = (
+    (("tensorflow", "tensorflow-cpu", "tensorflow-macos"), "tensorflow", None),
+    (("keras",), "keras", 3),
+    (("numpy",), "numpy", None),
+    (("matplotlib",), "matplotlib", None),
+    (("seaborn",), "seaborn", None),
+    (("scikit-learn",), "scikit-learn", None),
+    (("pandas",), "pandas", None),
+    (("ipywidgets",), "ipywidgets", 8),
+)
+
+# Front ends, as told by the environment the kernel was started with.
+FRONT_ENDS = ("Colab", "VS Code", "JupyterLab or Notebook 7", "no notebook", "unknown")
+
+# What to do when the slider does not show, per front end.
+_WIDGET_FIXES = {
+    "Colab": (
+        "run `from google.colab import output; output.enable_custom_widget_manager()` "
+        "in a cell, then run this cell again"
+    ),
+    "VS Code": (
+        "install or update VS Code's Jupyter extension (ms-toolsai.jupyter), "
+        "then reload the window (Developer: Reload Window)"
+    ),
+    "JupyterLab or Notebook 7": (
+        'run `pip install "jupyterlab_widgets>=3,<4"` in the environment that runs Jupyter '
+        "(`make lab` does it), restart Jupyter and reload the browser page"
+    ),
+    "no notebook": "open the notebook in JupyterLab (`make lab`), Colab or VS Code",
+    "unknown": (
+        "open the notebook in JupyterLab (`make lab`), Colab or VS Code; other front ends "
+        "may not show ipywidgets 8"
+    ),
+}
+
+
+@dataclass
+class Check:
+    """The result of one check.
+
+    Attributes
+    ----------
+    name : str
+        What was checked, e.g. ``"Python"``.
+    status : str
+        One of :data:`STATUSES`.
+    message : str
+        What was found.
+    fix : str
+        How to fix it; empty when there is nothing to fix.
+    """
+
+    name: str
+    status: str
+    message: str
+    fix: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+
+
+@dataclass
+class DoctorReport:
+    """What :func:`doctor` found: a list of :class:`Check`.
+
+    Shows as a table in a notebook, followed by a live widget test; ``print`` gives the
+    same as plain text.
+
+    Attributes
+    ----------
+    checks : list of Check
+        One entry per check, in the order they ran.
+    front_end : str
+        The notebook front end found, one of :data:`FRONT_ENDS`.
+    """
+
+    checks: list[Check] = field(default_factory=list)
+    front_end: str = "unknown"
+
+    @property
+    def ok(self) -> bool:
+        """True when no check failed (warnings are allowed).
+
+        Examples
+        --------
+        >>> assert doctor().ok                                 # doctest: +SKIP
+        """
+        return not any(check.status == "fail" for check in self.checks)
+
+    def __getitem__(self, name: str) -> Check:
+        for check in self.checks:
+            if check.name == name:
+                return check
+        names = ", ".join(repr(c.name) for c in self.checks)
+        raise KeyError(f"no check named {name!r}; the checks are {names}")
+
+    def __str__(self) -> str:
+        width = max((len(c.name) for c in self.checks), default=0)
+        lines = []
+        for check in self.checks:
+            lines.append(f"{_SYMBOLS[check.status]} {check.name:<{width}}  {check.message}")
+            if check.fix and check.status != "ok":
+                lines.append(f"  {'':<{width}}  fix: {check.fix}")
+        verdict = "Ready for the course." if self.ok else "Fix the ✗ lines first."
+        return "\n".join(["neurona doctor", *lines, verdict])
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for check in self.checks:
+            colour = _COLOURS[check.status]
+            fix = _code_to_html(check.fix) if check.status != "ok" else ""
+            rows.append(
+                "<tr>"
+                f"<td style='color:{colour};font-weight:bold;text-align:center' "
+                f"title='{check.status}'>{_SYMBOLS[check.status]}</td>"
+                f"<th style='text-align:left'>{html.escape(check.name)}</th>"
+                f"<td style='text-align:left'>{html.escape(check.message)}</td>"
+                f"<td style='text-align:left'>{fix}</td>"
+                "</tr>"
+            )
+        verdict = "Ready for the course." if self.ok else "Fix the ✗ lines first."
+        return (
+            "<table class='neurona-doctor'>"
+            "<caption style='text-align:left;font-weight:bold'>neurona doctor: "
+            f"{html.escape(verdict)}</caption>"
+            "<tr><th></th><th style='text-align:left'>Check</th>"
+            "<th style='text-align:left'>Found</th><th style='text-align:left'>Fix</th></tr>"
+            f"{''.join(rows)}</table>"
+        )
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display({"text/plain": str(self), "text/html": self._repr_html_()}, raw=True)
+        # Outside a kernel (a terminal IPython) a widget can only print its text form.
+        box = _widget_test(self.front_end) if _shell() is not None else None
+        if box is not None:
+            display(box)
+
+
+def _code_to_html(text: str) -> str:
+    """Escape ``text`` and show its `back-quoted` parts as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
+
+
+def _widget_test_text(front_end: str) -> str:
+    fix = _WIDGET_FIXES.get(front_end, _WIDGET_FIXES["unknown"])
+    return (
+        "If you see a slider here, widgets work. If you see 'IntSlider(...)' text or "
+        f"'Error displaying widget', {fix}."
+    )
+
+
+def _widget_test(front_end: str):
+    """Return a slider with its explanation, or None when ipywidgets is missing."""
+    try:
+        import ipywidgets as widgets
+    except ImportError:
+        return None
+    text = _widget_test_text(front_end)
+
+    class WidgetTest(widgets.HBox):
+        # A front end that cannot draw widgets shows the text form instead, which ipywidgets
+        # cuts at 110 characters; this one carries the whole fix.
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if isinstance(bundle, dict):
+                bundle["text/plain"] = f"IntSlider(...)  {text}"
+            return bundle
+
+    label = widgets.HTML(value=_code_to_html(text))
+    slider = widgets.IntSlider(value=5, min=0, max=10, description="Test")
+    return WidgetTest([slider, label])
+
+
+# -- the checks ------------------------------------------------------------------------------
+def doctor() -> DoctorReport:
+    """Check that this machine is ready for the course and say how to fix what is not.
+
+    Checks Python, the course's packages, the Keras backend, the widget front end, the GPU,
+    the offline datasets, quick mode and the dataset cache. It does not import TensorFlow.
+
+    Returns
+    -------
+    DoctorReport
+        ``.ok`` is True when nothing failed. In a notebook it shows as a table of
+        ✓ / ! / ✗ with fixes, followed by a slider that tests the widgets.
+
+    Examples
+    --------
+    >>> import neurona as nr
+    >>> nr.doctor()                                            # doctest: +SKIP
+    >>> print(nr.doctor())                                     # doctest: +SKIP
+    """
+    front_end = _front_end()
+    checks = [_check_python()]
+    checks += _check_packages()
+    checks.append(_check_backend())
+    checks.append(_check_widgets(front_end))
+    checks.append(_check_hardware())
+    checks.append(_check_gpu())
+    checks.append(_check_offline_data())
+    checks.append(_check_quick_mode())
+    checks.append(_check_cache())
+    return DoctorReport(checks=checks, front_end=front_end)
+
+
+def _check_python(version: tuple[int, int] | None = None) -> Check:
+    major, minor = version or sys.version_info[:2]
+    text = f"Python {major}.{minor}"
+    if (3, 10) <= (major, minor) <= (3, 13):
+        return Check("Python", "ok", text)
+    return Check(
+        "Python",
+        "fail",
+        f"{text}: TensorFlow 2.21 has wheels for Python 3.10 to 3.13 only",
+        "Install Python 3.12 and run `make PYTHON=/path/to/python3.12 lab`",
+    )
+
+
+def _major(version: str) -> int | None:
+    match = re.match(r"\d+", version)
+    return int(match.group(0)) if match else None
+
+
+def _check_packages() -> list[Check]:
+    backend = _keras_backend()[0]
+    checks = []
+    for dists, name, minimum in _PACKAGES:
+        version = _dist_version(dists)
+        if version is None:
+            # Without TensorFlow the course still runs on another Keras backend.
+            status = "warn" if name == "tensorflow" and backend != "tensorflow" else "fail"
+            checks.append(Check(name, status, "not installed", _INSTALL_FIX))
+        elif minimum is not None and (_major(version) or 0) < minimum:
+            checks.append(
+                Check(
+                    name,
+                    "fail",
+                    f"{version} is too old: the course needs {name} {minimum} or newer",
+                    f'`pip install "{name}>={minimum}"`, then restart the kernel',
+                )
+            )
+        else:
+            checks.append(Check(name, "ok", version))
+    return checks
+
+
+def _check_backend() -> Check:
+    backend, source = _keras_backend()
+    module = {"tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos")}.get(
+        backend, (backend,)
+    )
+    message = f"{backend} (from {source})"
+    if backend not in ("tensorflow", "jax", "torch", "numpy"):
+        return Check(
+            "Keras backend",
+            "fail",
+            f"{message}: not a Keras 3 backend",
+            "Set KERAS_BACKEND to tensorflow, jax or torch, or fix ~/.keras/keras.json",
+        )
+    if backend == "numpy":
+        return Check(
+            "Keras backend",
+            "warn",
+            f"{message}: the numpy backend cannot train models",
+            "Set KERAS_BACKEND=tensorflow (before importing Keras) and restart the kernel",
+        )
+    if _dist_version(module) is None:
+        return Check(
+            "Keras backend",
+            "fail",
+            f"{message}, but {backend} is not installed",
+            f"`pip install {backend}`, or set KERAS_BACKEND=tensorflow and restart the kernel",
+        )
+    return Check("Keras backend", "ok", message)
+
+
+def _shell():
+    """Return the IPython shell of a Jupyter kernel, or None in plain Python or a terminal."""
+    if "ipykernel" not in sys.modules:
+        return None
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return None
+    shell = get_ipython()
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
+def _front_end(environ=None, modules=None, shell="auto") -> str:
+    """Guess which front end shows this notebook, from the kernel's environment."""
+    env = os.environ if environ is None else environ
+    mods = sys.modules if modules is None else modules
+    if "google.colab" in mods or "COLAB_RELEASE_TAG" in env:
+        return "Colab"
+    if shell == "auto":
+        shell = _shell()
+    user_ns = getattr(shell, "user_ns", None) or {}
+    # VS Code's Jupyter extension names the notebook in the kernel's namespace.
+    if "__vsc_ipynb_file__" in user_ns:
+        return "VS Code"
+    # A kernel started by VS Code inherits its VSCODE_* variables; a `jupyter lab` started
+    # in VS Code's terminal does too, but also TERM_PROGRAM=vscode, and is not VS Code's.
+    vscode = "VSCODE_PID" in env or "VSCODE_CWD" in env
+    if vscode and env.get("TERM_PROGRAM") != "vscode":
+        return "VS Code"
+    if shell is None:
+        return "no notebook"
+    # jupyter_server names the notebook of each kernel it starts, for Lab and Notebook 7.
+    if "JPY_SESSION_NAME" in env or "JUPYTERHUB_API_URL" in env or "JPY_PARENT_PID" in env:
+        return "JupyterLab or Notebook 7"
+    return "unknown"
+
+
+def _check_widgets(front_end: str, ipywidgets_version: str | None = "auto") -> Check:
+    name = "Widgets"
+    if ipywidgets_version == "auto":
+        ipywidgets_version = _dist_version(("ipywidgets",))
+    if ipywidgets_version is None:
+        return Check(name, "fail", "ipywidgets is not installed", _INSTALL_FIX)
+    fix = _WIDGET_FIXES[front_end]
+    fix = fix[0].upper() + fix[1:]
+    if front_end == "Colab":
+        return Check(name, "ok", "Colab shows ipywidgets itself", fix)
+    if front_end == "VS Code":
+        return Check(
+            name, "ok", "VS Code: its Jupyter extension shows ipywidgets 8; see the slider", fix
+        )
+    if front_end == "JupyterLab or Notebook 7":
+        lab_widgets = _dist_version(("jupyterlab_widgets", "jupyterlab-widgets"))
+        wanted = 3 if (_major(ipywidgets_version) or 0) >= 8 else 1
+        if lab_widgets is None:
+            return Check(
+                name,
+                "warn",
+                "jupyterlab_widgets is not installed in this kernel's environment; "
+                "if Jupyter runs from another environment it must be there",
+                fix,
+            )
+        if _major(lab_widgets) != wanted:
+            return Check(
+                name,
+                "fail",
+                f"jupyterlab_widgets {lab_widgets} does not match ipywidgets "
+                f"{ipywidgets_version} (needs {wanted}.x)",
+                fix,
+            )
+        return Check(
+            name,
+            "ok",
+            f"JupyterLab or Notebook 7 with jupyterlab_widgets {lab_widgets} "
+            f"for ipywidgets {ipywidgets_version}",
+            fix,
+        )
+    if front_end == "no notebook":
+        return Check(name, "warn", "not running in a notebook, so widgets cannot show here", fix)
+    return Check(name, "warn", "could not tell which front end shows this notebook", fix)
+
+
+def _check_hardware() -> Check:
+    return Check("Hardware", "ok", hardware_report().summary())
+
+
+def _check_gpu(
+    smi_names: list[str] | None = None, tf_names: list[str] | None = None, tf_started=None
+) -> Check:
+    name = "GPU"
+    if smi_names is None:
+        smi_names = [gpu["name"] for gpu in _nvidia_smi_gpus()]
+    if tf_started is None:
+        tf_started = "tensorflow" in sys.modules
+    if not smi_names:
+        return Check(name, "ok", "no NVIDIA GPU on this machine: training runs on the CPU")
+    found = f"nvidia-smi sees {', '.join(smi_names)}"
+    if not tf_started:
+        return Check(name, "ok", f"{found}; TensorFlow not checked, it has not started yet")
+    if tf_names is None:
+        tf_names = _tensorflow_gpu_names()
+    if tf_names:
+        return Check(name, "ok", f"{found}; TensorFlow sees {len(tf_names)} GPU(s)")
+    if os.environ.get("CUDA_VISIBLE_DEVICES", "").strip() == "-1":
+        return Check(name, "ok", f"{found}; hidden from TensorFlow on purpose (use_cpu_only)")
+    if sys.platform == "win32":
+        fix = (
+            "TensorFlow has no GPU support on native Windows since 2.11: run the course in "
+            'WSL2 and `pip install "tensorflow[and-cuda]"` there'
+        )
+    else:
+        fix = '`pip install "tensorflow[and-cuda]"`, then restart the kernel'
+    return Check(name, "warn", f"{found}, but TensorFlow sees no GPU", fix)
+
+
+def _fashion_mnist_dirs():
+    dirs = [settings.cache_dir() / "fashion_mnist"]
+    # The same folder names the data loader searches (Debian's package uses the first).
+    dirs += [
+        d / name for d in settings.data_search_dirs() for name in ("fashion-mnist", "fashion_mnist")
+    ]
+    return dirs
+
+
+def _check_offline_data() -> Check:
+    name = "Offline data"
+    for folder in _fashion_mnist_dirs():
+        for file in ("train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"):
+            if (folder / file).is_file():
+                return Check(name, "ok", f"Fashion-MNIST is on this machine, in {folder}")
+    return Check(
+        name,
+        "warn",
+        "Fashion-MNIST is not on this machine yet; it is downloaded on first use",
+        'Connect to the internet once and run `nr.load("fashion_mnist")` (it is kept in '
+        f"{settings.cache_dir()}), or on Debian/Ubuntu `sudo apt-get install "
+        "dataset-fashion-mnist`",
+    )
+
+
+def _check_quick_mode() -> Check:
+    if settings.quick_mode():
+        message = f"on ({settings.QUICK_ENV}=1): small data and few epochs, for tests"
+    else:
+        message = "off: full data and epochs"
+    return Check("Quick mode", "ok", message)
+
+
+def _check_cache() -> Check:
+    name = "Cache folder"
+    folder = settings.cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
+            pass
+    except OSError as err:
+        return Check(
+            name,
+            "fail",
+            f"{folder} is not writable ({err.strerror or err})",
+            f"Set {settings.CACHE_ENV} to a folder you can write to, e.g. "
+            f'`os.environ["{settings.CACHE_ENV}"] = "/tmp/neurona"`',
+        )
+    return Check(name, "ok", f"{folder} is writable")

@@ -1,0 +1,21 @@
+"""The course's pictures: one function per picture, named for what it shows.
+
+Functions draw with matplotlib and return the Figure or Axes; in a notebook end the call
+with ``;`` so that the figure shows once.
+"""
+
+from neurona.plots.confusion import ConfusionMatrix, plot_confusion_matrix
+from neurona.plots.curves import plot_learning_curves, plot_run_comparison, plot_time_per_epoch
+from neurona.plots.images import plot_image_grid, plot_misclassified
+from neurona.plots.live import LiveCurves
+
+__all__ = [
+    "ConfusionMatrix",
+    "LiveCurves",
+    "plot_confusion_matrix",
+    "plot_image_grid",
+    "plot_learning_curves",
+    "plot_misclassified",
+    "plot_run_comparison",
+    "plot_time_per_epoch",
+]

@@ -1,0 +1,165 @@
+"""A live view of learning curves that redraws in place while a model trains.
+
+The view reads a :class:`~neurona.runs.RunRecord` and never talks to a framework: the
+Keras callback :class:`neurona.Track` and the NumPy trainers call :meth:`LiveCurves.update`
+after each epoch.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+from neurona.runs import RunRecord
+
+
+class LiveCurves:
+    """Learning curves of a run, redrawn in place (one picture, no flicker, no growing output).
+
+    The picture is rendered to PNG off-screen and replaces the previous one through an
+    IPython display handle, which JupyterLab, Colab, VS Code and headless execution
+    all understand. Redraws are throttled: at most one every ``min_interval`` seconds,
+    and rarer when drawing would cost more than ``max_overhead`` of the elapsed time,
+    so that watching a run does not slow it down. The final state is always drawn.
+
+    Parameters
+    ----------
+    metrics : list of str, optional
+        Base metrics to show (``["loss", "accuracy"]``); default: all recorded.
+    min_interval : float
+        Shortest time between two redraws, in seconds.
+    max_overhead : float
+        Largest fraction of the elapsed time that drawing may take (0.03 = 3%);
+        1 removes this limit, so that every update past ``min_interval`` redraws.
+    width, height : float
+        Size of one panel, in inches.
+    dpi : int
+        Resolution of the PNG.
+
+    Attributes
+    ----------
+    redraws : int
+        How many pictures were drawn.
+    draw_seconds : float
+        Total time spent drawing.
+    last_png : bytes or None
+        The latest picture.
+
+    Examples
+    --------
+    >>> view = LiveCurves()
+    >>> view.update(record)                  # doctest: +SKIP
+    >>> view.update(record, final=True)      # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        metrics: list[str] | None = None,
+        *,
+        min_interval: float = 0.5,
+        max_overhead: float = 0.03,
+        width: float = 4.6,
+        height: float = 3.2,
+        dpi: int = 80,
+    ):
+        if min_interval < 0:
+            raise ValueError(f"min_interval must be >= 0 seconds, got {min_interval!r}")
+        if not 0 < max_overhead <= 1:
+            raise ValueError(f"max_overhead must be in (0, 1], got {max_overhead!r}")
+        self.metrics = metrics
+        self.min_interval = float(min_interval)
+        self.max_overhead = float(max_overhead)
+        self.width, self.height, self.dpi = width, height, dpi
+        self.redraws = 0
+        self.draw_seconds = 0.0
+        self.last_png: bytes | None = None
+        self._handle = None
+        self._figure = None
+        self._started = time.perf_counter()
+        self._last_draw = -float("inf")
+        self._last_cost = 0.0
+
+    def due(self) -> bool:
+        """Whether enough time has passed since the last redraw."""
+        now = time.perf_counter()
+        budget = self._last_cost / self.max_overhead if self.max_overhead < 1 else 0.0
+        return now - self._last_draw >= max(self.min_interval, budget)
+
+    def update(self, record: RunRecord, *, final: bool = False) -> bool:
+        """Redraw from ``record`` if a redraw is due (always when ``final``).
+
+        Returns
+        -------
+        bool
+            True when a new picture was drawn.
+        """
+        if not record.history or not (final or self.due()):
+            return False
+        start = time.perf_counter()
+        self.last_png = self._render(record, final)
+        self._show(self.last_png)
+        end = time.perf_counter()
+        self._last_cost = end - start
+        self._last_draw = end
+        self.draw_seconds += self._last_cost
+        self.redraws += 1
+        return True
+
+    # -- internals -----------------------------------------------------------------------
+    def _render(self, record: RunRecord, final: bool) -> bytes:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from neurona.plots.curves import plot_learning_curves
+        from neurona.plots.style import split_metric
+
+        bases = []
+        for metric in record.metrics():
+            base, _ = split_metric(metric)
+            if base not in bases and (self.metrics is None or base in self.metrics):
+                bases.append(base)
+        if self._figure is None or len(self._figure.axes) != len(bases):
+            self._figure = Figure(figsize=(self.width * len(bases), self.height), dpi=self.dpi)
+            FigureCanvasAgg(self._figure)
+        fig = self._figure
+        fig.clear()
+        axes = fig.subplots(1, len(bases), squeeze=False)[0]
+        plot_learning_curves(record, metrics=bases, axes=list(axes), title=_title(record, final))
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=self.dpi)
+        return buffer.getvalue()
+
+    def _show(self, png: bytes) -> None:
+        shell = _kernel_shell()
+        if shell is None:  # a plain script or terminal: nothing to draw into
+            return
+        from IPython.display import Image, display
+
+        image = Image(data=png, format="png")
+        if self._handle is None:
+            self._handle = display(image, display_id=True)
+        else:
+            self._handle.update(image)
+
+
+def _title(record: RunRecord, final: bool) -> str:
+    planned = record.hparams.get("epochs")
+    progress = f"epoch {record.epochs}" + (f"/{planned}" if planned else "")
+    timing = ""
+    if record.steady_epoch_seconds:
+        timing = f" · {record.steady_epoch_seconds:.2f} s/epoch"
+    elif record.first_epoch_seconds:
+        timing = f" · first epoch {record.first_epoch_seconds:.2f} s"
+    state = "" if not final or record.status == "running" else f" · {record.status}"
+    return f"{record.name} — {progress}{timing}{state}"
+
+
+def _kernel_shell():
+    """Return the IPython shell when inside a Jupyter kernel (which can show images), else None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and hasattr(shell, "kernel") else None

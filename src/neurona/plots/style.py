@@ -1,0 +1,295 @@
+"""The course's look: colours, line styles and labels shared by every picture.
+
+One place decides that the loss is always blue, that training is a solid line and
+validation a dashed line of the same colour, and that ``val_accuracy`` reads as
+"validation accuracy". Every plot in the kit (static curves, live curves, comparisons)
+takes its colours and labels from here, so a student sees the same code for the same
+thing in every lesson.
+
+The palette is Okabe & Ito's (2008), designed to stay distinguishable for the common
+forms of colour-vision deficiency and in grey-scale print.
+
+Examples
+--------
+>>> from neurona.plots.style import metric_color, metric_label, split_metric
+>>> metric_color("loss") == metric_color("val_loss")
+True
+>>> split_metric("val_accuracy")
+('accuracy', True)
+>>> metric_label("val_accuracy")
+'validation accuracy'
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+
+#: Okabe-Ito colours by name.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish green": "#009E73",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+    "sky blue": "#56B4E9",
+    "black": "#000000",
+    "yellow": "#F0E442",
+}
+
+#: The course palette, in the order series take it. Yellow comes last: it is the hardest
+#: to see on white, so it is only used when seven series are already on the plot.
+PALETTE: tuple[str, ...] = tuple(OKABE_ITO.values())
+
+#: Line style of a training curve.
+TRAIN_LINESTYLE = "-"
+#: Line style of a validation curve (same colour as its training curve).
+VALIDATION_LINESTYLE = "--"
+#: Legend text of the two kinds of curve.
+TRAIN_LABEL = "training"
+VALIDATION_LABEL = "validation"
+
+#: Prefix Keras gives to metrics measured on the validation data.
+VALIDATION_PREFIX = "val_"
+
+#: Colour of things that went wrong (misclassified images, diverged runs): warm and
+#: distinct from the blue of the loss.
+WRONG_COLOR = OKABE_ITO["vermillion"]
+#: Colour of things that went right (correct predictions).
+RIGHT_COLOR = OKABE_ITO["bluish green"]
+#: Colour of the first epoch in timing plots: it includes tracing and compilation.
+FIRST_EPOCH_COLOR = OKABE_ITO["orange"]
+#: Colour of the epochs after the first in timing plots.
+STEADY_EPOCH_COLOR = OKABE_ITO["blue"]
+
+#: Sequential colormap for non-negative quantities (confusion matrices, counts): one hue,
+#: lightness rising with the value, so it reads the same with any colour vision and in print.
+SEQUENTIAL_CMAP = "Blues"
+#: Diverging colormap for signed quantities such as weights: red negative, white zero,
+#: blue positive. Use it with symmetric limits, see :func:`diverging_limits`.
+DIVERGING_CMAP = "RdBu"
+
+# Metrics the course meets, with a fixed palette slot each, so that accuracy has the same
+# colour in lesson 2 and in lesson 9 whatever else was recorded.
+_METRIC_SLOTS = {
+    "loss": 0,
+    "accuracy": 1,
+    "acc": 1,
+    "sparse_categorical_accuracy": 1,
+    "categorical_accuracy": 1,
+    "binary_accuracy": 1,
+    "mae": 2,
+    "mean_absolute_error": 2,
+    "mse": 3,
+    "mean_squared_error": 3,
+    "auc": 4,
+    "precision": 5,
+    "recall": 6,
+    "top_k_categorical_accuracy": 4,
+    "sparse_top_k_categorical_accuracy": 4,
+    "learning_rate": 5,
+    "lr": 5,
+}
+
+# Readable names for the Keras short names.
+_READABLE = {
+    "acc": "accuracy",
+    "mae": "mean absolute error",
+    "mse": "mean squared error",
+    "rmse": "root mean squared error",
+    "auc": "AUC",
+    "lr": "learning rate",
+}
+
+# What the y axis measures, where the metric's unit is known.
+_UNITS = {
+    "accuracy": "fraction correct",
+    "acc": "fraction correct",
+    "sparse_categorical_accuracy": "fraction correct",
+    "categorical_accuracy": "fraction correct",
+    "binary_accuracy": "fraction correct",
+    "top_k_categorical_accuracy": "fraction correct",
+    "sparse_top_k_categorical_accuracy": "fraction correct",
+    "precision": "fraction",
+    "recall": "fraction",
+    "auc": "0 to 1",
+    "mae": "target units",
+    "mean_absolute_error": "target units",
+    "rmse": "target units",
+    "mse": "target units squared",
+    "mean_squared_error": "target units squared",
+    "seconds": "s",
+    "time": "s",
+}
+
+
+def series_color(k: int) -> str:
+    """Colour of the ``k``-th series on a plot (0 first), cycling through the palette.
+
+    Parameters
+    ----------
+    k : int
+        Position of the series, 0 for the first; larger values wrap around.
+
+    Returns
+    -------
+    str
+        A hex colour from :data:`PALETTE`.
+
+    Examples
+    --------
+    >>> from neurona.plots.style import series_color
+    >>> series_color(0), series_color(1)
+    ('#0072B2', '#E69F00')
+    """
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"k must be an integer series position, got {k!r}")
+    return PALETTE[k % len(PALETTE)]
+
+
+def split_metric(name: str) -> tuple[str, bool]:
+    """Split a Keras metric name into its base name and whether it is a validation metric.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``History.history``, e.g. ``"loss"`` or ``"val_accuracy"``.
+
+    Returns
+    -------
+    base : str
+        The name without the ``val_`` prefix.
+    is_validation : bool
+        True when the metric was measured on the validation data.
+
+    Examples
+    --------
+    >>> from neurona.plots.style import split_metric
+    >>> split_metric("val_loss")
+    ('loss', True)
+    >>> split_metric("accuracy")
+    ('accuracy', False)
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"a metric name is a string such as 'val_loss', got {name!r}")
+    if name.startswith(VALIDATION_PREFIX) and len(name) > len(VALIDATION_PREFIX):
+        return name[len(VALIDATION_PREFIX) :], True
+    return name, False
+
+
+def metric_color(name: str) -> str:
+    """Colour of a metric; a training metric and its validation twin share it.
+
+    Metrics the course uses (loss, accuracy, mae, ...) have a fixed colour; any other name
+    gets a colour derived from its text, the same in every session.
+
+    Parameters
+    ----------
+    name : str
+        A metric name, with or without the ``val_`` prefix.
+
+    Returns
+    -------
+    str
+        A hex colour from :data:`PALETTE`.
+
+    Examples
+    --------
+    >>> from neurona.plots.style import metric_color
+    >>> metric_color("loss") == metric_color("val_loss")
+    True
+    >>> metric_color("loss") != metric_color("accuracy")
+    True
+    """
+    base, _ = split_metric(name)
+    slot = _METRIC_SLOTS.get(base)
+    if slot is None:
+        # crc32, not hash(): Python salts str hashes per process, colours must not change.
+        slot = zlib.crc32(base.encode("utf-8"))
+    return series_color(slot)
+
+
+def metric_linestyle(name: str) -> str:
+    """Line style of a metric: solid for training, dashed for validation.
+
+    Examples
+    --------
+    >>> from neurona.plots.style import metric_linestyle
+    >>> metric_linestyle("loss"), metric_linestyle("val_loss")
+    ('-', '--')
+    """
+    _, is_validation = split_metric(name)
+    return VALIDATION_LINESTYLE if is_validation else TRAIN_LINESTYLE
+
+
+def metric_label(name: str) -> str:
+    """Readable text for a metric name, for legends and titles.
+
+    Parameters
+    ----------
+    name : str
+        A metric name such as ``"val_sparse_categorical_accuracy"``.
+
+    Returns
+    -------
+    str
+        The name in words: ``"validation sparse categorical accuracy"``.
+
+    Examples
+    --------
+    >>> from neurona.plots.style import metric_label
+    >>> metric_label("val_accuracy")
+    'validation accuracy'
+    >>> metric_label("mae")
+    'mean absolute error'
+    """
+    base, is_validation = split_metric(name)
+    words = _READABLE.get(base, base.replace("_", " "))
+    return f"{VALIDATION_LABEL} {words}" if is_validation else words
+
+
+def axis_label(name: str) -> str:
+    """Y-axis text for a metric: its readable name and, where known, its unit.
+
+    Examples
+    --------
+    >>> from neurona.plots.style import axis_label
+    >>> axis_label("accuracy")
+    'accuracy (fraction correct)'
+    >>> axis_label("val_loss")
+    'validation loss'
+    """
+    base, _ = split_metric(name)
+    unit = _UNITS.get(base)
+    label = metric_label(name)
+    return f"{label} ({unit})" if unit else label
+
+
+def diverging_limits(values) -> tuple[float, float]:
+    """Colour limits centred on zero, so that white means 0 in :data:`DIVERGING_CMAP`.
+
+    Parameters
+    ----------
+    values : array-like
+        The signed numbers to show, e.g. a layer's weights.
+
+    Returns
+    -------
+    (vmin, vmax) : tuple of float
+        ``(-m, m)`` with ``m`` the largest absolute finite value (1.0 if all are zero).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from neurona.plots.style import DIVERGING_CMAP, diverging_limits
+    >>> vmin, vmax = diverging_limits(w)                              # doctest: +SKIP
+    >>> plt.imshow(w, cmap=DIVERGING_CMAP, vmin=vmin, vmax=vmax)      # doctest: +SKIP
+    """
+    import numpy as np
+
+    array = np.asarray(values, dtype=float)
+    finite = np.abs(array[np.isfinite(array)])
+    m = float(finite.max()) if finite.size else 0.0
+    if m == 0.0 or not math.isfinite(m):
+        m = 1.0
+    return -m, m

@@ -1,0 +1,324 @@
+"""Tracking trainings: Keras callbacks for timing, live curves and the divergence guard.
+
+They are ordinary ``keras.callbacks.Callback`` objects, so they work with any
+``model.fit`` on any Keras 3 backend:
+
+>>> model.fit(x, y, epochs=5, callbacks=nr.callbacks("first model"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from importlib import metadata
+from typing import Any
+
+import keras
+
+from neurona.guards import watch_interrupts
+from neurona.plots.live import LiveCurves
+from neurona.runs import Ledger, RunRecord
+from neurona.runs import ledger as default_ledger
+
+
+class Track(keras.callbacks.Callback):
+    """Record one training in the ledger: per-epoch metrics, wall times, device, versions.
+
+    The first epoch (which includes tracing and compilation) is kept apart from the steady
+    epochs, samples/s is computed from the batch size and data size that ``fit`` was given,
+    and with ``live=True`` the learning curves redraw in place while the model trains
+    (drawing time is measured and kept out of the epoch times).
+
+    Parameters
+    ----------
+    name : str, optional
+        Label of the run in tables and legends; default ``run 1``, ``run 2``, ...
+    live : bool or LiveCurves
+        Draw live learning curves; pass a :class:`neurona.LiveCurves` to choose how often.
+    ledger : Ledger, optional
+        Where the run goes; default the notebook-wide ``neurona.ledger``.
+    metrics : list of str, optional
+        Base metrics the live view shows (default: all).
+    verbose : bool
+        Print a one-line summary when training ends.
+    **hparams
+        Extra hyper-parameters to store with the run (e.g. ``units=512``). Batch size,
+        epochs, optimizer, learning rate and loss are read from the model and from ``fit``.
+
+    Attributes
+    ----------
+    record : RunRecord or None
+        The record of the current (or last) training.
+    view : LiveCurves or None
+        The live view, when ``live`` is true.
+
+    Examples
+    --------
+    >>> track = nr.Track("relu", units=512)                    # doctest: +SKIP
+    >>> model.fit(x, y, epochs=5, callbacks=[track])           # doctest: +SKIP
+    >>> track.record.steady_epoch_seconds                      # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        name: str | None = None,
+        *,
+        live: bool | LiveCurves = True,
+        ledger: Ledger | None = None,
+        metrics: list[str] | None = None,
+        verbose: bool = True,
+        **hparams: Any,
+    ):
+        super().__init__()
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string, got {type(name).__name__}")
+        self.name = name
+        self.live = live
+        self.ledger = default_ledger if ledger is None else ledger
+        self.metrics = metrics
+        self.verbose = verbose
+        self.hparams = hparams
+        self.record: RunRecord | None = None
+        self.view = None
+        self._epoch_start = 0.0
+        self._batches = 0
+
+    # -- Keras hooks -------------------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        from neurona.hardware import compute_device
+
+        fit_args = _fit_arguments(self.model)
+        steps = self.params.get("steps")
+        samples = _samples_per_epoch(fit_args, steps)
+        hparams = {**_model_hparams(self.model, fit_args, self.params), **self.hparams}
+        self.record = RunRecord(
+            name=self.name or self.ledger.new_name(),
+            hparams=hparams,
+            samples_per_epoch=samples,
+            device=compute_device(),
+            backend=keras.backend.backend(),
+            versions=_versions(),
+            parameters=_count_params(self.model),
+        )
+        self.record.hparams.setdefault("steps_per_epoch", steps)
+        self.ledger.add(self.record)
+        # Other callbacks of the same fit (NaNGuard, the Trainer's Stop) find the record here.
+        self.model._neurona_record = self.record
+        watch_interrupts(self.ledger)
+        if isinstance(self.live, LiveCurves):
+            self.view = self.live
+        elif self.live:
+            self.view = LiveCurves(metrics=self.metrics)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._batches = 0
+        self._epoch_start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batches += 1
+        self.record.partial_batches = self._batches
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self._epoch_start
+        steps = self.params.get("steps")
+        if steps and self._batches < steps and self.model.stop_training:
+            cut = f"last epoch cut short after {self._batches}/{steps} batches"
+            self.record.note = f"{self.record.note}; {cut}" if self.record.note else cut
+        self.record.add_epoch(_floats(logs), seconds)
+        self._redraw(final=False)
+
+    def on_train_end(self, logs=None):
+        record = self.record
+        if record.status == "running":
+            planned = record.hparams.get("epochs")
+            if self.model.stop_training and planned and record.epochs < planned:
+                record.finish("stopped", record.note or f"stopped after {record.epochs} epochs")
+            else:
+                record.finish("finished")
+        self._redraw(final=True)
+        if self.verbose:
+            print(record.summary())
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _redraw(self, final: bool) -> None:
+        if self.view is None:
+            return
+        start = time.perf_counter()
+        self.view.update(self.record, final=final)
+        self.record.overhead_seconds += time.perf_counter() - start
+
+
+class NaNGuard(keras.callbacks.Callback):
+    """Stop a diverging run (loss NaN or infinite) and say why in one line.
+
+    The history up to the divergence stays in the run record (status ``diverged``) and
+    the model keeps its last weights, so nothing is lost; the message suggests the usual
+    cure, a smaller learning rate.
+
+    Examples
+    --------
+    >>> model.fit(x, y, callbacks=[nr.Track(), nr.NaNGuard()])  # doctest: +SKIP
+    """
+
+    def __init__(self, verbose: bool = True):
+        super().__init__()
+        self.verbose = verbose
+        self.stopped_at: tuple[int, int] | None = None
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is None or math.isfinite(float(loss)):
+            return
+        self.model.stop_training = True
+        self.stopped_at = (self._epoch + 1, batch + 1)
+        message = (
+            f"training stopped in epoch {self._epoch + 1}, batch {batch + 1}: "
+            f"the loss became {float(loss)}"
+        )
+        rate = _learning_rate(self.model)
+        cure = ""
+        if rate:
+            cure = f"; the learning rate ({rate:g}) is probably too large: try 10x smaller"
+        record = getattr(self.model, "_neurona_record", None)
+        if record is not None and record.status == "running":
+            record.finish("diverged", message)
+        if self.verbose:
+            print(f"neurona: {message}{cure}. The history up to here is kept.")
+
+
+def callbacks(
+    name: str | None = None,
+    *,
+    live: bool = True,
+    guard: bool = True,
+    ledger: Ledger | None = None,
+    **hparams: Any,
+) -> list[keras.callbacks.Callback]:
+    """Return the course's standard callbacks for ``model.fit``: tracking, live curves, NaN guard.
+
+    Parameters
+    ----------
+    name : str, optional
+        Label of the run.
+    live : bool
+        Draw live learning curves.
+    guard : bool
+        Stop the run if the loss becomes NaN or infinite.
+    ledger : Ledger, optional
+        Where the run goes (default ``neurona.ledger``).
+    **hparams
+        Extra hyper-parameters to store with the run.
+
+    Returns
+    -------
+    list of keras.callbacks.Callback
+
+    Examples
+    --------
+    >>> history = model.fit(x, y, epochs=5, callbacks=nr.callbacks("first model"))  # doctest: +SKIP
+    """
+    chosen: list[keras.callbacks.Callback] = [Track(name, live=live, ledger=ledger, **hparams)]
+    if guard:
+        chosen.append(NaNGuard())
+    return chosen
+
+
+# -- reading what fit was given ---------------------------------------------------------------
+def _fit_arguments(model) -> dict[str, Any]:
+    """Return the local variables of the ``fit`` call that is training ``model``, if any.
+
+    Keras does not pass the batch size or data size to callbacks; reading them from
+    ``fit``'s frame spares students from repeating them.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "fit" and frame.f_locals.get("self") is model:
+            return dict(frame.f_locals)
+        frame = frame.f_back
+    return {}
+
+
+def _samples_per_epoch(fit_args: dict[str, Any], steps: int | None) -> int | None:
+    batch_size = fit_args.get("batch_size")
+    x = fit_args.get("x")
+    if isinstance(x, dict):
+        x = next(iter(x.values()), None)
+    elif isinstance(x, (list, tuple)) and x and hasattr(x[0], "shape"):
+        x = x[0]
+    n = int(x.shape[0]) if hasattr(x, "shape") and len(getattr(x, "shape", ())) else None
+    if n is not None:
+        if steps and batch_size:
+            return min(n, steps * batch_size)
+        return n
+    if steps and batch_size:
+        return steps * batch_size
+    return None
+
+
+def _model_hparams(model, fit_args: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    hp: dict[str, Any] = {}
+    x = fit_args.get("x")
+    batch_size = fit_args.get("batch_size")
+    if batch_size is None and hasattr(x, "shape"):
+        batch_size = 32  # what Keras uses for arrays when none is given
+    if batch_size is not None:
+        hp["batch_size"] = batch_size
+    hp["epochs"] = params.get("epochs") or fit_args.get("epochs")
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None:
+        hp["optimizer"] = type(optimizer).__name__.lower()
+        rate = _learning_rate(model)
+        if rate is not None:
+            hp["learning_rate"] = rate
+    loss = getattr(model, "loss", None)
+    if isinstance(loss, str):
+        hp["loss"] = loss
+    elif loss is not None:
+        hp["loss"] = getattr(loss, "name", type(loss).__name__)
+    split = fit_args.get("validation_split")
+    if split:
+        hp["validation_split"] = split
+    return hp
+
+
+def _learning_rate(model) -> float | None:
+    optimizer = getattr(model, "optimizer", None)
+    rate = getattr(optimizer, "learning_rate", None)
+    if hasattr(rate, "numpy"):  # a Keras variable
+        rate = rate.numpy()
+    try:
+        return float(rate)
+    except (TypeError, ValueError):
+        return None  # a schedule object: no single number
+
+
+def _count_params(model) -> int | None:
+    try:
+        return int(model.count_params())
+    except ValueError:  # a model that is not built yet
+        return None
+
+
+def _floats(logs: dict | None) -> dict[str, float]:
+    out = {}
+    for key, value in (logs or {}).items():
+        try:
+            out[key] = float(value)
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": sys.version.split()[0]}
+    for package in ("keras", keras.backend.backend(), "numpy", "neurona"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return found

@@ -1,0 +1,92 @@
+"""What a student sees in a real Jupyter kernel: live curves updated in place, an interrupted
+run kept in the ledger, the %%timed magic, and no start-up noise from TensorFlow."""
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+CELLS = [
+    # 0: the quiet import is what students get: TF_CPP_MIN_LOG_LEVEL is not set by them
+    "import neurona as nr\nimport keras\nimport numpy as np\n"
+    "rng = np.random.default_rng(0)\n"
+    "x = rng.normal(size=(300, 4)).astype('float32'); y = (x[:, 0] > 0).astype('int64')\n"
+    "def model():\n"
+    "    m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation='relu'),\n"
+    "                          keras.layers.Dense(2, activation='softmax')])\n"
+    "    m.compile('adam', 'sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+    "    return m",
+    # 1: live curves, forced to redraw every epoch
+    "view = nr.LiveCurves(min_interval=0, max_overhead=1)\n"
+    "model().fit(x, y, epochs=4, validation_split=0.2, verbose=0,\n"
+    "            callbacks=[nr.Track('live', live=view)])\n"
+    "print('redraws', view.redraws)",
+    # 2: Ctrl-C in the middle of the second epoch
+    "class CtrlC(keras.callbacks.Callback):\n"
+    "    def on_train_batch_end(self, batch, logs=None):\n"
+    "        if self.model._neurona_record.epochs == 1 and batch == 1:\n"
+    "            raise KeyboardInterrupt\n"
+    "model().fit(x, y, epochs=5, batch_size=30, verbose=0,\n"
+    "            callbacks=nr.callbacks('cut', live=False) + [CtrlC()])",
+    # 3
+    "run = nr.ledger['cut']\n"
+    "assert run.status == 'interrupted', run.status\n"
+    "assert run.epochs == 1 and run.partial_batches == 2\n"
+    "assert nr.ledger['live'].status == 'finished'",
+    # 4
+    "%load_ext neurona",
+    # 5
+    "%%timed matrix product\nimport numpy as np\na = np.ones((200, 200))\n(a @ a)[0, 0]",
+]
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    mp.delenv("NEURONA_QUICK", raising=False)
+    try:
+        nb = new_notebook(cells=[new_code_cell(src) for src in CELLS])
+        nb.cells[2].metadata["tags"] = ["raises-exception"]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+        NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+        nbformat.write(nb, tmp_path_factory.mktemp("kernel") / "executed.ipynb")
+        return nb
+    finally:
+        mp.undo()
+
+
+def outputs(nb, index, kind):
+    return [o for o in nb.cells[index].outputs if o.output_type == kind]
+
+
+def test_live_curves_update_one_picture_in_place(executed):
+    images = [o for o in executed.cells[1].outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 1  # redrawn four times, but one picture in the notebook
+    text = "".join(o.text for o in outputs(executed, 1, "stream"))
+    assert "redraws 5" in text  # four epochs plus the final picture
+    assert "live: 4 epochs, first" in text
+
+
+def test_interrupted_run_is_announced_and_kept(executed):
+    errors = outputs(executed, 2, "error")
+    assert errors and errors[0].ename == "KeyboardInterrupt"
+    text = "".join(o.text for o in outputs(executed, 2, "stream"))
+    assert "'cut' was interrupted after 1 epoch and 2 batches" in text
+    assert not outputs(executed, 3, "error")  # the assertions about the ledger held
+
+
+def test_timed_magic_reports_and_returns_the_value(executed):
+    text = "".join(o.text for o in outputs(executed, 5, "stream"))
+    assert "⏱ matrix product:" in text and "wall" in text and "CPU" in text
+    assert "Keras on tensorflow" in text
+    results = outputs(executed, 5, "execute_result")
+    assert results and results[0].data["text/plain"] == "np.float64(200.0)"
+
+
+def test_no_tensorflow_noise_reaches_the_notebook(executed):
+    for index, cell in enumerate(executed.cells):
+        for out in cell.outputs:
+            if out.output_type == "stream" and out.name == "stderr":
+                pytest.fail(f"cell {index} wrote to stderr: {out.text[:300]}")
