@@ -51,9 +51,12 @@ def data_search_dirs() -> list[Path]:
     """Folders searched for datasets that are already on this machine.
 
     ``NEURONA_DATA_DIRS`` (``os.pathsep``-separated, e.g. a shared folder on a JupyterHub)
-    comes first, then the system folders such as Debian's ``/usr/share/datasets``.
+    comes first, then the system folders such as Debian's ``/usr/share/datasets``, then
+    Keras's own download folder, so that data fetched earlier by Keras is reused.
     """
     extra = os.environ.get(DATA_DIRS_ENV, "")
     dirs = [Path(p).expanduser() for p in extra.split(os.pathsep) if p.strip()]
     dirs += [Path(p) for p in SYSTEM_DATA_DIRS]
+    keras_home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
+    dirs.append(Path(keras_home).expanduser() / "datasets")
     return dirs

@@ -118,6 +118,7 @@ class LiveCurves:
             base, _ = split_metric(metric)
             if base not in bases and (self.metrics is None or base in self.metrics):
                 bases.append(base)
+        bases.sort(key=lambda base: base != "loss")  # loss first, as in plot_learning_curves
         if self._figure is None or len(self._figure.axes) != len(bases):
             self._figure = Figure(figsize=(self.width * len(bases), self.height), dpi=self.dpi)
             FigureCanvasAgg(self._figure)

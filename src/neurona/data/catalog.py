@@ -1,0 +1,195 @@
+"""The datasets of the course by name, and :func:`load`, the one way to get them."""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from neurona.data import mnist, shipped, toy
+from neurona.data.dataset import Dataset, stratified_subset
+
+
+def _check_n_samples(value: Any) -> int:
+    if not _is_int(value) or not 2 <= value <= 1_000_000:
+        raise ValueError(f"n_samples must be an integer from 2 to 1,000,000; got {value!r}")
+    return int(value)
+
+
+def _check_noise(value: Any) -> float:
+    if not _is_number(value) or not 0.0 <= value <= 0.5:
+        raise ValueError(
+            "noise must be a number from 0.0 to 0.5 (a fraction: the Playground's "
+            f"noise 0-50 divided by 100); got {value!r}"
+        )
+    return float(value)
+
+
+def _check_test_size(value: Any) -> float:
+    if not _is_number(value) or not 0.0 < value < 1.0:
+        raise ValueError(
+            f"test_size must be a fraction strictly between 0 and 1, e.g. 0.25; got {value!r}"
+        )
+    return float(value)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    description: str
+    make: Callable[..., Dataset]  # called with seed=, fallback= and the options
+    options: dict[str, tuple[Any, Callable[[Any], Any]]] = field(default_factory=dict)
+
+
+_TOY_OPTIONS = {
+    "n_samples": (500, _check_n_samples),
+    "noise": (0.1, _check_noise),
+    "test_size": (0.5, _check_test_size),
+}
+
+
+def _toy_entry(name: str) -> _Entry:
+    def make(*, seed: int, fallback: bool, **options: Any) -> Dataset:
+        return toy.make_toy(name, seed=seed, **options)
+
+    return _Entry(f"2-D toy set: {toy.TOY_SETS[name][2]} (generated)", make, _TOY_OPTIONS)
+
+
+_ENTRIES: dict[str, _Entry] = {
+    "mnist": _Entry(
+        "MNIST handwritten digits: 28x28 grey, 60,000 train + 10,000 test, 10 classes",
+        lambda *, seed, fallback: mnist.load_image_set(mnist.MNIST, seed=seed, fallback=fallback),
+    ),
+    "fashion_mnist": _Entry(
+        "Fashion-MNIST clothes: 28x28 grey, 60,000 train + 10,000 test, 10 classes",
+        lambda *, seed, fallback: mnist.load_image_set(
+            mnist.FASHION_MNIST, seed=seed, fallback=fallback
+        ),
+    ),
+    "digits": _Entry(
+        "scikit-learn's handwritten digits: 8x8 grey, 1,797 scans, 10 classes",
+        lambda *, seed, fallback, test_size: shipped.digits(test_size=test_size, seed=seed),
+        {"test_size": (0.25, _check_test_size)},
+    ),
+    "iris": _Entry(
+        "Fisher's iris flowers: 4 measurements (cm), 150 flowers, 3 species",
+        lambda *, seed, fallback, test_size: shipped.iris(test_size=test_size, seed=seed),
+        {"test_size": (0.25, _check_test_size)},
+    ),
+    **{name: _toy_entry(name) for name in toy.TOY_SETS},
+}
+
+#: The names :func:`load` accepts, each with a one-line description.
+DATASETS = MappingProxyType({name: entry.description for name, entry in _ENTRIES.items()})
+
+
+def load(
+    name: str,
+    *,
+    n_train: int | None = None,
+    n_test: int | None = None,
+    seed: int = 0,
+    fallback: bool = True,
+    **options: Any,
+) -> Dataset:
+    """Load one of the course's datasets by name.
+
+    MNIST and Fashion-MNIST are looked for, in this order, in the kit's cache
+    (``NEURONA_CACHE``, by default ``~/.cache/neurona``), in the folders named in
+    ``NEURONA_DATA_DIRS`` and in Debian's ``/usr/share/datasets``, and are otherwise
+    downloaded with Keras. Every file is checked against its SHA-256. Offline, they are
+    replaced by scikit-learn's digits at 28x28, and a one-line message says so.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`DATASETS`: ``"mnist"``, ``"fashion_mnist"``, ``"digits"``,
+        ``"iris"``, or a 2-D toy set ``"circles"``, ``"moons"``, ``"xor"``,
+        ``"spiral"``, ``"clusters"``.
+    n_train, n_test : int, optional
+        Keep a seeded random subset of this many training / test samples, with each
+        class in about its share. None keeps them all.
+    seed : int
+        Seed of the subsets, of the train/test split and of the toy sets' points.
+    fallback : bool
+        For MNIST and Fashion-MNIST: when the data cannot be had, go on with
+        scikit-learn's digits (True) or raise :class:`DatasetUnavailable` (False).
+    **options
+        ``test_size`` for ``"digits"`` and ``"iris"`` (default 0.25); ``n_samples``
+        (default 500), ``noise`` (0.0-0.5, default 0.1) and ``test_size`` (default 0.5)
+        for the toy sets.
+
+    Returns
+    -------
+    Dataset
+        Arrays, class names and where the data came from. Image pixels are raw uint8.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or a value out of range.
+    TypeError
+        For an option the dataset does not take.
+    DatasetUnavailable
+        When ``fallback=False`` and the data cannot be had, or when a download is corrupt.
+
+    Examples
+    --------
+    >>> import neurona as nr
+    >>> data = nr.load("fashion_mnist", n_train=10_000)      # doctest: +SKIP
+    >>> x_train = data.x_train.astype("float32") / 255       # doctest: +SKIP
+    >>> nr.load("spiral", noise=0.2, seed=1).x_train.shape
+    (250, 2)
+    """
+    entry = _ENTRIES.get(name) if isinstance(name, str) else None
+    if entry is None:
+        close = difflib.get_close_matches(str(name), list(_ENTRIES), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"unknown dataset {name!r}; {hint}choose one of: {', '.join(_ENTRIES)}")
+    for label, value in (("n_train", n_train), ("n_test", n_test)):
+        if value is not None and (not _is_int(value) or value < 1):
+            raise ValueError(f"{label} must be a positive integer, or None for all; got {value!r}")
+    if not _is_int(seed) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    if not isinstance(fallback, bool):
+        raise ValueError(f"fallback must be True or False; got {fallback!r}")
+    unknown = sorted(set(options) - set(entry.options))
+    if unknown:
+        own = ", ".join(entry.options) + ", " if entry.options else ""
+        raise TypeError(
+            f"load({name!r}) got unexpected option(s) {', '.join(unknown)}; "
+            f"it accepts {own}n_train, n_test, seed and fallback"
+        )
+    chosen = {
+        option: check(options.get(option, default))
+        for option, (default, check) in entry.options.items()
+    }
+
+    data = entry.make(seed=int(seed), fallback=fallback, **chosen)
+    # An offline stand-in is smaller than what was asked for; take what there is.
+    stand_in = data.name != name
+    for split, wanted in (("train", n_train), ("test", n_test)):
+        y = getattr(data, f"y_{split}")
+        if wanted is None or wanted == len(y) or (stand_in and wanted > len(y)):
+            continue
+        if wanted > len(y):
+            raise ValueError(
+                f"n_{split} must be from 1 to {len(y):,} (the size of the {split} set of "
+                f"{name!r}), or None for all; got {wanted:,}"
+            )
+        keep = stratified_subset(y, int(wanted), int(seed))
+        setattr(data, f"x_{split}", getattr(data, f"x_{split}")[keep])
+        setattr(data, f"y_{split}", y[keep])
+    return data
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))

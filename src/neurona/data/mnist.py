@@ -1,0 +1,160 @@
+"""MNIST and Fashion-MNIST: 70,000 grey 28x28 images each, read from wherever they are.
+
+The files are the ones ``keras.datasets`` downloads, from the same place, so a copy of
+``~/.keras/datasets/fashion-mnist`` can serve as a shared folder. Offline, the lessons go
+on with scikit-learn's digits, and say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from neurona import settings
+from neurona.data import fetch, shipped
+from neurona.data.dataset import Dataset
+from neurona.data.idx import read_idx
+
+#: Role -> IDX file name (without ``.gz``), the same for MNIST and Fashion-MNIST.
+IDX_FILES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+
+FASHION_CLASSES = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """How to find, read and credit one of the MNIST-shaped sets."""
+
+    key: str
+    title: str
+    credit: str
+    class_names: tuple[str, ...]
+    files: tuple[str, ...]  # what Keras downloads into the cache
+    system_folders: tuple[str, ...]
+    system_layouts: tuple[tuple[str, ...], ...]
+    how_to_install: str  # one clause for the "how to get it" message
+    instead: str  # what the offline message says about the change of task
+
+
+MNIST = ImageSet(
+    key="mnist",
+    title="MNIST",
+    credit="Yann LeCun and Corinna Cortes, CC BY-SA 3.0",
+    class_names=tuple(str(d) for d in range(10)),
+    files=("mnist.npz",),
+    system_folders=("mnist",),
+    system_layouts=(("mnist.npz",), tuple(IDX_FILES.values())),
+    how_to_install=(
+        "copy mnist.npz (from a connected machine's ~/.cache/neurona/mnist/ or "
+        "~/.keras/datasets/) or the four IDX files (train-images-idx3-ubyte.gz, "
+        "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) "
+        "into a folder mnist/ inside a folder named in NEURONA_DATA_DIRS"
+    ),
+    instead="",
+)
+
+FASHION_MNIST = ImageSet(
+    key="fashion_mnist",
+    title="Fashion-MNIST",
+    credit="Zalando SE, MIT",
+    class_names=tuple(FASHION_CLASSES),
+    files=tuple(f"{name}.gz" for name in IDX_FILES.values()),
+    system_folders=("fashion-mnist", "fashion_mnist"),
+    system_layouts=(tuple(IDX_FILES.values()),),
+    how_to_install=(
+        "on Debian or Ubuntu, `sudo apt-get install dataset-fashion-mnist`; or copy "
+        "the four files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+        "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) into a folder fashion-mnist/ "
+        "inside a folder named in NEURONA_DATA_DIRS"
+    ),
+    instead=": the task is now digits, not clothes",
+)
+
+
+def load_image_set(spec: ImageSet, *, seed: int = 0, fallback: bool = True) -> Dataset:
+    """Load MNIST or Fashion-MNIST; offline, scikit-learn's digits at 28x28 if allowed.
+
+    Parameters
+    ----------
+    spec : ImageSet
+        :data:`MNIST` or :data:`FASHION_MNIST`.
+    seed : int
+        Seed of the fallback's train/test split.
+    fallback : bool
+        Whether to go on with the digits when the data cannot be had. If False,
+        raise :class:`~neurona.data.fetch.DatasetUnavailable` instead.
+
+    Returns
+    -------
+    Dataset
+
+    Examples
+    --------
+    >>> load_image_set(FASHION_MNIST).source                  # doctest: +SKIP
+    'system'
+    """
+    try:
+        arrays, found = fetch.locate(
+            spec.key, spec.files, spec.system_folders, spec.system_layouts, _read_arrays
+        )
+    except fetch.NetworkUnavailable as exc:
+        if not fallback:
+            raise fetch.DatasetUnavailable(
+                f"{spec.title} is not on this machine and could not be downloaded ({exc}). "
+                f"To get it: connect to the internet and load it again (it is then kept in "
+                f"{settings.cache_dir() / spec.key}); or {spec.how_to_install}."
+            ) from exc
+        fetch.notice(
+            f"{spec.title} is not on this machine and could not be downloaded (offline?); "
+            f"using scikit-learn's digits instead (1,797 real 8x8 scans, upscaled to 28x28)"
+            f"{spec.instead}."
+        )
+        return shipped.digits_28x28(seed=seed, instead_of=spec.title)
+
+    where = {
+        "cache": f"read from the kit's cache {found.folder}",
+        "system": f"read from {found.folder}",
+        "download": f"downloaded from {fetch.KERAS_DATASETS_URL} into {found.folder}",
+    }[found.source]
+    return Dataset(
+        name=spec.key,
+        class_names=list(spec.class_names),
+        provenance=f"{spec.title} ({spec.credit}) {where}",
+        source=found.source,
+        **arrays,
+    )
+
+
+def _read_arrays(paths: dict[str, Path]) -> dict[str, np.ndarray]:
+    # The cache holds the gzipped names Keras downloads; system folders may hold either.
+    paths = {name.removesuffix(".gz"): path for name, path in paths.items()}
+    if "mnist.npz" in paths:
+        with np.load(paths["mnist.npz"], allow_pickle=False) as npz:
+            arrays = {role: npz[role] for role in IDX_FILES}
+    else:
+        arrays = {role: read_idx(paths[name]) for role, name in IDX_FILES.items()}
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if x.ndim != 3 or x.shape[1:] != (28, 28) or x.dtype != np.uint8:
+            raise ValueError(f"x_{split} must be uint8 images of 28x28; got {x.shape} {x.dtype}")
+        if y.shape != (len(x),) or (len(y) and int(y.max()) > 9):
+            raise ValueError(f"y_{split} must hold {len(x)} labels from 0 to 9")
+    return arrays

@@ -1,0 +1,64 @@
+"""Every notebook runs top to bottom in quick mode, cleanly, and is committed clean."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+from nbbuild import REPO, SETUP  # noqa: E402
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "notebooks/ holds no .ipynb file"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs(path):
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"{path.name}: a code cell has outputs"
+            assert cell.get("execution_count") is None, f"{path.name}: execution counts left in"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_course_conventions(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"  # the kernel every Jupyter install has
+    title = nb.cells[0].source
+    assert title.startswith("# ") and "What you will learn" in title and "What it needs" in title
+    badge = f"colab.research.google.com/github/{REPO}/blob/main/notebooks/{path.name}"
+    assert badge in title, "the Colab badge must open this very notebook"
+    assert nb.cells[1].source == SETUP, "the second cell must be the standard set-up cell"
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and "quick_mode()" in tagged[0].source
+    solutions = sum(c.source.count("### BEGIN SOLUTION") for c in nb.cells)
+    assert solutions == sum(c.source.count("### END SOLUTION") for c in nb.cells)
+    assert solutions >= 1, "each notebook ends with self-check exercises"
+    text = "\n".join(c.source for c in nb.cells)
+    assert not re.search(r"\bTODO\b|\bFIXME\b", text)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_executes_in_quick_mode(path, monkeypatch, tmp_path):
+    monkeypatch.setenv("NEURONA_QUICK", "1")
+    # Students do not set this: run with the kit's own TensorFlow silencing.
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    finally:
+        nbformat.write(nb, tmp_path / path.name)  # the executed copy, for a look after a failure
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream" and out.name == "stderr":
+                pytest.fail(f"{path.name}, cell {index} printed to stderr:\n{out.text[:500]}")
