@@ -161,7 +161,7 @@ def test_run_comparison_one_line_per_run_with_distinct_colours():
     assert len({mcolors.to_hex(line.get_color()) for line in lines}) == 3
     assert all(line.get_linestyle() == VALIDATION_LINESTYLE for line in lines)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["a (0.62)", "b (0.62)", "c (0.62)"]
+    assert labels == ["a (0.6200)", "b (0.6200)", "c (0.6200)"]
 
 
 def test_run_comparison_training_metric_is_solid_and_ledger_accepted():

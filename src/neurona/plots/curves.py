@@ -429,7 +429,9 @@ def _format_value(value: float) -> str:
         return "nan"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
-    return f"{value:.4g}"
+    if abs(value) >= 0.001 or value == 0:
+        return f"{value:.4f}"  # fixed decimals, so that runs line up in the legend
+    return f"{value:.3g}"
 
 
 def _format_seconds(seconds: float) -> str:

@@ -29,7 +29,7 @@ class LiveCurves:
     min_interval : float
         Shortest time between two redraws, in seconds.
     max_overhead : float
-        Largest fraction of the elapsed time that drawing may take (0.03 = 3%);
+        Largest fraction of the elapsed time that drawing may take (0.02 = 2%);
         1 removes this limit, so that every update past ``min_interval`` redraws.
     width, height : float
         Size of one panel, in inches.
@@ -57,7 +57,7 @@ class LiveCurves:
         metrics: list[str] | None = None,
         *,
         min_interval: float = 0.5,
-        max_overhead: float = 0.03,
+        max_overhead: float = 0.02,
         width: float = 4.6,
         height: float = 3.2,
         dpi: int = 80,
