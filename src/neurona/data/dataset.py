@@ -68,6 +68,29 @@ class Dataset:
         if self.feature_names is not None:
             self.feature_names = [str(f) for f in self.feature_names]
 
+    @classmethod
+    def from_arrays(
+        cls, name: str, x: np.ndarray, y: np.ndarray, *, test_size: float, seed: int, **fields
+    ) -> Dataset:
+        """Split ``x, y`` into stratified, seeded train and test sets and wrap them.
+
+        ``fields`` are the other attributes (``class_names``, ``provenance``, ``source``...).
+        ``test_size`` is the fraction held out; at least one sample lands on each side.
+
+        Examples
+        --------
+        >>> y = np.array([0, 1] * 10)
+        >>> data = Dataset.from_arrays("pairs", np.zeros((20, 2)), y, test_size=0.5, seed=0,
+        ...                            class_names=["a", "b"], provenance="demo",
+        ...                            source="generated")
+        >>> data.x_test.shape
+        (10, 2)
+        """
+        n_test = min(max(round(len(y) * test_size), 1), len(y) - 1)
+        train, test = stratified_split(y, n_test, seed)
+        return cls(name=name, x_train=x[train], y_train=y[train], x_test=x[test],
+                   y_test=y[test], **fields)
+
     @property
     def n_classes(self) -> int:
         """Number of classes (the length of ``class_names``)."""

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from neurona.data.dataset import Dataset, stratified_split
+from neurona.data.dataset import Dataset
 
 DIGITS_CREDIT = "scikit-learn's digits (UCI Optical Recognition of Handwritten Digits, CC BY 4.0)"
 IRIS_CREDIT = "Iris (R. A. Fisher 1936, UCI Machine Learning Repository, CC BY 4.0)"
-
-
-def n_test_for(n: int, test_size: float) -> int:
-    """How many of ``n`` samples go to the test set: at least 1, and at least 1 left to train."""
-    return min(max(round(n * test_size), 1), n - 1)
 
 
 def _digit_scans() -> tuple[np.ndarray, np.ndarray]:
@@ -104,13 +99,12 @@ def digits_28x28(*, seed: int = 0, instead_of: str = "MNIST") -> Dataset:
 def _split_digits(
     name: str, x: np.ndarray, y: np.ndarray, test_size: float, seed: int, provenance: str
 ) -> Dataset:
-    train, test = stratified_split(y, n_test_for(len(y), test_size), seed)
-    return Dataset(
-        name=name,
-        x_train=x[train],
-        y_train=y[train],
-        x_test=x[test],
-        y_test=y[test],
+    return Dataset.from_arrays(
+        name,
+        x,
+        y,
+        test_size=test_size,
+        seed=seed,
         class_names=[str(d) for d in range(10)],
         provenance=provenance,
         source="shipped",
@@ -142,13 +136,12 @@ def iris(*, test_size: float = 0.25, seed: int = 0) -> Dataset:
     bunch = load_iris()
     x = bunch.data.astype(np.float32)
     y = bunch.target.astype(np.int64)
-    train, test = stratified_split(y, n_test_for(len(y), test_size), seed)
-    return Dataset(
-        name="iris",
-        x_train=x[train],
-        y_train=y[train],
-        x_test=x[test],
-        y_test=y[test],
+    return Dataset.from_arrays(
+        "iris",
+        x,
+        y,
+        test_size=test_size,
+        seed=seed,
         class_names=list(bunch.target_names),
         feature_names=list(bunch.feature_names),
         provenance=f"{IRIS_CREDIT}, installed with scikit-learn",

@@ -12,8 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from neurona.data.dataset import Dataset, stratified_split
-from neurona.data.shipped import n_test_for
+from neurona.data.dataset import Dataset
 
 #: (points in class 0, points in class 1, noise, random generator, seed) -> (x, y)
 Generator = Callable[[int, int, float, np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
@@ -108,13 +107,12 @@ def make_toy(
     x, y = generate(n_samples - n1, n1, noise, rng, seed)
     x = x.astype(np.float32)
     y = np.asarray(y, dtype=np.int64)
-    train, test = stratified_split(y, n_test_for(n_samples, test_size), seed)
-    return Dataset(
-        name=name,
-        x_train=x[train],
-        y_train=y[train],
-        x_test=x[test],
-        y_test=y[test],
+    return Dataset.from_arrays(
+        name,
+        x,
+        y,
+        test_size=test_size,
+        seed=seed,
         class_names=class_names,
         feature_names=["x1", "x2"],
         provenance=(
