@@ -39,6 +39,10 @@ _LAZY = {
     "Track": "neurona.tracking",
     "NaNGuard": "neurona.tracking",
     "callbacks": "neurona.tracking",
+    # checked choices for widgets and presets
+    "make_optimizer": "neurona.models",
+    "check_batch_size": "neurona.models",
+    "OPTIMIZERS": "neurona.models",
     # timing
     "Stopwatch": "neurona.timing",
     "format_seconds": "neurona.timing",
@@ -88,6 +92,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         set_threads,
         use_cpu_only,
     )
+    from neurona.models import OPTIMIZERS, check_batch_size, make_optimizer
     from neurona.plots import (
         ConfusionMatrix,
         LiveCurves,
