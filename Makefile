@@ -16,8 +16,11 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.11 python3.13 python3.10 p
 
 .PHONY: lab test lint lock clean
 
+# JupyterLab refuses to run as root unless told; containers and some hubs run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
