@@ -352,7 +352,11 @@ class Ledger:
         """Read a file written by :meth:`to_csv` back into a ledger."""
         import pandas as pd
 
-        data = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        # round_trip: read back exactly the floats that were written (pandas 2's fast
+        # parser can be one unit in the last place off).
+        data = pd.read_csv(
+            path, keep_default_na=False, na_values=[""], float_precision="round_trip"
+        )
         ledger = cls()
         reserved = {"run", "epoch", "seconds", "record"}
         for name, part in data.groupby("run", sort=False):
