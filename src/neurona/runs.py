@@ -352,11 +352,10 @@ class Ledger:
         """Read a file written by :meth:`to_csv` back into a ledger."""
         import pandas as pd
 
-        # round_trip: read back exactly the floats that were written (pandas 2's fast
-        # parser can be one unit in the last place off).
-        data = pd.read_csv(
-            path, keep_default_na=False, na_values=[""], float_precision="round_trip"
-        )
+        # Read back exactly the floats that were written: pandas 2's default parser can be
+        # one unit in the last place off; pandas 3's is exact and deprecates the option.
+        exact = {"float_precision": "round_trip"} if pd.__version__.startswith("2.") else {}
+        data = pd.read_csv(path, keep_default_na=False, na_values=[""], **exact)
         ledger = cls()
         reserved = {"run", "epoch", "seconds", "record"}
         for name, part in data.groupby("run", sort=False):
