@@ -63,6 +63,18 @@ _LAZY = {
     "plot_image_grid": "neurona.plots",
     "plot_misclassified": "neurona.plots",
     "LiveCurves": "neurona.plots",
+    "plot_decision_boundary": "neurona.plots",
+    "LiveDecisionMap": "neurona.plots",
+    "plot_neuron": "neurona.plots",
+    "plot_perceptron_update": "neurona.plots",
+    "plot_training_errors": "neurona.plots",
+    "backprop_tables": "neurona.plots",
+    "plot_backprop_step": "neurona.plots",
+    # networks written in NumPy, and the widgets
+    "Perceptron": "neurona.scratch",
+    "Adaline": "neurona.scratch",
+    "MLP": "neurona.scratch",
+    "Playground": "neurona.widgets",
     # reference numbers from the sources
     "reference_table": "neurona.reference",
     "reference_tables": "neurona.reference",
@@ -96,19 +108,34 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from neurona.plots import (
         ConfusionMatrix,
         LiveCurves,
+        LiveDecisionMap,
+        backprop_tables,
+        plot_backprop_step,
         plot_confusion_matrix,
+        plot_decision_boundary,
         plot_image_grid,
         plot_learning_curves,
         plot_misclassified,
+        plot_neuron,
+        plot_perceptron_update,
         plot_run_comparison,
         plot_time_per_epoch,
+        plot_training_errors,
     )
     from neurona.reference import reference_table, reference_tables
+    from neurona.scratch import MLP, Adaline, Perceptron
     from neurona.timing import Stopwatch, format_seconds
     from neurona.tracking import NaNGuard, Track, callbacks
+    from neurona.widgets import Playground
+
+
+# Submodules a notebook reaches as attributes: nr.check.value(...), nr.widgets.Playground.
+_SUBMODULES = ("check", "scratch", "widgets", "plots", "data")
 
 
 def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"neurona.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'neurona' has no attribute {name!r}")
@@ -118,7 +145,7 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
 
 
 def load_ipython_extension(ipython) -> None:

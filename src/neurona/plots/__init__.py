@@ -4,14 +4,24 @@ Functions draw with matplotlib and return the Figure or Axes; in a notebook end 
 with ``;`` so that the figure shows once.
 """
 
+from neurona.plots.backprop import backprop_tables, plot_backprop_step
 from neurona.plots.confusion import ConfusionMatrix, plot_confusion_matrix
 from neurona.plots.curves import plot_learning_curves, plot_run_comparison, plot_time_per_epoch
+from neurona.plots.decision import LiveDecisionMap, plot_decision_boundary
 from neurona.plots.images import plot_image_grid, plot_misclassified
 from neurona.plots.live import LiveCurves
+from neurona.plots.neuron import plot_neuron, plot_perceptron_update, plot_training_errors
 
 __all__ = [
     "ConfusionMatrix",
     "LiveCurves",
+    "LiveDecisionMap",
+    "backprop_tables",
+    "plot_backprop_step",
+    "plot_decision_boundary",
+    "plot_neuron",
+    "plot_perceptron_update",
+    "plot_training_errors",
     "plot_confusion_matrix",
     "plot_image_grid",
     "plot_learning_curves",

@@ -7,9 +7,9 @@ after each epoch.
 
 from __future__ import annotations
 
-import io
 import time
 
+from neurona.plots.render import kernel_shell
 from neurona.runs import RunRecord
 
 
@@ -107,10 +107,8 @@ class LiveCurves:
 
     # -- internals -----------------------------------------------------------------------
     def _render(self, record: RunRecord, final: bool) -> bytes:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
         from neurona.plots.curves import plot_learning_curves
+        from neurona.plots.render import figure_png, new_figure
         from neurona.plots.style import split_metric
 
         bases = []
@@ -120,19 +118,16 @@ class LiveCurves:
                 bases.append(base)
         bases.sort(key=lambda base: base != "loss")  # loss first, as in plot_learning_curves
         if self._figure is None or len(self._figure.axes) != len(bases):
-            self._figure = Figure(figsize=(self.width * len(bases), self.height), dpi=self.dpi)
-            FigureCanvasAgg(self._figure)
+            self._figure = new_figure(self.width * len(bases), self.height, self.dpi)
         fig = self._figure
         fig.clear()
         axes = fig.subplots(1, len(bases), squeeze=False)[0]
         plot_learning_curves(record, metrics=bases, axes=list(axes), title=_title(record, final))
         fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=self.dpi)
-        return buffer.getvalue()
+        return figure_png(fig)
 
     def _show(self, png: bytes) -> None:
-        shell = _kernel_shell()
+        shell = kernel_shell()
         if shell is None:  # a plain script or terminal: nothing to draw into
             return
         from IPython.display import Image, display
@@ -155,12 +150,3 @@ def _title(record: RunRecord, final: bool) -> str:
     state = "" if not final or record.status == "running" else f" · {record.status}"
     return f"{record.name} — {progress}{timing}{state}"
 
-
-def _kernel_shell():
-    """Return the IPython shell when inside a Jupyter kernel (which can show images), else None."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency
-        return None
-    shell = get_ipython()
-    return shell if shell is not None and hasattr(shell, "kernel") else None

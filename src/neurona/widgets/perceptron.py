@@ -1,0 +1,273 @@
+"""Widgets for the first lesson: one neuron by hand, and the perceptron rule step by step.
+
+Examples
+--------
+>>> explorer = PerceptronExplorer(problem="AND")
+>>> explorer.set_weights(1.0, 1.0, -1.5)
+>>> explorer.mistakes
+0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neurona.plots.render import figure_png, new_figure
+
+#: The four corners of the unit square and the logic functions of two inputs on them.
+CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+PROBLEMS = {
+    "AND": np.array([0, 0, 0, 1]),
+    "OR": np.array([0, 1, 1, 1]),
+    "XOR": np.array([0, 1, 1, 0]),
+    "NAND": np.array([1, 1, 1, 0]),
+}
+
+
+def _check_problem(problem: str) -> str:
+    key = str(problem).upper()
+    if key not in PROBLEMS:
+        raise ValueError(f"problem must be one of {', '.join(PROBLEMS)}; got {problem!r}")
+    return key
+
+
+class PerceptronExplorer:
+    """Sliders for w1, w2 and b of one neuron; the picture shows its output and decision line.
+
+    The neuron computes z = b + w1·x1 + w2·x2 and outputs step(z) (0 or 1) or sigmoid(z).
+    The four corners of a logic problem (AND, OR, XOR, NAND) show which inputs it gets
+    wrong, so a student can solve AND and OR by hand, and find that no setting solves XOR.
+
+    Parameters
+    ----------
+    problem : str
+        ``"AND"``, ``"OR"``, ``"XOR"`` or ``"NAND"``.
+    w1, w2, b : float
+        Starting weights and bias (sliders go from -3 to 3).
+    activation : str
+        ``"step"`` or ``"sigmoid"``.
+    """
+
+    def __init__(
+        self,
+        problem: str = "AND",
+        w1: float = 1.0,
+        w2: float = 1.0,
+        b: float = -0.5,
+        activation: str = "step",
+    ):
+        import ipywidgets as w
+
+        self.redraws, self.last_png = 0, None
+        style = {"description_width": "30px"}
+        slider = dict(min=-3.0, max=3.0, step=0.1, continuous_update=True, style=style,
+                      readout_format=".1f")
+        self.sliders = {
+            "w1": w.FloatSlider(value=w1, description="w₁", **slider),
+            "w2": w.FloatSlider(value=w2, description="w₂", **slider),
+            "b": w.FloatSlider(value=b, description="b", **slider),
+        }
+        self.problem_buttons = w.ToggleButtons(options=list(PROBLEMS),
+                                               value=_check_problem(problem))
+        self.activation_buttons = w.ToggleButtons(options=["step", "sigmoid"], value=activation)
+        self.table = w.HTML()
+        self.image = w.Image(format="png", layout=w.Layout(width="430px"))
+        for control in (*self.sliders.values(), self.problem_buttons, self.activation_buttons):
+            control.observe(lambda _: self.redraw(), names="value")
+        self._figure = new_figure(5.4, 4.6, dpi=80)
+        self.widget = w.HBox(
+            [
+                w.VBox([self.problem_buttons, self.activation_buttons, *self.sliders.values(),
+                        self.table]),
+                self.image,
+            ]
+        )
+        self.redraw()
+
+    @property
+    def weights(self) -> tuple[float, float, float]:
+        """The current (w1, w2, b)."""
+        return tuple(float(self.sliders[k].value) for k in ("w1", "w2", "b"))
+
+    def set_weights(self, w1: float, w2: float, b: float) -> None:
+        """Move the sliders (and redraw once)."""
+        values = {"w1": w1, "w2": w2, "b": b}
+        for key, value in values.items():
+            low, high = self.sliders[key].min, self.sliders[key].max
+            if not low <= value <= high:
+                raise ValueError(f"{key} must be between {low} and {high}; got {value!r}")
+        with self._one_redraw():
+            for key, value in values.items():
+                self.sliders[key].value = value
+
+    def outputs(self) -> np.ndarray:
+        """Return the output (0/1 for step, a probability for sigmoid) on the 4 corners."""
+        w1, w2, b = self.weights
+        z = b + CORNERS @ np.array([w1, w2])
+        if self.activation_buttons.value == "step":
+            return (z >= 0).astype(int)
+        return 1 / (1 + np.exp(-z))
+
+    @property
+    def mistakes(self) -> int:
+        """Corners where the thresholded output differs from the target."""
+        predicted = (self.outputs() >= 0.5).astype(int)
+        return int((predicted != PROBLEMS[self.problem_buttons.value]).sum())
+
+    def redraw(self) -> None:
+        """Draw the picture and the table of the four inputs."""
+        if getattr(self, "_holding", False):
+            return
+        from neurona.plots.neuron import plot_neuron
+
+        w1, w2, b = self.weights
+        target = PROBLEMS[self.problem_buttons.value]
+        self._figure.clear()
+        ax = self._figure.add_subplot()
+        plot_neuron([w1, w2], b, activation=self.activation_buttons.value, ax=ax,
+                    X=CORNERS, y=target)
+        self._figure.tight_layout()
+        self.last_png = figure_png(self._figure)
+        self.image.value = self.last_png
+        self.redraws += 1
+        self.table.value = self._table_html(target)
+
+    def _table_html(self, target: np.ndarray) -> str:
+        w1, w2, b = self.weights
+        rows = []
+        for (x1, x2), t, out in zip(CORNERS, target, self.outputs(), strict=True):
+            z = b + w1 * x1 + w2 * x2
+            ok = (out >= 0.5) == bool(t)
+            shown = f"{out:.0f}" if self.activation_buttons.value == "step" else f"{out:.2f}"
+            rows.append(
+                f"<tr><td>{x1:.0f}</td><td>{x2:.0f}</td><td>{z:+.2f}</td><td>{shown}</td>"
+                f"<td>{t}</td><td>{'✓' if ok else '✗'}</td></tr>"
+            )
+        verdict = (
+            "<b>All four right.</b>"
+            if self.mistakes == 0
+            else f"{self.mistakes} of 4 wrong."
+        )
+        return (
+            "<table><tr><th>x₁</th><th>x₂</th><th>z</th><th>output</th><th>target</th>"
+            f"<th></th></tr>{''.join(rows)}</table><p>{verdict}</p>"
+        )
+
+    def _one_redraw(self):
+        import contextlib
+
+        @contextlib.contextmanager
+        def hold():
+            self._holding = True
+            try:
+                yield
+            finally:
+                self._holding = False
+                self.redraw()
+
+        return hold()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+class PerceptronReplay:
+    """Replay a perceptron's training one update at a time: Previous, Next, auto-play, Reset.
+
+    Parameters
+    ----------
+    perceptron : neurona.scratch.Perceptron
+        A fitted perceptron (it recorded every update in ``updates_``).
+    X, y : arrays
+        The data it was fitted on (2 features).
+    interval_ms : int
+        Time between two updates in auto-play (the animation runs in the browser).
+
+    Examples
+    --------
+    >>> from neurona import Ledger
+    >>> from neurona.scratch import Perceptron
+    >>> X, y = CORNERS, PROBLEMS["OR"]
+    >>> replay = PerceptronReplay(Perceptron().fit(X, y, ledger=Ledger()), X, y)
+    >>> replay.next_button.click()
+    >>> replay.position
+    1
+    """
+
+    def __init__(self, perceptron, X, y, interval_ms: int = 700):
+        import ipywidgets as w
+
+        updates = getattr(perceptron, "updates_", None)
+        if updates is None:
+            raise ValueError("fit the perceptron first: PerceptronReplay shows its updates_")
+        self.perceptron, self.X, self.y = perceptron, np.asarray(X), np.asarray(y)
+        if self.X.ndim != 2 or self.X.shape[1] != 2:
+            raise ValueError(f"X must have shape (N, 2) to be drawn; got {self.X.shape}")
+        self.updates = list(updates)
+        self.redraws, self.last_png = 0, None
+        n = len(self.updates)
+        self.slider = w.IntSlider(min=0, max=max(n, 1), value=0, description="update",
+                                  disabled=n == 0)
+        self.player = w.Play(min=0, max=max(n, 1), interval=interval_ms, description="auto-play")
+        w.jslink((self.player, "value"), (self.slider, "value"))
+        self.previous_button = w.Button(description="Previous", icon="step-backward")
+        self.next_button = w.Button(description="Next update", icon="step-forward")
+        self.reset_button = w.Button(description="Reset", icon="refresh")
+        self.caption = w.HTML()
+        self.image = w.Image(format="png", layout=w.Layout(width="460px"))
+        self.previous_button.on_click(lambda _: self.go(self.position - 1))
+        self.next_button.on_click(lambda _: self.go(self.position + 1))
+        self.reset_button.on_click(lambda _: self.go(0))
+        self.slider.observe(lambda change: self._show(change["new"]), names="value")
+        self._figure = new_figure(5.6, 4.8, dpi=80)
+        controls = w.HBox([self.previous_button, self.next_button, self.player, self.slider,
+                           self.reset_button])
+        self.widget = w.VBox([controls, self.caption, self.image])
+        self._show(0)
+
+    @property
+    def position(self) -> int:
+        """How many updates have been applied (0 = the starting weights)."""
+        return int(self.slider.value)
+
+    def go(self, position: int) -> None:
+        """Show the weights after ``position`` updates (clamped to the recorded range)."""
+        self.slider.value = int(min(max(position, 0), len(self.updates)))  # redraws on change
+
+    def _show(self, position: int) -> None:
+        from neurona.plots.neuron import plot_neuron, plot_perceptron_update
+
+        self._figure.clear()
+        ax = self._figure.add_subplot()
+        n = len(self.updates)
+        if position == 0 or n == 0:
+            w = self.updates[0]["w_before"] if n else self.perceptron.weights_
+            plot_neuron(w[1:], w[0], ax=ax, X=self.X, y=self.y)
+            self.caption.value = (
+                f"Starting weights w = ({w[0]:.2f}, {w[1]:.2f}, {w[2]:.2f}) (bias first). "
+                f"{n} updates recorded. Press <b>Next update</b>."
+            )
+        else:
+            update = self.updates[position - 1]
+            plot_perceptron_update(update, self.X, self.y, ax=ax)
+            x = update["x"]
+            before, after = update["w_before"], update["w_after"]
+            self.caption.value = (
+                f"Update {position} of {n} (epoch {update['epoch']}): sample {update['index']} "
+                f"x = ({x[0]:g}, {x[1]:g}) has target {update['target']} but the neuron said "
+                f"{update['output']}, so w moves from ({before[0]:.2f}, {before[1]:.2f}, "
+                f"{before[2]:.2f}) to ({after[0]:.2f}, {after[1]:.2f}, {after[2]:.2f})."
+            )
+            if position == n:
+                self.caption.value += f"<br><b>{self.perceptron.message_}</b>"
+        self._figure.tight_layout()
+        self.last_png = figure_png(self._figure)
+        self.image.value = self.last_png
+        self.redraws += 1
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)

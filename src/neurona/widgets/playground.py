@@ -1,0 +1,682 @@
+"""The TensorFlow Playground inside Jupyter, built from core ipywidgets and NumPy.
+
+A small network (``neurona.scratch.MLP``) learns a 2-D problem while the picture of its
+decision surface and its train and test losses redraws in place. Core widgets only, so
+it works in JupyterLab, Notebook 7, VS Code and Colab without extra front-end extensions.
+
+Examples
+--------
+>>> pg = Playground(dataset="xor", hidden=(4,), activation="tanh")
+>>> pg.step(5)
+>>> pg.epoch
+5
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from neurona.plots.render import figure_png
+from neurona.plots.style import OKABE_ITO
+from neurona.scratch.losses import LOSSES
+
+DATASETS = {"clusters": "clusters", "circle": "circles", "xor": "xor", "spiral": "spiral"}
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+L2_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+MAX_LAYERS, MAX_NEURONS, MAX_BATCH = 6, 8, 30
+
+# Input features, as in the Playground. The points lie in [-6, 6]; x1 and x2 are scaled to
+# [-1, 1] so that one learning rate suits every feature, the sines see the raw coordinates.
+FEATURES = {
+    "x1": ("x₁", lambda p: p[:, 0] / 6),
+    "x2": ("x₂", lambda p: p[:, 1] / 6),
+    "x1sq": ("x₁²", lambda p: (p[:, 0] / 6) ** 2),
+    "x2sq": ("x₂²", lambda p: (p[:, 1] / 6) ** 2),
+    "x1x2": ("x₁·x₂", lambda p: p[:, 0] * p[:, 1] / 36),
+    "sinx1": ("sin x₁", lambda p: np.sin(p[:, 0])),
+    "sinx2": ("sin x₂", lambda p: np.sin(p[:, 1])),
+}
+
+# The book's guided challenges (SOURCES.md A, ch. 3.5): dataset, most hidden neurons, goal.
+CHALLENGES = (
+    ("clusters", 1, "Two clusters with a single neuron."),
+    ("circle", 3, "The circle with 3 neurons in one hidden layer."),
+    ("xor", 5, "XOR with about 5 neurons (3 sometimes, depending on the random start)."),
+    ("spiral", None, "The spiral: one layer of 8 is not enough, it needs depth."),
+)
+GOAL_TEST_ACCURACY = 0.95
+SPIRAL_TEST_ACCURACY = 0.90
+
+
+@dataclass(frozen=True)
+class PlaygroundSettings:
+    """Everything that defines a Playground experiment; shareable as a short string.
+
+    Examples
+    --------
+    >>> s = PlaygroundSettings(dataset="xor", hidden=(5,))
+    >>> PlaygroundSettings.from_string(s.to_string()) == s
+    True
+    """
+
+    dataset: str = "circle"
+    noise: int = 0
+    train_ratio: int = 50
+    batch_size: int = 10
+    learning_rate: float = 0.03
+    activation: str = "tanh"
+    l2: float = 0.0
+    hidden: tuple[int, ...] = (4, 2)
+    features: tuple[str, ...] = ("x1", "x2")
+    seed: int = 0
+
+    def __post_init__(self):
+        object.__setattr__(self, "hidden", tuple(self.hidden))
+        object.__setattr__(self, "features", tuple(self.features))
+        _validate(self)
+
+    def to_string(self) -> str:
+        """One line an instructor can paste into a chat: ``data=xor noise=0 ...``."""
+        parts = {
+            "data": self.dataset,
+            "noise": self.noise,
+            "train": self.train_ratio,
+            "batch": self.batch_size,
+            "lr": f"{self.learning_rate:g}",
+            "act": self.activation,
+            "l2": f"{self.l2:g}",
+            "layers": ",".join(map(str, self.hidden)),
+            "features": ",".join(self.features),
+            "seed": self.seed,
+        }
+        return " ".join(f"{key}={value}" for key, value in parts.items())
+
+    @classmethod
+    def from_string(cls, text: str) -> PlaygroundSettings:
+        """Read a string made by :meth:`to_string` (missing keys keep their defaults)."""
+        keys = {
+            "data": ("dataset", str),
+            "noise": ("noise", int),
+            "train": ("train_ratio", int),
+            "batch": ("batch_size", int),
+            "lr": ("learning_rate", float),
+            "act": ("activation", str),
+            "l2": ("l2", float),
+            "layers": ("hidden", lambda v: tuple(int(n) for n in v.split(",") if n)),
+            "features": ("features", lambda v: tuple(f for f in v.split(",") if f)),
+            "seed": ("seed", int),
+        }
+        values = {}
+        for token in str(text).split():
+            key, sep, value = token.partition("=")
+            if not sep or key not in keys:
+                raise ValueError(
+                    f"cannot read {token!r}: expected key=value with keys {', '.join(keys)}"
+                )
+            name, convert = keys[key]
+            try:
+                values[name] = convert(value)
+            except ValueError as err:
+                raise ValueError(f"cannot read {token!r}: {err}") from None
+        return cls(**values)
+
+
+def _validate(s: PlaygroundSettings) -> None:
+    def check(ok: bool, message: str) -> None:
+        if not ok:
+            raise ValueError(message)
+
+    check(s.dataset in DATASETS, f"dataset must be one of {', '.join(DATASETS)}; got {s.dataset!r}")
+    check(_int_in(s.noise, 0, 50), f"noise must be a whole percentage 0-50; got {s.noise!r}")
+    check(_int_in(s.train_ratio, 10, 90), f"train_ratio must be 10-90 (%); got {s.train_ratio!r}")
+    check(
+        _int_in(s.batch_size, 1, MAX_BATCH),
+        f"batch_size must be 1-{MAX_BATCH}; got {s.batch_size!r}",
+    )
+    check(
+        s.learning_rate in LEARNING_RATES,
+        f"learning_rate must be one of {', '.join(f'{r:g}' for r in LEARNING_RATES)}; "
+        f"got {s.learning_rate!r}",
+    )
+    check(
+        s.activation in ACTIVATIONS,
+        f"activation must be one of {', '.join(ACTIVATIONS)}; got {s.activation!r}",
+    )
+    check(
+        s.l2 in L2_RATES,
+        f"l2 must be one of {', '.join(f'{r:g}' for r in L2_RATES)}; got {s.l2!r}",
+    )
+    check(
+        1 <= len(s.hidden) <= MAX_LAYERS,
+        f"hidden must have 1 to {MAX_LAYERS} layers; got {len(s.hidden)} ({s.hidden})",
+    )
+    for n in s.hidden:
+        check(
+            _int_in(n, 1, MAX_NEURONS),
+            f"each hidden layer has 1 to {MAX_NEURONS} neurons; got {n!r} in {s.hidden}",
+        )
+    check(len(s.features) >= 1, f"choose at least one input feature from {', '.join(FEATURES)}")
+    for f in s.features:
+        check(f in FEATURES, f"unknown feature {f!r}; choose from {', '.join(FEATURES)}")
+    check(_int_in(s.seed, 0, 2**31 - 1), f"seed must be a non-negative integer; got {s.seed!r}")
+
+
+def _int_in(value, low: int, high: int) -> bool:
+    return (
+        isinstance(value, (int, np.integer))
+        and not isinstance(value, bool)
+        and (low <= value <= high)
+    )
+
+
+@dataclass
+class _State:
+    epoch: int = 0
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+
+
+class Playground:
+    """The TensorFlow Playground in a notebook: data, network, training, live picture.
+
+    Parameters
+    ----------
+    settings : PlaygroundSettings or str, optional
+        Start from these settings (a string from :meth:`export_settings` works too).
+    n_samples : int
+        Points in the dataset (train and test together).
+    resolution : int
+        Cells per side of the decision-surface picture.
+    **overrides
+        Any field of :class:`PlaygroundSettings`, e.g. ``dataset="spiral"``.
+
+    Attributes
+    ----------
+    epoch : int
+        Epochs trained since the last reset.
+    redraws : int
+        Pictures drawn so far; ``last_png`` holds the latest.
+    widget : ipywidgets.Widget
+        The whole panel (displaying the Playground shows it).
+    """
+
+    def __init__(self, settings=None, *, n_samples: int = 500, resolution: int = 60, **overrides):
+        import ipywidgets as w
+
+        if isinstance(settings, str):
+            settings = PlaygroundSettings.from_string(settings)
+        settings = replace(settings or PlaygroundSettings(), **overrides)
+        if not _int_in(n_samples, 20, 100_000):
+            raise ValueError(
+                f"n_samples must be a whole number from 20 to 100,000; got {n_samples!r}"
+            )
+        if not _int_in(resolution, 10, 400):
+            raise ValueError(f"resolution must be from 10 to 400 cells; got {resolution!r}")
+        self.n_samples, self.resolution = n_samples, resolution
+        self.redraws, self.draw_seconds, self.last_png = 0, 0.0, None
+        self._playing, self._task, self._syncing = False, None, False
+        self._restarts = 0
+
+        style = {"description_width": "110px"}
+        self.controls = {
+            "dataset": w.ToggleButtons(options=list(DATASETS), description="data"),
+            "noise": w.IntSlider(min=0, max=50, step=5, description="noise (%)", style=style),
+            "train_ratio": w.IntSlider(
+                min=10, max=90, step=10, description="training data (%)", style=style
+            ),
+            "batch_size": w.IntSlider(min=1, max=MAX_BATCH, description="batch size", style=style),
+            "learning_rate": w.Dropdown(
+                options=[(f"{r:g}", r) for r in LEARNING_RATES],
+                description="learning rate",
+                style=style,
+            ),
+            "activation": w.Dropdown(options=ACTIVATIONS, description="activation", style=style),
+            "l2": w.Dropdown(
+                options=[(f"{r:g}", r) for r in L2_RATES], description="L2 rate", style=style
+            ),
+            "layers": w.IntSlider(min=1, max=MAX_LAYERS, description="hidden layers", style=style),
+        }
+        self.neuron_sliders = [
+            w.IntSlider(
+                min=1,
+                max=MAX_NEURONS,
+                value=4,
+                description=f"layer {k + 1}",
+                layout=w.Layout(width="300px"),
+                style=style,
+            )
+            for k in range(MAX_LAYERS)
+        ]
+        self.feature_boxes = {
+            key: w.Checkbox(description=label, indent=False, layout=w.Layout(width="80px"))
+            for key, (label, _) in FEATURES.items()
+        }
+        self.play_button = w.Button(description="Play", icon="play", button_style="success")
+        self.step_button = w.Button(description="Step", icon="step-forward")
+        self.reset_button = w.Button(
+            description="Reset", icon="refresh", tooltip="new random start"
+        )
+        self.status = w.HTML()
+        self.image = w.Image(format="png", layout=w.Layout(width="760px"))
+        self.share_text = w.Text(
+            description="settings", layout=w.Layout(width="560px"), style=style
+        )
+        self.load_button = w.Button(description="Load", tooltip="apply the settings string")
+        self.message = w.HTML()
+        self.challenge_boxes = [
+            w.Checkbox(
+                description=text,
+                value=False,
+                disabled=True,
+                indent=False,
+                layout=w.Layout(width="560px"),
+            )
+            for _, _, text in CHALLENGES
+        ]
+        self.challenge_boxes.append(
+            w.Checkbox(
+                description="Find a smaller network that still works.",
+                indent=False,
+                layout=w.Layout(width="560px"),
+            )
+        )
+
+        self._figure = None
+        axis = np.linspace(-6, 6, resolution)
+        gx, gy = np.meshgrid(axis, axis)
+        self._grid_points, self._grid_shape = np.column_stack([gx.ravel(), gy.ravel()]), gx.shape
+        self._apply_to_widgets(settings)
+        self._connect()
+        self._new_data()
+        self.widget = self._layout()
+
+    # -- public API ----------------------------------------------------------------------
+    @property
+    def settings(self) -> PlaygroundSettings:
+        """The settings currently chosen in the widgets."""
+        c = self.controls
+        layers = c["layers"].value
+        return PlaygroundSettings(
+            dataset=c["dataset"].value,
+            noise=c["noise"].value,
+            train_ratio=c["train_ratio"].value,
+            batch_size=c["batch_size"].value,
+            learning_rate=c["learning_rate"].value,
+            activation=c["activation"].value,
+            l2=c["l2"].value,
+            hidden=tuple(s.value for s in self.neuron_sliders[:layers]),
+            features=tuple(k for k, box in self.feature_boxes.items() if box.value),
+            seed=self._seed,
+        )
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained since the last reset."""
+        return self._state.epoch
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        """Train and test loss after each epoch (copies)."""
+        return {"loss": list(self._state.train_loss), "test_loss": list(self._state.test_loss)}
+
+    def step(self, epochs: int = 1) -> None:
+        """Train ``epochs`` epochs (mini-batches of the chosen size), then redraw."""
+        if not _int_in(epochs, 1, 100_000):
+            raise ValueError(f"epochs must be a whole number >= 1; got {epochs!r}")
+        s = self.settings
+        rng = np.random.default_rng((s.seed, self._restarts, self._state.epoch))
+        for _ in range(epochs):
+            order = rng.permutation(len(self._x_train))
+            for start in range(0, len(order), s.batch_size):
+                batch = order[start : start + s.batch_size]
+                self.model.step(self._x_train[batch], self._y_train[batch], s.learning_rate)
+            self._state.epoch += 1
+            self._record_losses()
+            if not np.isfinite(self._state.train_loss[-1]):
+                self.pause()
+                self.message.value = (
+                    "<b>The loss became NaN: the learning rate is too large.</b> "
+                    "Choose a smaller one and press Reset."
+                )
+                break
+        self._check_challenges()
+        self.redraw()
+
+    def reset(self) -> None:
+        """Start again from new random weights at epoch 0 (the data stay the same)."""
+        self._restarts += 1
+        self._new_network()
+
+    def play(self) -> None:
+        """Train continuously until :meth:`pause` (needs a running Jupyter kernel)."""
+        if self._playing:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.message.value = "Play needs a running Jupyter kernel; use step(epochs) here."
+            return
+        self._task = loop.create_task(self.run())
+
+    def pause(self) -> None:
+        """Stop a running Play after the current epoch."""
+        self._playing = False
+        self._set_play_button()
+
+    async def run(self, max_epochs: int | None = None, frame_seconds: float = 0.0) -> None:
+        """Train epoch by epoch, yielding to the kernel between epochs so clicks get through."""
+        self._playing = True
+        self._set_play_button()
+        done = 0
+        try:
+            while self._playing and (max_epochs is None or done < max_epochs):
+                self.step()
+                done += 1
+                await asyncio.sleep(frame_seconds)
+        finally:
+            self._playing = False
+            self._set_play_button()
+
+    def export_settings(self) -> str:
+        """Return the current settings as a short string (also shown in the settings box)."""
+        text = self.settings.to_string()
+        self.share_text.value = text
+        return text
+
+    def import_settings(self, text: str | PlaygroundSettings) -> None:
+        """Apply settings from :meth:`export_settings`; a bad string raises ValueError."""
+        settings = PlaygroundSettings.from_string(text) if isinstance(text, str) else text
+        self.pause()
+        self._apply_to_widgets(settings)
+        self._new_data()
+
+    def redraw(self) -> bytes:
+        """Draw the decision surface and the loss curves into the panel; returns the PNG."""
+        start = time.perf_counter()
+        self._draw()
+        self.last_png = figure_png(self._figure)
+        self.image.value = self.last_png
+        self.draw_seconds += time.perf_counter() - start
+        self.redraws += 1
+        s = self._state
+        test_acc = self.accuracy(test=True)
+        self.status.value = (
+            f"<b>epoch {s.epoch:,}</b> · training loss {s.train_loss[-1]:.3f} · "
+            f"test loss {s.test_loss[-1]:.3f} · test accuracy {test_acc:.0%}"
+        )
+        return self.last_png
+
+    def accuracy(self, test: bool = True) -> float:
+        """Share of test (or training) points classified correctly."""
+        x, y = (self._x_test, self._y_test) if test else (self._x_train, self._y_train)
+        predicted = (self.model.predict(x).ravel() >= 0.5).astype(int)
+        return float((predicted == y.ravel()).mean())
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    # -- data and network ----------------------------------------------------------------
+    def _new_data(self) -> None:
+        from neurona.data import load
+
+        s = self.settings
+        data = load(
+            DATASETS[s.dataset],
+            n_samples=self.n_samples,
+            noise=s.noise / 100,
+            test_size=1 - s.train_ratio / 100,
+            seed=s.seed,
+        )
+        self._points_train, self._points_test = data.x_train, data.x_test
+        self._labels_train, self._labels_test = data.y_train, data.y_test
+        self._figure = None  # the scatter of points changes
+        self._new_network()
+
+    def _new_network(self) -> None:
+        from neurona.scratch import MLP
+
+        s = self.settings
+        self._x_train = self._features(self._points_train)
+        self._x_test = self._features(self._points_test)
+        self._grid_features = self._features(self._grid_points)
+        self._y_train = self._labels_train.reshape(-1, 1).astype(float)
+        self._y_test = self._labels_test.reshape(-1, 1).astype(float)
+        self.model = MLP(
+            [len(s.features), *s.hidden, 1],
+            activation=s.activation,
+            output_activation="sigmoid",
+            loss="binary_cross_entropy",
+            init="glorot",
+            l2=s.l2,
+            seed=s.seed * 1000 + self._restarts,
+        )
+        self._state = _State()
+        self._record_losses()
+        self.message.value = ""
+        self.redraw()
+
+    def _features(self, points: np.ndarray) -> np.ndarray:
+        columns = [FEATURES[key][1](points) for key in self.settings.features]
+        return np.column_stack(columns).astype(float)
+
+    def _record_losses(self) -> None:
+        # The data loss alone (without the L2 term), as the Playground shows it.
+        loss = LOSSES["binary_cross_entropy"].value
+        self._state.train_loss.append(float(loss(self.model.predict(self._x_train), self._y_train)))
+        self._state.test_loss.append(float(loss(self.model.predict(self._x_test), self._y_test)))
+
+    def _check_challenges(self) -> None:
+        s = self.settings
+        neurons = sum(s.hidden)
+        for box, (dataset, most, _) in zip(self.challenge_boxes, CHALLENGES, strict=False):
+            goal = SPIRAL_TEST_ACCURACY if dataset == "spiral" else GOAL_TEST_ACCURACY
+            small_enough = most is None or neurons <= most
+            deep_enough = dataset != "spiral" or len(s.hidden) >= 2
+            if (
+                s.dataset == dataset
+                and small_enough
+                and deep_enough
+                and self.accuracy(test=True) >= goal
+            ):
+                box.value = True
+
+    # -- widgets ---------------------------------------------------------------------------
+    def _apply_to_widgets(self, s: PlaygroundSettings) -> None:
+        self._syncing = True
+        try:
+            c = self.controls
+            for name in (
+                "dataset",
+                "noise",
+                "train_ratio",
+                "batch_size",
+                "learning_rate",
+                "activation",
+                "l2",
+            ):
+                c[name].value = getattr(s, name)
+            c["layers"].value = len(s.hidden)
+            for slider, n in zip(self.neuron_sliders, s.hidden, strict=False):
+                slider.value = n
+            for key, box in self.feature_boxes.items():
+                box.value = key in s.features
+            self._seed = s.seed
+            self._show_layer_sliders()
+            self.share_text.value = s.to_string()
+        finally:
+            self._syncing = False
+
+    def _connect(self) -> None:
+        data_keys = ("dataset", "noise", "train_ratio")
+        network_keys = ("activation", "l2", "layers")
+
+        def on_data(change):
+            if not self._syncing:
+                self.pause()
+                self._new_data()
+                self.export_settings()
+
+        def on_network(change):
+            if self._syncing:
+                return
+            self._show_layer_sliders()
+            refused = not any(box.value for box in self.feature_boxes.values())
+            if refused:
+                self._syncing = True
+                change["owner"].value = True  # at least one input feature
+                self._syncing = False
+            self.pause()
+            self._new_network()
+            self.export_settings()
+            if refused:
+                self.message.value = "The network needs at least one input feature."
+
+        def on_training(change):
+            if not self._syncing:
+                self.export_settings()
+
+        for key in data_keys:
+            self.controls[key].observe(on_data, names="value")
+        for key in network_keys:
+            self.controls[key].observe(on_network, names="value")
+        for key in ("learning_rate", "batch_size"):
+            self.controls[key].observe(on_training, names="value")
+        for slider in self.neuron_sliders:
+            slider.observe(on_network, names="value")
+        for box in self.feature_boxes.values():
+            box.observe(on_network, names="value")
+
+        self.play_button.on_click(lambda _: self.pause() if self._playing else self.play())
+        self.step_button.on_click(lambda _: self.step())
+        self.reset_button.on_click(lambda _: (self.pause(), self.reset()))
+        self.load_button.on_click(lambda _: self._load_clicked())
+
+    def _load_clicked(self) -> None:
+        try:
+            self.import_settings(self.share_text.value)
+        except ValueError as err:
+            self.message.value = f"<b>Cannot load these settings:</b> {err}"
+
+    def _show_layer_sliders(self) -> None:
+        layers = self.controls["layers"].value
+        for k, slider in enumerate(self.neuron_sliders):
+            slider.layout.display = None if k < layers else "none"
+
+    def _set_play_button(self) -> None:
+        playing = self._playing
+        self.play_button.description = "Pause" if playing else "Play"
+        self.play_button.icon = "pause" if playing else "play"
+        self.play_button.button_style = "warning" if playing else "success"
+
+    def _layout(self):
+        import ipywidgets as w
+
+        c = self.controls
+        left = w.VBox(
+            [
+                w.HTML("<b>Data</b>"),
+                c["dataset"],
+                c["noise"],
+                c["train_ratio"],
+                w.HTML("<b>Features</b>"),
+                w.HBox(
+                    list(self.feature_boxes.values()),
+                    layout=w.Layout(flex_flow="row wrap", width="340px"),
+                ),
+                w.HTML("<b>Network</b>"),
+                c["layers"],
+                *self.neuron_sliders,
+                c["activation"],
+                w.HTML("<b>Training</b>"),
+                c["learning_rate"],
+                c["batch_size"],
+                c["l2"],
+            ],
+            layout=w.Layout(width="360px"),
+        )
+        buttons = w.HBox([self.play_button, self.step_button, self.reset_button])
+        right = w.VBox([buttons, self.status, self.image, self.message])
+        share = w.HBox([self.share_text, self.load_button])
+        challenges = w.VBox(
+            [w.HTML("<b>Challenges</b> (ticked when reached)"), *self.challenge_boxes]
+        )
+        return w.VBox([w.HBox([left, right]), share, challenges])
+
+    # -- drawing -------------------------------------------------------------------------
+    def _draw(self) -> None:
+        if self._figure is None:
+            self._build_figure()
+        probability = self.model.predict(self._grid_features).reshape(self._grid_shape)
+        self._surface.set_data(probability)
+        s = self._state
+        epochs = np.arange(len(s.train_loss))
+        self._train_line.set_data(epochs, s.train_loss)
+        self._test_line.set_data(epochs, s.test_loss)
+        finite = [v for v in s.train_loss + s.test_loss if np.isfinite(v)]
+        top = max(finite) if finite else 1.0
+        self._loss_axes.set_xlim(0, max(10, len(epochs) - 1))
+        self._loss_axes.set_ylim(0, max(0.1, min(top, 5.0)) * 1.05)
+
+    def _build_figure(self) -> None:
+        from matplotlib.colors import LinearSegmentedColormap
+
+        from neurona.plots.render import new_figure
+
+        orange, blue = OKABE_ITO["orange"], OKABE_ITO["blue"]
+        cmap = LinearSegmentedColormap.from_list("playground", [orange, "#ffffff", blue])
+        fig = new_figure(10.5, 4.6, dpi=72)
+        surface_axes = fig.add_axes((0.04, 0.1, 0.5, 0.82))
+        loss_axes = fig.add_axes((0.64, 0.16, 0.33, 0.74))
+        self._surface = surface_axes.imshow(
+            np.full(self._grid_shape, 0.5),
+            origin="lower",
+            extent=(-6, 6, -6, 6),
+            cmap=cmap,
+            vmin=0,
+            vmax=1,
+            interpolation="bilinear",
+        )
+        colors = np.array([orange, blue])
+        surface_axes.scatter(
+            *self._points_train.T,
+            c=colors[self._labels_train],
+            s=18,
+            edgecolors="#222222",
+            linewidths=0.5,
+            label="training",
+        )
+        surface_axes.scatter(
+            *self._points_test.T,
+            facecolors="none",
+            edgecolors=colors[self._labels_test],
+            s=18,
+            linewidths=1.0,
+            label="test",
+        )
+        surface_axes.set_xlim(-6, 6)
+        surface_axes.set_ylim(-6, 6)
+        surface_axes.set_xlabel("x₁")
+        surface_axes.set_ylabel("x₂")
+        surface_axes.set_title("output: orange = class 0, blue = class 1 (filled: training)")
+        (self._train_line,) = loss_axes.plot([], [], color="#333333", ls="-", label="training")
+        (self._test_line,) = loss_axes.plot([], [], color="#333333", ls="--", label="test")
+        loss_axes.set_xlabel("epoch")
+        loss_axes.set_ylabel("loss (binary cross-entropy)")
+        loss_axes.set_title("loss")
+        loss_axes.legend(loc="upper right")
+        loss_axes.grid(alpha=0.3)
+        self._figure, self._loss_axes = fig, loss_axes
+
+    def __repr__(self) -> str:
+        return f"Playground({self.settings.to_string()!r}, epoch={self.epoch})"
+
+    def as_dict(self) -> dict:
+        """Return the settings as a plain dictionary."""
+        return asdict(self.settings)

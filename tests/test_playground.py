@@ -1,0 +1,143 @@
+"""The Playground driven from Python: settings, Step, Reset, Play, bad input."""
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from neurona.widgets import Playground, PlaygroundSettings
+
+
+@pytest.fixture
+def pg():
+    return Playground(
+        dataset="clusters",
+        hidden=(2,),
+        activation="tanh",
+        learning_rate=0.1,
+        n_samples=200,
+        resolution=30,
+    )
+
+
+def test_step_advances_epochs_lowers_loss_and_redraws(pg):
+    before_png, before_redraws = pg.last_png, pg.redraws
+    start_loss = pg.history["test_loss"][-1]
+    pg.step(20)
+    assert pg.epoch == 20
+    assert len(pg.history["loss"]) == 21  # the starting point plus one value per epoch
+    assert pg.history["test_loss"][-1] < start_loss
+    assert pg.redraws == before_redraws + 1
+    assert pg.last_png != before_png and pg.image.value == pg.last_png
+    assert pg.accuracy() >= 0.9
+    assert "epoch 20" in pg.status.value
+
+
+def test_the_step_button_trains_one_epoch(pg):
+    pg.step_button.click()
+    pg.step_button.click()
+    assert pg.epoch == 2
+
+
+def test_reset_gives_a_new_random_start(pg):
+    pg.step(5)
+    weights = [w.copy() for w in pg.model.weights]
+    pg.reset_button.click()
+    assert pg.epoch == 0 and len(pg.history["loss"]) == 1
+    assert not all(np.allclose(a, b) for a, b in zip(weights, pg.model.weights, strict=True))
+
+
+def test_changing_the_architecture_rebuilds_the_network(pg):
+    pg.controls["layers"].value = 3
+    pg.neuron_sliders[2].value = 5
+    assert pg.settings.hidden == (2, 4, 5)
+    assert pg.model.layers == [2, 2, 4, 5, 1]
+    assert pg.neuron_sliders[3].layout.display == "none"
+    pg.feature_boxes["x1sq"].value = True
+    assert pg.model.layers[0] == 3 and pg.epoch == 0
+
+
+def test_the_last_feature_cannot_be_unticked(pg):
+    pg.feature_boxes["x1"].value = False
+    pg.feature_boxes["x2"].value = False
+    assert pg.settings.features == ("x2",)
+    assert "at least one input feature" in pg.message.value
+
+
+def test_changing_the_data_regenerates_points(pg):
+    old = pg._points_train.copy()
+    pg.controls["dataset"].value = "spiral"
+    assert pg._points_train.shape == old.shape and not np.allclose(pg._points_train, old)
+    pg.controls["train_ratio"].value = 80
+    assert len(pg._points_train) == 160
+
+
+def test_settings_round_trip_through_a_string(pg):
+    pg.controls["dataset"].value = "xor"
+    pg.controls["learning_rate"].value = 0.3
+    text = pg.export_settings()
+    assert text.startswith("data=xor ") and "lr=0.3" in text
+    other = Playground(text, n_samples=200, resolution=20)
+    assert other.settings == pg.settings
+    other.share_text.value = "data=spiral layers=8,8,8 act=relu"
+    other.load_button.click()
+    assert other.settings.hidden == (8, 8, 8) and other.settings.dataset == "spiral"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("layers=0", "1 to 8 neurons"),
+        ("layers=2,2,2,2,2,2,2", "1 to 6 layers"),
+        ("data=moons", "dataset must be one of clusters, circle, xor, spiral"),
+        ("lr=0.05", "learning_rate must be one of"),
+        ("features=x3", "unknown feature 'x3'"),
+        ("speed=fast", "expected key=value with keys data, noise"),
+        ("noise=70", "noise must be a whole percentage 0-50"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_clear_message(text, message):
+    with pytest.raises(ValueError, match=message):
+        PlaygroundSettings.from_string(text)
+
+
+def test_bad_settings_in_the_panel_are_reported_not_raised(pg):
+    pg.share_text.value = "layers=9"
+    pg.load_button.click()
+    assert "Cannot load these settings" in pg.message.value
+
+
+def test_widget_bounds_refuse_absurd_values(pg):
+    assert pg.controls["layers"].max == 6 and pg.controls["layers"].min == 1
+    assert all(s.min == 1 and s.max == 8 for s in pg.neuron_sliders)
+    pg.controls["layers"].value = 7  # a slider clamps instead of accepting it
+    assert pg.controls["layers"].value == 6
+
+
+def test_play_runs_until_paused(pg):
+    async def scenario():
+        pg.play()
+        await asyncio.sleep(0.5)
+        assert pg.play_button.description == "Pause"
+        pg.play_button.click()  # Pause
+        await asyncio.sleep(0.1)
+        return pg.epoch
+
+    epochs = asyncio.run(scenario())
+    assert epochs >= 2 and pg.play_button.description == "Play"
+    settled = pg.epoch
+    assert settled == epochs or settled == epochs + 1
+
+
+def test_play_outside_a_kernel_says_what_to_do(pg):
+    pg.play()
+    assert "use step(epochs)" in pg.message.value and pg.epoch == 0
+
+
+def test_challenge_is_ticked_when_reached():
+    pg = Playground(
+        dataset="clusters", hidden=(1,), learning_rate=0.1, n_samples=200, resolution=20
+    )
+    pg.step(30)
+    assert pg.challenge_boxes[0].value is True
+    assert pg.challenge_boxes[1].value is False
