@@ -37,6 +37,19 @@ CELLS = [
     "%load_ext neurona",
     # 5
     "%%timed matrix product\nimport numpy as np\na = np.ones((200, 200))\n(a @ a)[0, 0]",
+    # 6: Play runs on the kernel's event loop while the kernel stays responsive; Pause stops it
+    "import asyncio\n"
+    "pg = nr.Playground('data=clusters layers=1', resolution=20)\n"
+    "pg.play_button.click()\n"
+    "await asyncio.sleep(1.5)\n"
+    "assert pg.play_button.description == 'Pause', pg.message.value\n"
+    "assert pg.epoch >= 3, pg.epoch\n"
+    "pg.play_button.click()\n"
+    "await asyncio.sleep(0.3)\n"
+    "stopped = pg.epoch\n"
+    "await asyncio.sleep(0.5)\n"
+    "assert pg.epoch == stopped and pg.play_button.description == 'Play'\n"
+    "print('played', stopped, 'epochs')",
 ]
 
 
@@ -90,3 +103,9 @@ def test_no_tensorflow_noise_reaches_the_notebook(executed):
         for out in cell.outputs:
             if out.output_type == "stream" and out.name == "stderr":
                 pytest.fail(f"cell {index} wrote to stderr: {out.text[:300]}")
+
+
+def test_playground_plays_and_pauses_in_a_kernel(executed):
+    assert not outputs(executed, 6, "error")
+    text = "".join(o.text for o in outputs(executed, 6, "stream"))
+    assert text.startswith("played ")
