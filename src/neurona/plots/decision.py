@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from neurona.plots.render import RedrawPacer
 from neurona.plots.style import OKABE_ITO
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -238,21 +239,14 @@ class LiveDecisionMap:
         height: float = 4.4,
         dpi: int = 80,
     ):
-        if min_interval < 0:
-            raise ValueError(f"min_interval must be >= 0 seconds, got {min_interval!r}")
-        if not 0 < max_overhead <= 1:
-            raise ValueError(f"max_overhead must be in (0, 1], got {max_overhead!r}")
+        self.pacer = RedrawPacer(min_interval, max_overhead)
         if feature_map is not None and not callable(feature_map):
             raise TypeError(f"feature_map must be a function of the points, got {feature_map!r}")
         self.resolution = _check_resolution(resolution)
         self.padding = _check_padding(padding)
-        self.min_interval = float(min_interval)
-        self.max_overhead = float(max_overhead)
         self.feature_map = feature_map
         self.threshold = None if threshold is None else float(threshold)
         self.width, self.height, self.dpi = float(width), float(height), int(dpi)
-        self.redraws = 0
-        self.draw_seconds = 0.0
         self.last_png: bytes | None = None
         self._handle = None
         self._figure = None
@@ -261,19 +255,25 @@ class LiveDecisionMap:
         self._plane: _Plane | None = None
         self._features: Any = None
         self._features_of: Any = None  # the feature_map the cached features came from
-        self._last_draw = -float("inf")
-        self._last_cost = 0.0
 
     @property
     def figure(self):
         """The figure that is redrawn in place (None before the first picture)."""
         return self._figure
 
+    @property
+    def redraws(self) -> int:
+        """How many pictures were drawn."""
+        return self.pacer.redraws
+
+    @property
+    def draw_seconds(self) -> float:
+        """Total time spent computing and drawing them."""
+        return self.pacer.draw_seconds
+
     def due(self) -> bool:
         """Whether enough time has passed since the last redraw."""
-        now = time.perf_counter()
-        budget = self._last_cost / self.max_overhead if self.max_overhead < 1 else 0.0
-        return now - self._last_draw >= max(self.min_interval, budget)
+        return self.pacer.due()
 
     def update(
         self,
@@ -310,11 +310,7 @@ class LiveDecisionMap:
         start = time.perf_counter()
         self.last_png = self._render(model, X, y, X_test, y_test, title)
         self._show(self.last_png)
-        end = time.perf_counter()
-        self._last_cost = end - start
-        self._last_draw = end
-        self.draw_seconds += self._last_cost
-        self.redraws += 1
+        self.pacer.drawn(time.perf_counter() - start)
         return True
 
     # -- internals -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from neurona.plots.render import kernel_shell
+from neurona.plots.render import RedrawPacer, kernel_shell
 from neurona.runs import RunRecord
 
 
@@ -62,28 +62,26 @@ class LiveCurves:
         height: float = 3.2,
         dpi: int = 80,
     ):
-        if min_interval < 0:
-            raise ValueError(f"min_interval must be >= 0 seconds, got {min_interval!r}")
-        if not 0 < max_overhead <= 1:
-            raise ValueError(f"max_overhead must be in (0, 1], got {max_overhead!r}")
+        self.pacer = RedrawPacer(min_interval, max_overhead)
         self.metrics = metrics
-        self.min_interval = float(min_interval)
-        self.max_overhead = float(max_overhead)
         self.width, self.height, self.dpi = width, height, dpi
-        self.redraws = 0
-        self.draw_seconds = 0.0
         self.last_png: bytes | None = None
         self._handle = None
         self._figure = None
-        self._started = time.perf_counter()
-        self._last_draw = -float("inf")
-        self._last_cost = 0.0
+
+    @property
+    def redraws(self) -> int:
+        """How many pictures were drawn."""
+        return self.pacer.redraws
+
+    @property
+    def draw_seconds(self) -> float:
+        """Total time spent drawing."""
+        return self.pacer.draw_seconds
 
     def due(self) -> bool:
         """Whether enough time has passed since the last redraw."""
-        now = time.perf_counter()
-        budget = self._last_cost / self.max_overhead if self.max_overhead < 1 else 0.0
-        return now - self._last_draw >= max(self.min_interval, budget)
+        return self.pacer.due()
 
     def update(self, record: RunRecord, *, final: bool = False) -> bool:
         """Redraw from ``record`` if a redraw is due (always when ``final``).
@@ -98,11 +96,7 @@ class LiveCurves:
         start = time.perf_counter()
         self.last_png = self._render(record, final)
         self._show(self.last_png)
-        end = time.perf_counter()
-        self._last_cost = end - start
-        self._last_draw = end
-        self.draw_seconds += self._last_cost
-        self.redraws += 1
+        self.pacer.drawn(time.perf_counter() - start)
         return True
 
     # -- internals -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ it by itself and it is freed with its owner; the picture reaches the notebook as
 from __future__ import annotations
 
 import io
+import time
 
 
 def new_figure(width: float, height: float, dpi: int = 80):
@@ -55,3 +56,46 @@ def kernel_shell():
         return None
     shell = get_ipython()
     return shell if shell is not None and hasattr(shell, "kernel") else None
+
+
+class RedrawPacer:
+    """Decide when a live picture may redraw, so that watching training does not slow it.
+
+    A redraw is due when ``min_interval`` seconds have passed since the last one and
+    drawing has taken at most ``max_overhead`` of the time (the gap grows with the cost of
+    a drawing; ``max_overhead=1`` removes that limit). The first picture is always due.
+
+    Examples
+    --------
+    >>> pacer = RedrawPacer(min_interval=60, max_overhead=0.02)
+    >>> pacer.due()
+    True
+    >>> pacer.drawn(0.05)
+    >>> pacer.due(), pacer.redraws
+    (False, 1)
+    """
+
+    def __init__(self, min_interval: float, max_overhead: float):
+        if min_interval < 0:
+            raise ValueError(f"min_interval must be >= 0 seconds, got {min_interval!r}")
+        if not 0 < max_overhead <= 1:
+            raise ValueError(f"max_overhead must be in (0, 1], got {max_overhead!r}")
+        self.min_interval = float(min_interval)
+        self.max_overhead = float(max_overhead)
+        self.redraws = 0
+        self.draw_seconds = 0.0
+        self._last_draw = -float("inf")
+        self._last_cost = 0.0
+
+    def due(self) -> bool:
+        """Whether a redraw may happen now."""
+        now = time.perf_counter()
+        budget = self._last_cost / self.max_overhead if self.max_overhead < 1 else 0.0
+        return now - self._last_draw >= max(self.min_interval, budget)
+
+    def drawn(self, seconds: float) -> None:
+        """Record a redraw that just finished and took ``seconds``."""
+        self._last_cost = float(seconds)
+        self._last_draw = time.perf_counter()
+        self.draw_seconds += self._last_cost
+        self.redraws += 1
