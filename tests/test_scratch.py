@@ -521,3 +521,16 @@ def test_cross_entropy_labels_are_checked():
         net.loss(X_BOOL, [0, 1, 2, 3])
     with pytest.raises(ValueError, match="between 0 and 1"):
         MLP([2, 1], loss="binary_cross_entropy").loss(X_BOOL, [0, 1, 2, 1])
+
+
+def test_adaline_stops_a_finite_blow_up_as_diverged():
+    from neurona.runs import Ledger
+    from neurona.scratch import Adaline
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2)) * 3
+    y = np.where(X[:, 0] > 0, 1.0, -1.0)
+    model = Adaline(learning_rate=0.5, epochs=200).fit(X, y, ledger=Ledger())
+    assert model.record_.status == "diverged"
+    assert "the loss grew from" in model.record_.note
+    assert len(model.loss_per_epoch_) < 200

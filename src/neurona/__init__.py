@@ -75,6 +75,9 @@ _LAZY = {
     "Adaline": "neurona.scratch",
     "MLP": "neurona.scratch",
     "Playground": "neurona.widgets",
+    "PerceptronExplorer": "neurona.widgets",
+    "PerceptronReplay": "neurona.widgets",
+    "BackpropInspector": "neurona.widgets",
     # reference numbers from the sources
     "reference_table": "neurona.reference",
     "reference_tables": "neurona.reference",
@@ -126,7 +129,12 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from neurona.scratch import MLP, Adaline, Perceptron
     from neurona.timing import Stopwatch, format_seconds
     from neurona.tracking import NaNGuard, Track, callbacks
-    from neurona.widgets import Playground
+    from neurona.widgets import (
+        BackpropInspector,
+        PerceptronExplorer,
+        PerceptronReplay,
+        Playground,
+    )
 
 
 # Submodules a notebook reaches as attributes: nr.check.value(...), nr.widgets.Playground.

@@ -207,7 +207,7 @@ def plot_perceptron_update(
     Examples
     --------
     >>> from neurona.plots.neuron import plot_perceptron_update
-    >>> p = Perceptron(eta=0.1).fit(X, y)                  # doctest: +SKIP
+    >>> p = Perceptron(learning_rate=0.1).fit(X, y)        # doctest: +SKIP
     >>> plot_perceptron_update(p.updates_[0], X, y);        # doctest: +SKIP
     """
     if not isinstance(update, Mapping):
@@ -252,6 +252,7 @@ def plot_perceptron_update(
         linestyle="--",
         label="line before",
         arrow=False,
+        note_at=0.6,
     )
     handles += _decision_line(
         ax,
@@ -261,8 +262,22 @@ def plot_perceptron_update(
         linestyle="-",
         label="line after",
         arrow=True,
+        note_at=0.4,
     )
     draw_points(ax, points, labels)
+    # Points the new line gets wrong: the rule fixes one sample and may break others.
+    wrong_after = (after[0] + points @ np.array(after[1:]) >= 0).astype(int) != labels
+    if wrong_after.any():
+        ax.scatter(
+            *points[wrong_after].T,
+            s=150,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1.2,
+            linestyles=":",
+            zorder=4,
+        )
+        handles.append(_ring(f"wrong after this update: {int(wrong_after.sum())}", "black"))
     misclassified = target != output
     # The sample in the colour of its true class, ringed (it may not be among X).
     draw_points(ax, sample[None, :], class_labels([target], 1, "update['target']"), s=60)
@@ -316,9 +331,9 @@ def plot_training_errors(
     Parameters
     ----------
     errors_per_epoch : sequence of int
-        Misclassified samples in each epoch, e.g. ``Perceptron.errors_``.
+        Misclassified samples in each epoch, e.g. ``Perceptron.errors_per_epoch_``.
     losses : sequence of float, optional
-        A loss per epoch, e.g. ``Adaline.losses_``; drawn as a line on the right axis.
+        A loss per epoch, e.g. ``Adaline.loss_per_epoch_``; drawn as a line on the right axis.
     ax : matplotlib Axes, optional
         Where to draw the bars. Default: a new figure.
     loss_label : str
@@ -543,8 +558,14 @@ def line_segment(w1: float, w2: float, b: float, limits) -> np.ndarray | None:
     return ends
 
 
-def _decision_line(ax: Axes, coefficients, limits, color, linestyle, label, arrow) -> list:
-    """Draw the part of z = 0 in view and, if asked, the weight vector; return legend handles."""
+def _decision_line(
+    ax: Axes, coefficients, limits, color, linestyle, label, arrow, note_at: float = 0.5
+) -> list:
+    """Draw the part of z = 0 in view and, if asked, the weight vector; return legend handles.
+
+    When the line is not in view a note says so, at height ``note_at`` (a fraction of the
+    view) and naming the line, so that two notes (before / after) do not cover each other.
+    """
     from matplotlib.lines import Line2D
 
     w1, w2, b = coefficients
@@ -552,12 +573,14 @@ def _decision_line(ax: Axes, coefficients, limits, color, linestyle, label, arro
     if segment is None:
         x0, x1, y0, y1 = limits
         if w1 == 0 and w2 == 0:
-            text = f"w1 = w2 = 0: z = {_number(b)} everywhere,\nso there is no decision line"
+            text = (
+                f"{label}: w1 = w2 = 0, z = {_number(b)} everywhere,\nso there is no decision line"
+            )
         else:
-            text = "the decision line z = 0\nlies outside this view"
+            text = f"{label}: z = 0\nlies outside this view"
         ax.text(
             (x0 + x1) / 2,
-            (y0 + y1) / 2,
+            y0 + note_at * (y1 - y0),
             text,
             ha="center",
             va="center",

@@ -23,6 +23,9 @@ from neurona.scratch.initializers import INITIALIZERS, initialize
 PERCEPTRON_LABELS = {"heaviside": (0, 1), "sign": (-1, 1)}
 
 
+#: Adaline stops as diverged when its loss exceeds this multiple of the first epoch's loss.
+BLOW_UP = 1000.0
+
 class _Neuron:
     """What the perceptron and Adaline share: weights with the bias first, and their use."""
 
@@ -84,8 +87,10 @@ class Perceptron(_Neuron):
         The step: ``"heaviside"`` outputs 0 or 1 (labels 0/1), ``"sign"`` outputs -1 or +1
         (labels -1/+1).
     learning_rate : float
-        ``eta`` > 0. With zero initial weights it only scales the weights, never changes
-        the mistakes.
+        ``eta`` > 0. With zero initial weights it scales the weights and, in exact
+        arithmetic, leaves the mistakes as they are; in floating point a point that lands
+        exactly on the line (z = 0) can round either way, so some rates (0.1 on AND) take
+        a different path.
     max_epochs : int
         Passes over the data before giving up.
     init : str
@@ -304,7 +309,8 @@ class Adaline(_Neuron):
     loss_per_epoch_ : list of float
         The loss at the start of each epoch (the loss its gradient step was computed from).
     record_ : RunRecord
-        The run in the ledger (metric ``"loss"``); status ``"diverged"`` if the loss blew up.
+        The run in the ledger (metric ``"loss"``); status ``"diverged"`` if the loss became
+        infinite or grew to more than :data:`BLOW_UP` times its first value.
 
     Examples
     --------
@@ -362,6 +368,14 @@ class Adaline(_Neuron):
                     return self
                 self.loss_per_epoch_.append(loss)
                 self.record_.add_epoch({"loss": loss}, time.perf_counter() - start)
+                first = self.loss_per_epoch_[0]
+                if loss > BLOW_UP * max(first, 1e-12):  # still finite, but clearly exploding
+                    self.record_.finish(
+                        "diverged",
+                        f"the loss grew from {first:.3g} to {loss:.3g} by epoch {epoch}; "
+                        f"try a smaller learning rate than {self.learning_rate:g}",
+                    )
+                    return self
         except KeyboardInterrupt:
             note = f"interrupted after {plural(self.record_.epochs, 'epoch')}; the weights are kept"
             self.record_.finish("interrupted", note)
