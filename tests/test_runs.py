@@ -58,7 +58,8 @@ def test_summary_mentions_timing_device_and_status():
     run.device = "CPU: test (2 cores)"
     run.finish("stopped", "by the Stop button")
     line = run.summary()
-    assert "first 2.00 s" in line and "1.10 s/epoch" in line and "CPU: test" in line
+    assert "first 2.0 s" in line and "1.1 s/epoch" in line and "CPU: test" in line
+    assert "tracing" not in line  # a run with no backend named: nothing was traced
     assert "[stopped: by the Stop button]" in line
 
 

@@ -534,3 +534,13 @@ def test_adaline_stops_a_finite_blow_up_as_diverged():
     assert model.record_.status == "diverged"
     assert "the loss grew from" in model.record_.note
     assert len(model.loss_per_epoch_) < 200
+
+
+def test_gradient_check_holds_on_a_deep_net_with_tiny_gradients():
+    from neurona.data import load
+    from neurona.scratch import MLP
+
+    data = load("spiral", n_samples=40, seed=0)
+    net = MLP([2, 8, 8, 8, 8, 1], activation="tanh", output_activation="sigmoid",
+              loss="binary_cross_entropy", seed=0)
+    assert net.gradient_check(data.x_train[:20] / 6, data.y_train[:20]) < 1e-6

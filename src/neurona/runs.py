@@ -150,11 +150,15 @@ class RunRecord:
 
     def summary(self) -> str:
         """One line a student can read: epochs, time per epoch, throughput, device, result."""
+        from neurona.timing import format_seconds
+
         parts = [f"{self.name}: {_count(self.epochs, 'epoch')}"]
         if self.first_epoch_seconds is not None:
-            parts.append(f"first {self.first_epoch_seconds:.2f} s (includes tracing)")
+            # Only frameworks that compile the training step have a tracing cost.
+            why = "" if self.backend in ("numpy", "") else " (includes tracing)"
+            parts.append(f"first {format_seconds(self.first_epoch_seconds)}{why}")
         if self.steady_epoch_seconds is not None:
-            parts.append(f"then {self.steady_epoch_seconds:.2f} s/epoch")
+            parts.append(f"then {format_seconds(self.steady_epoch_seconds)}/epoch")
         if self.samples_per_second:
             parts.append(f"{self.samples_per_second:,.0f} samples/s")
         if self.device:

@@ -82,15 +82,19 @@ class Stopwatch:
 
 
 def format_seconds(seconds: float) -> str:
-    """Seconds in a unit a person reads at a glance: 850 ms, 12.3 s, 2 min 05 s.
+    """Seconds in a unit a person reads at a glance: 36 µs, 850 ms, 3.1 s, 2 min 05 s.
 
     Examples
     --------
     >>> format_seconds(0.85)
     '850 ms'
+    >>> format_seconds(0.000036)
+    '36 µs'
     >>> format_seconds(125)
     '2 min 05 s'
     """
+    if seconds < 0.001:
+        return f"{seconds * 1e6:.0f} µs"
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     if seconds < 60:
