@@ -141,3 +141,40 @@ def test_challenge_is_ticked_when_reached():
     pg.step(30)
     assert pg.challenge_boxes[0].value is True
     assert pg.challenge_boxes[1].value is False
+
+
+def test_a_shared_string_reproduces_the_run_after_resets():
+    first = Playground("data=circle layers=3", n_samples=200, resolution=20)
+    first.reset()
+    first.reset()
+    text = first.export_settings()
+    assert "start=2" in text
+    first.step(40)
+    again = Playground(text, n_samples=200, resolution=20)
+    again.step(40)
+    assert again.history == first.history
+
+
+def test_training_does_not_depend_on_how_epochs_are_split():
+    one = Playground("data=xor layers=4", n_samples=200, resolution=20)
+    one.step(30)
+    split = Playground("data=xor layers=4", n_samples=200, resolution=20)
+    for _ in range(3):
+        split.step(10)
+    assert split.history == one.history
+
+
+@pytest.mark.parametrize("settings, error, message", [
+    (42, TypeError, "settings must be a settings string"),
+    (PlaygroundSettings, TypeError, "settings must be a settings string"),
+])
+def test_bad_constructor_input_says_what_is_allowed(settings, error, message):
+    with pytest.raises(error, match=message):
+        Playground(settings)
+
+
+def test_an_unfilled_exercise_field_says_fill_in():
+    with pytest.raises(ValueError, match=r"fill in the \.\.\. first: hidden"):
+        Playground(hidden=...)
+    with pytest.raises(ValueError, match="hidden must be a tuple"):
+        Playground(hidden=4)

@@ -57,6 +57,9 @@ SPIRAL_TEST_ACCURACY = 0.90
 class PlaygroundSettings:
     """Everything that defines a Playground experiment; shareable as a short string.
 
+    ``seed`` draws the data; ``start`` numbers the network's random start (Reset moves to
+    the next one), so that a shared string reproduces the same run exactly.
+
     Examples
     --------
     >>> s = PlaygroundSettings(dataset="xor", hidden=(5,))
@@ -74,8 +77,17 @@ class PlaygroundSettings:
     hidden: tuple[int, ...] = (4, 2)
     features: tuple[str, ...] = ("x1", "x2")
     seed: int = 0
+    start: int = 0
 
     def __post_init__(self):
+        for name, value in asdict(self).items():
+            if value is Ellipsis:
+                raise ValueError(f"fill in the ... first: {name} needs a value")
+        for name in ("hidden", "features"):
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+                example = getattr(PlaygroundSettings, name)
+                raise ValueError(f"{name} must be a tuple, e.g. {example}; got {value!r}")
         object.__setattr__(self, "hidden", tuple(self.hidden))
         object.__setattr__(self, "features", tuple(self.features))
         _validate(self)
@@ -93,6 +105,7 @@ class PlaygroundSettings:
             "layers": ",".join(map(str, self.hidden)),
             "features": ",".join(self.features),
             "seed": self.seed,
+            "start": self.start,
         }
         return " ".join(f"{key}={value}" for key, value in parts.items())
 
@@ -110,6 +123,7 @@ class PlaygroundSettings:
             "layers": ("hidden", lambda v: tuple(int(n) for n in v.split(",") if n)),
             "features": ("features", lambda v: tuple(f for f in v.split(",") if f)),
             "seed": ("seed", int),
+            "start": ("start", int),
         }
         values = {}
         for token in str(text).split():
@@ -164,6 +178,10 @@ def _validate(s: PlaygroundSettings) -> None:
     for f in s.features:
         check(f in FEATURES, f"unknown feature {f!r}; choose from {', '.join(FEATURES)}")
     check(_int_in(s.seed, 0, 2**31 - 1), f"seed must be a non-negative integer; got {s.seed!r}")
+    check(
+        _int_in(s.start, 0, 2**31 - 1),
+        f"start (the random start, advanced by Reset) must be >= 0; got {s.start!r}",
+    )
 
 
 def _int_in(value, low: int, high: int) -> bool:
@@ -210,6 +228,11 @@ class Playground:
 
         if isinstance(settings, str):
             settings = PlaygroundSettings.from_string(settings)
+        elif settings is not None and not isinstance(settings, PlaygroundSettings):
+            raise TypeError(
+                "settings must be a settings string such as 'data=xor layers=4', a "
+                f"PlaygroundSettings, or None; got {settings!r}"
+            )
         settings = replace(settings or PlaygroundSettings(), **overrides)
         if not _int_in(n_samples, 20, 100_000):
             raise ValueError(
@@ -220,7 +243,6 @@ class Playground:
         self.n_samples, self.resolution = n_samples, resolution
         self.redraws, self.draw_seconds, self.last_png = 0, 0.0, None
         self._playing, self._task, self._syncing = False, None, False
-        self._restarts = 0
 
         style = {"description_width": "110px"}
         self.controls = {
@@ -312,6 +334,7 @@ class Playground:
             hidden=tuple(s.value for s in self.neuron_sliders[:layers]),
             features=tuple(k for k, box in self.feature_boxes.items() if box.value),
             seed=self._seed,
+            start=self._start,
         )
 
     @property
@@ -329,9 +352,9 @@ class Playground:
         if not _int_in(epochs, 1, 100_000):
             raise ValueError(f"epochs must be a whole number >= 1; got {epochs!r}")
         s = self.settings
-        rng = np.random.default_rng((s.seed, self._restarts, self._state.epoch))
         for _ in range(epochs):
-            order = rng.permutation(len(self._x_train))
+            # One generator per network: step(300) and three step(100) give the same run.
+            order = self._shuffle.permutation(len(self._x_train))
             for start in range(0, len(order), s.batch_size):
                 batch = order[start : start + s.batch_size]
                 self.model.step(self._x_train[batch], self._y_train[batch], s.learning_rate)
@@ -349,8 +372,9 @@ class Playground:
 
     def reset(self) -> None:
         """Start again from new random weights at epoch 0 (the data stay the same)."""
-        self._restarts += 1
+        self._start += 1
         self._new_network()
+        self.export_settings()
 
     def play(self) -> None:
         """Train continuously until :meth:`pause` (needs a running Jupyter kernel)."""
@@ -455,8 +479,9 @@ class Playground:
             loss="binary_cross_entropy",
             init="glorot",
             l2=s.l2,
-            seed=s.seed * 1000 + self._restarts,
+            seed=int(np.random.SeedSequence((s.seed, s.start)).generate_state(1)[0]),
         )
+        self._shuffle = np.random.default_rng((s.seed, s.start, 1))
         self._state = _State()
         self._record_losses()
         self.message.value = ""
@@ -507,7 +532,7 @@ class Playground:
                 slider.value = n
             for key, box in self.feature_boxes.items():
                 box.value = key in s.features
-            self._seed = s.seed
+            self._seed, self._start = s.seed, s.start
             self._show_layer_sliders()
             self.share_text.value = s.to_string()
         finally:
@@ -644,33 +669,25 @@ class Playground:
             interpolation="bilinear",
         )
         colors = np.array([orange, blue])
-        surface_axes.scatter(
-            *self._points_train.T,
-            c=colors[self._labels_train],
-            s=18,
-            edgecolors="#222222",
-            linewidths=0.5,
-            label="training",
-        )
-        surface_axes.scatter(
-            *self._points_test.T,
-            facecolors="none",
-            edgecolors=colors[self._labels_test],
-            s=18,
-            linewidths=1.0,
-            label="test",
-        )
+        # As in the web Playground: training points outlined in white, test points in black.
+        for points, labels, edge, label in (
+            (self._points_train, self._labels_train, "white", "training"),
+            (self._points_test, self._labels_test, "black", "test"),
+        ):
+            surface_axes.scatter(
+                *points.T, c=colors[labels], s=22, edgecolors=edge, linewidths=0.9, label=label
+            )
         surface_axes.set_xlim(-6, 6)
         surface_axes.set_ylim(-6, 6)
         surface_axes.set_xlabel("x₁")
         surface_axes.set_ylabel("x₂")
-        surface_axes.set_title("output: orange = class 0, blue = class 1 (filled: training)")
+        surface_axes.set_title("orange: class 0, blue: class 1 · outline white: train, black: test")
         (self._train_line,) = loss_axes.plot([], [], color="#333333", ls="-", label="training")
         (self._test_line,) = loss_axes.plot([], [], color="#333333", ls="--", label="test")
         loss_axes.set_xlabel("epoch")
         loss_axes.set_ylabel("loss (binary cross-entropy)")
         loss_axes.set_title("loss")
-        loss_axes.legend(loc="upper right")
+        loss_axes.legend(loc="best")
         loss_axes.grid(alpha=0.3)
         self._figure, self._loss_axes = fig, loss_axes
 
