@@ -70,6 +70,13 @@ _LAZY = {
     "plot_training_errors": "neurona.plots",
     "backprop_tables": "neurona.plots",
     "plot_backprop_step": "neurona.plots",
+    "plot_weight_images": "neurona.plots",
+    "plot_prediction_bars": "neurona.plots",
+    # parameter counts worked by hand
+    "parameter_table": "neurona.parameters",
+    "explain_parameters": "neurona.parameters",
+    "count_dense": "neurona.parameters",
+    "count_conv2d": "neurona.parameters",
     # networks written in NumPy, and the widgets
     "Perceptron": "neurona.scratch",
     "Adaline": "neurona.scratch",
@@ -78,6 +85,7 @@ _LAZY = {
     "PerceptronExplorer": "neurona.widgets",
     "PerceptronReplay": "neurona.widgets",
     "BackpropInspector": "neurona.widgets",
+    "SoftmaxExplorer": "neurona.widgets",
     # reference numbers from the sources
     "reference_table": "neurona.reference",
     "reference_tables": "neurona.reference",
@@ -108,6 +116,12 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         use_cpu_only,
     )
     from neurona.models import OPTIMIZERS, check_batch_size, make_optimizer
+    from neurona.parameters import (
+        count_conv2d,
+        count_dense,
+        explain_parameters,
+        parameter_table,
+    )
     from neurona.plots import (
         ConfusionMatrix,
         LiveCurves,
@@ -121,9 +135,11 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         plot_misclassified,
         plot_neuron,
         plot_perceptron_update,
+        plot_prediction_bars,
         plot_run_comparison,
         plot_time_per_epoch,
         plot_training_errors,
+        plot_weight_images,
     )
     from neurona.reference import reference_table, reference_tables
     from neurona.scratch import MLP, Adaline, Perceptron
@@ -134,6 +150,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         PerceptronExplorer,
         PerceptronReplay,
         Playground,
+        SoftmaxExplorer,
     )
 
 

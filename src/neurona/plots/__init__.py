@@ -11,6 +11,7 @@ from neurona.plots.decision import LiveDecisionMap, plot_decision_boundary
 from neurona.plots.images import plot_image_grid, plot_misclassified
 from neurona.plots.live import LiveCurves
 from neurona.plots.neuron import plot_neuron, plot_perceptron_update, plot_training_errors
+from neurona.plots.weights import plot_prediction_bars, plot_weight_images
 
 __all__ = [
     "ConfusionMatrix",
@@ -21,7 +22,9 @@ __all__ = [
     "plot_decision_boundary",
     "plot_neuron",
     "plot_perceptron_update",
+    "plot_prediction_bars",
     "plot_training_errors",
+    "plot_weight_images",
     "plot_confusion_matrix",
     "plot_image_grid",
     "plot_learning_curves",

@@ -3,6 +3,7 @@
 from neurona.widgets.backprop import BackpropInspector
 from neurona.widgets.perceptron import PerceptronExplorer, PerceptronReplay
 from neurona.widgets.playground import Playground, PlaygroundSettings
+from neurona.widgets.softmax import SoftmaxExplorer
 
 __all__ = [
     "BackpropInspector",
@@ -10,4 +11,5 @@ __all__ = [
     "PerceptronReplay",
     "Playground",
     "PlaygroundSettings",
+    "SoftmaxExplorer",
 ]
