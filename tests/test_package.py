@@ -70,3 +70,12 @@ def test_quick_mode_reads_the_environment(monkeypatch):
     assert nr.quick_mode()
     monkeypatch.setenv("NEURONA_QUICK", "0")
     assert not nr.quick_mode()
+
+
+def test_the_numpy_lessons_do_not_start_tensorflow():
+    result = run_python(
+        "import neurona as nr, sys; nr.Playground; nr.PerceptronExplorer; nr.MLP; nr.check; "
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False False"

@@ -86,6 +86,7 @@ _LAZY = {
     "PerceptronReplay": "neurona.widgets",
     "BackpropInspector": "neurona.widgets",
     "SoftmaxExplorer": "neurona.widgets",
+    "Trainer": "neurona.widgets",
     # reference numbers from the sources
     "reference_table": "neurona.reference",
     "reference_tables": "neurona.reference",
@@ -151,6 +152,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         PerceptronReplay,
         Playground,
         SoftmaxExplorer,
+        Trainer,
     )
 
 

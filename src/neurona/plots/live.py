@@ -35,6 +35,9 @@ class LiveCurves:
         Size of one panel, in inches.
     dpi : int
         Resolution of the PNG.
+    target : object, optional
+        Where the picture goes instead of the notebook output: anything with a ``value``
+        attribute that takes PNG bytes, such as an ``ipywidgets.Image`` inside a panel.
 
     Attributes
     ----------
@@ -61,11 +64,13 @@ class LiveCurves:
         width: float = 4.6,
         height: float = 3.2,
         dpi: int = 80,
+        target=None,
     ):
         self.pacer = RedrawPacer(min_interval, max_overhead)
         self.metrics = metrics
         self.width, self.height, self.dpi = width, height, dpi
         self.last_png: bytes | None = None
+        self.target = target
         self._handle = None
         self._figure = None
 
@@ -121,6 +126,9 @@ class LiveCurves:
         return figure_png(fig)
 
     def _show(self, png: bytes) -> None:
+        if self.target is not None:  # a widget in a panel shows it, in or out of a kernel
+            self.target.value = png
+            return
         shell = kernel_shell()
         if shell is None:  # a plain script or terminal: nothing to draw into
             return

@@ -3,7 +3,7 @@
 Everything the Keras notebooks hide is written out here, short enough to read in class:
 activations with their derivatives, initialisers, losses, Rosenblatt's rule, and
 backpropagation with a gradient check, the optimizers (GD to Adam) and the 2-D surfaces
-they race on (``optimizers.race``). Every ``fit`` writes a
+they race on (``race``). Every ``fit`` writes a
 :class:`~neurona.runs.RunRecord` to the ledger, so a NumPy run sits in the same table and
 plots as a Keras run.
 

@@ -1,4 +1,9 @@
-"""Interactive panels built from core ipywidgets (they work in JupyterLab, VS Code and Colab)."""
+"""Interactive panels built from core ipywidgets (they work in JupyterLab, VS Code and Colab).
+
+The Keras ``Trainer`` loads on first use, so that the NumPy lessons never start TensorFlow.
+"""
+
+import importlib
 
 from neurona.widgets.backprop import BackpropInspector
 from neurona.widgets.perceptron import PerceptronExplorer, PerceptronReplay
@@ -12,4 +17,11 @@ __all__ = [
     "Playground",
     "PlaygroundSettings",
     "SoftmaxExplorer",
+    "Trainer",
 ]
+
+
+def __getattr__(name: str):
+    if name == "Trainer":
+        return importlib.import_module("neurona.widgets.trainer").Trainer
+    raise AttributeError(f"module 'neurona.widgets' has no attribute {name!r}")
