@@ -73,14 +73,14 @@ def test_two_learning_rates_give_two_rows_and_two_lines(trainer):
     for rate in (0.1, 0.001):
         trainer.set(learning_rate=rate, epochs=1)
         trainer.train(wait=True)
-    assert trainer.runs == ["lr 0.1, 1 epochs", "1 epochs"]
+    assert trainer.runs == ["lr 0.1, 1 epoch", "lr 0.001, 1 epoch"]
     assert list(trainer.table().index) == trainer.runs
     png = bytes(trainer.compare_image.value)
     trainer.metric_menu.value = "accuracy"
     redrawn = bytes(trainer.compare_image.value)
     assert redrawn.startswith(PNG) and redrawn != png
     trainer.train(wait=True)  # the same settings again: a distinct name
-    assert trainer.runs[-1] == "1 epochs (2)"
+    assert trainer.runs[-1] == "lr 0.001, 1 epoch (2)"
 
 
 def test_stop_ends_the_run_cleanly_and_keeps_the_model(trainer, data):
@@ -219,3 +219,11 @@ def test_buttons_train_and_report_errors_in_the_panel(data):
     panel = Trainer(broken, x, y, ledger=Ledger())
     panel.train_button.click()
     assert "this builder is broken" in panel.message.value and not panel.training
+
+
+def test_a_setting_varied_once_stays_in_every_later_name(trainer):
+    trainer.set(learning_rate=0.1)
+    trainer.train(wait=True)
+    trainer.reset()
+    trainer.set(epochs=trainer.hparams()["epochs"])
+    assert "lr 0.001" in trainer.run_name()

@@ -86,7 +86,7 @@ _NAME_PARTS: dict[str, Callable[[Any], str]] = {
     "dropout": lambda v: f"dropout {v:g}",
     "l2": lambda v: f"L2 {v:g}",
     "batch_size": lambda v: f"batch {v}",
-    "epochs": lambda v: f"{v} epochs",
+    "epochs": lambda v: f"{v} epoch{'' if v == 1 else 's'}",
 }
 # The overlay plot's metric menu lists these first, when recorded.
 _PREFERRED_METRICS = ("val_loss", "val_accuracy", "loss", "accuracy")
@@ -191,6 +191,7 @@ class Trainer:
         self.models: dict[str, Any] = {}
         self.record: RunRecord | None = None
         self.runs: list[str] = []
+        self._settings_of: dict[str, dict[str, Any]] = {}  # run name -> its settings
         self.pinned: set[str] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -236,10 +237,18 @@ class Trainer:
             return self.name_format.format(**hp)
         if callable(self.name_format):
             return str(self.name_format(hp))
+        # A setting changed in a run still in the comparison stays in every name, so that
+        # "lr 0.1" is compared with "lr 0.001", not with an unnamed default.
+        varied = {
+            key
+            for run in self.runs
+            for key, value in self._settings_of.get(run, {}).items()
+            if key in self.defaults and value != self.defaults[key]
+        }
         parts = [
             describe(hp[key])
             for key, describe in _NAME_PARTS.items()
-            if key in hp and hp[key] != self.defaults.get(key)
+            if key in hp and (hp[key] != self.defaults.get(key) or key in varied)
         ]
         return ", ".join(parts) or "defaults"
 
@@ -329,9 +338,9 @@ class Trainer:
             self._error = err
             self.message.value = f"<b>The run failed:</b> {html.escape(str(err))}"
         finally:
-            self._finish(model, track.record)
+            self._finish(model, track.record, hp)
 
-    def _finish(self, model, record: RunRecord | None) -> None:
+    def _finish(self, model, record: RunRecord | None, hp: dict[str, Any]) -> None:
         if record is not None:
             if record.status == "running":
                 record.finish("interrupted", f"the fit failed after {record.epochs} epochs")
@@ -341,6 +350,7 @@ class Trainer:
             self.ledger.add(record)  # may rename it " (2)" when the name is taken
             self.models[record.name] = model
             self.runs.append(record.name)
+            self._settings_of[record.name] = dict(hp)
             self.timing.value = timing_line(record)
         self._set_buttons(training=False)
         self.refresh()
