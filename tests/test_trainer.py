@@ -227,3 +227,13 @@ def test_a_setting_varied_once_stays_in_every_later_name(trainer):
     trainer.reset()
     trainer.set(epochs=trainer.hparams()["epochs"])
     assert "lr 0.001" in trainer.run_name()
+
+
+def test_the_table_keeps_whole_numbers_whole(trainer):
+    from neurona.runs import RunRecord
+
+    trainer.ledger.add(RunRecord("another notebook run", hparams={"momentum": 0.9}))
+    trainer.set(units=8, epochs=1)
+    trainer.train(wait=True)
+    table = trainer.table()
+    assert str(table["units"].iloc[0]) == "8" and "momentum" not in table.columns

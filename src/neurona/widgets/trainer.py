@@ -385,7 +385,8 @@ class Trainer:
         """Return the ledger's table restricted to this panel's runs (a DataFrame)."""
         frame = self.ledger.table()
         names = [n for n in self.runs if n in getattr(frame, "index", ())]
-        frame = frame.loc[names]
+        # Columns of other runs in the ledger leave gaps that turn whole numbers into floats.
+        frame = frame.loc[names].dropna(axis="columns", how="all").convert_dtypes()
         frame.insert(0, "pinned", ["yes" if n in self.pinned else "" for n in names])
         return frame
 
