@@ -166,3 +166,43 @@ def test_count_conv2d_checks_arguments():
         count_conv2d((3, 3, 3), 1, 8)
     with pytest.raises(ValueError, match="filters"):
         count_conv2d(3, 1, 0)
+
+
+def _notebook_models():
+    """The Keras architectures the notebooks build (00, 02, 04, 06)."""
+    import keras
+
+    def dense(*units, inputs=(28, 28), activation="relu", extra=()):
+        layers = [keras.Input(inputs), *extra, keras.layers.Flatten()]
+        layers += [keras.layers.Dense(n, activation=activation) for n in units]
+        return keras.Sequential([*layers, keras.layers.Dense(10, activation="softmax")])
+
+    augment = [
+        keras.layers.RandomTranslation(0.1, 0.1),
+        keras.layers.RandomRotation(0.05),
+        keras.layers.RandomZoom(0.1),
+    ]
+    return {
+        "00 first model": dense(128),
+        "02 circles in keras": keras.Sequential([
+            keras.Input((2,)), keras.layers.Dense(4, activation="sigmoid"),
+            keras.layers.Dense(1, activation="sigmoid")]),
+        "04 book 784-10-10": dense(10, activation="sigmoid"),
+        "04 book 784-512-10": dense(512),
+        "04 thesis 300-100-10": dense(300, 100),
+        "04 softmax only": dense(),
+        "06 baseline 2x256": dense(256, 256),
+        "06 dropout": keras.Sequential([
+            keras.Input((28, 28)), keras.layers.Flatten(),
+            keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dropout(0.4), keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dropout(0.4), keras.layers.Dense(10, activation="softmax")]),
+        "06 augmentation": dense(256, 256, extra=augment),
+    }
+
+
+def test_the_hand_count_agrees_for_every_notebook_model():
+    for name, model in _notebook_models().items():
+        table = parameter_table(model)
+        assert table["agree"].all(), f"{name}:\n{table}"
+        assert table.iloc[-1]["by hand"] == model.count_params(), name
