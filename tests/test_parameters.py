@@ -169,7 +169,7 @@ def test_count_conv2d_checks_arguments():
 
 
 def _notebook_models():
-    """The Keras architectures the notebooks build (00, 02, 04, 06)."""
+    """The Keras architectures the notebooks build (00, 02, 04, 05, 06)."""
     import keras
 
     def dense(*units, inputs=(28, 28), activation="relu", extra=()):
@@ -198,7 +198,18 @@ def _notebook_models():
             keras.layers.Dropout(0.4), keras.layers.Dense(256, activation="relu"),
             keras.layers.Dropout(0.4), keras.layers.Dense(10, activation="softmax")]),
         "06 augmentation": dense(256, 256, extra=augment),
+        "05 optimizers 2x128": dense(128, 128),
+        "05 clipping 3x128": dense(128, 128, 128),
+        "05 batch norm 8x100": _deep_batch_norm(keras),
     }
+
+
+def _deep_batch_norm(keras):
+    layers = [keras.Input((28, 28)), keras.layers.Flatten()]
+    for _ in range(8):
+        layers += [keras.layers.Dense(100, use_bias=False), keras.layers.BatchNormalization(),
+                   keras.layers.Activation("sigmoid")]
+    return keras.Sequential([*layers, keras.layers.Dense(10, activation="softmax")])
 
 
 def test_the_hand_count_agrees_for_every_notebook_model():

@@ -11,6 +11,12 @@ from neurona.plots.decision import LiveDecisionMap, plot_decision_boundary
 from neurona.plots.images import plot_image_grid, plot_misclassified
 from neurona.plots.live import LiveCurves
 from neurona.plots.neuron import plot_neuron, plot_perceptron_update, plot_training_errors
+from neurona.plots.optimization import (
+    plot_activation_functions,
+    plot_layer_histograms,
+    plot_optimizer_race,
+    plot_race_losses,
+)
 from neurona.plots.weights import plot_prediction_bars, plot_weight_images
 
 __all__ = [
@@ -18,6 +24,10 @@ __all__ = [
     "LiveCurves",
     "LiveDecisionMap",
     "backprop_tables",
+    "plot_activation_functions",
+    "plot_layer_histograms",
+    "plot_optimizer_race",
+    "plot_race_losses",
     "plot_backprop_step",
     "plot_decision_boundary",
     "plot_neuron",
