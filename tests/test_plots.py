@@ -348,3 +348,19 @@ def test_misclassified_all_right_prints_one_line(capsys):
 def test_misclassified_length_mismatch():
     with pytest.raises(ValueError, match="same samples"):
         plot_misclassified(np.zeros((3, 4, 4)), [0, 1, 2], [0, 1])
+
+
+def test_runs_beyond_the_palette_are_told_apart_by_markers():
+    from neurona.plots.curves import plot_run_comparison
+    from neurona.plots.style import PALETTE
+
+    runs = []
+    for k in range(len(PALETTE) + 1):
+        run = RunRecord(f"run {k}")
+        for epoch in range(3):
+            run.add_epoch({"val_loss": 1.0 / (epoch + k + 1)}, 1.0)
+        runs.append(run)
+    ax = plot_run_comparison(runs, metric="val_loss")
+    first, ninth = ax.get_lines()[0], ax.get_lines()[len(PALETTE)]
+    assert first.get_color() == ninth.get_color()
+    assert first.get_marker() != ninth.get_marker()

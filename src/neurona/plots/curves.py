@@ -26,6 +26,7 @@ from matplotlib.ticker import MaxNLocator
 
 from neurona.plots.style import (
     FIRST_EPOCH_COLOR,
+    PALETTE,
     STEADY_EPOCH_COLOR,
     TRAIN_LABEL,
     TRAIN_LINESTYLE,
@@ -207,13 +208,16 @@ def plot_run_comparison(runs: Any, metric: str = "val_loss", ax: Axes | None = N
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
     linestyle = metric_linestyle(metric)
+    markers = ("", "o", "s", "^", "D")  # past the palette's 8 colours, markers tell runs apart
     for k, label, values in drawn:
+        marker = markers[(k // len(PALETTE)) % len(markers)]
         _plot_per_epoch(
             ax,
             values,
             color=series_color(k),
             linestyle=linestyle,
             label=f"{label} ({_format_value(values[-1])})",
+            **({"marker": marker, "markersize": 4} if marker else {}),
         )
     _epoch_axis(ax)
     ax.set_ylabel(axis_label(metric))
