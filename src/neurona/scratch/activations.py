@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neurona.scratch.registry import look_up
+
 #: Slope of the leaky ReLU for negative inputs (Keras's ``LeakyReLU`` uses 0.3; 0.01 is the
 #: value of the original paper and of most textbooks).
 LEAKY_SLOPE = 0.01
@@ -206,7 +208,4 @@ def get_activation(name: str | Activation) -> Activation:
     """
     if isinstance(name, Activation):
         return name
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        allowed = ", ".join(repr(n) for n in ACTIVATIONS)
-        raise ValueError(f"unknown activation {name!r}; allowed: {allowed}")
-    return ACTIVATIONS[name]
+    return look_up(ACTIVATIONS, name, "activation")

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neurona.scratch.registry import look_up
+
 #: Half-width of the "uniform" initialiser, Keras's ``RandomUniform`` default.
 UNIFORM_LIMIT = 0.05
 
@@ -157,9 +159,7 @@ def initialize(name: str, fan_in: int, fan_out: int, rng: np.random.Generator | 
     >>> round(float(W.var() * 512), 1)      # He: variance 2 / fan_in
     2.0
     """
-    if not isinstance(name, str) or name not in INITIALIZERS:
-        allowed = ", ".join(repr(n) for n in INITIALIZERS)
-        raise ValueError(f"unknown initializer {name!r}; allowed: {allowed}")
+    look_up(INITIALIZERS, name, "initializer")
     for label, value in (("fan_in", fan_in), ("fan_out", fan_out)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{label} must be an integer >= 1, got {value!r}")

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neurona.scratch.registry import look_up
+
 #: How close to 0 and 1 a probability may get inside a logarithm.
 CLIP = 1e-12
 
@@ -138,7 +140,4 @@ def get_loss(name: str | Loss) -> Loss:
     """
     if isinstance(name, Loss):
         return name
-    if not isinstance(name, str) or name not in LOSSES:
-        allowed = ", ".join(repr(n) for n in LOSSES)
-        raise ValueError(f"unknown loss {name!r}; allowed: {allowed}")
-    return LOSSES[name]
+    return look_up(LOSSES, name, "loss")

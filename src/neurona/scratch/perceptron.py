@@ -18,6 +18,7 @@ import numpy as np
 from neurona import runs
 from neurona.scratch.activations import get_activation
 from neurona.scratch.initializers import INITIALIZERS, initialize
+from neurona.scratch.registry import look_up
 
 #: The label values each step activation produces, and so accepts as targets.
 PERCEPTRON_LABELS = {"heaviside": (0, 1), "sign": (-1, 1)}
@@ -509,7 +510,5 @@ def check_learning_rate(value) -> float:
 
 def check_init(name) -> str:
     """Return the name of an initialiser, or a ValueError listing the allowed ones."""
-    if not isinstance(name, str) or name not in INITIALIZERS:
-        allowed = ", ".join(repr(n) for n in INITIALIZERS)
-        raise ValueError(f"unknown init {name!r}; allowed: {allowed}")
+    look_up(INITIALIZERS, name, "init")
     return name

@@ -26,6 +26,7 @@ from numbers import Integral
 import numpy as np
 
 from neurona.scratch.optimizers import Optimizer
+from neurona.scratch.registry import look_up
 
 
 @dataclass(frozen=True)
@@ -239,10 +240,7 @@ def get_surface(name: str | Surface) -> Surface:
     """
     if isinstance(name, Surface):
         return name
-    if not isinstance(name, str) or name not in SURFACES:
-        allowed = ", ".join(repr(n) for n in SURFACES)
-        raise ValueError(f"unknown surface {name!r}; allowed: {allowed}")
-    return SURFACES[name]
+    return look_up(SURFACES, name, "surface")
 
 
 # -- the race -----------------------------------------------------------------------------------
