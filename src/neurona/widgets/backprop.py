@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurona.widgets.panel import Panel
+
 EQUATIONS = r"""
 <b>Forward</b>: z<sup>(l)</sup> = a<sup>(l−1)</sup> W<sup>(l)</sup> + b<sup>(l)</sup>,
 a<sup>(l)</sup> = f(z<sup>(l)</sup>), with a<sup>(0)</sup> = X.<br>
@@ -30,7 +32,7 @@ a<sup>(l)</sup> = f(z<sup>(l)</sup>), with a<sup>(0)</sup> = X.<br>
 """
 
 
-class BackpropInspector:
+class BackpropInspector(Panel):
     """Show one step of backpropagation as tables and heat-maps, then take it on a click.
 
     For the current weights it shows, layer by layer, z, a and δ for each sample and the
@@ -106,8 +108,3 @@ class BackpropInspector:
             f"&nbsp; step {self.steps} · loss {self.losses[-1]:.5f}{change} · "
             f"η = {self.learning_rate:g}"
         )
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from neurona.plots.render import figure_png, new_figure
+from neurona.widgets.panel import Panel
 
 #: The four corners of the unit square and the logic functions of two inputs on them.
 CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -31,7 +32,7 @@ def _check_problem(problem: str) -> str:
     return key
 
 
-class PerceptronExplorer:
+class PerceptronExplorer(Panel):
     """Sliders for w1, w2 and b of one neuron; the picture shows its output and decision line.
 
     The neuron computes z = b + w1·x1 + w2·x2 and outputs step(z) (0 or 1) or sigmoid(z).
@@ -96,7 +97,7 @@ class PerceptronExplorer:
             low, high = self.sliders[key].min, self.sliders[key].max
             if not low <= value <= high:
                 raise ValueError(f"{key} must be between {low} and {high}; got {value!r}")
-        with self._one_redraw():
+        with self.redraw_once():
             for key, value in values.items():
                 self.sliders[key].value = value
 
@@ -116,7 +117,7 @@ class PerceptronExplorer:
 
     def redraw(self) -> None:
         """Draw the picture and the table of the four inputs."""
-        if getattr(self, "_holding", False):
+        if self._holding:
             return
         from neurona.plots.neuron import plot_neuron
 
@@ -153,27 +154,8 @@ class PerceptronExplorer:
             f"<th></th></tr>{''.join(rows)}</table><p>{verdict}</p>"
         )
 
-    def _one_redraw(self):
-        import contextlib
 
-        @contextlib.contextmanager
-        def hold():
-            self._holding = True
-            try:
-                yield
-            finally:
-                self._holding = False
-                self.redraw()
-
-        return hold()
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
-
-
-class PerceptronReplay:
+class PerceptronReplay(Panel):
     """Replay a perceptron's training one update at a time: Previous, Next, auto-play, Reset.
 
     Parameters
@@ -266,8 +248,3 @@ class PerceptronReplay:
         self.last_png = figure_png(self._figure)
         self.image.value = self.last_png
         self.redraws += 1
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)

@@ -23,6 +23,7 @@ import numpy as np
 from neurona.plots.render import figure_png
 from neurona.plots.style import OKABE_ITO
 from neurona.scratch.losses import LOSSES
+from neurona.widgets.panel import Panel
 
 DATASETS = {"clusters": "clusters", "circle": "circles", "xor": "xor", "spiral": "spiral"}
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
@@ -199,7 +200,7 @@ class _State:
     test_loss: list[float] = field(default_factory=list)
 
 
-class Playground:
+class Playground(Panel):
     """The TensorFlow Playground in a notebook: data, network, training, live picture.
 
     Parameters
@@ -440,11 +441,6 @@ class Playground:
         x, y = (self._x_test, self._y_test) if test else (self._x_train, self._y_train)
         predicted = (self.model.predict(x).ravel() >= 0.5).astype(int)
         return float((predicted == y.ravel()).mean())
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
 
     # -- data and network ----------------------------------------------------------------
     def _new_data(self) -> None:

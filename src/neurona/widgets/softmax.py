@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +25,7 @@ import numpy as np
 
 from neurona.plots.render import figure_png, new_figure
 from neurona.plots.style import OKABE_ITO, diverging_limits
+from neurona.widgets.panel import Panel
 
 __all__ = ["SoftmaxExplorer", "softmax"]
 
@@ -72,7 +72,7 @@ def softmax(evidence: Any, temperature: float = 1.0) -> np.ndarray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-class SoftmaxExplorer:
+class SoftmaxExplorer(Panel):
     """One slider of evidence per class, and the softmax probabilities as bars.
 
     Parameters
@@ -163,7 +163,7 @@ class SoftmaxExplorer:
             If there is not one finite number per class, or one is outside [-5, 5].
         """
         checked = self._checked_evidence(values)
-        with self._one_redraw():
+        with self.redraw_once():
             for slider, value in zip(self.sliders, checked, strict=True):
                 slider.value = float(value)
 
@@ -177,7 +177,7 @@ class SoftmaxExplorer:
 
     def redraw(self) -> None:
         """Draw the evidence and probability bars, the formula and the sum."""
-        if getattr(self, "_holding", False):
+        if self._holding:
             return
         z, t = self.evidence, self.temperature
         p = softmax(z, t)
@@ -244,23 +244,6 @@ class SoftmaxExplorer:
         if z.min() < low or z.max() > high:
             raise ValueError(f"the evidence sliders go from {low} to {high}; got {z.tolist()}")
         return z
-
-    def _one_redraw(self):
-        @contextlib.contextmanager
-        def hold():
-            self._holding = True
-            try:
-                yield
-            finally:
-                self._holding = False
-                self.redraw()
-
-        return hold()
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
 
 
 def _classes(classes: Any) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ from neurona.models import OPTIMIZERS, check_batch_size, make_optimizer
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger, RunRecord
 from neurona.tracking import NaNGuard, Track
+from neurona.widgets.panel import Panel
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "elu", "selu", "linear")
 INITIALIZERS = (
@@ -92,7 +93,7 @@ _NAME_PARTS: dict[str, Callable[[Any], str]] = {
 _PREFERRED_METRICS = ("val_loss", "val_accuracy", "loss", "accuracy")
 
 
-class Trainer:
+class Trainer(Panel):
     """A panel that trains models from a builder function and compares the runs.
 
     Parameters
@@ -593,11 +594,6 @@ class Trainer:
         self.train_button.disabled = training
         self.stop_button.disabled = not training
         self.reset_button.disabled = training
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
 
     def __repr__(self) -> str:
         return f"Trainer({len(self.runs)} runs, next: {self.run_name()!r})"
