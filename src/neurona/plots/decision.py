@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from neurona.plots.render import RedrawPacer
+from neurona.plots.render import PacedView, RedrawPacer
 from neurona.plots.style import OKABE_ITO
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -165,7 +165,7 @@ def plot_decision_boundary(
     return ax
 
 
-class LiveDecisionMap:
+class LiveDecisionMap(PacedView):
     r"""A decision map redrawn in place while a model trains (one picture, no flicker).
 
     Like :class:`~neurona.plots.live.LiveCurves`: the picture is rendered to PNG
@@ -260,20 +260,6 @@ class LiveDecisionMap:
     def figure(self):
         """The figure that is redrawn in place (None before the first picture)."""
         return self._figure
-
-    @property
-    def redraws(self) -> int:
-        """How many pictures were drawn."""
-        return self.pacer.redraws
-
-    @property
-    def draw_seconds(self) -> float:
-        """Total time spent computing and drawing them."""
-        return self.pacer.draw_seconds
-
-    def due(self) -> bool:
-        """Whether enough time has passed since the last redraw."""
-        return self.pacer.due()
 
     def update(
         self,

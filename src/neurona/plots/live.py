@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 
-from neurona.plots.render import RedrawPacer, kernel_shell
+from neurona.plots.render import PacedView, RedrawPacer, kernel_shell
 from neurona.runs import RunRecord
 
 
-class LiveCurves:
+class LiveCurves(PacedView):
     """Learning curves of a run, redrawn in place (one picture, no flicker, no growing output).
 
     The picture is rendered to PNG off-screen and replaces the previous one through an
@@ -73,20 +73,6 @@ class LiveCurves:
         self.target = target
         self._handle = None
         self._figure = None
-
-    @property
-    def redraws(self) -> int:
-        """How many pictures were drawn."""
-        return self.pacer.redraws
-
-    @property
-    def draw_seconds(self) -> float:
-        """Total time spent drawing."""
-        return self.pacer.draw_seconds
-
-    def due(self) -> bool:
-        """Whether enough time has passed since the last redraw."""
-        return self.pacer.due()
 
     def update(self, record: RunRecord, *, final: bool = False) -> bool:
         """Redraw from ``record`` if a redraw is due (always when ``final``).

@@ -99,3 +99,23 @@ class RedrawPacer:
         self._last_draw = time.perf_counter()
         self.draw_seconds += self._last_cost
         self.redraws += 1
+
+
+class PacedView:
+    """A live picture whose redraws a :class:`RedrawPacer` (``self.pacer``) decides."""
+
+    pacer: RedrawPacer
+
+    @property
+    def redraws(self) -> int:
+        """How many pictures were drawn."""
+        return self.pacer.redraws
+
+    @property
+    def draw_seconds(self) -> float:
+        """Total time spent drawing."""
+        return self.pacer.draw_seconds
+
+    def due(self) -> bool:
+        """Whether enough time has passed since the last redraw."""
+        return self.pacer.due()
