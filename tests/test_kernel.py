@@ -50,6 +50,19 @@ CELLS = [
     "await asyncio.sleep(0.5)\n"
     "assert pg.epoch == stopped and pg.play_button.description == 'Play'\n"
     "print('played', stopped, 'epochs')",
+    # 7: a Trainer run goes on in the background while the next cell runs
+    "panel = nr.Trainer(lambda: keras.Sequential([keras.Input((4,)),\n"
+    "                   keras.layers.Dense(2, activation='softmax')]), x, y)\n"
+    "panel.set(epochs=200, batch_size=1)\n"
+    "panel.train()",
+    # 8: the after-cell hook left it running; Stop ends it as stopped
+    "import time\n"
+    "time.sleep(1.5)\n"
+    "run = nr.ledger.last\n"
+    "assert panel.training and run.status == 'running', (panel.training, run.status)\n"
+    "panel.stop()\n"
+    "panel.wait()\n"
+    "print('background run', run.status)",
 ]
 
 
@@ -109,3 +122,10 @@ def test_playground_plays_and_pauses_in_a_kernel(executed):
     assert not outputs(executed, 6, "error")
     text = "".join(o.text for o in outputs(executed, 6, "stream"))
     assert text.startswith("played ")
+
+
+def test_a_background_trainer_run_survives_the_cell_that_started_it(executed):
+    assert not outputs(executed, 8, "error")
+    text = "".join(o.text for o in outputs(executed, 8, "stream"))
+    assert "background run stopped" in text
+    assert "interrupted" not in "".join(o.get("text", "") for o in executed.cells[7].outputs)

@@ -116,3 +116,34 @@ def test_tidy_frame_has_a_row_per_epoch():
     frame = Ledger([make_run("a"), make_run("b", epochs=2)]).to_frame()
     assert len(frame) == 5
     assert set(frame.columns) >= {"run", "epoch", "seconds", "loss"}
+
+
+def test_closing_spares_runs_still_training_in_another_thread():
+    import threading
+
+    from neurona.guards import fit_ended, fit_started, still_training
+
+    ledger = Ledger([make_run("background"), make_run("cut off")])
+    for run in ledger:
+        run.status = "running"
+    fit_started(ledger["cut off"])  # its fit ran in this thread, which has moved on
+    release, started = threading.Event(), threading.Event()
+
+    def background_fit():
+        fit_started(ledger["background"])
+        started.set()
+        release.wait(10)
+        fit_ended(ledger["background"])
+
+    worker = threading.Thread(target=background_fit)
+    worker.start()
+    started.wait(10)
+    try:
+        assert still_training(ledger["background"]) and not still_training(ledger["cut off"])
+        closed = ledger.close_open_runs(keep=still_training)
+        assert [run.name for run in closed] == ["cut off"]
+        assert ledger["background"].status == "running"
+    finally:
+        release.set()
+        worker.join()
+    assert not still_training(ledger["background"])

@@ -14,6 +14,7 @@ import random
 import re
 import sys
 import tempfile
+import threading
 
 # Lines TensorFlow's C++ core writes to the process's stderr while it starts. They are
 # written before its logging is configured, so TF_CPP_MIN_LOG_LEVEL cannot hide them, and
@@ -139,13 +140,41 @@ def stderr_filtered(noise: re.Pattern):
                 print("\n".join(kept), file=sys.stderr)
 
 
+# Fits in progress: id(record) -> (record, the thread running the fit). The record is held
+# so that its id stays unique; an interrupted fit never unregisters, which is how it shows.
+_FITS: dict[int, tuple[object, threading.Thread]] = {}
+
+
+def fit_started(record) -> None:
+    """Note that a fit writing ``record`` runs in the current thread (Track calls this)."""
+    _FITS[id(record)] = (record, threading.current_thread())
+
+
+def fit_ended(record) -> None:
+    """Note that the fit writing ``record`` has ended normally."""
+    _FITS.pop(id(record), None)
+
+
+def still_training(record) -> bool:
+    """Whether ``record``'s fit is running now in another, live thread (a widget's run).
+
+    A fit in the thread that asks has been cut off: that thread is busy asking.
+    """
+    entry = _FITS.get(id(record))
+    if entry is None:
+        return False
+    thread = entry[1]
+    return thread.is_alive() and thread is not threading.current_thread()
+
+
 def watch_interrupts(ledger) -> None:
     """After every notebook cell, mark runs that were cut off by an interrupt.
 
     Ctrl-C (or the kernel's stop button) raises ``KeyboardInterrupt`` inside ``model.fit``;
     Keras then never calls ``on_train_end``. The record already holds every finished
     epoch, so the only thing missing is its status: this hook closes it as
-    ``interrupted`` and says so in one line. Outside IPython it does nothing.
+    ``interrupted`` and says so in one line. Runs training in a background thread (the
+    Trainer panel's) are left alone. Outside IPython it does nothing.
     """
     try:
         from IPython import get_ipython
@@ -156,7 +185,8 @@ def watch_interrupts(ledger) -> None:
         return
 
     def close_runs(result=None) -> None:
-        for run in ledger.close_open_runs("interrupted"):
+        for run in ledger.close_open_runs("interrupted", keep=still_training):
+            _FITS.pop(id(run), None)
             print(f"neurona: '{run.name}' was {run.note}. Its history is in the ledger.")
 
     shell.events.register("post_run_cell", close_runs)

@@ -258,16 +258,19 @@ class Ledger:
         """Forget every run."""
         self._runs.clear()
 
-    def close_open_runs(self, status: str = "interrupted", note: str = "") -> list[RunRecord]:
+    def close_open_runs(
+        self, status: str = "interrupted", note: str = "", keep=None
+    ) -> list[RunRecord]:
         """Mark every run still ``running`` with ``status``; returns the runs it closed.
 
         A Ctrl-C or a kernel interrupt stops ``model.fit`` without telling its callbacks,
         so the run would look as if it were still going; the notebook hook calls this
-        after each cell.
+        after each cell. ``keep(run)``, if given, spares runs that really are still going
+        (a fit in a background thread).
         """
         closed = []
         for run in self._runs:
-            if run.status == "running":
+            if run.status == "running" and not (keep is not None and keep(run)):
                 done = f"after {_count(run.epochs, 'epoch')}"
                 if run.partial_batches:
                     done += f" and {_count(run.partial_batches, 'batch', 'batches')}"

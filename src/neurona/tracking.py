@@ -16,7 +16,7 @@ from typing import Any
 
 import keras
 
-from neurona.guards import watch_interrupts
+from neurona.guards import fit_ended, fit_started, watch_interrupts
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger, RunRecord
 from neurona.runs import ledger as default_ledger
@@ -105,6 +105,7 @@ class Track(keras.callbacks.Callback):
         self.ledger.add(self.record)
         # Other callbacks of the same fit (NaNGuard, the Trainer's Stop) find the record here.
         self.model._neurona_record = self.record
+        fit_started(self.record)
         watch_interrupts(self.ledger)
         if isinstance(self.live, LiveCurves):
             self.view = self.live
@@ -130,6 +131,7 @@ class Track(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         record = self.record
+        fit_ended(record)
         if record.status == "running":
             planned = record.hparams.get("epochs")
             if self.model.stop_training and planned and record.epochs < planned:

@@ -198,7 +198,6 @@ class Trainer(Panel):
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._compare_figure = None
-        self._staging = Ledger()  # where a run waits until it has ended (see _PanelTrack)
         self._build_widgets()
         self.reset()
 
@@ -315,10 +314,10 @@ class Trainer(Panel):
         self._stop.set()
 
     def _fit(self, model, name: str, hp: dict[str, Any]) -> None:
-        track = _PanelTrack(
+        track = Track(
             name,
             live=LiveCurves(target=self.live_image, min_interval=0.5),
-            ledger=self._staging,
+            ledger=self.ledger,
             verbose=False,
             **hp,
         )
@@ -348,7 +347,6 @@ class Trainer(Panel):
             elif record.status == "finished" and self._stop.is_set():
                 # Stop pressed in the last epoch: the run is still cut short.
                 record.finish("stopped", record.note or "stopped in the last epoch")
-            self.ledger.add(record)  # may rename it " (2)" when the name is taken
             self.models[record.name] = model
             self.runs.append(record.name)
             self._settings_of[record.name] = dict(hp)
@@ -597,20 +595,6 @@ class Trainer(Panel):
 
     def __repr__(self) -> str:
         return f"Trainer({len(self.runs)} runs, next: {self.run_name()!r})"
-
-
-class _PanelTrack(Track):
-    """Track for a panel's run: the run joins the panel's ledger only when it has ended.
-
-    The notebook's interrupt guard marks every run still "running" as interrupted after
-    each cell; a panel trains in the background while cells run, so its record is kept out
-    of every ledger until the panel adds it at the end.
-    """
-
-    def on_train_begin(self, logs=None):
-        """Start the record as Track does, then take it out of the staging ledger."""
-        super().on_train_begin(logs)
-        self.ledger.drop(self.record.name)
 
 
 class _StopFlag(keras.callbacks.Callback):
