@@ -174,7 +174,13 @@ def test_a_builder_without_architecture_parameters_shows_only_training_controls(
         defaults={"epochs": 1},
         controls=None,
     )
-    assert list(trainer.controls) == ["optimizer", "learning_rate", "batch_size", "epochs"]
+    assert list(trainer.controls) == [
+        "optimizer",
+        "learning_rate",
+        "schedule",
+        "batch_size",
+        "epochs",
+    ]
     trainer.set(optimizer="sgd")
     trainer.train(wait=True)
     assert trainer.ledger.last.hparams["optimizer"] == "sgd"
@@ -190,6 +196,7 @@ def test_a_notebook_chooses_the_controls(data):
         "activation",
         "optimizer",
         "learning_rate",
+        "schedule",
         "batch_size",
         "epochs",
     }
@@ -237,3 +244,19 @@ def test_the_table_keeps_whole_numbers_whole(trainer):
     trainer.train(wait=True)
     table = trainer.table()
     assert str(table["units"].iloc[0]) == "8" and "momentum" not in table.columns
+
+
+def test_a_cosine_schedule_warms_up_then_decays_over_the_run(trainer, data):
+    trainer.set(schedule="cosine", learning_rate=0.01, batch_size=64, epochs=2)
+    trainer.train(wait=True)
+    record = trainer.ledger.last
+    assert record.name == "lr 0.01, cosine schedule, batch 64"
+    assert record.hparams["schedule"] == "cosine" and record.status == "finished"
+    schedule = trainer.model.optimizer._learning_rate
+    assert isinstance(schedule, keras.optimizers.schedules.CosineDecay)
+    steps = 2 * 3  # 192 training samples in batches of 64, twice
+    rates = [float(schedule(step)) for step in (0, 1, steps)]
+    assert rates[0] == pytest.approx(0.001) and rates[1] == pytest.approx(0.01)
+    assert rates[2] == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError, match="schedule must be one of constant, cosine; got 'step'"):
+        trainer.set(schedule="step")

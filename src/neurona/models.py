@@ -32,8 +32,9 @@ def make_optimizer(name: str, learning_rate: float | None = None, **options):
     name : str
         One of :data:`OPTIMIZERS` (case-insensitive). ``"momentum"`` is SGD with
         momentum 0.9; ``"nesterov"`` the same with Nesterov's look-ahead.
-    learning_rate : float, optional
-        Step size, > 0; default: Keras's default for that optimizer.
+    learning_rate : float or keras LearningRateSchedule, optional
+        Step size, > 0, or a schedule (see :func:`make_schedule`); default: Keras's
+        default for that optimizer.
     **options
         Passed on to the Keras class (e.g. ``beta_1=0.95``).
 
@@ -57,7 +58,9 @@ def make_optimizer(name: str, learning_rate: float | None = None, **options):
         raise ValueError(
             f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}.{hint}"
         )
-    if learning_rate is not None:
+    if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        options["learning_rate"] = learning_rate
+    elif learning_rate is not None:
         if (
             isinstance(learning_rate, bool)
             or not isinstance(learning_rate, numbers.Real)
@@ -107,3 +110,70 @@ def check_batch_size(batch_size, n_samples: int | None = None) -> int:
     if batch_size < 1 or (n_samples and batch_size > n_samples):
         raise ValueError(f"batch_size must be {allowed}; got {batch_size!r}")
     return int(batch_size)
+
+
+#: Learning-rate schedules the course's panels offer.
+SCHEDULES = ("constant", "cosine")
+
+
+def make_schedule(kind: str, learning_rate: float, total_steps: int, warmup: float = 0.2):
+    """Return a learning rate for ``total_steps`` optimizer steps: a number or a schedule.
+
+    Parameters
+    ----------
+    kind : str
+        ``"constant"``: ``learning_rate`` all along. ``"cosine"``: a linear warm-up from a
+        tenth of ``learning_rate`` to ``learning_rate`` over the first ``warmup`` share of the
+        steps, then a cosine decay to 0 at the last step. Large steps early, when the loss
+        surface is rough and far from a minimum, and small ones at the end to settle: on a
+        CPU this reaches a given accuracy in fewer epochs than a constant rate.
+    learning_rate : float
+        The constant rate, or the peak of the schedule (> 0).
+    total_steps : int
+        Optimizer steps in the whole run: ``epochs * ceil(n_train / batch_size)``.
+    warmup : float
+        Share of the steps spent warming up, from 0 to below 1.
+
+    Returns
+    -------
+    float or keras.optimizers.schedules.LearningRateSchedule
+
+    Examples
+    --------
+    >>> make_schedule("constant", 0.01, 100)
+    0.01
+    >>> rate = make_schedule("cosine", 0.01, 100)
+    >>> [round(float(rate(step)), 4) for step in (0, 20, 60, 100)]
+    [0.001, 0.01, 0.005, 0.0]
+    >>> make_schedule("linear", 0.01, 100)
+    Traceback (most recent call last):
+    ...
+    ValueError: schedule must be one of constant, cosine; got 'linear'
+    """
+    if kind not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {kind!r}")
+    if (
+        isinstance(learning_rate, bool)
+        or not isinstance(learning_rate, numbers.Real)
+        or not (learning_rate > 0)
+    ):
+        raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
+    if (
+        isinstance(total_steps, bool)
+        or not isinstance(total_steps, numbers.Integral)
+        or (total_steps < 1)
+    ):
+        raise ValueError(f"total_steps must be a whole number >= 1, got {total_steps!r}")
+    if not 0 <= warmup < 1:
+        raise ValueError(f"warmup must be a share of the steps from 0 to below 1, got {warmup!r}")
+    if kind == "constant":
+        return float(learning_rate)
+    import keras
+
+    warmup_steps = int(round(warmup * total_steps))
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=float(learning_rate) / 10 if warmup_steps else float(learning_rate),
+        decay_steps=max(1, total_steps - warmup_steps),
+        warmup_target=float(learning_rate) if warmup_steps else None,
+        warmup_steps=warmup_steps,
+    )

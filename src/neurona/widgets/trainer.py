@@ -38,7 +38,7 @@ from typing import Any
 
 import keras
 
-from neurona.models import OPTIMIZERS, check_batch_size, make_optimizer
+from neurona.models import OPTIMIZERS, SCHEDULES, check_batch_size, make_optimizer, make_schedule
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger, RunRecord
 from neurona.tracking import NaNGuard, Track
@@ -61,7 +61,7 @@ MAX_DROPOUT, MAX_L2 = 0.9, 0.1
 #: Hyper-parameters handed to the builder (when its signature takes them).
 ARCHITECTURE = ("hidden_layers", "units", "activation", "initializer", "dropout", "l2")
 #: Hyper-parameters the panel itself uses to compile and fit.
-TRAINING = ("optimizer", "learning_rate", "batch_size", "epochs")
+TRAINING = ("optimizer", "learning_rate", "schedule", "batch_size", "epochs")
 
 DEFAULTS: dict[str, Any] = {
     "hidden_layers": 1,
@@ -72,6 +72,7 @@ DEFAULTS: dict[str, Any] = {
     "l2": 0.0,
     "optimizer": "adam",
     "learning_rate": 0.001,
+    "schedule": "constant",
     "batch_size": 32,
     "epochs": 10,
 }
@@ -82,6 +83,7 @@ _NAME_PARTS: dict[str, Callable[[Any], str]] = {
     "initializer": str,
     "optimizer": str,
     "learning_rate": lambda v: f"lr {v:g}",
+    "schedule": lambda v: f"{v} schedule",
     "hidden_layers": lambda v: f"{v} hidden layer{'' if v == 1 else 's'}",
     "units": lambda v: f"{v} units",
     "dropout": lambda v: f"dropout {v:g}",
@@ -274,8 +276,10 @@ class Trainer(Panel):
         model = self.build(**architecture)
         if not isinstance(model, keras.Model):
             raise TypeError(f"build must return a keras.Model, got {type(model).__name__}")
+        steps = hp["epochs"] * math.ceil(self.n_train / hp["batch_size"])
+        rate = make_schedule(hp["schedule"], hp["learning_rate"], steps)
         model.compile(
-            optimizer=make_optimizer(hp["optimizer"], hp["learning_rate"]),
+            optimizer=make_optimizer(hp["optimizer"], rate),
             loss=self.loss,
             metrics=self.metrics,
         )
@@ -437,6 +441,7 @@ class Trainer(Panel):
             "initializer": INITIALIZERS,
             "optimizer": OPTIMIZERS,
             "learning_rate": LEARNING_RATES,
+            "schedule": SCHEDULES,
         }
         whole = {
             "hidden_layers": (0, MAX_HIDDEN_LAYERS),
@@ -519,6 +524,7 @@ class Trainer(Panel):
             ),
             "optimizer": w.Dropdown(options=OPTIMIZERS, description="optimizer"),
             "learning_rate": w.Dropdown(options=rates, description="learning rate"),
+            "schedule": w.Dropdown(options=SCHEDULES, description="lr schedule"),
             "batch_size": w.IntSlider(min=1, max=self.n_train, description="batch size"),
             "epochs": w.IntSlider(min=1, max=MAX_EPOCHS, description="epochs"),
         }
