@@ -41,6 +41,7 @@ _LAZY = {
     "callbacks": "neurona.tracking",
     # checked choices for widgets and presets
     "make_optimizer": "neurona.models",
+    "make_schedule": "neurona.models",
     "check_batch_size": "neurona.models",
     "OPTIMIZERS": "neurona.models",
     # timing
@@ -94,6 +95,46 @@ _LAZY = {
     # reference numbers from the sources
     "reference_table": "neurona.reference",
     "reference_tables": "neurona.reference",
+    # autoencoders: the 2019 thesis's presets, and the variants of notebook 08
+    "PRESETS": "neurona.autoencoders",
+    "Preset": "neurona.autoencoders",
+    "PresetResult": "neurona.autoencoders",
+    "dense_autoencoder": "neurona.autoencoders",
+    "compile_preset": "neurona.autoencoders",
+    "run_preset": "neurona.autoencoders",
+    "thesis_times": "neurona.autoencoders",
+    "conv_autoencoder": "neurona.autoencoders",
+    "add_noise": "neurona.autoencoders",
+    "vae": "neurona.autoencoders",
+    "latent_grid": "neurona.autoencoders",
+    "reconstruction_errors": "neurona.autoencoders",
+    "anomaly_split": "neurona.autoencoders",
+    "anomaly_roc": "neurona.autoencoders",
+    "plot_reconstructions": "neurona.plots",
+    "plot_denoising": "neurona.plots",
+    "plot_loss_band": "neurona.plots",
+    "plot_preset_times": "neurona.plots",
+    "plot_latent_scatter": "neurona.plots",
+    "plot_latent_grid": "neurona.plots",
+    "plot_roc": "neurona.plots",
+    "PresetExplorer": "neurona.widgets",
+    "noise_slider": "neurona.widgets",
+    # convolutional networks: notebook 07
+    "conv_output_size": "neurona.cnn",
+    "convolve2d": "neurona.cnn",
+    "convolution_steps": "neurona.cnn",
+    "pool2d": "neurona.cnn",
+    "parse_kernel": "neurona.cnn",
+    "KERNELS": "neurona.cnn",
+    "BOOK_SEVEN": "neurona.cnn",
+    "activation_memory": "neurona.cnn",
+    "training_memory_estimate": "neurona.cnn",
+    "plot_convolution_step": "neurona.plots",
+    "plot_pooling": "neurona.plots",
+    "plot_filters": "neurona.plots",
+    "plot_feature_maps": "neurona.plots",
+    "ConvolutionExplorer": "neurona.widgets",
+    "PoolingExplorer": "neurona.widgets",
 }
 
 __all__ = [
@@ -110,7 +151,34 @@ __all__ = [
 seed = _guards.seed
 
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
+    from neurona.autoencoders import (
+        PRESETS,
+        Preset,
+        PresetResult,
+        add_noise,
+        anomaly_roc,
+        anomaly_split,
+        compile_preset,
+        conv_autoencoder,
+        dense_autoencoder,
+        latent_grid,
+        reconstruction_errors,
+        run_preset,
+        thesis_times,
+        vae,
+    )
     from neurona.checkup import doctor
+    from neurona.cnn import (
+        BOOK_SEVEN,
+        KERNELS,
+        activation_memory,
+        conv_output_size,
+        convolution_steps,
+        convolve2d,
+        parse_kernel,
+        pool2d,
+        training_memory_estimate,
+    )
     from neurona.data import DATASETS, Dataset, DatasetUnavailable, load, read_idx
     from neurona.hardware import (
         HardwareReport,
@@ -120,7 +188,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         set_threads,
         use_cpu_only,
     )
-    from neurona.models import OPTIMIZERS, check_batch_size, make_optimizer
+    from neurona.models import OPTIMIZERS, check_batch_size, make_optimizer, make_schedule
     from neurona.parameters import (
         count_conv2d,
         count_dense,
@@ -150,6 +218,21 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         plot_training_errors,
         plot_weight_images,
     )
+    from neurona.plots.autoencoders import (
+        plot_denoising,
+        plot_latent_grid,
+        plot_latent_scatter,
+        plot_loss_band,
+        plot_preset_times,
+        plot_reconstructions,
+        plot_roc,
+    )
+    from neurona.plots.convolution import (
+        plot_convolution_step,
+        plot_feature_maps,
+        plot_filters,
+        plot_pooling,
+    )
     from neurona.reference import reference_table, reference_tables
     from neurona.scratch import MLP, Adaline, Perceptron
     from neurona.timing import Stopwatch, format_seconds
@@ -162,10 +245,12 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         SoftmaxExplorer,
         Trainer,
     )
+    from neurona.widgets.autoencoder import PresetExplorer, noise_slider
+    from neurona.widgets.convolution import ConvolutionExplorer, PoolingExplorer
 
 
 # Submodules a notebook reaches as attributes: nr.check.value(...), nr.widgets.Playground.
-_SUBMODULES = ("check", "scratch", "widgets", "plots", "data")
+_SUBMODULES = ("check", "scratch", "widgets", "plots", "data", "autoencoders", "cnn", "bench")
 
 
 def __getattr__(name: str):

@@ -469,6 +469,34 @@ def _versions() -> dict[str, str]:
 _DEVICE_CACHE: dict[str, str] = {}
 
 
+#: CPU flags (as Linux names them) of instructions that multiply bfloat16 numbers in hardware.
+BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def cpu_has_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 numbers in hardware (AVX-512 BF16 or AMX).
+
+    Recent server CPUs (Intel Xeon since Cooper Lake, AMD EPYC and Ryzen since Zen 4) have
+    these instructions; most laptops older than 2023 do not, and there bfloat16 is emulated
+    and slower than float32. Read from ``/proc/cpuinfo`` on Linux; elsewhere the answer is
+    ``False`` (unknown), the safe choice.
+
+    Examples
+    --------
+    >>> cpu_has_bf16() in (True, False)
+    True
+    """
+    if platform.system() != "Linux":
+        return False
+    try:
+        text = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False
+    match = re.search(r"^flags\s*:\s*(.+)$", text, flags=re.MULTILINE)
+    flags = set(match.group(1).split()) if match else set()
+    return any(flag in flags for flag in BF16_CPU_FLAGS)
+
+
 def compute_device(refresh: bool = False) -> str:
     """Where Keras computations run now, as a short string for run records.
 

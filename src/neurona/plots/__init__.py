@@ -4,8 +4,23 @@ Functions draw with matplotlib and return the Figure or Axes; in a notebook end 
 with ``;`` so that the figure shows once.
 """
 
+from neurona.plots.autoencoders import (
+    plot_denoising,
+    plot_latent_grid,
+    plot_latent_scatter,
+    plot_loss_band,
+    plot_preset_times,
+    plot_reconstructions,
+    plot_roc,
+)
 from neurona.plots.backprop import backprop_tables, plot_backprop_step
 from neurona.plots.confusion import ConfusionMatrix, plot_confusion_matrix
+from neurona.plots.convolution import (
+    plot_convolution_step,
+    plot_feature_maps,
+    plot_filters,
+    plot_pooling,
+)
 from neurona.plots.curves import plot_learning_curves, plot_run_comparison, plot_time_per_epoch
 from neurona.plots.decision import LiveDecisionMap, plot_decision_boundary
 from neurona.plots.images import plot_image_grid, plot_misclassified
@@ -20,6 +35,10 @@ from neurona.plots.optimization import (
 from neurona.plots.weights import plot_prediction_bars, plot_weight_images
 
 __all__ = [
+    "plot_convolution_step",
+    "plot_feature_maps",
+    "plot_filters",
+    "plot_pooling",
     "ConfusionMatrix",
     "LiveCurves",
     "LiveDecisionMap",
@@ -41,4 +60,11 @@ __all__ = [
     "plot_misclassified",
     "plot_run_comparison",
     "plot_time_per_epoch",
+    "plot_denoising",
+    "plot_latent_grid",
+    "plot_latent_scatter",
+    "plot_loss_band",
+    "plot_preset_times",
+    "plot_reconstructions",
+    "plot_roc",
 ]

@@ -18,10 +18,18 @@ __all__ = [
     "PlaygroundSettings",
     "SoftmaxExplorer",
     "Trainer",
+    "PresetExplorer",
+    "noise_slider",
+    "ConvolutionExplorer",
+    "PoolingExplorer",
 ]
 
 
 def __getattr__(name: str):
     if name == "Trainer":
         return importlib.import_module("neurona.widgets.trainer").Trainer
+    if name in ("PresetExplorer", "noise_slider"):
+        return getattr(importlib.import_module("neurona.widgets.autoencoder"), name)
+    if name in ("ConvolutionExplorer", "PoolingExplorer"):
+        return getattr(importlib.import_module("neurona.widgets.convolution"), name)
     raise AttributeError(f"module 'neurona.widgets' has no attribute {name!r}")

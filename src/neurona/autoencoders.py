@@ -1,0 +1,1158 @@
+"""Autoencoders: the 2019 thesis's dense network and its presets, and the classic variants.
+
+The thesis (SOURCES.md, section C) trained one dense autoencoder,
+784-1000-500-250-125-32-125-250-500-1000-784 with a mean-squared-error loss, under 21
+settings ("presets" I-XIII) that vary batch size, learning rate, initialisers, activations
+and optimizer. :data:`PRESETS` is read from the shipped table
+``autoencoder_framework_times.csv``, so that the settings and the thesis's timings come
+from one place. The notebook writes its own Keras code for the small models; this module
+builds the big one from a preset, runs a preset over several seeds, and holds the helpers
+for the convolutional, denoising and variational autoencoders and for anomaly detection.
+
+Examples
+--------
+>>> from neurona.autoencoders import preset
+>>> preset("vii").label
+'VII · batch 500 · Adam lr 0.001 · glorot_normal · relu, sigmoid out'
+>>> preset("I").finding
+'lr 0.1 with sigmoid: the loss stays flat — it never learns'
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import numbers
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "ACTIVATIONS",
+    "AnomalySplit",
+    "INITIALIZERS",
+    "PRESETS",
+    "Preset",
+    "PresetResult",
+    "THESIS_EPOCHS",
+    "THESIS_LAYERS",
+    "add_noise",
+    "anomaly_roc",
+    "anomaly_split",
+    "compile_preset",
+    "conv_autoencoder",
+    "dense_autoencoder",
+    "latent_grid",
+    "make_initializer",
+    "preset",
+    "reconstruction_errors",
+    "run_preset",
+    "thesis_times",
+    "times_table",
+    "vae",
+    "vae_loss_terms",
+]
+
+#: Hidden layer sizes of the thesis's encoder; the decoder mirrors them.
+THESIS_LAYERS = (1000, 500, 250, 125, 32)
+#: Epochs of every thesis run (the timings in the table are for this many).
+THESIS_EPOCHS = 1000
+#: Training images of MNIST and Fashion-MNIST: what the thesis's epochs went through.
+THESIS_SAMPLES = 60_000
+#: Initialiser names of the thesis (Keras 2) that :func:`make_initializer` knows.
+INITIALIZERS = ("uniform", "normal", "glorot_normal", "glorot_uniform", "he_normal")
+#: The ``activation`` column of the table -> (hidden layers, output layer).
+ACTIVATIONS = {
+    "sigmoid": ("sigmoid", "sigmoid"),
+    "relu+sigmoid_out": ("relu", "sigmoid"),
+    "sigmoid+tanh_out": ("sigmoid", "tanh"),
+}
+#: Implementations timed in the thesis: columns of the table.
+IMPLEMENTATIONS = ("tf", "theano", "keras_tf", "keras_theano")
+_DATASETS = ("mnist", "fashion_mnist")
+_OPTIMIZER_NAMES = {
+    "adam": "Adam",
+    "sgd": "SGD",
+    "adagrad": "Adagrad",
+    "adadelta": "Adadelta",
+    "rmsprop": "RMSprop",
+    "adamax": "Adamax",
+}
+
+# What each preset should show a student, in one sentence (the thesis's findings).
+_FINDINGS = {
+    "I": "lr 0.1 with sigmoid: the loss stays flat — it never learns",
+    "II": "lr 0.01 with sigmoid: ten times smaller steps than I; does it leave the flat line?",
+    "III": "lr 0.001 with sigmoid: the reference for the sigmoid runs; slow to start",
+    "III.a": "lr 0.0001: ten times smaller steps than III, so even slower to get anywhere",
+    "IV": "normal instead of uniform initial weights and biases: compare with III",
+    "IV.a": "uniform weights, normal biases: does the bias initialiser matter? Compare with III",
+    "IV.b": "normal weights, uniform biases: compare with IV and III",
+    "V": "batch 500 instead of 240: fewer, larger steps, so each epoch is faster",
+    "V.a": "batch 2000: the fastest epochs, but only a few steps per epoch",
+    "V.b": "batch 32: many small steps, so each epoch is several times slower",
+    "VI": "ReLU hidden layers with a sigmoid output: learns much sooner than sigmoid (V)",
+    "VI.a": "tanh output on [0, 1] pixels: half its range is useless, and the loss is worse",
+    "VII": "the thesis's best: batch 500, Glorot normal, Adam 0.001, ReLU + sigmoid output",
+    "VII.a": "Glorot uniform instead of normal: compare with VII",
+    "VII.b": "Glorot normal weights with normal biases: compare with VII",
+    "VII.c": "He normal, designed for ReLU: compare with VII",
+    "VIII": "lr 0.0001 with Adam: ten times smaller steps than VII, so slower to learn",
+    "IX": "plain SGD with lr 0.01: it lags far behind Adam (VII)",
+    "X": "Adagrad with lr 0.01: it lags behind Adam (VII)",
+    "XI": "Adadelta with lr 1.0: compare with Adam (VII) and SGD (IX)",
+    "XII": "RMSprop with lr 0.001: compare with Adam (VII) and SGD (IX)",
+    "XIII": "Adamax with lr 0.002: compare with Adam (VII) and SGD (IX)",
+}
+
+
+# -- presets ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Preset:
+    """One experiment of the thesis: the settings of a run of the dense autoencoder.
+
+    Parameters
+    ----------
+    name : str
+        Roman numeral of the experiment, e.g. ``"VII"`` or ``"V.b"``.
+    batch_size : int
+    learning_rate : float
+    kernel_initializer, bias_initializer : str
+        Initialisers of the weights and of the biases, by their thesis name
+        (one of :data:`INITIALIZERS`).
+    activation : str
+        Activation of the hidden layers (the bottleneck included).
+    output_activation : str
+        Activation of the output layer.
+    optimizer : str
+        Keras optimizer name (one of :data:`neurona.models.OPTIMIZERS`).
+    finding : str
+        What a student should see when running it, in one sentence.
+
+    Examples
+    --------
+    >>> PRESETS["IV.a"].kernel_initializer, PRESETS["IV.a"].bias_initializer
+    ('uniform', 'normal')
+    """
+
+    name: str
+    batch_size: int
+    learning_rate: float
+    kernel_initializer: str
+    bias_initializer: str
+    activation: str
+    output_activation: str
+    optimizer: str
+    finding: str = ""
+
+    @property
+    def initializer(self) -> str:
+        """The ``init`` column as the thesis wrote it (one name, or weights+bias)."""
+        if self.kernel_initializer == self.bias_initializer:
+            return self.kernel_initializer
+        return f"weights {self.kernel_initializer}, bias {self.bias_initializer}"
+
+    @property
+    def label(self) -> str:
+        """One line for menus: ``VII · batch 500 · Adam lr 0.001 · glorot_normal · relu, ...``."""
+        optimizer = _OPTIMIZER_NAMES.get(self.optimizer, self.optimizer)
+        return (
+            f"{self.name} · batch {self.batch_size} · {optimizer} lr {self.learning_rate:g} · "
+            f"{self.initializer} · {self.activation}, {self.output_activation} out"
+        )
+
+
+def _presets() -> dict[str, Preset]:
+    from neurona.reference import reference_table
+
+    table = reference_table("autoencoder_framework_times")
+    presets: dict[str, Preset] = {}
+    for row in table.drop_duplicates("experiment").itertuples(index=False):
+        kernel, bias = _split_init(str(row.init))
+        hidden, output = ACTIVATIONS[str(row.activation)]
+        presets[str(row.experiment)] = Preset(
+            name=str(row.experiment),
+            batch_size=int(row.batch_size),
+            learning_rate=float(row.learning_rate),
+            kernel_initializer=kernel,
+            bias_initializer=bias,
+            activation=hidden,
+            output_activation=output,
+            optimizer=str(row.optimizer),
+            finding=_FINDINGS.get(str(row.experiment), ""),
+        )
+    return presets
+
+
+def _split_init(init: str) -> tuple[str, str]:
+    """``"glorot_normal"`` -> both; ``"weights_uniform+bias_normal"`` -> (uniform, normal)."""
+    if "+" in init:
+        weights, bias = init.split("+")
+        kernel, bias = weights.removeprefix("weights_"), bias.removeprefix("bias_")
+    else:
+        kernel = bias = init
+    for name in (kernel, bias):
+        if name not in INITIALIZERS:
+            raise ValueError(f"unknown initialiser {name!r} in the table; known: {INITIALIZERS}")
+    return kernel, bias
+
+
+class _NoRetracingNotes(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" notes.
+
+    Building one model per preset and seed traces a new training function each time, which
+    is expected here; TensorFlow's note about it would only puzzle students.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def _quiet_retracing() -> None:
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _NoRetracingNotes) for f in logger.filters):
+        logger.addFilter(_NoRetracingNotes())
+
+
+_quiet_retracing()
+
+#: Every experiment of the thesis, by name (I, II, ..., VIII, III.a, ..., XIII).
+PRESETS: dict[str, Preset] = _presets()
+
+
+def preset(name: str | Preset) -> Preset:
+    """Return a preset by name, in any case (``"vii"`` is ``"VII"``).
+
+    Parameters
+    ----------
+    name : str or Preset
+        Experiment name; a :class:`Preset` is returned as it is.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the allowed ones.
+
+    Examples
+    --------
+    >>> preset("v.b").batch_size
+    32
+    >>> preset("XIV")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown preset 'XIV'; choose one of: I, II, III, IV, V, VI, VII, VIII, III.a, IV.a, IV.b, V.a, V.b, VI.a, VII.a, VII.b, VII.c, IX, X, XI, XII, XIII
+    """  # noqa: E501
+    if isinstance(name, Preset):
+        return name
+    if isinstance(name, str):
+        wanted = name.strip()
+        for key, value in PRESETS.items():
+            if key.lower() == wanted.lower():
+                return value
+    raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
+
+
+# -- the dense autoencoder ----------------------------------------------------------------------
+def make_initializer(name: str, seed: int | None = None):
+    """Build a Keras 3 initialiser from a thesis (Keras 2) name.
+
+    ``"uniform"`` and ``"normal"`` were Keras 2's ``RandomUniform(-0.05, 0.05)`` and
+    ``RandomNormal(stddev=0.05)``; Keras 3 has other defaults, so they are spelt out here.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`INITIALIZERS`.
+    seed : int, optional
+        Seed of the random values (None: a fresh draw each time).
+
+    Examples
+    --------
+    >>> make_initializer("uniform").maxval
+    0.05
+    >>> type(make_initializer("he_normal", seed=1)).__name__
+    'HeNormal'
+    """
+    import keras
+
+    init = keras.initializers
+    makers = {
+        "uniform": lambda: init.RandomUniform(-0.05, 0.05, seed=seed),
+        "normal": lambda: init.RandomNormal(mean=0.0, stddev=0.05, seed=seed),
+        "glorot_normal": lambda: init.GlorotNormal(seed=seed),
+        "glorot_uniform": lambda: init.GlorotUniform(seed=seed),
+        "he_normal": lambda: init.HeNormal(seed=seed),
+    }
+    if name not in makers:
+        raise ValueError(f"unknown initialiser {name!r}; choose one of: {', '.join(INITIALIZERS)}")
+    return makers[name]()
+
+
+def dense_autoencoder(
+    preset: str | Preset = "VII",
+    *,
+    layers: Sequence[int] = THESIS_LAYERS,
+    input_dim: int = 784,
+    seed: int | None = None,
+):
+    """Build the thesis's dense autoencoder with a preset's initialisers and activations.
+
+    The encoder is ``input_dim -> layers[0] -> ... -> layers[-1]`` (the bottleneck); the
+    decoder mirrors it back to ``input_dim``. Inputs are flat vectors, pixels in [0, 1].
+
+    Parameters
+    ----------
+    preset : str or Preset
+        Which experiment's initialisers and activations to use (see :data:`PRESETS`).
+    layers : sequence of int
+        Encoder layer sizes, the last one the code size. Default: 1000, 500, 250, 125, 32.
+    input_dim : int
+        Size of one flat input (784 = 28 x 28).
+    seed : int, optional
+        Seed of the initial weights (each layer gets its own seed derived from it).
+
+    Returns
+    -------
+    keras.Model
+        Not compiled (see :func:`compile_preset`), with ``.encoder`` and ``.decoder``
+        sub-models.
+
+    Examples
+    --------
+    >>> model = dense_autoencoder("VII", layers=(64, 8), seed=0)
+    >>> model.count_params(), model.encoder.output.shape
+    (102296, (None, 8))
+    """
+    import keras
+
+    chosen = _preset_arg(preset)
+    sizes = _check_layers(layers)
+    input_dim = _whole(input_dim, "input_dim", 1)
+    if seed is not None:
+        _whole(seed, "seed", 0)
+    counter = iter(range(10_000))
+
+    def dense(units: int, activation: str, name: str):
+        def seeded(init_name: str):
+            return make_initializer(init_name, None if seed is None else seed + next(counter))
+
+        return keras.layers.Dense(
+            units,
+            activation=activation,
+            kernel_initializer=seeded(chosen.kernel_initializer),
+            bias_initializer=seeded(chosen.bias_initializer),
+            name=name,
+        )
+
+    encoder = keras.Sequential(
+        [keras.Input((input_dim,))]
+        + [dense(u, chosen.activation, f"encoder_{i + 1}_{u}") for i, u in enumerate(sizes)],
+        name="encoder",
+    )
+    back = [*reversed(sizes[:-1])]
+    decoder = keras.Sequential(
+        [keras.Input((sizes[-1],))]
+        + [dense(u, chosen.activation, f"decoder_{i + 1}_{u}") for i, u in enumerate(back)]
+        + [dense(input_dim, chosen.output_activation, f"output_{input_dim}")],
+        name="decoder",
+    )
+    inputs = keras.Input((input_dim,), name="image")
+    # Keras (TensorFlow) names allow no spaces or commas: "VII, batch 64" -> "VII__batch_64".
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", chosen.name)
+    model = _Autoencoder(inputs, decoder(encoder(inputs)), name=f"autoencoder_{safe}")
+    model.encoder, model.decoder = encoder, decoder
+    return model
+
+
+def compile_preset(model, preset: str | Preset):
+    """Compile ``model`` with MSE and the preset's optimizer and learning rate.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The autoencoder to compile.
+    preset : str or Preset
+        Whose optimizer and learning rate to use.
+
+    Returns
+    -------
+    keras.Model
+        The same model, compiled.
+
+    Examples
+    --------
+    >>> model = compile_preset(dense_autoencoder("IX", layers=(16, 4)), "IX")
+    >>> type(model.optimizer).__name__, round(float(model.optimizer.learning_rate), 6)
+    ('SGD', 0.01)
+    """
+    from neurona.models import make_optimizer
+
+    chosen = _preset_arg(preset)
+    model.compile(optimizer=make_optimizer(chosen.optimizer, chosen.learning_rate), loss="mse")
+    return model
+
+
+# -- running presets ----------------------------------------------------------------------------
+@dataclass
+class PresetResult:
+    """The runs of one preset over several seeds: per-epoch losses and times.
+
+    Arrays are ``seeds x epochs``; a run that stopped early is padded with NaN.
+
+    Attributes
+    ----------
+    preset : Preset
+    seeds : tuple of int
+    loss, val_loss, epoch_seconds : numpy.ndarray
+    samples : int
+        Training images per epoch.
+    records : list of RunRecord
+        The ledger entries, one per seed.
+    models : list of keras.Model
+        The trained models, one per seed (``models[-1]`` for reconstructions).
+    """
+
+    preset: Preset
+    seeds: tuple[int, ...]
+    loss: np.ndarray
+    val_loss: np.ndarray
+    epoch_seconds: np.ndarray
+    samples: int
+    records: list = field(default_factory=list)
+    models: list = field(default_factory=list, repr=False)
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Mean validation loss per epoch over the seeds."""
+        return _nan_stat(np.nanmean, self.val_loss)
+
+    @property
+    def std(self) -> np.ndarray:
+        """Standard deviation of the validation loss per epoch over the seeds."""
+        return _nan_stat(np.nanstd, self.val_loss)
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        """Median wall time of the steady epochs (the first one, with compilation, left out)."""
+        steady = self.epoch_seconds[:, 1:] if self.epoch_seconds.shape[1] > 1 else None
+        values = steady if steady is not None and np.isfinite(steady).any() else self.epoch_seconds
+        values = values[np.isfinite(values)]
+        return float(np.median(values)) if values.size else math.nan
+
+    @property
+    def final_val_loss(self) -> tuple[float, float]:
+        """Mean and standard deviation over the seeds of each run's last validation loss."""
+        last = np.array([_last_finite(row) for row in self.val_loss])
+        last = last[np.isfinite(last)]
+        if not last.size:
+            return math.nan, math.nan
+        return float(last.mean()), float(last.std())
+
+    def __repr__(self) -> str:
+        mean, std = self.final_val_loss
+        return (
+            f"PresetResult({self.preset.name}, {len(self.seeds)} seeds x "
+            f"{self.val_loss.shape[1]} epochs, val_loss {mean:.4g} ± {std:.2g}, "
+            f"{self.seconds_per_epoch:.3g} s/epoch)"
+        )
+
+
+def run_preset(
+    preset: str | Preset,
+    x_train,
+    x_val,
+    *,
+    epochs: int,
+    seeds: Iterable[int] = (0,),
+    layers: Sequence[int] = THESIS_LAYERS,
+    ledger=None,
+    live: Any = False,
+    callbacks: Sequence[Any] = (),
+    stop: threading.Event | None = None,
+) -> PresetResult:
+    """Train the dense autoencoder with one preset, once per seed, and collect the curves.
+
+    Each run is recorded in the ledger by :class:`neurona.Track` (named
+    ``"VII · seed 0"``), so its times are measured like every other run of the course.
+
+    Parameters
+    ----------
+    preset : str or Preset
+        The experiment to run (see :data:`PRESETS`).
+    x_train, x_val : numpy.ndarray
+        Flat images ``(N, 784)`` in [0, 1]; the targets are the inputs.
+    epochs : int
+        Epochs per run (the thesis ran 1000).
+    seeds : iterable of int
+        One run per seed; the same seed gives the same run again.
+    layers : sequence of int
+        Encoder sizes (default: the thesis's).
+    ledger : Ledger, optional
+        Where the runs go; default ``neurona.ledger``.
+    live : bool or LiveCurves
+        Draw live learning curves while each run trains.
+    callbacks : sequence of keras.callbacks.Callback
+        Extra callbacks for every fit.
+    stop : threading.Event, optional
+        When set, the current run stops after its batch and no further seed starts.
+
+    Returns
+    -------
+    PresetResult
+
+    Examples
+    --------
+    >>> result = run_preset("VII", x_train, x_test, epochs=5, seeds=(0, 1))  # doctest: +SKIP
+    >>> result.mean, result.seconds_per_epoch                                # doctest: +SKIP
+    """
+    import keras
+
+    from neurona.guards import seed as seed_everything
+    from neurona.tracking import NaNGuard, Track
+
+    chosen = _preset_arg(preset)
+    epochs = _whole(epochs, "epochs", 1)
+    seeds = tuple(_whole(s, "seed", 0) for s in seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed, e.g. (0,) or (0, 1, 2)")
+    x_train, x_val = _flat_images(x_train, "x_train"), _flat_images(x_val, "x_val")
+    from neurona.models import check_batch_size
+
+    batch_size = min(chosen.batch_size, len(x_train))
+    check_batch_size(batch_size, len(x_train))
+
+    class _Stop(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if stop is not None and stop.is_set():
+                self.model.stop_training = True
+
+    shape = (len(seeds), epochs)
+    loss, val_loss, seconds = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+    records, models = [], []
+    for row, seed in enumerate(seeds):
+        if stop is not None and stop.is_set() and records:
+            break
+        seed_everything(seed)
+        model = compile_preset(
+            dense_autoencoder(chosen, layers=layers, input_dim=x_train.shape[1], seed=seed),
+            chosen,
+        )
+        track = Track(
+            f"{chosen.name} · seed {seed}",
+            live=live,
+            ledger=ledger,
+            verbose=False,
+            preset=chosen.name,
+            seed=seed,
+            initializer=chosen.initializer,
+            activation=f"{chosen.activation}, {chosen.output_activation} out",
+        )
+        model.fit(
+            x_train,
+            x_train,
+            validation_data=(x_val, x_val),
+            batch_size=batch_size,
+            epochs=epochs,
+            shuffle=True,
+            verbose=0,
+            callbacks=[track, NaNGuard(verbose=False), _Stop(), *callbacks],
+        )
+        record = track.record
+        records.append(record)
+        models.append(model)
+        done = record.epochs
+        loss[row, :done] = record.history.get("loss", [np.nan] * done)[:done]
+        val_loss[row, :done] = record.history.get("val_loss", [np.nan] * done)[:done]
+        seconds[row, :done] = record.epoch_seconds[:done]
+    used = len(records)
+    return PresetResult(
+        preset=chosen,
+        seeds=seeds[:used],
+        loss=loss[:used],
+        val_loss=val_loss[:used],
+        epoch_seconds=seconds[:used],
+        samples=len(x_train),
+        records=records,
+        models=models,
+    )
+
+
+def thesis_times(preset: str | Preset | None = None, dataset: str = "mnist"):
+    """Return the thesis's time per epoch for each preset and implementation, in seconds.
+
+    The table holds the mean Linux *user* time (CPU time of the process, all cores
+    added up, not wall-clock time) of 1000 epochs on 60,000 images, on a machine with
+    4 CPUs and a GPU; divided by 1000 here, it is CPU seconds per epoch.
+
+    Parameters
+    ----------
+    preset : str or Preset, optional
+        One preset (returns a pandas Series) or None for all (a DataFrame).
+    dataset : str
+        ``"mnist"`` or ``"fashion_mnist"``.
+
+    Returns
+    -------
+    pandas.DataFrame or pandas.Series
+        Indexed by experiment; columns ``batch_size`` and ``tf``, ``theano``,
+        ``keras_tf``, ``keras_theano`` in CPU seconds per epoch (NaN where not measured).
+
+    Examples
+    --------
+    >>> round(float(thesis_times("VII")["keras_tf"]), 3)
+    1.119
+    >>> thesis_times(dataset="cifar10")
+    Traceback (most recent call last):
+    ...
+    ValueError: dataset must be one of mnist, fashion_mnist; got 'cifar10'
+    """
+    from neurona.reference import reference_table
+
+    if dataset not in _DATASETS:
+        raise ValueError(f"dataset must be one of {', '.join(_DATASETS)}; got {dataset!r}")
+    table = reference_table("autoencoder_framework_times")
+    table = table[table.dataset == dataset].set_index("experiment")
+    times = table[["batch_size", *IMPLEMENTATIONS]].copy()
+    times[list(IMPLEMENTATIONS)] = times[list(IMPLEMENTATIONS)] / THESIS_EPOCHS
+    times.attrs["source"] = table.attrs.get("source", "")
+    if preset is None:
+        return times
+    return times.loc[_preset_arg(preset).name]
+
+
+def times_table(results: Iterable[PresetResult], dataset: str = "mnist"):
+    """Our time per epoch beside the thesis's, one row per preset.
+
+    Our numbers are wall-clock seconds on this machine for the images we trained on,
+    also scaled to the thesis's 60,000 images per epoch; the thesis's are CPU (user)
+    seconds per epoch, which on a multi-core machine can exceed wall time.
+
+    Parameters
+    ----------
+    results : iterable of PresetResult
+        From :func:`run_preset`, one per preset.
+    dataset : str
+        Which of the thesis's two tables to compare with.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    import pandas as pd
+
+    thesis = thesis_times(dataset=dataset)
+    rows = []
+    for result in results:
+        if not isinstance(result, PresetResult):
+            raise TypeError(f"times_table takes PresetResult objects, got {type(result).__name__}")
+        name = result.preset.name
+        mean, std = result.final_val_loss
+        ours = result.seconds_per_epoch
+        rows.append(
+            {
+                "preset": name,
+                "batch": result.preset.batch_size,
+                "seeds": len(result.seeds),
+                "epochs": result.val_loss.shape[1],
+                "images": result.samples,
+                "our s/epoch (wall)": ours,
+                "ours scaled to 60k": ours * THESIS_SAMPLES / result.samples,
+                "thesis keras_tf s/epoch (CPU)": thesis.loc[name, "keras_tf"],
+                "thesis tf s/epoch (CPU)": thesis.loc[name, "tf"],
+                "final val loss": mean,
+                "± (std over seeds)": std,
+            }
+        )
+    return pd.DataFrame(rows).set_index("preset") if rows else pd.DataFrame()
+
+
+# -- convolutional, denoising and variational autoencoders ------------------------------------
+def conv_autoencoder(filters: Sequence[int] = (16, 8), *, seed: int | None = None):
+    """Build a small convolutional autoencoder for 28x28 grey images.
+
+    Two strided 3x3 convolutions halve the image twice (28 -> 14 -> 7); two transposed
+    convolutions bring it back, and a last 3x3 convolution with a sigmoid gives pixels
+    in [0, 1]. Inputs and outputs are ``(N, 28, 28)``.
+
+    Parameters
+    ----------
+    filters : pair of int
+        Filters of the two encoder convolutions; the code is ``7 x 7 x filters[1]``.
+    seed : int, optional
+        Seed of the initial weights.
+
+    Returns
+    -------
+    keras.Model
+        Not compiled, with ``.encoder`` and ``.decoder``.
+
+    Examples
+    --------
+    >>> model = conv_autoencoder(seed=0)
+    >>> model.encoder.output.shape, model.output.shape
+    ((None, 7, 7, 8), (None, 28, 28))
+    """
+    import keras
+
+    filters = tuple(filters)
+    if len(filters) != 2:
+        raise ValueError(f"filters must be two numbers, e.g. (16, 8); got {filters!r}")
+    first, second = (_whole(f, "filters", 1) for f in filters)
+    seeds = iter(range(100)) if seed is None else iter(range(seed, seed + 100))
+
+    def init():
+        return keras.initializers.GlorotUniform(seed=None if seed is None else next(seeds))
+
+    conv = dict(kernel_size=3, padding="same", activation="relu")
+    encoder = keras.Sequential(
+        [
+            keras.Input((28, 28)),
+            keras.layers.Reshape((28, 28, 1)),
+            keras.layers.Conv2D(first, strides=2, kernel_initializer=init(), **conv),
+            keras.layers.Conv2D(second, strides=2, kernel_initializer=init(), **conv),
+        ],
+        name="encoder",
+    )
+    decoder = keras.Sequential(
+        [
+            keras.Input((7, 7, second)),
+            keras.layers.Conv2DTranspose(second, strides=2, kernel_initializer=init(), **conv),
+            keras.layers.Conv2DTranspose(first, strides=2, kernel_initializer=init(), **conv),
+            keras.layers.Conv2D(
+                1, 3, padding="same", activation="sigmoid", kernel_initializer=init()
+            ),
+            keras.layers.Reshape((28, 28)),
+        ],
+        name="decoder",
+    )
+    inputs = keras.Input((28, 28), name="image")
+    model = _Autoencoder(inputs, decoder(encoder(inputs)), name="conv_autoencoder")
+    model.encoder, model.decoder = encoder, decoder
+    return model
+
+
+def add_noise(x, level: float, seed: int | None = None) -> np.ndarray:
+    """Add Gaussian noise of standard deviation ``level`` and clip back to [0, 1].
+
+    Parameters
+    ----------
+    x : array-like
+        Images with pixels in [0, 1].
+    level : float
+        Standard deviation of the noise, from 0 (none) to 1.
+    seed : int, optional
+        Seed of the noise: the same seed gives the same noisy images.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, same shape as ``x``.
+
+    Examples
+    --------
+    >>> noisy = add_noise(np.full((2, 3), 0.5), 0.1, seed=0)
+    >>> noisy.shape, noisy.dtype.name, bool((noisy >= 0).all() and (noisy <= 1).all())
+    ((2, 3), 'float32', True)
+    """
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 <= level <= 1:
+        raise ValueError(f"level must be a noise standard deviation from 0 to 1; got {level!r}")
+    array = np.asarray(x, dtype="float32")
+    rng = np.random.default_rng(seed)
+    noisy = array + float(level) * rng.standard_normal(array.shape).astype("float32")
+    return np.clip(noisy, 0.0, 1.0)
+
+
+def _sampling_layer():
+    import keras
+
+    class Sampling(keras.layers.Layer):
+        """Draw z = mean + exp(log_var / 2) * noise, and add the KL term to the model's loss.
+
+        The KL divergence of N(mean, var) from N(0, 1), summed over the code and averaged
+        over the batch, is added with ``add_loss``, so that ``fit`` minimises
+        reconstruction + KL on any Keras 3 backend. Outside training it returns the mean,
+        so that reconstructions are repeatable.
+        """
+
+        def __init__(self, seed=None, **kwargs):
+            super().__init__(**kwargs)
+            self.seed = seed
+            self.seed_generator = keras.random.SeedGenerator(seed)
+
+        def call(self, inputs, training=None):
+            z_mean, z_log_var = inputs
+            ops = keras.ops
+            kl = -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=1)
+            self.add_loss(ops.mean(kl))
+            if not training:
+                return z_mean
+            noise = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+            return z_mean + ops.exp(0.5 * z_log_var) * noise
+
+        def get_config(self):
+            return {**super().get_config(), "seed": self.seed}
+
+    return Sampling
+
+
+def _summed_bce(y_true, y_pred):
+    """Binary cross-entropy summed over the pixels of each image (the VAE's reconstruction)."""
+    import keras
+
+    ops = keras.ops
+    y_true = ops.reshape(y_true, (ops.shape(y_true)[0], -1))
+    y_pred = ops.clip(ops.reshape(y_pred, (ops.shape(y_pred)[0], -1)), 1e-7, 1 - 1e-7)
+    return -ops.sum(y_true * ops.log(y_pred) + (1 - y_true) * ops.log(1 - y_pred), axis=1)
+
+
+def vae(latent_dim: int = 2, hidden: Sequence[int] = (256, 128), *, seed: int | None = None):
+    """Build a dense variational autoencoder for 28x28 images, compiled for ``fit(x, x)``.
+
+    The encoder gives a mean and a log-variance per code dimension and samples ``z``
+    from them; the loss is the reconstruction error (binary cross-entropy summed over
+    the 784 pixels) plus the KL divergence that pulls the codes towards N(0, 1), which
+    is what makes the latent plane smooth enough to walk through.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the code (2 to draw it on a plane).
+    hidden : sequence of int
+        Hidden Dense layers of the encoder; the decoder mirrors them.
+    seed : int, optional
+        Seed of the initial weights and of the sampling noise.
+
+    Returns
+    -------
+    keras.Model
+        Compiled with Adam (lr 0.001); ``.encoder`` maps images to
+        ``[z_mean, z_log_var, z]``, ``.decoder`` maps codes to ``(N, 28, 28)`` images.
+
+    Examples
+    --------
+    >>> model = vae(seed=0)
+    >>> [tuple(t.shape) for t in model.encoder.outputs]
+    [(None, 2), (None, 2), (None, 2)]
+    """
+    import keras
+
+    latent_dim = _whole(latent_dim, "latent_dim", 1)
+    sizes = [_whole(h, "hidden", 1) for h in hidden]
+    seeds = iter(range(100)) if seed is None else iter(range(seed, seed + 100))
+
+    def dense(units, activation=None, name=None):
+        init = keras.initializers.GlorotUniform(seed=None if seed is None else next(seeds))
+        return keras.layers.Dense(units, activation, kernel_initializer=init, name=name)
+
+    image = keras.Input((28, 28), name="image")
+    h = keras.layers.Flatten()(image)
+    for units in sizes:
+        h = dense(units, "relu")(h)
+    z_mean = dense(latent_dim, name="z_mean")(h)
+    z_log_var = dense(latent_dim, name="z_log_var")(h)
+    z = _sampling_layer()(seed=seed, name="z")([z_mean, z_log_var])
+    encoder = keras.Model(image, [z_mean, z_log_var, z], name="encoder")
+
+    code = keras.Input((latent_dim,), name="code")
+    h = code
+    for units in reversed(sizes):
+        h = dense(units, "relu")(h)
+    pixels = dense(28 * 28, "sigmoid")(h)
+    decoder = keras.Model(code, keras.layers.Reshape((28, 28))(pixels), name="decoder")
+
+    inputs = keras.Input((28, 28), name="image")
+    model = _Autoencoder(inputs, decoder(encoder(inputs)[2]), name="vae")
+    model.encoder, model.decoder = encoder, decoder
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=_summed_bce)
+    return model
+
+
+def vae_loss_terms(model, x, batch_size: int = 512) -> dict[str, float]:
+    """Return the two parts of a VAE's loss on ``x``: reconstruction and KL, per image.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model made by :func:`vae`.
+    x : array-like
+        Images ``(N, 28, 28)`` in [0, 1].
+    batch_size : int
+        Images per prediction step.
+
+    Returns
+    -------
+    dict
+        ``{"reconstruction": ..., "kl": ..., "total": ...}``, means over the images.
+    """
+    import keras
+
+    if not hasattr(model, "encoder") or not hasattr(model, "decoder"):
+        raise TypeError("model must be a VAE from neurona.autoencoders.vae")
+    x = np.asarray(x, dtype="float32")
+    z_mean, z_log_var, _ = model.encoder.predict(x, batch_size=batch_size, verbose=0)
+    decoded = model.decoder.predict(z_mean, batch_size=batch_size, verbose=0)
+    recon = float(np.mean(keras.ops.convert_to_numpy(_summed_bce(x, decoded))))
+    kl = -0.5 * np.sum(1 + z_log_var - z_mean**2 - np.exp(z_log_var), axis=1)
+    return {"reconstruction": recon, "kl": float(kl.mean()), "total": recon + float(kl.mean())}
+
+
+def latent_grid(decoder, n: int = 15, span: float | tuple[float, float] = 2.5) -> np.ndarray:
+    """Decode an ``n x n`` grid of points of a 2-D latent plane into images.
+
+    Row 0 is the top of the plane (largest second coordinate), column 0 its left.
+
+    Parameters
+    ----------
+    decoder : keras.Model
+        Maps ``(N, 2)`` codes to images (``(N, 28, 28)`` or flat ``(N, 784)``).
+    n : int
+        Points per side.
+    span : float or (low, high)
+        The grid covers ``-span .. span`` (or ``low .. high``) on both axes.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, n, 28, 28)``.
+
+    Examples
+    --------
+    >>> latent_grid(vae(seed=0).decoder, n=3).shape
+    (3, 3, 28, 28)
+    """
+    n = _whole(n, "n", 2)
+    if isinstance(span, numbers.Real) and not isinstance(span, bool):
+        if not span > 0:
+            raise ValueError(f"span must be > 0; got {span!r}")
+        low, high = -float(span), float(span)
+    else:
+        try:
+            low, high = (float(v) for v in span)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"span must be a number > 0 or a pair (low, high); got {span!r}"
+            ) from None
+        if not low < high:
+            raise ValueError(f"span must be a pair with low < high; got {span!r}")
+    inputs = getattr(decoder, "inputs", None)
+    if not inputs or inputs[0].shape[-1] != 2:
+        raise ValueError("latent_grid needs a decoder of 2-D codes (a VAE with latent_dim=2)")
+    xs = np.linspace(low, high, n)
+    ys = np.linspace(high, low, n)
+    codes = np.array([[x, y] for y in ys for x in xs], dtype="float32")
+    images = np.asarray(decoder.predict(codes, batch_size=1024, verbose=0))
+    side = int(round(math.sqrt(images[0].size)))
+    return images.reshape(n, n, side, side)
+
+
+# -- reconstruction error and anomaly detection -----------------------------------------------
+def reconstruction_errors(model, x, batch_size: int = 512) -> np.ndarray:
+    """Mean squared error between each input and its reconstruction.
+
+    Parameters
+    ----------
+    model : keras.Model
+        An autoencoder: its output has the shape of its input.
+    x : array-like
+        The inputs, pixels in [0, 1].
+    batch_size : int
+        Samples per prediction step.
+
+    Returns
+    -------
+    numpy.ndarray
+        One error per sample, ``(N,)``.
+
+    Examples
+    --------
+    >>> import keras
+    >>> identity = keras.Sequential([keras.Input((4,)), keras.layers.Identity()])
+    >>> reconstruction_errors(identity, np.ones((3, 4))).tolist()
+    [0.0, 0.0, 0.0]
+    """
+    x = np.asarray(x, dtype="float32")
+    if x.ndim < 2 or not len(x):
+        raise ValueError(f"x must hold at least one sample, shaped (N, ...); got {x.shape}")
+    output = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    if output.size != x.size:
+        raise ValueError(
+            f"the model's output {output.shape} does not match its input {x.shape}: "
+            "is it an autoencoder?"
+        )
+    diff = (output.reshape(len(x), -1) - x.reshape(len(x), -1)) ** 2
+    return diff.mean(axis=1)
+
+
+@dataclass
+class AnomalySplit:
+    """Data for anomaly detection: train on "normal" classes only, score every test image.
+
+    Attributes
+    ----------
+    x_train : numpy.ndarray
+        Training images of the normal classes, float32 in [0, 1].
+    x_test : numpy.ndarray
+        All test images, float32 in [0, 1].
+    y_test : numpy.ndarray
+        Their classes.
+    is_anomaly : numpy.ndarray
+        True for test images of a class not seen in training.
+    normal_classes : tuple of int
+    """
+
+    x_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    is_anomaly: np.ndarray
+    normal_classes: tuple[int, ...]
+
+
+def anomaly_split(data, normal_classes: Iterable[int], n_train: int | None = None) -> AnomalySplit:
+    """Keep the training images of ``normal_classes``; mark the other test images anomalies.
+
+    Parameters
+    ----------
+    data : Dataset
+        An image dataset from :func:`neurona.load` (pixels 0-255).
+    normal_classes : iterable of int
+        Classes the autoencoder learns; at least one, not all.
+    n_train : int, optional
+        Keep only the first ``n_train`` normal training images.
+
+    Returns
+    -------
+    AnomalySplit
+
+    Examples
+    --------
+    >>> split = anomaly_split(data, normal_classes=[0, 1, 2])  # doctest: +SKIP
+    >>> split.is_anomaly.mean()                                # doctest: +SKIP
+    """
+    n_classes = int(max(data.y_train.max(), data.y_test.max())) + 1
+    normal = tuple(sorted({int(c) for c in normal_classes}))
+    if not normal or not set(normal) <= set(range(n_classes)):
+        raise ValueError(
+            f"normal_classes must be class numbers from 0 to {n_classes - 1}; got {normal!r}"
+        )
+    if len(normal) == n_classes:
+        raise ValueError("normal_classes must leave out at least one class to be the anomalies")
+    keep = np.isin(data.y_train, normal)
+    x_train = data.x_train[keep]
+    if n_train is not None:
+        x_train = x_train[: _whole(n_train, "n_train", 1)]
+    return AnomalySplit(
+        x_train=x_train.astype("float32") / 255.0,
+        x_test=data.x_test.astype("float32") / 255.0,
+        y_test=np.asarray(data.y_test),
+        is_anomaly=~np.isin(data.y_test, normal),
+        normal_classes=normal,
+    )
+
+
+def anomaly_roc(errors, is_anomaly) -> tuple[np.ndarray, np.ndarray, float]:
+    """ROC curve of "reconstruction error above a threshold means anomaly".
+
+    Parameters
+    ----------
+    errors : array-like
+        Anomaly scores, one per sample (higher = more anomalous).
+    is_anomaly : array-like of bool
+        The truth, one per sample; both kinds must be present.
+
+    Returns
+    -------
+    fpr, tpr : numpy.ndarray
+        False and true positive rates, one per threshold.
+    auc : float
+        Area under the curve: 0.5 is guessing, 1 is perfect.
+
+    Examples
+    --------
+    >>> fpr, tpr, auc = anomaly_roc([0.1, 0.2, 0.8, 0.9], [False, False, True, True])
+    >>> auc
+    1.0
+    """
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    scores = np.asarray(errors, dtype=float).ravel()
+    truth = np.asarray(is_anomaly).ravel()
+    if scores.shape != truth.shape:
+        raise ValueError(
+            f"errors and is_anomaly must have one value per sample; got {scores.size} and "
+            f"{truth.size}"
+        )
+    if truth.dtype != bool:
+        if not np.isin(truth, (0, 1)).all():
+            raise ValueError("is_anomaly must be True/False (or 1/0) for each sample")
+        truth = truth.astype(bool)
+    if truth.all() or not truth.any():
+        raise ValueError("is_anomaly must contain both normal (False) and anomalous (True) samples")
+    if not np.isfinite(scores).all():
+        raise ValueError("errors must be finite numbers")
+    fpr, tpr, _ = roc_curve(truth, scores)
+    return fpr, tpr, float(roc_auc_score(truth, scores))
+
+
+# -- helpers --------------------------------------------------------------------------------------
+@cache
+def _autoencoder_class():
+    import keras
+
+    class Autoencoder(keras.Model):
+        """A functional model that also carries its ``encoder`` and ``decoder``."""
+
+    return Autoencoder
+
+
+def _Autoencoder(*args, **kwargs):  # noqa: N802 - reads as the class it builds
+    return _autoencoder_class()(*args, **kwargs)
+
+
+def _preset_arg(value: str | Preset) -> Preset:
+    if isinstance(value, Preset):
+        return value
+    return preset(value)
+
+
+def _check_layers(layers: Sequence[int]) -> tuple[int, ...]:
+    try:
+        sizes = tuple(layers)
+    except TypeError:
+        raise ValueError(
+            f"layers must be a list of layer sizes, e.g. (1000, 500); got {layers!r}"
+        ) from None
+    if not sizes:
+        raise ValueError("layers must name at least one layer size (the code size)")
+    return tuple(_whole(s, "layers", 1) for s in sizes)
+
+
+def _whole(value: Any, name: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name} must be a whole number >= {low}; got {value!r}")
+    return int(value)
+
+
+def _flat_images(x, name: str) -> np.ndarray:
+    array = np.asarray(x, dtype="float32")
+    if array.ndim < 2 or not len(array):
+        raise ValueError(f"{name} must be images (N, 784) or (N, 28, 28); got shape {array.shape}")
+    return array.reshape(len(array), -1)
+
+
+def _nan_stat(function: Callable, values: np.ndarray) -> np.ndarray:
+    out = np.full(values.shape[1], np.nan)
+    for j in range(values.shape[1]):
+        column = values[:, j][np.isfinite(values[:, j])]
+        if column.size:
+            out[j] = function(column)
+    return out
+
+
+def _last_finite(row: np.ndarray) -> float:
+    finite = row[np.isfinite(row)]
+    return float(finite[-1]) if finite.size else math.nan

@@ -1,0 +1,444 @@
+"""Panels for the autoencoder lesson: the thesis's preset picker and a denoising slider.
+
+:class:`PresetExplorer` trains the thesis's dense autoencoder with any of its 22 presets
+(over one to five seeds), draws the live loss curve, then lays every preset trained so
+far side by side: a mean ± band plot and a table with our time per epoch beside the
+thesis's. Core ipywidgets only.
+
+Examples
+--------
+>>> explorer = PresetExplorer(x_train, x_val, epochs=5)   # doctest: +SKIP
+>>> explorer.set(preset="IX", seeds=3)                     # doctest: +SKIP
+>>> explorer.train(wait=True)                              # doctest: +SKIP
+>>> explorer.results["IX"]                                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from neurona.autoencoders import (
+    PRESETS,
+    THESIS_EPOCHS,
+    THESIS_LAYERS,
+    PresetResult,
+    add_noise,
+    preset,
+    run_preset,
+    times_table,
+)
+from neurona.plots.live import LiveCurves
+from neurona.runs import Ledger
+from neurona.widgets.panel import Panel
+
+MAX_EPOCHS, MAX_SEEDS = 100, 5
+MAX_NOISE = 0.8
+
+
+class PresetExplorer(Panel):
+    """Train the thesis's dense autoencoder with its presets and compare them.
+
+    Parameters
+    ----------
+    x_train, x_val : numpy.ndarray
+        Flat images ``(N, 784)`` (or ``(N, 28, 28)``) with pixels in [0, 1].
+    preset : str
+        The preset selected at the start.
+    epochs : int
+        Epochs per run at the start (the thesis ran 1000).
+    seeds : int
+        Runs per preset at the start, 1 to 5 (seeds 0, 1, ...).
+    dataset : str
+        Which of the thesis's timing tables to compare with: ``"mnist"`` or
+        ``"fashion_mnist"``.
+    layers : sequence of int
+        Encoder sizes; default the thesis's 1000, 500, 250, 125, 32.
+    ledger : Ledger, optional
+        Where the runs go; default ``neurona.ledger``.
+
+    Attributes
+    ----------
+    results : dict of str to PresetResult
+        The latest result of every preset trained, in training order.
+    widget : ipywidgets.Widget
+    """
+
+    def __init__(
+        self,
+        x_train,
+        x_val,
+        *,
+        preset: str = "VII",
+        epochs: int = 5,
+        seeds: int = 1,
+        dataset: str = "mnist",
+        layers: Sequence[int] = THESIS_LAYERS,
+        ledger: Ledger | None = None,
+    ):
+        from neurona.autoencoders import _DATASETS
+
+        if dataset not in _DATASETS:
+            raise ValueError(f"dataset must be one of {', '.join(_DATASETS)}; got {dataset!r}")
+        if ledger is not None and not isinstance(ledger, Ledger):
+            raise TypeError(f"ledger must be a neurona Ledger, got {type(ledger).__name__}")
+        self.x_train = _flat(x_train, "x_train")
+        self.x_val = _flat(x_val, "x_val")
+        self.dataset = dataset
+        self.layers = tuple(layers)
+        self.ledger = ledger
+        self.results: dict[str, PresetResult] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._build_widgets()
+        self.set(preset=preset, epochs=epochs, seeds=seeds)
+
+    # -- settings ----------------------------------------------------------------------------
+    def set(self, **values: Any) -> None:
+        """Set ``preset``, ``epochs`` and/or ``seeds``; a bad value raises and changes nothing.
+
+        Raises
+        ------
+        ValueError
+            Naming the allowed presets or range.
+        """
+        checked = {}
+        for key, value in values.items():
+            if key == "preset":
+                checked[key] = preset(value).name
+            elif key in ("epochs", "seeds"):
+                high = MAX_EPOCHS if key == "epochs" else MAX_SEEDS
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, numbers.Integral)
+                    or not 1 <= value <= high
+                ):
+                    raise ValueError(
+                        f"{key} must be a whole number from 1 to {high}; got {value!r}"
+                    )
+                checked[key] = int(value)
+            else:
+                raise ValueError(f"unknown setting {key!r}; settings: preset, epochs, seeds")
+        for key, value in checked.items():
+            self.controls[key].value = value
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The current preset name, epochs and number of seeds."""
+        return {key: widget.value for key, widget in self.controls.items()}
+
+    # -- training ----------------------------------------------------------------------------
+    @property
+    def training(self) -> bool:
+        """Whether a preset is training now."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def train(self, wait: bool = False) -> None:
+        """Train the selected preset over the chosen seeds, in the background.
+
+        Parameters
+        ----------
+        wait : bool
+            Return only when the runs have ended (and raise what they raised).
+        """
+        if self.training:
+            raise RuntimeError("a preset is already training: press Stop or wait for it to end")
+        settings = self.settings
+        self._stop.clear()
+        self._error = None
+        self._set_buttons(training=True)
+        self.message.value = ""
+        self.status.value = f"<b>{html.escape(settings['preset'])}</b> · training…"
+        self._thread = threading.Thread(
+            target=self._run, args=(settings,), name="neurona-presets", daemon=True
+        )
+        self._thread.start()
+        if wait:
+            self.wait()
+
+    def wait(self) -> None:
+        """Block until the current runs end; re-raise an error they raised."""
+        thread = self._thread
+        if thread is None:
+            return
+        try:
+            thread.join()
+        except KeyboardInterrupt:
+            self.stop()
+            thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def stop(self) -> None:
+        """Stop after the current batch; what has been trained so far is kept."""
+        self._stop.set()
+
+    def _run(self, settings: dict[str, Any]) -> None:
+        name = settings["preset"]
+        try:
+            result = run_preset(
+                name,
+                self.x_train,
+                self.x_val,
+                epochs=settings["epochs"],
+                seeds=range(settings["seeds"]),
+                layers=self.layers,
+                ledger=self.ledger,
+                live=LiveCurves(target=self.live_image, min_interval=0.5),
+                stop=self._stop,
+            )
+            self.results.pop(name, None)
+            self.results[name] = result
+            stopped = " (stopped early)" if self._stop.is_set() else ""
+            mean, std = result.final_val_loss
+            self.status.value = (
+                f"<b>{html.escape(name)}</b> · {len(result.seeds)} seed(s){stopped} · "
+                f"{result.seconds_per_epoch:.3g} s/epoch on {result.samples:,} images · "
+                f"final val_loss {mean:.4g} ± {std:.2g}"
+            )
+        except BaseException as err:  # shown in the panel; wait() re-raises it
+            self._error = err
+            self.message.value = f"<b>The run failed:</b> {html.escape(str(err))}"
+        finally:
+            self._set_buttons(training=False)
+            self.refresh()
+
+    # -- drawing -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw the comparison plot and table from :attr:`results`."""
+        if not self.results:
+            self.compare_image.value = b""
+            self.table_html.value = ""
+            return
+        import matplotlib.pyplot as plt
+
+        from neurona.plots.autoencoders import plot_loss_band
+        from neurona.plots.render import pyplot_png
+
+        figure, ax = plt.subplots(figsize=(7.0, 4.0), dpi=80, layout="constrained")
+        plot_loss_band(list(self.results.values()), ax=ax)
+        self.compare_image.value = pyplot_png(figure)
+        table = self.table()
+        shown = table[
+            [
+                "batch",
+                "seeds",
+                "epochs",
+                "our s/epoch (wall)",
+                "ours scaled to 60k",
+                "thesis keras_tf s/epoch (CPU)",
+                "final val loss",
+                "± (std over seeds)",
+            ]
+        ]
+        self.table_html.value = shown.to_html(float_format=lambda v: f"{v:.4g}") + (
+            f"<small>Ours: median wall-clock seconds of the steady epochs on "
+            f"{len(self.x_train):,} images, and that scaled to the thesis's 60,000. Thesis: Linux "
+            f"user (CPU) time of {THESIS_EPOCHS} epochs / {THESIS_EPOCHS}, 4 CPUs + 1 GPU, "
+            f"{self.dataset}: CPU time, not wall time.</small>"
+        )
+
+    def redraw(self) -> None:
+        """Redraw: the same as :meth:`refresh` (for :meth:`Panel.redraw_once`)."""
+        self.refresh()
+
+    def table(self):
+        """Return the comparison table: one row per preset trained (see :func:`times_table`)."""
+        return times_table(self.results.values(), dataset=self.dataset)
+
+    def _describe(self, change=None) -> None:
+        chosen = PRESETS[self.controls["preset"].value]
+        self.info.value = (
+            f"<b>{html.escape(chosen.label)}</b><br><i>What to look for:</i> "
+            f"{html.escape(chosen.finding)}"
+        )
+
+    def _build_widgets(self) -> None:
+        import ipywidgets as w
+
+        style = {"description_width": "70px"}
+        self.controls = {
+            "preset": w.Dropdown(
+                options=[(p.label, p.name) for p in PRESETS.values()],
+                description="preset",
+                style=style,
+                layout=w.Layout(width="520px"),
+            ),
+            "epochs": w.IntSlider(min=1, max=MAX_EPOCHS, description="epochs", style=style),
+            "seeds": w.IntSlider(min=1, max=MAX_SEEDS, description="seeds", style=style),
+        }
+        self.info = w.HTML()
+        self.train_button = w.Button(description="Train", icon="play", button_style="success")
+        self.stop_button = w.Button(
+            description="Stop", icon="stop", button_style="danger", disabled=True
+        )
+        self.status = w.HTML()
+        self.message = w.HTML()
+        self.live_image = w.Image(format="png")
+        self.compare_image = w.Image(format="png")
+        self.table_html = w.HTML()
+        self.controls["preset"].observe(self._describe, names="value")
+        self.train_button.on_click(lambda _: self._clicked(self.train))
+        self.stop_button.on_click(lambda _: self.stop())
+        self._describe()
+        self.widget = w.VBox(
+            [
+                self.controls["preset"],
+                self.info,
+                w.HBox([self.controls["epochs"], self.controls["seeds"]]),
+                w.HBox([self.train_button, self.stop_button]),
+                self.status,
+                self.message,
+                w.HBox([self.live_image, self.compare_image]),
+                self.table_html,
+            ]
+        )
+
+    def _clicked(self, action: Callable[[], Any]) -> None:
+        try:
+            action()
+        except (ValueError, TypeError, RuntimeError) as err:
+            self.message.value = f"<b>Cannot do that:</b> {html.escape(str(err))}"
+
+    def _set_buttons(self, training: bool) -> None:
+        self.train_button.disabled = training
+        self.stop_button.disabled = not training
+
+    def __repr__(self) -> str:
+        return f"PresetExplorer({len(self.results)} presets trained, next: {self.settings})"
+
+
+class NoiseSlider(Panel):
+    """A noise-level slider above three rows of images: clean, noisy input, denoised output.
+
+    Moving the slider adds that much Gaussian noise to the images and redraws what the
+    model makes of them; the title gives both errors against the clean images. The
+    picture is an ``ipywidgets.Image``, so it redraws in any front end.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A (denoising) autoencoder whose input and output have the shape of ``x``.
+    x : array-like
+        Clean images in [0, 1]; the first ``n`` are shown.
+    n : int
+        How many images.
+    level : float
+        Starting noise level (standard deviation), 0 to 0.8.
+    seed : int
+        Seed of the noise.
+
+    Attributes
+    ----------
+    slider : ipywidgets.FloatSlider
+    image : ipywidgets.Image
+    errors : tuple of float
+        Mean squared error of the noisy input and of the output, at the current level.
+    """
+
+    def __init__(self, model, x, *, n: int = 8, level: float = 0.3, seed: int = 0):
+        import ipywidgets as w
+
+        images = np.asarray(x, dtype="float32")
+        if images.ndim < 2 or not len(images):
+            raise ValueError(f"x must hold images (N, 28, 28) or (N, 784); got {images.shape}")
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+            raise ValueError(f"n must be a whole number >= 1; got {n!r}")
+        self.model = model
+        self.images = images[:n]
+        self.seed = seed
+        self.errors = (math.nan, math.nan)
+        self.slider = w.FloatSlider(
+            value=0.0,
+            min=0.0,
+            max=MAX_NOISE,
+            step=0.05,
+            description="noise",
+            continuous_update=False,
+        )
+        self.image = w.Image(format="png")
+        self.widget = w.VBox([self.slider, self.image])
+        self.set(level)
+        self.redraw()
+        self.slider.observe(lambda change: self.redraw(), names="value")
+
+    def set(self, level: float) -> None:
+        """Move the slider to ``level`` (0 to 0.8); the picture redraws."""
+        if (
+            isinstance(level, bool)
+            or not isinstance(level, numbers.Real)
+            or not 0 <= level <= MAX_NOISE
+        ):
+            raise ValueError(f"level must be a number from 0 to {MAX_NOISE:g}; got {level!r}")
+        self.slider.value = float(level)
+
+    def redraw(self) -> None:
+        """Draw the three rows for the slider's noise level."""
+        if self._holding:
+            return
+        from neurona.plots.autoencoders import plot_denoising
+        from neurona.plots.render import pyplot_png
+
+        level = float(self.slider.value)
+        clean = self.images
+        noisy = add_noise(clean, level, seed=self.seed)
+        denoised = np.asarray(self.model.predict(noisy, verbose=0)).reshape(clean.shape)
+        self.errors = (
+            float(np.mean((noisy - clean) ** 2)),
+            float(np.mean((denoised - clean) ** 2)),
+        )
+        figure = plot_denoising(
+            clean,
+            noisy,
+            denoised,
+            n=len(clean),
+            title=f"noise level {level:.2f}: MSE of the noisy input {self.errors[0]:.4f}, "
+            f"of the denoised output {self.errors[1]:.4f}",
+        )
+        self.image.value = pyplot_png(figure)
+
+    def __repr__(self) -> str:
+        return f"NoiseSlider(level={self.slider.value:g}, {len(self.images)} images)"
+
+
+def noise_slider(model, x, *, n: int = 8, level: float = 0.3, seed: int = 0) -> NoiseSlider:
+    """Make a slider of the noise level: noisy inputs and the denoiser's outputs, redrawn.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A (denoising) autoencoder whose input and output have the shape of ``x``.
+    x : array-like
+        Clean images in [0, 1]; the first ``n`` are shown.
+    n : int
+        How many images.
+    level : float
+        Starting noise level (standard deviation), 0 to 0.8.
+    seed : int
+        Seed of the noise.
+
+    Returns
+    -------
+    NoiseSlider
+        Display it (or make it the last line of a cell).
+
+    Examples
+    --------
+    >>> nr.noise_slider(denoiser, x_test, level=0.3)   # doctest: +SKIP
+    """
+    return NoiseSlider(model, x, n=n, level=level, seed=seed)
+
+
+def _flat(x, name: str) -> np.ndarray:
+    array = np.asarray(x, dtype="float32")
+    if array.ndim < 2 or not len(array):
+        raise ValueError(f"{name} must be images (N, 784) or (N, 28, 28); got shape {array.shape}")
+    return array.reshape(len(array), -1)

@@ -1,0 +1,214 @@
+"""Convolution arithmetic against Keras, and the parameter counts of the lesson's networks."""
+
+import itertools
+
+import keras
+import numpy as np
+import pytest
+
+from neurona import cnn
+from neurona.parameters import parameter_table
+
+
+@pytest.fixture(scope="module")
+def vgg16_pair():
+    """VGG16 written by hand and Keras's own, both without weights (built once: ~1 GB)."""
+    by_hand = cnn.vgg16_by_hand()
+    reference = keras.applications.VGG16(weights=None)
+    yield by_hand, reference
+    del by_hand, reference
+    keras.backend.clear_session()
+
+
+# -- the output-size formula -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("padding", ["valid", "same", 0, 1, 2, 3])
+def test_output_size_matches_keras_on_a_grid(padding):
+    for n, k, s in itertools.product((5, 7, 12, 28, 32), (1, 2, 3, 5, 7), (1, 2, 3)):
+        p = 0 if isinstance(padding, str) else padding
+        if k > n + 2 * p:
+            continue
+        ours = cnn.conv_output_size(n, k, padding, s)
+        layers = [] if isinstance(padding, str) else [keras.layers.ZeroPadding2D(padding)]
+        layers.append(keras.layers.Conv2D(1, k, strides=s,
+                                          padding=padding if isinstance(padding, str)
+                                          else "valid"))
+        shape = (1, n, n, 1)
+        for layer in layers:
+            shape = layer.compute_output_shape(shape)
+        assert ours == shape[1], (n, k, padding, s)
+
+
+def test_output_size_of_a_real_layer_call():
+    x = np.zeros((1, 28, 28, 1), "float32")
+    for padding, s in (("valid", 2), ("same", 3)):
+        y = keras.layers.Conv2D(2, 5, strides=s, padding=padding)(x)
+        assert y.shape[1] == cnn.conv_output_size(28, 5, padding, s)
+
+
+@pytest.mark.parametrize("args, message", [
+    ((4, 5), "does not fit"),
+    ((28, 3, "full"), "'valid', 'same'"),
+    ((28, 3, -1), "p >= 0"),
+    ((28, 3, "valid", 0), "stride"),
+    ((0, 3), "n (the input size)"),
+])
+def test_output_size_errors_say_what_is_allowed(args, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        cnn.conv_output_size(*args)
+
+
+# -- convolution and pooling in NumPy vs Keras -------------------------------------------------
+
+
+def _keras_conv(image, kernel, padding, stride):
+    layers = []
+    if not isinstance(padding, str):
+        layers.append(keras.layers.ZeroPadding2D(padding))
+        padding = "valid"
+    conv = keras.layers.Conv2D(1, kernel.shape, strides=stride, padding=padding, use_bias=False)
+    model = keras.Sequential([keras.Input(image.shape + (1,)), *layers, conv])
+    conv.set_weights([kernel[:, :, None, None].astype("float32")])
+    return model(image[None, :, :, None].astype("float32")).numpy()[0, :, :, 0]
+
+
+def test_convolve2d_equals_keras_conv2d():
+    rng = np.random.default_rng(0)
+    image = rng.normal(size=(11, 11))
+    for k, padding, stride in [(3, "valid", 1), (3, "same", 1), (5, "same", 2), (3, "same", 3),
+                               (2, "same", 1), (4, "valid", 3), (3, 1, 2), (5, 2, 1)]:
+        kernel = rng.normal(size=(k, k))
+        ours = cnn.convolve2d(image, kernel, padding, stride)
+        np.testing.assert_allclose(ours, _keras_conv(image, kernel, padding, stride),
+                                   rtol=1e-4, atol=1e-4, err_msg=f"{k} {padding} {stride}")
+
+
+def test_convolution_steps_build_the_full_output():
+    image, kernel = np.arange(25.0).reshape(5, 5), cnn.KERNELS["sharpen"]
+    steps = list(cnn.convolution_steps(image, kernel, "same", 2))
+    assert len(steps) == 9 and [s.index for s in steps] == list(range(9))
+    assert np.isnan(steps[3].output).sum() == 5
+    np.testing.assert_allclose(steps[-1].output, cnn.convolve2d(image, kernel, "same", 2))
+    step = steps[4]
+    assert (step.row, step.col, step.top, step.left) == (1, 1, 2, 2)
+    assert step.value == pytest.approx(float(np.sum(step.window * kernel)))
+
+
+@pytest.mark.parametrize("mode, layer", [("max", keras.layers.MaxPooling2D),
+                                         ("average", keras.layers.AveragePooling2D)])
+@pytest.mark.parametrize("size, stride, padding", [(2, None, "valid"), (3, 2, "valid"),
+                                                   (2, None, "same"), (3, 2, "same")])
+def test_pool2d_equals_keras(mode, layer, size, stride, padding):
+    x = np.random.default_rng(1).normal(size=(7, 7))
+    expected = layer(size, strides=stride, padding=padding)(x[None, :, :, None].astype("float32"))
+    np.testing.assert_allclose(cnn.pool2d(x, size, stride, mode, padding),
+                               np.asarray(expected)[0, :, :, 0], rtol=1e-5, atol=1e-6)
+
+
+def test_book_seven_pools_to_different_numbers():
+    top_max, top_mean = cnn.pool2d(cnn.BOOK_SEVEN, 2), cnn.pool2d(cnn.BOOK_SEVEN, 2,
+                                                                  mode="average")
+    assert top_max.shape == top_mean.shape == (3, 3)
+    assert top_max[0, 0] == 8 and top_mean[0, 0] == pytest.approx(9 / 4)
+    assert np.all(top_max >= top_mean)
+
+
+def test_kernels_are_three_by_three():
+    assert {"sharpen", "Gaussian blur", "Laplacian edge", "identity", "emboss"} <= set(cnn.KERNELS)
+    assert all(k.shape == (3, 3) for k in cnn.KERNELS.values())
+    assert cnn.KERNELS["Gaussian blur"].sum() == pytest.approx(1.0)
+
+
+def test_parse_kernel_reads_rows_and_fractions():
+    np.testing.assert_array_equal(cnn.parse_kernel("0 -1 0; -1 5 -1; 0 -1 0"),
+                                  cnn.KERNELS["sharpen"])
+    np.testing.assert_allclose(cnn.parse_kernel("1/9,1/9,1/9\n1/9 1/9 1/9\n1/9 1/9 1/9"),
+                               cnn.KERNELS["blur (box)"])
+    assert cnn.parse_kernel("2").shape == (1, 1)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "type a kernel"),
+    ("1 2; 3 4", "odd"),
+    ("1 2 3; 4 5 6", "square"),
+    ("1 2 3; 4 5; 6 7 8", "same number of values"),
+    ("1 x 3; 1 1 1; 1 1 1", "cannot read 'x'"),
+    ("1/0", "cannot read"),
+    ("; ".join(["1 " * 9] * 9), "odd, from 1 to 7"),
+])
+def test_parse_kernel_errors(text, message):
+    with pytest.raises(ValueError, match=message):
+        cnn.parse_kernel(text)
+
+
+# -- the networks' parameters, by hand vs Keras ------------------------------------------------
+
+
+@pytest.mark.parametrize("build, hand", [
+    (cnn.book_cnn, (5 * 5 * 1 * 32 + 32) + (5 * 5 * 32 * 64 + 64) + (4 * 4 * 64 * 10 + 10)),
+    (cnn.lenet5, (5 * 5 * 6 + 6) + (5 * 5 * 6 * 16 + 16) + (400 * 120 + 120) + (120 * 84 + 84)
+     + (84 * 10 + 10)),
+    (cnn.fast_cnn, (9 * 32 + 32) + (9 * 32 * 64 + 64) + (5 * 5 * 64 * 128 + 128)
+     + (128 * 10 + 10)),
+    (cnn.dense_baseline, 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10),
+])
+def test_parameter_counts_by_hand(build, hand):
+    model = build()
+    assert model.count_params() == hand
+    table = parameter_table(model)
+    assert table["agree"].all() and table.iloc[-1]["by hand"] == hand
+
+
+def test_the_documented_totals():
+    assert cnn.book_cnn().count_params() == 62_346
+    assert cnn.fast_cnn().count_params() == 225_034
+    assert cnn.lenet5(activation="relu").count_params() == 61_706
+
+
+def test_vgg16_by_hand_equals_keras_applications(vgg16_pair):
+    by_hand, reference = vgg16_pair
+    assert by_hand.count_params() == reference.count_params() == 138_357_544
+    ours = {layer.name: layer.count_params() for layer in by_hand.layers}
+    theirs = {layer.name: layer.count_params() for layer in reference.layers
+              if type(layer).__name__ != "InputLayer"}
+    assert ours == theirs
+    assert parameter_table(by_hand)["agree"].all()
+    conv = by_hand.get_layer("block5_conv3")
+    assert conv.count_params() == 3 * 3 * 512 * 512 + 512
+
+
+def test_vgg16_activation_memory(vgg16_pair):
+    by_hand, _ = vgg16_pair
+    table = cnn.activation_memory(by_hand)
+    total = table.iloc[-1]
+    assert total["values"] == pytest.approx(15.26e6, rel=0.01)
+    assert total["MB"] == pytest.approx(61.05, rel=0.01)
+    assert total["multiply-adds"] == pytest.approx(15.47e9, rel=0.01)
+    assert table.attrs["parameters"] == 138_357_544
+    estimate = cnn.training_memory_estimate(by_hand, 32)
+    assert estimate["weights"] == pytest.approx(0.5534, rel=1e-3)
+    assert estimate["optimizer state"] == pytest.approx(2 * estimate["weights"])
+    assert estimate["total"] == pytest.approx(sum(estimate.drop("total")))
+
+
+def test_activation_memory_of_a_tiny_model_by_hand():
+    model = keras.Sequential([
+        keras.Input((6, 6, 1)),
+        keras.layers.Conv2D(2, 3),         # (4, 4, 2): 32 values, 16 * 2 * 9 = 288 mult-adds
+        keras.layers.MaxPooling2D(2),      # (2, 2, 2): 8 values
+        keras.layers.Flatten(),            # 8 values
+        keras.layers.Dense(3),             # 3 values, 8 * 3 = 24 mult-adds
+    ])
+    table = cnn.activation_memory(model, batch_size=2, bytes_per_value=4)
+    assert table["values"].tolist() == [72, 64, 16, 16, 6, 174]
+    assert table["multiply-adds"].tolist() == [0, 576, 0, 0, 48, 624]
+    assert table.iloc[-1]["MB"] == pytest.approx(174 * 4 / 1e6)
+    assert table.attrs["parameters"] == 2 * 9 + 2 + 8 * 3 + 3
+    without = cnn.activation_memory(model, include_input=False)
+    assert without.iloc[-1]["values"] == 32 + 8 + 8 + 3
+    estimate = cnn.training_memory_estimate(model, 2, optimizer="sgd")
+    assert estimate["optimizer state"] == 0
+    assert estimate["activations (backward)"] == pytest.approx(174 * 4 / 1e9)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        cnn.training_memory_estimate(model, 2, optimizer="lion")
