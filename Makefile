@@ -36,13 +36,13 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	@if [ ! -x $(BIN)/python ]; then \
 	  echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV) || exit 1; fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e ".[lab,test]"
+	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e ".[lab,test,backends]"
 	@touch $(STAMP)
 	@echo "neurona is installed in $(VENV)."
 
 # Maintainers: re-pin every dependency for all supported Pythons and platforms at once.
 lock:
-	uv pip compile pyproject.toml --extra lab --extra test --universal --python-version 3.10 \
+	uv pip compile pyproject.toml --extra lab --extra test --extra backends --universal --python-version 3.10 \
 	  --no-header --no-annotate -o requirements/lock.txt
 
 clean:

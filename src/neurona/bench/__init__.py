@@ -1,0 +1,57 @@
+"""The performance lab: time one configuration in a fresh process, sweep grids, compare.
+
+Backend, thread pools and visible devices can only be chosen before the framework starts,
+so every configuration runs in its own Python process (:func:`run`); a sweep
+(:func:`sweep`) runs a grid of them and keeps every finished row, in a table, a CSV file and
+the run ledger, even when it is interrupted.
+
+Examples
+--------
+>>> from neurona import bench
+>>> config = bench.Config(model="mlp", model_args={"hidden_layers": 4, "units": 400}, threads=1)
+>>> config.label()
+'mlp 4x400 · train · batch 128 · cpu · 1 thread'
+>>> bench.Config(backend="theano")
+Traceback (most recent call last):
+...
+ValueError: backend must be one of tensorflow, jax, torch; got 'theano'
+>>> row = bench.run(config)                                    # doctest: +SKIP
+"""
+
+from neurona.bench import sweeps
+from neurona.bench.config import BACKENDS, DEVICES, DTYPES, LEVELS, TASKS, Config
+from neurona.bench.flops import flops_table, forward_flops, layer_flops, training_flops
+from neurona.bench.laws import amdahl_speedup, fit_parallel_fraction, gustafson_speedup
+from neurona.bench.limits import Estimate, add_share_of_peak, estimate, matmul_peak
+from neurona.bench.runner import Results, run, sweep, to_record
+from neurona.bench.sweeps import available_backends, cpu_count
+from neurona.bench.zoo import ZOO, pyramid_parameters
+
+__all__ = [
+    "BACKENDS",
+    "DEVICES",
+    "DTYPES",
+    "LEVELS",
+    "TASKS",
+    "ZOO",
+    "Config",
+    "Estimate",
+    "Results",
+    "add_share_of_peak",
+    "amdahl_speedup",
+    "fit_parallel_fraction",
+    "gustafson_speedup",
+    "available_backends",
+    "cpu_count",
+    "estimate",
+    "matmul_peak",
+    "sweeps",
+    "flops_table",
+    "forward_flops",
+    "layer_flops",
+    "pyramid_parameters",
+    "run",
+    "sweep",
+    "to_record",
+    "training_flops",
+]

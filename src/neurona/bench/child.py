@@ -1,0 +1,269 @@
+"""The child process of a benchmark: set the framework up, time one configuration, print a row.
+
+    python -m neurona.bench.child '<config as JSON>'
+
+Backend, visible devices and thread pools can only be chosen before the framework starts,
+so every configuration runs here, in a fresh interpreter. The last line of standard output
+is ``NEURONA_BENCH_ROW {...}``: the configuration, what the child read back from inside the
+framework (backend, thread counts, CPUs it may use, device), and the timings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from typing import Any
+
+ROW_PREFIX = "NEURONA_BENCH_ROW "
+
+
+def prepare_environment(config: dict[str, Any]) -> None:
+    """Fix backend, devices and threads in the environment, before any framework import."""
+    os.environ["KERAS_BACKEND"] = config["backend"]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if config["device"] == "cpu":
+        os.environ["CUDA_VISIBLE_DEVICES"] = "-1"
+        os.environ["JAX_PLATFORMS"] = "cpu"
+    threads = config.get("threads")
+    if threads:
+        for name in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = str(threads)
+        if hasattr(os, "sched_setaffinity"):
+            allowed = sorted(os.sched_getaffinity(0))
+            # More threads than CPUs: all CPUs, and the pool is oversubscribed (seed D's case).
+            os.sched_setaffinity(0, allowed[: max(1, min(threads, len(allowed)))])
+        if threads == 1:
+            flags = os.environ.get("XLA_FLAGS", "")
+            os.environ["XLA_FLAGS"] = (
+                f"{flags} --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+            ).strip()
+    if config.get("inter_threads"):
+        os.environ["TF_NUM_INTEROP_THREADS"] = str(config["inter_threads"])
+
+
+def configure_framework(config: dict[str, Any]) -> dict[str, Any]:
+    """Import Keras on the chosen backend, apply thread settings; return what it reads back."""
+    import neurona  # noqa: F401  (quiets TensorFlow's start-up before Keras imports it)
+
+    backend = config["backend"]
+    threads, inter = config.get("threads"), config.get("inter_threads")
+    read: dict[str, Any] = {}
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        if threads:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+        if inter:
+            tf.config.threading.set_inter_op_parallelism_threads(inter)
+        read["threads_read"] = tf.config.threading.get_intra_op_parallelism_threads() or None
+        read["inter_threads_read"] = tf.config.threading.get_inter_op_parallelism_threads() or None
+        gpus = tf.config.list_physical_devices("GPU")
+    elif backend == "torch":
+        import torch
+
+        if threads:
+            torch.set_num_threads(threads)
+        read["threads_read"] = torch.get_num_threads()
+        gpus = list(range(torch.cuda.device_count())) if config["device"] == "gpu" else []
+    else:
+        import jax
+
+        read["threads_read"] = threads  # XLA has no thread-count API: the CPU set limits it
+        try:
+            gpus = jax.devices("gpu") if config["device"] == "gpu" else []
+        except RuntimeError:
+            gpus = []
+    if config["device"] == "gpu" and not gpus:
+        raise RuntimeError(f"no GPU is visible to {backend} on this machine")
+    import keras
+
+    read["backend_read"] = keras.backend.backend()
+    if hasattr(os, "sched_getaffinity"):
+        read["cpus_allowed"] = len(os.sched_getaffinity(0))
+    else:  # pragma: no cover - macOS, Windows
+        read["cpus_allowed"] = os.cpu_count()
+    if config["dtype"] != "float32":
+        keras.mixed_precision.set_global_policy(config["dtype"])
+    return read
+
+
+def time_training(config: dict[str, Any], model, x, y, loss: str) -> tuple[list[float], float]:
+    """Return the timed repeats (seconds for ``epochs`` epochs each) and the warm-up time."""
+    import keras
+
+    batch, epochs = config["batch_size"], config["epochs"]
+    # The warm-up traces the step for a full batch and for the last, partial one.
+    warm = slice(0, min(len(x), 2 * batch + len(x) % batch))
+    level = config["level"]
+    if level == "fit":
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss)
+
+        def run(xs, ys, n_epochs):
+            model.fit(xs, ys, batch_size=batch, epochs=n_epochs, verbose=0, shuffle=False)
+
+    else:
+        import tensorflow as tf
+
+        optimizer = keras.optimizers.Adam(1e-3)
+        loss_fn = keras.losses.get(loss)
+
+        def step(xb, yb):
+            with tf.GradientTape() as tape:
+                value = tf.reduce_mean(loss_fn(yb, model(xb, training=True)))
+            grads = tape.gradient(value, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+            return value
+
+        step_fn = tf.function(step) if level == "tf_function" else step
+
+        def run(xs, ys, n_epochs):
+            data = tf.data.Dataset.from_tensor_slices((xs, ys)).batch(batch)
+            for _ in range(n_epochs):
+                for xb, yb in data:
+                    step_fn(xb, yb)
+
+    start = time.perf_counter()
+    run(x[warm], y[warm], 1)
+    warmup = time.perf_counter() - start
+    seconds = []
+    for _ in range(config["repeats"]):
+        start = time.perf_counter()
+        run(x, y, epochs)
+        seconds.append(time.perf_counter() - start)
+    return seconds, warmup
+
+
+def time_inference(config: dict[str, Any], model, x) -> tuple[list[float], float]:
+    """Return the timed repeats of one ``predict_on_batch`` call on all of ``x``, and warm-up."""
+    start = time.perf_counter()
+    model.predict_on_batch(x)
+    model.predict_on_batch(x)
+    warmup = time.perf_counter() - start
+    seconds = []
+    for _ in range(config["repeats"]):
+        start = time.perf_counter()
+        model.predict_on_batch(x)
+        seconds.append(time.perf_counter() - start)
+    return seconds, warmup
+
+
+def run_config(config: dict[str, Any]) -> dict[str, Any]:
+    """Time one configuration (already in a fresh process); return the row."""
+    from neurona.bench.config import Config
+    from neurona.bench.flops import forward_flops
+    from neurona.bench.zoo import ZOO
+
+    Config.from_dict(config)  # checked again, in case the JSON was written by hand
+    prepare_environment(config)
+    row: dict[str, Any] = dict(config)
+    row.update(configure_framework(config))
+    import keras
+
+    import neurona as nr
+
+    nr.seed(config["seed"])
+    entry = ZOO[config["model"]]
+    model = entry.build(keras, config["model_args"])
+    check_memory(config, model)
+    x, y = entry.make_data(config["samples"], config["seed"], config["model_args"])
+    if config["task"] == "train":
+        seconds, warmup = time_training(config, model, x, y, entry.loss)
+        flops = 3 * forward_flops(model) * config["samples"] * config["epochs"]
+    else:
+        seconds, warmup = time_inference(config, model, x)
+        flops = forward_flops(model) * config["samples"]
+    median = statistics.median(seconds)
+    row.update(
+        ok=True,
+        error="",
+        seconds=[round(s, 6) for s in seconds],
+        median_s=median,
+        min_s=min(seconds),
+        max_s=max(seconds),
+        warmup_s=warmup,
+        per_epoch_s=median / config["epochs"] if config["task"] == "train" else None,
+        samples_per_s=config["samples"] * (config["epochs"] if config["task"] == "train" else 1)
+        / median,
+        parameters=int(model.count_params()),
+        forward_flops=forward_flops(model),
+        flops=flops,
+        achieved_gflops=flops / median / 1e9,
+        device_read=nr.compute_device(),
+        versions={"python": platform.python_version(), "keras": keras.__version__},
+    )
+    return row
+
+
+def check_memory(config: dict[str, Any], model) -> None:
+    """Refuse, with a suggested batch size, a run that would not fit in 80% of free RAM."""
+    from neurona.bench.limits import largest_batch, memory_limit, memory_needed
+
+    memory = memory_needed(model, config["batch_size"], config["dtype"])
+    inputs = 1
+    for dim in model.inputs[0].shape[1:]:
+        inputs *= int(dim)
+    data_bytes = 4 * config["samples"] * inputs  # the random inputs, float32
+    limit = memory_limit(0.8) - data_bytes
+    needed = memory["parameter_bytes"] + memory["activation_bytes"]
+    if needed > limit:
+        batch = largest_batch(memory, limit)
+        tip = f"try batch_size={batch}" if batch else "even batch 1 does not fit: a smaller model"
+        raise MemoryError(
+            f"this run needs about {needed / 1e9:.1f} GB and {max(limit, 0) / 1e9:.1f} GB is free: "
+            f"{tip}"
+        )
+
+
+def measure_peak(job: dict[str, Any]) -> dict[str, Any]:
+    """Best matrix-multiply throughput (FLOP/s) for ``job["dtype"]`` at size ``job["size"]``."""
+    prepare_environment(job)
+    row: dict[str, Any] = dict(job)
+    row.update(configure_framework({**job, "dtype": "float32"}))
+    import keras
+    import numpy as np
+
+    n, dtype = job["size"], job["matmul_dtype"]
+    rng = np.random.default_rng(0)
+    a = keras.ops.convert_to_tensor(rng.random((n, n), dtype=np.float32), dtype=dtype)
+    b = keras.ops.convert_to_tensor(rng.random((n, n), dtype=np.float32), dtype=dtype)
+
+    def product():  # summed and cast to float32, so that the copy back is one number
+        total = keras.ops.sum(keras.ops.cast(keras.ops.matmul(a, b), "float32"))
+        return keras.ops.convert_to_numpy(total)
+
+    product()  # warm-up
+    seconds = []
+    deadline = time.perf_counter() + job.get("budget_s", 3.0)
+    while len(seconds) < 3 or (time.perf_counter() < deadline and len(seconds) < 50):
+        start = time.perf_counter()
+        product()
+        seconds.append(time.perf_counter() - start)
+    best = min(seconds)
+    import neurona as nr
+
+    row.update(ok=True, error="", median_s=statistics.median(seconds), min_s=best,
+               peak_gflops=2 * n**3 / best / 1e9, device_read=nr.compute_device())
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the JSON job in ``argv[0]``; print its row (or an error row)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: python -m neurona.bench.child '<config as JSON>'", file=sys.stderr)
+        return 2
+    job = json.loads(argv[0])
+    try:
+        row = measure_peak(job) if job.get("job") == "peak" else run_config(job)
+    except Exception as err:  # reported as a row: a sweep goes on with the next configuration
+        row = {**job, "ok": False, "error": f"{type(err).__name__}: {err}"}
+    print(ROW_PREFIX + json.dumps(row, default=str), flush=True)
+    return 0 if row["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

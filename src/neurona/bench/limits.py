@@ -1,0 +1,199 @@
+"""The machine's limits: its matrix-multiply peak, and whether a run will fit before it starts.
+
+:func:`matmul_peak` times the largest dense product the framework does well (the operation
+every Dense and Conv layer becomes) and reports FLOP/s: the ceiling that a model's achieved
+FLOP/s is compared with (:func:`add_share_of_peak`).
+
+:func:`estimate` answers "will this fit, and how long will it take?" before a large run:
+memory for the weights, their gradients and Adam's two moments, plus the activations kept
+for the backward pass; time per epoch from a short calibration run. When the estimate is
+over the memory limit it says so and proposes a batch size that fits, instead of letting the
+kernel die.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+
+from neurona.bench.config import Config
+from neurona.bench.runner import Results, _child_row
+
+
+def matmul_peak(
+    dtype: str = "float32",
+    size: int = 2048,
+    *,
+    device: str = "cpu",
+    threads: int | None = None,
+    backend: str = "tensorflow",
+    budget_s: float = 3.0,
+    timeout: float = 300.0,
+) -> dict:
+    """Measure matrix-multiply FLOP/s (``2 n**3`` per ``n x n`` product) in a fresh process.
+
+    Parameters
+    ----------
+    dtype : str
+        ``"float32"`` or ``"bfloat16"`` (fast only where the CPU has bf16 instructions, e.g.
+        AVX-512 BF16 or AMX, or on a recent GPU).
+    size : int
+        Matrix side; 2048 is large enough to reach peak on a laptop CPU.
+    device, threads, backend
+        As in :class:`~neurona.bench.Config`.
+    budget_s : float
+        Seconds of repeated products; the best one counts.
+    timeout : float
+        Seconds before the child process is stopped.
+
+    Returns
+    -------
+    dict
+        A row with ``peak_gflops`` (best product) and ``ok``/``error``.
+    """
+    if dtype not in ("float32", "bfloat16"):
+        raise ValueError(f"dtype must be one of float32, bfloat16; got {dtype!r}")
+    Config(device=device, threads=threads, backend=backend)  # the same checks as a run
+    job = {"job": "peak", "matmul_dtype": dtype, "size": int(size), "device": device,
+           "threads": threads, "inter_threads": None, "backend": backend, "budget_s": budget_s,
+           "dtype": "float32"}  # fmt: skip
+    command = [sys.executable, "-m", "neurona.bench.child", json.dumps(job)]
+    row = _child_row(command, job, timeout)
+    row["label"] = f"matmul {size}x{size} {dtype} · {device}"
+    return row
+
+
+def add_share_of_peak(results: Results, peak_gflops: float) -> Results:
+    """Add ``percent_of_peak`` (achieved / peak FLOP/s x 100) to every row that ran."""
+    if not peak_gflops or peak_gflops <= 0:
+        raise ValueError(f"peak_gflops must be a positive number, got {peak_gflops!r}")
+    for row in results.rows:
+        if row.get("ok") and row.get("achieved_gflops") is not None:
+            row["percent_of_peak"] = 100.0 * row["achieved_gflops"] / peak_gflops
+    return results
+
+
+@dataclass
+class Estimate:
+    """What a run will need: memory (bytes) and time per epoch (seconds, when calibrated)."""
+
+    config: Config
+    parameters: int
+    parameter_bytes: int
+    activation_bytes: int
+    limit_bytes: int
+    seconds_per_epoch: float | None
+    suggested_batch_size: int | None
+
+    @property
+    def total_bytes(self) -> int:
+        """Weights, gradients and optimizer state plus activations."""
+        return self.parameter_bytes + self.activation_bytes
+
+    @property
+    def fits(self) -> bool:
+        """Whether the estimate is within the memory limit."""
+        return self.total_bytes <= self.limit_bytes
+
+    @property
+    def message(self) -> str:
+        """One line for the notebook: fits or not, how long, what to change."""
+        gb = self.total_bytes / 1e9
+        line = (
+            f"{self.config.label()}: about {gb:.2f} GB "
+            f"({self.parameters:,} parameters; activations for batch {self.config.batch_size})"
+        )
+        if self.seconds_per_epoch is not None:
+            line += f", about {self.seconds_per_epoch:.1f} s per epoch"
+        if self.fits:
+            return line + "."
+        tip = (
+            f" Try batch_size={self.suggested_batch_size}."
+            if self.suggested_batch_size
+            else " Even batch 1 does not fit: choose a smaller model."
+        )
+        return f"Too large: {line}, over the {self.limit_bytes / 1e9:.1f} GB allowed.{tip}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def estimate(config: Config, *, calibrate: bool = True, limit_bytes: int | None = None) -> Estimate:
+    """Estimate memory and time of ``config`` before running it.
+
+    Parameters
+    ----------
+    config : Config
+        The run to check (training).
+    calibrate : bool
+        Time a short run (4 batches, in a child process) to estimate seconds per epoch.
+    limit_bytes : int, optional
+        Memory allowed; default: half of the RAM available now.
+
+    Returns
+    -------
+    Estimate
+        ``.fits``, ``.message`` and ``.suggested_batch_size``.
+    """
+    import keras
+
+    from neurona.bench.zoo import ZOO
+
+    model = ZOO[config.model].build(keras, config.model_args)
+    memory = memory_needed(model, config.batch_size, config.dtype)
+    if limit_bytes is None:
+        limit_bytes = memory_limit()
+    too_large = memory["parameter_bytes"] + memory["activation_bytes"] > limit_bytes
+    suggested = largest_batch(memory, limit_bytes) if too_large else None
+    seconds = None
+    if calibrate and not too_large:
+        from neurona.bench.runner import run
+
+        samples = min(config.samples, 4 * config.batch_size)
+        probe = config.with_(samples=samples, repeats=1, epochs=1)
+        row = run(probe)
+        if row.get("ok"):
+            seconds = row["median_s"] / probe.samples * config.samples
+    return Estimate(config, memory["parameters"], memory["parameter_bytes"],
+                    memory["activation_bytes"], limit_bytes, seconds, suggested)  # fmt: skip
+
+
+def memory_needed(model, batch_size: int, dtype: str = "float32") -> dict:
+    """Bytes a training run of ``model`` needs: parameters (x4 with Adam) and activations.
+
+    Weights, their gradients and Adam's two moment estimates make 4 float32 copies of the
+    parameters. Every layer's output is kept for the backward pass, and the gradients flowing
+    back are as large again: 2 copies of the activations of a whole batch.
+    """
+    parameters = int(model.count_params())
+    per_value = 2 if "bfloat16" in dtype else 4
+    per_sample = int(_prod(model.inputs[0].shape[1:]))
+    per_sample += sum(int(_prod(layer.output.shape[1:])) for layer in model.layers)
+    return {
+        "parameters": parameters,
+        "parameter_bytes": 4 * 4 * parameters,
+        "activation_bytes": 2 * per_sample * per_value * int(batch_size),
+        "bytes_per_sample": 2 * per_sample * per_value,
+    }
+
+
+def memory_limit(share: float = 0.5) -> int:
+    """Return a share of the RAM available now, in bytes (the default limit of a run)."""
+    import psutil
+
+    return int(psutil.virtual_memory().available * share)
+
+
+def largest_batch(memory: dict, limit_bytes: int) -> int | None:
+    """Return the largest power-of-two batch that fits ``limit_bytes`` (None: not even 1)."""
+    room = limit_bytes - memory["parameter_bytes"]
+    largest = room // memory["bytes_per_sample"] if room > 0 else 0
+    return 1 << (int(largest).bit_length() - 1) if largest >= 1 else None
+
+
+def _prod(shape) -> int:
+    total = 1
+    for dim in shape:
+        total *= int(dim)
+    return total

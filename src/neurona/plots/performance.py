@@ -1,0 +1,257 @@
+"""Pictures of the performance lab: speed-up maps, thread scaling, time against size and batch.
+
+Each function takes a sweep's results (:class:`neurona.bench.Results` or its DataFrame) and,
+where the sources published the same experiment, their table as a reference to draw beside
+it, so that "what the thesis found" and "what this machine does" sit in one figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from neurona.plots.style import PALETTE
+
+
+def _frame(results: Any):
+    import pandas as pd
+
+    frame = getattr(results, "frame", results)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected sweep results or a DataFrame, got {type(results).__name__}")
+    if "ok" in frame:
+        frame = frame[frame["ok"].astype(bool)]
+    if frame.empty:
+        raise ValueError("no row ran: there is nothing to draw (see the table's error column)")
+    return frame
+
+
+def _axes(ax, width: float = 7.0, height: float = 4.0):
+    if ax is None:
+        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    return ax
+
+
+def plot_speedup_heatmap(table, *, title: str = "", ax=None, cmap: str = "viridis", fmt=".1f"):
+    """Draw a table of speed-ups (rows x columns) as a heat-map with the numbers written in.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Numbers only, indexed by the row labels (e.g. seed D's
+        ``framework_gpu_speedup_mlp`` with ``net`` as index and the unit columns).
+    title : str
+        Axes title.
+    ax : matplotlib Axes, optional
+        Where to draw; default: a new figure.
+    cmap : str
+        Matplotlib colour map (log-scaled colours).
+    fmt : str
+        Format of the numbers written in the cells.
+    """
+    values = table.to_numpy(dtype=float)
+    ax = _axes(ax, 1.1 * values.shape[1] + 2.5, 0.45 * values.shape[0] + 1.5)
+    shown = np.log10(np.where(values > 0, values, np.nan))
+    image = ax.imshow(shown, cmap=cmap, aspect="auto")
+    ax.set_xticks(range(values.shape[1]), [str(c) for c in table.columns])
+    ax.set_yticks(range(values.shape[0]), [str(i) for i in table.index])
+    middle = np.nanmean(shown) if np.isfinite(shown).any() else 0
+    for (i, j), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            color = "white" if shown[i, j] < middle else "black"
+            ax.text(j, i, format(value, fmt), ha="center", va="center", color=color, fontsize=8)
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    bar.set_label("speed-up (log scale)")
+    ticks = bar.get_ticks()
+    bar.set_ticks(ticks, labels=[f"{10**t:.3g}" for t in ticks])
+    ax.set_title(title)
+    return ax
+
+
+def plot_thread_scaling(results, *, reference: dict[str, Any] | None = None, ax=None):
+    """Draw speed-up and efficiency against threads, with the ideal line and Amdahl's fit.
+
+    Parameters
+    ----------
+    results : Results or DataFrame
+        A thread sweep (columns ``threads``, ``speedup``, ``efficiency``).
+    reference : dict, optional
+        A published point to mark, e.g. ``{"threads": 8, "speedup": 1.81, "label": "2017
+        study, MLP"}``.
+    ax : matplotlib Axes, optional
+        Where to draw; default: a new figure.
+    """
+    from neurona.bench.laws import amdahl_speedup, fit_parallel_fraction
+
+    frame = _frame(results).sort_values("threads")
+    threads = frame["threads"].astype(float).to_numpy()
+    speedup = frame["speedup"].astype(float).to_numpy()
+    ax = _axes(ax)
+    top = max(threads.max(), (reference or {}).get("threads", 1))
+    grid = np.linspace(1, top, 50)
+    ax.plot(grid, grid, color="grey", linestyle=":", label="ideal (speed-up = threads)")
+    ax.plot(threads, speedup, "o-", color=PALETTE[0], label="measured speed-up")
+    if len(threads) > 1 and threads.max() > 1:
+        fraction = fit_parallel_fraction(threads, speedup)
+        ax.plot(grid, amdahl_speedup(fraction, grid), "--", color=PALETTE[1],
+                label=f"Amdahl, parallel share F = {fraction:.2f}")  # fmt: skip
+    if reference:
+        ax.plot([reference["threads"]], [reference["speedup"]], "s", color=PALETTE[2],
+                label=reference.get("label", "published"))  # fmt: skip
+    ax.set_xlabel("threads")
+    ax.set_ylabel("speed-up over 1 thread")
+    twin = ax.twinx()
+    twin.bar(threads, frame["efficiency"].astype(float), width=0.25, alpha=0.25, color=PALETTE[0])
+    twin.set_ylim(0, 1.2)
+    twin.set_ylabel("efficiency = speed-up / threads (bars)")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("More threads for one training step")
+    return ax
+
+
+def plot_time_vs_parameters(results, *, reference=None, x: str = "parameters",
+                            y: str = "per_epoch_s", ax=None):  # fmt: skip
+    """Draw time against model size on log axes: ours per device, a source's per device.
+
+    Parameters
+    ----------
+    results : Results or DataFrame
+        A size sweep (``parameters``, ``per_epoch_s``, ``device``).
+    reference : DataFrame, optional
+        Seed E's ``heterogeneous_mlp_training``: a ``parameters`` column and one column of
+        seconds per device; drawn dashed.
+    x, y : str
+        Columns for the axes.
+    ax : matplotlib Axes, optional
+        Where to draw; default: a new figure.
+    """
+    frame = _frame(results)
+    ax = _axes(ax)
+    for index, (device, rows) in enumerate(frame.groupby("device_read")):
+        rows = rows.sort_values(x)
+        ax.plot(rows[x], rows[y], "o-", color=PALETTE[index % len(PALETTE)],
+                label=f"this machine: {device}")  # fmt: skip
+    if reference is not None:
+        devices = [c for c in reference.columns if c not in ("hidden_layers", "parameters")]
+        for index, device in enumerate(devices, start=2):
+            rows = reference[["parameters", device]].dropna().sort_values("parameters")
+            ax.plot(rows["parameters"], rows[device], "--", marker=".",
+                    color=PALETTE[index % len(PALETTE)], alpha=0.8,
+                    label=f"2019 thesis: {device}")  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("parameters")
+    ax.set_ylabel("seconds" if y != "per_epoch_s" else "seconds per epoch")
+    ax.legend(fontsize=7)
+    ax.set_title("Training time grows with the model")
+    return ax
+
+
+def plot_time_vs_batch(results, *, reference=None, per: str = "epoch", ax=None):
+    """Draw time per epoch against batch size (log x); a source's rows dashed beside ours.
+
+    Parameters
+    ----------
+    results : Results or DataFrame
+        A batch-size sweep (``batch_size``, ``per_epoch_s``).
+    reference : DataFrame, optional
+        Seed E's ``heterogeneous_cnn_batch``: a ``device`` column and ``b2 ... b2048``.
+    per : str
+        What one time is per, for the axis label.
+    ax : matplotlib Axes, optional
+        Where to draw; default: a new figure.
+    """
+    frame = _frame(results).sort_values("batch_size")
+    ax = _axes(ax)
+    ax.plot(frame["batch_size"], frame["per_epoch_s"], "o-", color=PALETTE[0],
+            label=f"this machine ({frame['label'].iloc[0].split(' · ')[0]})")  # fmt: skip
+    if reference is not None:
+        columns = [c for c in reference.columns if c.startswith("b")]
+        sizes = [int(c[1:]) for c in columns]
+        ref_ax = ax.twinx()
+        for index, (_, row) in enumerate(reference.iterrows(), start=1):
+            values = row[columns].astype(float).to_numpy()
+            ref_ax.plot(sizes, values, "--", marker=".", alpha=0.7,
+                        color=PALETTE[index % len(PALETTE)],
+                        label=f"2019 thesis: {row['device']}")  # fmt: skip
+        ref_ax.set_yscale("log")
+        ref_ax.set_ylabel("thesis: seconds per epoch (dashed, 4.4 M-parameter CNN)")
+        ref_ax.legend(fontsize=7, loc="upper right")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("batch size")
+    ax.set_ylabel(f"seconds per {per}")
+    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("Bigger batches: fewer, larger steps")
+    return ax
+
+
+def plot_inference_latency(results, *, budget_s: float = 1.0, ax=None):
+    """Draw the latency of one inference call against the number of inputs, with the budget."""
+    frame = _frame(results).sort_values("samples")
+    ax = _axes(ax)
+    for index, (label, rows) in enumerate(frame.groupby(frame["label"].str.split(" · ").str[0])):
+        ax.plot(rows["samples"], rows["median_s"], "o-", color=PALETTE[index % len(PALETTE)],
+                label=label)  # fmt: skip
+    ax.axhline(budget_s, color=PALETTE[3], linestyle="--",
+               label=f"real-time budget: {budget_s:g} s")  # fmt: skip
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("inputs in one call")
+    ax.set_ylabel("seconds per call (median)")
+    ax.legend(fontsize=8)
+    ax.set_title("Inference latency")
+    return ax
+
+
+def plot_share_of_peak(results, *, ax=None):
+    """Draw each run's achieved FLOP/s as a share of the machine's matrix-multiply peak."""
+    frame = _frame(results)
+    if "percent_of_peak" not in frame:
+        raise ValueError("no percent_of_peak column: call neurona.bench.add_share_of_peak first")
+    ax = _axes(ax, 7.0, 0.35 * len(frame) + 1.5)
+    labels = frame["label"].tolist()
+    ax.barh(range(len(frame)), frame["percent_of_peak"].astype(float), color=PALETTE[0])
+    ax.set_yticks(range(len(frame)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("% of the measured matmul peak")
+    ax.set_xlim(0, max(100.0, float(frame["percent_of_peak"].max()) * 1.1))
+    ax.set_title("How much of the machine each run used")
+    return ax
+
+
+def plot_scaling_laws(fraction: float, *, processors: int = 64, measured=None, ax=None):
+    """Draw Amdahl's and Gustafson's speed-ups for a parallel share, and measured points.
+
+    Parameters
+    ----------
+    fraction : float
+        Parallel share F (Amdahl); Gustafson's serial share is taken as ``1 - F``.
+    measured : tuple of arrays, optional
+        ``(threads, speedups)`` from a thread sweep.
+    processors : int
+        The x axis runs from 1 to this.
+    ax : matplotlib Axes, optional
+        Where to draw; default: a new figure.
+    """
+    from neurona.bench.laws import amdahl_speedup, gustafson_speedup
+
+    ax = _axes(ax)
+    p = np.arange(1, processors + 1)
+    ax.plot(p, p, ":", color="grey", label="ideal")
+    ax.plot(p, amdahl_speedup(fraction, p), color=PALETTE[0],
+            label=f"Amdahl (fixed problem), F = {fraction:.2f}")  # fmt: skip
+    ax.plot(p, gustafson_speedup(1 - fraction, p), color=PALETTE[1],
+            label=f"Gustafson (problem grows), serial share {1 - fraction:.2f}")  # fmt: skip
+    if fraction < 1:
+        ax.axhline(1 / (1 - fraction), color=PALETTE[0], linestyle="--", alpha=0.5,
+                   label=f"Amdahl's ceiling 1/(1-F) = {1 / (1 - fraction):.1f}")  # fmt: skip
+    if measured is not None:
+        ax.plot(*measured, "o", color=PALETTE[2], label="measured here")
+    ax.set_xlabel("processors (threads)")
+    ax.set_ylabel("speed-up")
+    ax.legend(fontsize=8)
+    ax.set_title("Strong vs weak scaling")
+    return ax
