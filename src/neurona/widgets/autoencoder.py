@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import math
 import numbers
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,13 +35,13 @@ from neurona.autoencoders import (
 )
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger
-from neurona.widgets.panel import Panel
+from neurona.widgets.panel import BackgroundTraining, Panel
 
 MAX_EPOCHS, MAX_SEEDS = 100, 5
 MAX_NOISE = 0.8
 
 
-class PresetExplorer(Panel):
+class PresetExplorer(BackgroundTraining, Panel):
     """Train the thesis's dense autoencoder with its presets and compare them.
 
     Parameters
@@ -94,9 +93,6 @@ class PresetExplorer(Panel):
         self.layers = tuple(layers)
         self.ledger = ledger
         self.results: dict[str, PresetResult] = {}
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
         self._build_widgets()
         self.set(preset=preset, epochs=epochs, seeds=seeds)
 
@@ -135,11 +131,6 @@ class PresetExplorer(Panel):
         return {key: widget.value for key, widget in self.controls.items()}
 
     # -- training ----------------------------------------------------------------------------
-    @property
-    def training(self) -> bool:
-        """Whether a preset is training now."""
-        return self._thread is not None and self._thread.is_alive()
-
     def train(self, wait: bool = False) -> None:
         """Train the selected preset over the chosen seeds, in the background.
 
@@ -151,35 +142,12 @@ class PresetExplorer(Panel):
         if self.training:
             raise RuntimeError("a preset is already training: press Stop or wait for it to end")
         settings = self.settings
-        self._stop.clear()
-        self._error = None
         self._set_buttons(training=True)
         self.message.value = ""
         self.status.value = f"<b>{html.escape(settings['preset'])}</b> · training…"
-        self._thread = threading.Thread(
-            target=self._run, args=(settings,), name="neurona-presets", daemon=True
-        )
-        self._thread.start()
+        self._start(self._run, (settings,), "neurona-presets")
         if wait:
             self.wait()
-
-    def wait(self) -> None:
-        """Block until the current runs end; re-raise an error they raised."""
-        thread = self._thread
-        if thread is None:
-            return
-        try:
-            thread.join()
-        except KeyboardInterrupt:
-            self.stop()
-            thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-    def stop(self) -> None:
-        """Stop after the current batch; what has been trained so far is kept."""
-        self._stop.set()
 
     def _run(self, settings: dict[str, Any]) -> None:
         name = settings["preset"]

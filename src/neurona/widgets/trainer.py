@@ -42,7 +42,7 @@ from neurona.models import OPTIMIZERS, SCHEDULES, check_batch_size, make_optimiz
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger, RunRecord
 from neurona.tracking import NaNGuard, Track
-from neurona.widgets.panel import Panel
+from neurona.widgets.panel import BackgroundTraining, Panel
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "elu", "selu", "linear")
 INITIALIZERS = (
@@ -95,7 +95,7 @@ _NAME_PARTS: dict[str, Callable[[Any], str]] = {
 _PREFERRED_METRICS = ("val_loss", "val_accuracy", "loss", "accuracy")
 
 
-class Trainer(Panel):
+class Trainer(BackgroundTraining, Panel):
     """A panel that trains models from a builder function and compares the runs.
 
     Parameters
@@ -196,9 +196,6 @@ class Trainer(Panel):
         self.runs: list[str] = []
         self._settings_of: dict[str, dict[str, Any]] = {}  # run name -> its settings
         self.pinned: set[str] = set()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
         self._compare_figure = None
         self._build_widgets()
         self.reset()
@@ -255,11 +252,6 @@ class Trainer(Panel):
         return ", ".join(parts) or "defaults"
 
     # -- training ---------------------------------------------------------------------------
-    @property
-    def training(self) -> bool:
-        """Whether a run is training now."""
-        return self._thread is not None and self._thread.is_alive()
-
     def train(self, wait: bool = False) -> None:
         """Build, compile and fit a model with the current settings, in the background.
 
@@ -284,38 +276,14 @@ class Trainer(Panel):
             metrics=self.metrics,
         )
         name = self.run_name(hp)
-        self._stop.clear()
-        self._error = None
         self.record = None
         self.model = model
         self._set_buttons(training=True)
         self.message.value = ""
         self.timing.value = f"<b>{html.escape(name)}</b> · training…"
-        self._thread = threading.Thread(
-            target=self._fit, args=(model, name, hp), name="neurona-trainer", daemon=True
-        )
-        self._thread.start()
+        self._start(self._fit, (model, name, hp), "neurona-trainer")
         if wait:
             self.wait()
-
-    def wait(self) -> None:
-        """Block until the current run ends; re-raise an error the fit raised."""
-        thread = self._thread
-        if thread is None:
-            return
-        try:
-            thread.join()
-        except KeyboardInterrupt:
-            # Ctrl-C lands in this thread, not in the fit: stop the fit cleanly instead.
-            self.stop()
-            thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-    def stop(self) -> None:
-        """Ask the run to stop after the current batch; it keeps what it has learned."""
-        self._stop.set()
 
     def _fit(self, model, name: str, hp: dict[str, Any]) -> None:
         track = Track(
