@@ -250,7 +250,17 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
 
 
 # Submodules a notebook reaches as attributes: nr.check.value(...), nr.widgets.Playground.
-_SUBMODULES = ("check", "scratch", "widgets", "plots", "data", "autoencoders", "cnn", "bench")
+_SUBMODULES = (
+    "check",
+    "scratch",
+    "widgets",
+    "plots",
+    "data",
+    "autoencoders",
+    "cnn",
+    "bench",
+    "distributed",
+)
 
 
 def __getattr__(name: str):

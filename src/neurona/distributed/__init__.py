@@ -1,0 +1,19 @@
+"""Data-parallel training on several processes: a launcher and the script its workers run.
+
+Examples
+--------
+>>> from neurona import distributed
+>>> run = distributed.launch(workers=2, args=["--epochs", "2"])    # doctest: +SKIP
+>>> run.loss, run.seconds                                           # doctest: +SKIP
+"""
+
+from neurona.distributed.launcher import (
+    LaunchResult,
+    WorkerError,
+    check_tf_config,
+    free_ports,
+    launch,
+    tf_config,
+)
+
+__all__ = ["LaunchResult", "WorkerError", "check_tf_config", "free_ports", "launch", "tf_config"]

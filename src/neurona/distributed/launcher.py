@@ -1,0 +1,253 @@
+"""Start a data-parallel training on several worker processes on this machine, and clean up.
+
+:func:`launch` gives each worker a free localhost port and its ``TF_CONFIG`` (the cluster's
+addresses and the worker's index), starts them, streams their output, times them and returns
+what each printed as its result. Whatever happens (a worker fails, the time runs out, the
+notebook's stop button), every worker is stopped before :func:`launch` returns or raises: a
+worker left waiting for a dead partner would otherwise block forever in its all-reduce.
+
+On a real cluster nothing changes in the training script: each machine runs it with a
+``TF_CONFIG`` naming every machine's address and its own index (:func:`tf_config`); Kubernetes
+(the TensorFlow training operator) or a Spark job writes that variable for you.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from neurona.distributed.train import RESULT_PREFIX
+
+
+class WorkerError(RuntimeError):
+    """A worker failed and the others were stopped; the message quotes its last lines."""
+
+
+def tf_config(addresses: Sequence[str], index: int) -> dict[str, Any]:
+    """Return the ``TF_CONFIG`` of worker ``index`` in a cluster of ``addresses`` ("host:port").
+
+    Examples
+    --------
+    >>> tf_config(["localhost:2222", "localhost:2223"], 1)["task"]
+    {'type': 'worker', 'index': 1}
+    """
+    config = {"cluster": {"worker": list(addresses)}, "task": {"type": "worker", "index": index}}
+    check_tf_config(config)
+    return config
+
+
+def check_tf_config(config: str | dict[str, Any]) -> dict[str, Any]:
+    """Return ``config`` (JSON text or dict) as a dict if it is a usable ``TF_CONFIG``, else raise.
+
+    Raises
+    ------
+    ValueError
+        Naming what is wrong: not JSON, no ``cluster.worker`` list of "host:port" strings,
+        a task type other than worker or chief, an index outside the cluster.
+
+    Examples
+    --------
+    >>> check_tf_config('{"cluster": {"worker": ["a:1"]}, "task": {"type": "worker", "index": 3}}')
+    Traceback (most recent call last):
+    ...
+    ValueError: TF_CONFIG task index 3 is outside the cluster: 1 worker, indices 0 to 0
+    """
+    if isinstance(config, str):
+        try:
+            config = json.loads(config)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"TF_CONFIG is not valid JSON: {err}") from None
+    if not isinstance(config, dict):
+        raise ValueError("TF_CONFIG must be a JSON object with 'cluster' and 'task'")
+    cluster = config.get("cluster")
+    workers = cluster.get("worker") if isinstance(cluster, dict) else None
+    if not isinstance(workers, list) or not workers:
+        raise ValueError(
+            'TF_CONFIG needs "cluster": {"worker": ["host:port", ...]} with at least one worker'
+        )
+    for address in workers:
+        host, _, port = str(address).rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"TF_CONFIG worker address {address!r} is not 'host:port'")
+    task = config.get("task")
+    if not isinstance(task, dict) or task.get("type") not in ("worker", "chief"):
+        raise ValueError('TF_CONFIG needs "task": {"type": "worker" or "chief", "index": N}')
+    index = task.get("index")
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(workers):
+        n = len(workers)
+        raise ValueError(
+            f"TF_CONFIG task index {index!r} is outside the cluster: {n} worker{'s' * (n != 1)}, "
+            f"indices 0 to {n - 1}"
+        )
+    return config
+
+
+def free_ports(n: int) -> list[int]:
+    """Return ``n`` distinct TCP ports free on localhost now."""
+    sockets, ports = [], []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("localhost", 0))
+            sockets.append(s)
+            ports.append(s.getsockname()[1])
+    finally:
+        for s in sockets:
+            s.close()
+    return ports
+
+
+@dataclass
+class LaunchResult:
+    """What a launch produced: each worker's result, its output lines and the wall time."""
+
+    workers: int
+    seconds: float
+    results: list[dict[str, Any]]
+    logs: list[list[str]] = field(repr=False)
+    pids: list[int] = field(repr=False)
+
+    @property
+    def loss(self) -> list[float]:
+        """The loss per epoch (identical on every worker after a synchronous run)."""
+        return self.results[0]["loss"]
+
+
+def launch(
+    workers: int = 2,
+    args: Sequence[str] = (),
+    *,
+    module: str = "neurona.distributed.train",
+    timeout: float = 300.0,
+    on_line: Callable[[int, str], None] | None = None,
+    threads_per_worker: int | None = None,
+) -> LaunchResult:
+    """Run ``python -m module args`` as ``workers`` processes joined by ``TF_CONFIG``.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes, 1 to 16 (1: the same script without a cluster).
+    args : sequence of str
+        Command-line arguments of the training script.
+    module : str
+        The training script, as a module name.
+    timeout : float
+        Seconds for the whole run; then every worker is stopped and TimeoutError raised.
+    on_line : callable, optional
+        Called as ``on_line(worker, line)`` for every line a worker writes (to stream logs).
+    threads_per_worker : int, optional
+        TensorFlow's intra-op threads in each worker (default: TensorFlow's choice).
+
+    Returns
+    -------
+    LaunchResult
+
+    Raises
+    ------
+    WorkerError
+        A worker exited with an error: the others are stopped and the message quotes the
+        failing worker's last lines.
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 16:
+        raise ValueError(f"workers must be a whole number from 1 to 16; got {workers!r}")
+    ports = free_ports(workers)
+    addresses = [f"localhost:{port}" for port in ports]
+    logs: list[list[str]] = [[] for _ in range(workers)]
+    processes: list[subprocess.Popen] = []
+    readers: list[threading.Thread] = []
+    start = time.perf_counter()
+    try:
+        for index in range(workers):
+            env = dict(os.environ)
+            env["KERAS_BACKEND"] = "tensorflow"
+            env["TF_CPP_MIN_LOG_LEVEL"] = env.get("TF_CPP_MIN_LOG_LEVEL", "3")
+            env["CUDA_VISIBLE_DEVICES"] = env.get("CUDA_VISIBLE_DEVICES", "-1")
+            if workers > 1:
+                env["TF_CONFIG"] = json.dumps(tf_config(addresses, index))
+            else:
+                env.pop("TF_CONFIG", None)
+            if threads_per_worker:
+                env["TF_NUM_INTRAOP_THREADS"] = str(threads_per_worker)
+            process = subprocess.Popen(
+                [sys.executable, "-m", module, *map(str, args)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=env,
+                start_new_session=True,
+            )
+            processes.append(process)
+            reader = threading.Thread(
+                target=_read, args=(process, index, logs[index], on_line), daemon=True
+            )
+            reader.start()
+            readers.append(reader)
+        _wait_all(processes, logs, start + timeout, timeout)
+        for reader in readers:
+            reader.join(timeout=5)
+    finally:
+        _stop_all(processes)
+    seconds = time.perf_counter() - start
+    results = []
+    for index, lines in enumerate(logs):
+        found = [line for line in lines if line.startswith(RESULT_PREFIX)]
+        if not found:
+            raise WorkerError(f"worker {index} printed no result: {_tail(lines)}")
+        results.append(json.loads(found[-1][len(RESULT_PREFIX) :]))
+    return LaunchResult(workers, seconds, results, logs, [p.pid for p in processes])
+
+
+def _read(process: subprocess.Popen, index: int, lines: list[str], on_line) -> None:
+    for line in process.stdout:
+        line = line.rstrip("\n")
+        lines.append(line)
+        if on_line is not None:
+            on_line(index, line)
+
+
+def _wait_all(processes, logs, deadline: float, timeout: float) -> None:
+    while True:
+        codes = [p.poll() for p in processes]
+        for index, code in enumerate(codes):
+            if code not in (None, 0):
+                raise WorkerError(
+                    f"worker {index} of {len(processes)} exited with code {code}; the others were "
+                    f"stopped. Its last lines: {_tail(logs[index])}"
+                )
+        if all(code == 0 for code in codes):
+            return
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"the workers did not finish within {timeout:g} s; all were stopped")
+        time.sleep(0.05)
+
+
+def _stop_all(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, 15)
+            except (ProcessLookupError, PermissionError, AttributeError):
+                process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(process.pid, 9)
+            except (ProcessLookupError, PermissionError, AttributeError):
+                process.kill()
+            process.wait(timeout=5)
+
+
+def _tail(lines: list[str], n: int = 3) -> str:
+    useful = [line for line in lines if line.strip() and not line.startswith(("I0000", "W0000"))]
+    return " | ".join(useful[-n:]) or "(no output)"

@@ -1,0 +1,70 @@
+"""Data-parallel training on local worker processes: it runs, it matches, it cleans up."""
+
+import json
+import os
+import subprocess
+import sys
+
+import psutil
+import pytest
+
+from neurona import distributed
+
+ARGS = ["--epochs", "2", "--samples", "2048", "--global-batch", "256", "--units", "32"]
+
+
+def all_gone(pids):
+    return not [pid for pid in pids if psutil.pid_exists(pid) and
+                psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]  # fmt: skip
+
+
+def test_two_workers_train_in_step_and_match_one_process():
+    lines = []
+    two = distributed.launch(2, ARGS, on_line=lambda i, line: lines.append(i), timeout=240)
+    one = distributed.launch(1, ARGS, timeout=240)
+    assert [r["replicas"] for r in two.results] == [2, 2]
+    assert two.results[0]["checksum"] == pytest.approx(two.results[1]["checksum"])  # same weights
+    assert two.results[0]["steps"] == one.results[0]["steps"] == 2 * 8
+    # Synchronous all-reduce: the same global batches, the same updates, up to float rounding.
+    assert two.loss == pytest.approx(one.loss, rel=1e-3)
+    assert two.loss[-1] < two.loss[0]
+    assert set(lines) == {0, 1}
+    assert all_gone(two.pids + one.pids)
+
+
+def test_a_crashing_worker_stops_the_others_with_a_clear_error():
+    expected = r"worker 1 of 2 exited with code 1.*crashed on purpose"
+    with pytest.raises(distributed.WorkerError, match=expected):
+        distributed.launch(2, [*ARGS, "--crash-at-step", "3"], timeout=240)
+    # launch() has returned: none of its workers may still run.
+    children = psutil.Process().children(recursive=True)
+    assert not [c for c in children if "neurona.distributed.train" in " ".join(c.cmdline())]
+
+
+def test_a_run_out_of_time_is_stopped():
+    with pytest.raises(TimeoutError, match="did not finish within 1 s; all were stopped"):
+        distributed.launch(2, ARGS, timeout=1)
+    children = psutil.Process().children(recursive=True)
+    assert not [c for c in children if "neurona.distributed.train" in " ".join(c.cmdline())]
+
+
+def task(index=0, kind="worker"):
+    return {"type": kind, "index": index}
+
+
+def test_bad_tf_config_is_refused_with_what_is_wrong():
+    with pytest.raises(ValueError, match="not valid JSON"):
+        distributed.check_tf_config("{cluster")
+    with pytest.raises(ValueError, match="at least one worker"):
+        distributed.check_tf_config({"cluster": {"worker": []}, "task": task()})
+    with pytest.raises(ValueError, match="'nohost' is not 'host:port'"):
+        distributed.check_tf_config({"cluster": {"worker": ["nohost"]}, "task": task()})
+    with pytest.raises(ValueError, match='"type": "worker" or "chief"'):
+        distributed.check_tf_config({"cluster": {"worker": ["a:1"]}, "task": task(0, "ps")})
+    with pytest.raises(ValueError, match="workers must be a whole number from 1 to 16"):
+        distributed.launch(0)
+    config = {"cluster": {"worker": ["localhost:1"]}, "task": task(2)}
+    env = {**os.environ, "TF_CONFIG": json.dumps(config)}
+    done = subprocess.run([sys.executable, "-m", "neurona.distributed.train", *ARGS],
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode != 0 and "TF_CONFIG task index 2 is outside the cluster" in done.stderr
