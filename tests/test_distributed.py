@@ -68,3 +68,10 @@ def test_bad_tf_config_is_refused_with_what_is_wrong():
     done = subprocess.run([sys.executable, "-m", "neurona.distributed.train", *ARGS],
                           env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode != 0 and "TF_CONFIG task index 2 is outside the cluster" in done.stderr
+
+
+def test_mirrored_strategy_over_logical_cpus_in_one_process():
+    run = distributed.launch(1, [*ARGS, "--mirrored", "2"], timeout=240)
+    result = run.results[0]
+    assert result["replicas"] == 2 and len(result["devices"]) == 2
+    assert len(result["loss"]) == 2 and result["loss"][-1] < result["loss"][0]

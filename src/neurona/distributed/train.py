@@ -35,6 +35,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--units", type=int, default=128)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--learning-rate", type=float, default=0.001)
+    p.add_argument("--mirrored", type=int, default=None, metavar="N",
+                   help="one process on N logical CPUs: MirroredStrategy, Keras fit")  # fmt: skip
     p.add_argument("--crash-at-step", type=int, default=None,
                    help="(tests) raise an error at this step on the last worker")  # fmt: skip
     return p.parse_args(argv)
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from neurona.distributed.launcher import check_tf_config
 
+    if args.mirrored:
+        return mirrored(args)
     text = os.environ.get("TF_CONFIG", "").strip()
     config = check_tf_config(text) if text else {}
     index = int(config.get("task", {}).get("index", 0))
@@ -71,13 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     batches = strategy.experimental_distribute_dataset(dataset.with_options(options))
     with strategy.scope():
-        keras.utils.set_random_seed(args.seed)
-        model = keras.Sequential([
-            keras.Input((64,)),
-            keras.layers.Dense(args.units, activation="relu"),
-            keras.layers.Dense(args.units, activation="relu"),
-            keras.layers.Dense(10, activation="softmax"),
-        ])
+        model = build(args)
         optimizer = keras.optimizers.Adam(args.learning_rate)
         optimizer.build(model.trainable_variables)
         loss_fn = keras.losses.SparseCategoricalCrossentropy(reduction=None)
@@ -109,6 +107,59 @@ def main(argv: list[str] | None = None) -> int:
     checksum = float(sum(float(tf.reduce_sum(v)) for v in model.trainable_variables))
     result = {"worker": index, "workers": workers, "replicas": strategy.num_replicas_in_sync,
               "loss": history, "epoch_seconds": seconds, "steps": steps,
+              "checksum": checksum}  # fmt: skip
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+    return 0
+
+
+def build(args: argparse.Namespace):
+    """Return the network every worker trains (seeded, so every worker starts alike)."""
+    import keras
+
+    keras.utils.set_random_seed(args.seed)
+    return keras.Sequential([
+        keras.Input((64,)),
+        keras.layers.Dense(args.units, activation="relu"),
+        keras.layers.Dense(args.units, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+
+
+def mirrored(args: argparse.Namespace) -> int:
+    """Train in one process on ``args.mirrored`` logical CPU devices with MirroredStrategy.
+
+    The CPU is split into logical devices before TensorFlow starts; each holds a replica of
+    the model and takes a slice of every batch, as GPUs of one machine would. Keras ``fit``
+    supports this strategy.
+    """
+    import keras
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(args.mirrored)]
+    )
+    devices = [device.name for device in tf.config.list_logical_devices("CPU")]
+    strategy = tf.distribute.MirroredStrategy(devices=devices)
+    x, y = make_data(args.samples, args.seed)
+    with strategy.scope():
+        model = build(args)
+        model.compile(optimizer=keras.optimizers.Adam(args.learning_rate),
+                      loss="sparse_categorical_crossentropy")  # fmt: skip
+    seconds = []
+
+    class Clock(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            seconds.append(time.perf_counter() - self.start)
+
+    history = model.fit(x, y, batch_size=args.global_batch, epochs=args.epochs, shuffle=False,
+                        verbose=0, callbacks=[Clock()])  # fmt: skip
+    checksum = float(sum(float(tf.reduce_sum(v)) for v in model.trainable_variables))
+    result = {"worker": 0, "workers": 1, "replicas": strategy.num_replicas_in_sync,
+              "devices": devices, "loss": history.history["loss"], "epoch_seconds": seconds,
               "checksum": checksum}  # fmt: skip
     print(RESULT_PREFIX + json.dumps(result), flush=True)
     return 0
