@@ -75,3 +75,21 @@ def test_mirrored_strategy_over_logical_cpus_in_one_process():
     result = run.results[0]
     assert result["replicas"] == 2 and len(result["devices"]) == 2
     assert len(result["loss"]) == 2 and result["loss"][-1] < result["loss"][0]
+
+
+def test_scaling_tabulates_speedup_and_efficiency_for_strong_and_weak_scaling():
+    def fake(count, args, timeout):
+        samples = int(args[args.index("--samples") + 1])
+        seconds = samples / 1000 / count * (1.2 if count > 1 else 1.0)  # some communication cost
+        result = {"epoch_seconds": [seconds], "loss": [0.5]}
+        return distributed.LaunchResult(count, seconds + 3, [result], [[]], [])
+
+    strong = distributed.scaling((1, 2, 4), run=fake, samples=4000)
+    assert list(strong["samples"]) == [4000] * 3
+    assert strong.loc[2, "speed-up"] == pytest.approx(2 / 1.2)
+    assert strong.loc[4, "efficiency"] == pytest.approx(1 / 1.2)
+    weak = distributed.scaling((1, 2), run=fake, samples=4000, mode="weak")
+    assert list(weak["samples"]) == [4000, 8000]
+    assert weak.loc[2, "speed-up"] == pytest.approx(2 / 1.2)
+    with pytest.raises(ValueError, match="mode must be one of strong, weak"):
+        distributed.scaling(mode="gustafson")

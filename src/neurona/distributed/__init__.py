@@ -13,7 +13,16 @@ from neurona.distributed.launcher import (
     check_tf_config,
     free_ports,
     launch,
+    scaling,
     tf_config,
 )
 
-__all__ = ["LaunchResult", "WorkerError", "check_tf_config", "free_ports", "launch", "tf_config"]
+__all__ = [
+    "LaunchResult",
+    "WorkerError",
+    "check_tf_config",
+    "free_ports",
+    "launch",
+    "scaling",
+    "tf_config",
+]

@@ -251,3 +251,58 @@ def _stop_all(processes: list[subprocess.Popen]) -> None:
 def _tail(lines: list[str], n: int = 3) -> str:
     useful = [line for line in lines if line.strip() and not line.startswith(("I0000", "W0000"))]
     return " | ".join(useful[-n:]) or "(no output)"
+
+
+def scaling(
+    workers: Sequence[int] = (1, 2),
+    args: Sequence[str] = (),
+    *,
+    mode: str = "strong",
+    samples: int = 8192,
+    timeout: float = 600.0,
+    run: Callable[..., LaunchResult] | None = None,
+):
+    """Train with 1, 2, ... workers and tabulate time, speed-up and final loss.
+
+    Parameters
+    ----------
+    workers : sequence of int
+        Worker counts; the first is the reference of the speed-up (usually 1).
+    args : sequence of str
+        Further arguments of the training script (not ``--samples``).
+    mode : str
+        ``"strong"``: the same ``samples`` whatever the number of workers (Amdahl's fixed
+        problem). ``"weak"``: ``samples`` per worker, the problem grows with the cluster
+        (Gustafson's view); the speed-up is then throughput, samples per second, relative.
+    samples : int
+        Training samples (per worker in weak mode).
+    timeout : float
+        Seconds allowed for each launch.
+    run : callable, optional
+        Replaces :func:`launch` (tests).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per worker count: training seconds (the epochs, without start-up), wall
+        seconds of the launch, samples per second, speed-up, efficiency and final loss.
+    """
+    import pandas as pd
+
+    if mode not in ("strong", "weak"):
+        raise ValueError(f"mode must be one of strong, weak; got {mode!r}")
+    run = run or launch
+    rows = []
+    for count in workers:
+        n = samples * (count if mode == "weak" else 1)
+        result = run(count, [*args, "--samples", str(n)], timeout=timeout)
+        training = sum(result.results[0]["epoch_seconds"])
+        epochs = len(result.results[0]["epoch_seconds"])
+        rows.append({"workers": count, "samples": n, "training s": training,
+                     "wall s": result.seconds, "samples/s": n * epochs / training,
+                     "final loss": result.loss[-1]})  # fmt: skip
+    frame = pd.DataFrame(rows).set_index("workers")
+    reference = frame.iloc[0]
+    frame["speed-up"] = frame["samples/s"] / reference["samples/s"]
+    frame["efficiency"] = frame["speed-up"] / (frame.index / frame.index[0])
+    return frame
