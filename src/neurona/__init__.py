@@ -260,6 +260,7 @@ _SUBMODULES = (
     "cnn",
     "bench",
     "distributed",
+    "solar",
 )
 
 

@@ -1,0 +1,240 @@
+"""The Oahu solar generator, the supervised task, persistence skill and the maps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from neurona import solar
+
+
+@pytest.fixture(scope="module")
+def classroom() -> pd.DataFrame:
+    return solar.generate(size="classroom", seed=0)
+
+
+def clear_sky_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """Readings over the clear-sky curve, in full daylight only (the diurnal curve removed)."""
+    sky = solar.clear_sky(frame.index)
+    day = sky > 300
+    return frame[day].div(sky[day], axis=0)
+
+
+def test_generate_is_deterministic_per_seed():
+    first = solar.generate(1, seed=3, step_seconds=60)
+    again = solar.generate(1, seed=3, step_seconds=60)
+    other = solar.generate(1, seed=4, step_seconds=60)
+    pd.testing.assert_frame_equal(first, again)
+    assert not np.allclose(first.to_numpy(), other.to_numpy())
+    assert first.attrs["days"] == again.attrs["days"]
+
+
+def test_a_day_is_the_same_however_many_days_are_generated():
+    short = solar.generate(1, seed=5, step_seconds=60)
+    longer = solar.generate(2, seed=5, step_seconds=60)
+    pd.testing.assert_frame_equal(short, longer.iloc[: len(short)], check_freq=False)
+
+
+def test_classroom_frame_format(classroom):
+    assert list(classroom.columns) == list(solar.SENSORS)
+    assert len(solar.SENSORS) == 16 and solar.TARGET == "DH10"
+    assert isinstance(classroom.index, pd.DatetimeIndex)
+    assert classroom.shape == (2 * 15 * 360, 16)        # 05:00-20:00 at 10 s, two days
+    assert (np.diff(classroom.index.to_numpy())[:10] == np.timedelta64(10, "s")).all()
+    assert classroom.attrs["source"] == "generated"
+    assert np.isfinite(classroom.to_numpy()).all()
+
+
+def test_readings_are_non_negative_and_zero_at_night(classroom):
+    assert (classroom.to_numpy() >= 0).all()
+    # A row is the mean of its 10 s: it is night when the sun is down at both ends.
+    night = (solar.clear_sky(classroom.index) == 0) & (
+        solar.clear_sky(classroom.index + pd.Timedelta(seconds=9)) == 0)
+    assert night.sum() > 100                             # dawn and dusk inside 05:00-20:00
+    assert (classroom[night].to_numpy() == 0).all()
+    whole = solar.generate(1, seed=1, step_seconds=60, hours=(0, 24))
+    assert (whole.between_time("00:00", "05:00").to_numpy() == 0).all()
+    assert (whole.between_time("20:00", "23:59").to_numpy() == 0).all()
+
+
+def test_clear_day_is_bright_at_noon_and_follows_clear_sky():
+    clear = solar.generate(1, seed=0, cloud_cover=0.0, step_seconds=60)
+    noon = clear.between_time("12:00", "13:00")
+    assert (noon.to_numpy() > 800).all()
+    ratio = clear_sky_index(clear).to_numpy()
+    assert np.abs(ratio - 1).max() < 0.06                # gains of 1 % and 1 % noise only
+
+
+def test_clear_sky_model():
+    sky = solar.clear_sky(pd.date_range("2010-06-21", periods=24 * 60, freq="min"))
+    assert sky.min() == 0 and 950 < sky.max() < 1100
+    peak = pd.Timestamp("2010-06-21") + pd.Timedelta(minutes=int(np.argmax(sky)))
+    assert pd.Timestamp("2010-06-21 12:15") < peak < pd.Timestamp("2010-06-21 12:45")
+    sunrise = np.flatnonzero(sky > 0)[0] / 60
+    assert 5.5 < sunrise < 6.2                           # about 05:50 HST at the solstice
+    winter = solar.clear_sky(["2010-12-21 12:30"])[0]
+    assert winter < sky.max()
+    aware = solar.clear_sky(pd.DatetimeIndex(["2010-06-21 22:30"], tz="UTC"))
+    assert aware[0] == pytest.approx(solar.clear_sky(["2010-06-21 12:30"])[0])
+
+
+def test_nearby_sensors_correlate_more_than_distant_ones():
+    index = clear_sky_index(solar.generate(4, seed=2))
+    corr = index.corr()
+    near = corr.loc["DH10", ["DH6", "DH9"]].mean()     # 120 m and 190 m away
+    far = corr.loc["DH10", ["AP7", "AP6"]].mean()      # 910 m and 850 m away
+    assert near > far + 0.1
+
+
+def test_upwind_sensor_leads_the_target():
+    # Wind from the west at 10 m/s: DH11 is 200 m west of DH10, so it sees the shadows
+    # 20 s earlier.
+    frame = solar.generate(1, seed=3, step_seconds=1, wind_speed=10.0, wind_direction=270.0)
+    index = clear_sky_index(frame)
+    upwind, target = index["DH11"].to_numpy(), index["DH10"].to_numpy()
+    lags = np.arange(-60, 61)
+
+    def corr(lag: int) -> float:
+        if lag >= 0:
+            return np.corrcoef(upwind[: len(upwind) - lag], target[lag:])[0, 1]
+        return np.corrcoef(upwind[-lag:], target[: len(target) + lag])[0, 1]
+
+    best = lags[np.argmax([corr(int(lag)) for lag in lags])]
+    distance = (solar.SENSORS["DH10"][1] - solar.SENSORS["DH11"][1]) * solar.CELL_METRES
+    assert best > 0
+    assert best == pytest.approx(distance / 10.0, abs=4)
+
+
+def test_persistence_skill_is_exactly_zero(classroom):
+    task = solar.make_supervised(classroom)
+    assert solar.skill(task.y_val, task.persistence_val, task.persistence_val) == 0.0
+    assert task.skill(task.persistence_val) == 0.0
+    assert solar.skill(task.y_val, task.y_val, task.persistence_val) == 1.0
+
+
+def test_supervised_task_layout(classroom):
+    task = solar.make_supervised(classroom)
+    assert task.x_train.shape[1] == 50 == len(task.feature_names)
+    assert task.feature_names[:2] == ["AP1_t", "AP4_t"]
+    assert "DH10_t-20s" in task.feature_names and task.feature_names[-1] == "hour_cos"
+    assert task.days_train == ["2010-06-01"] and task.days_val == ["2010-06-02"]
+    assert set(task.times_val.normalize()) == {pd.Timestamp("2010-06-02")}
+    column = task.feature_names.index("DH10_t")
+    np.testing.assert_array_equal(task.x_val[:, column], task.persistence_val)
+    # y is the target 10 s after each row's time, and every row has daylight.
+    later = classroom["DH10"].reindex(task.times_val + pd.Timedelta(seconds=10)).to_numpy()
+    np.testing.assert_array_equal(task.y_val, later)
+    assert (solar.clear_sky(task.times_train) > 0).all()
+    assert "DH10" in repr(task)
+
+
+def test_horizon_never_crosses_a_gap_or_a_day():
+    frame = solar.generate(3, seed=0, step_seconds=10, hours=(0, 24))
+    frame = frame.drop(frame.between_time("12:00", "12:05").index[:31])  # a gap on day 1
+    task = solar.make_supervised(frame, horizon_seconds=60, lags=2, split_days=1)
+    times = task.times_train.append(task.times_val)
+    assert not ((times >= "2010-06-01 11:59") & (times < "2010-06-01 12:05")).any()
+    assert ((times + pd.Timedelta(seconds=60)).normalize() == times.normalize()).all()
+    assert task.days_val == ["2010-06-03"] and len(task.days_train) == 2
+    assert len(task.feature_names) == 16 * 2 + 2
+
+
+def test_a_small_model_beats_persistence(classroom):
+    from sklearn.linear_model import Ridge
+
+    task = solar.make_supervised(classroom)
+    model = Ridge(alpha=1.0).fit(task.x_train / 1000, task.y_train / 1000)
+    score = task.skill(model.predict(task.x_val / 1000) * 1000)
+    assert score > 0.1
+
+
+def test_maps_hold_each_sensor_reading_on_its_cell(classroom):
+    rows = classroom.iloc[4000:4010]
+    maps = solar.to_maps(rows)
+    assert maps.shape == (10, 50, 50, 1) and maps.dtype == np.float32
+    for name, (r, c) in solar.SENSORS.items():
+        np.testing.assert_allclose(maps[:, r, c, 0], rows[name].to_numpy(), rtol=1e-5)
+    assert (maps >= rows.to_numpy().min(axis=1)[:, None, None, None] - 1e-3).all()
+    assert (maps <= rows.to_numpy().max(axis=1)[:, None, None, None] + 1e-3).all()
+    linear = solar.to_maps(rows.to_numpy(), method="linear")
+    assert linear.shape == (10, 50, 50, 1) and np.isfinite(linear).all()
+    np.testing.assert_allclose(linear[:, 8, 25, 0], rows["DH10"].to_numpy(), rtol=1e-4)
+    assert solar.to_maps(np.ones(16), size=20).shape == (1, 20, 20, 1)
+
+
+def test_load_nrel_reads_daily_files(tmp_path, classroom):
+    day = classroom.loc["2010-06-01"].iloc[::1]
+    seconds = ((day.index - day.index.normalize()).total_seconds()).astype(int)
+    table = pd.DataFrame({"Year": 2010, "DOY": 152, "Seconds": seconds})
+    for name in solar.SENSORS:
+        table[f"GH {name.lower()}"] = day[name].to_numpy()
+    table["GH AP3"] = 1.0                                  # an extra sensor is ignored
+    table.to_csv(tmp_path / "20100601.txt", index=False)
+    loaded = solar.load_nrel(tmp_path, step_seconds=10)
+    assert list(loaded.columns) == list(solar.SENSORS)
+    np.testing.assert_allclose(loaded.to_numpy(), day.to_numpy(), rtol=1e-6)
+    assert (loaded.index == day.index).all() and loaded.attrs["source"] == "nrel"
+
+
+def test_load_nrel_explains_a_wrong_layout(tmp_path):
+    with pytest.raises(ValueError, match="no such file"):
+        solar.load_nrel(tmp_path / "missing")
+    with pytest.raises(ValueError, match="no .txt or .csv"):
+        solar.load_nrel(tmp_path)
+    pd.DataFrame({"Year": [2010], "DOY": [152], "Seconds": [0], "DH10": [1.0]}).to_csv(
+        tmp_path / "a.csv", index=False)
+    with pytest.raises(ValueError, match="AP1"):
+        solar.load_nrel(tmp_path / "a.csv")
+    pd.DataFrame({"when": [1], "DH10": [1.0]}).to_csv(tmp_path / "b.csv", index=False)
+    with pytest.raises(ValueError, match="time columns"):
+        solar.load_nrel(tmp_path / "b.csv")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"size": "huge"}, "classroom, medium, source"),
+        ({"days": 0}, "positive integer"),
+        ({"step_seconds": 7}, "divides 3600"),
+        ({"cloud_cover": 1.5}, "cloud_cover"),
+        ({"noise": -0.1}, "noise"),
+        ({"wind_speed": 0}, "wind_speed"),
+        ({"hours": (20, 5)}, "hours"),
+        ({"start": "not a date"}, "start"),
+    ],
+)
+def test_generate_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        solar.generate(**kwargs)
+
+
+def test_other_functions_reject_bad_arguments(classroom):
+    with pytest.raises(ValueError, match="target must be one of"):
+        solar.make_supervised(classroom, target="DH99")
+    with pytest.raises(ValueError, match="multiple of the frame's step"):
+        solar.make_supervised(classroom, horizon_seconds=15)
+    with pytest.raises(ValueError, match="lags"):
+        solar.make_supervised(classroom, lags=0)
+    with pytest.raises(ValueError, match="split_days"):
+        solar.make_supervised(classroom, split_days=1.5)
+    with pytest.raises(ValueError, match="at least 2 days"):
+        solar.make_supervised(classroom.loc["2010-06-01"])
+    with pytest.raises(ValueError, match="DataFrame indexed by time"):
+        solar.make_supervised(classroom.to_numpy())
+    with pytest.raises(ValueError, match="no column for sensor"):
+        solar.make_supervised(classroom.drop(columns="AP7"))
+    with pytest.raises(ValueError, match="same length"):
+        solar.rmse([1, 2], [1])
+    with pytest.raises(ValueError, match="persistence is perfect"):
+        solar.skill([1, 2], [1, 2], [1, 2])
+    with pytest.raises(ValueError, match="'idw' or 'linear'"):
+        solar.to_maps(np.ones(16), method="cubic")
+    with pytest.raises(ValueError, match=r"shape \(n, 16\)"):
+        solar.to_maps(np.ones((3, 15)))
+
+
+def test_sensor_metres():
+    table = solar.sensor_metres()
+    assert table.loc["AP7", "north_m"] == -49 * solar.CELL_METRES
+    assert table.loc["DH1", "east_m"] == 49 * solar.CELL_METRES
