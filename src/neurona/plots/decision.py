@@ -360,18 +360,6 @@ class LiveDecisionMap(PacedView):
         ax = figure.add_subplot()
         return _Painter(ax, plane, kind, colorbar=True, legend_loc="outside lower center")
 
-    def _show(self, png: bytes) -> None:
-        from neurona.plots.render import kernel_shell
-
-        if kernel_shell() is None:  # a plain script or terminal: nothing to draw into
-            return
-        from IPython.display import Image, display
-
-        image = Image(data=png, format="png")
-        if self._handle is None:
-            self._handle = display(image, display_id=True)
-        else:
-            self._handle.update(image)
 
 
 def _png(canvas) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from neurona.plots.render import PacedView, RedrawPacer, kernel_shell
+from neurona.plots.render import PacedView, RedrawPacer
 from neurona.runs import RunRecord
 
 
@@ -111,20 +111,6 @@ class LiveCurves(PacedView):
         fig.tight_layout()
         return figure_png(fig)
 
-    def _show(self, png: bytes) -> None:
-        if self.target is not None:  # a widget in a panel shows it, in or out of a kernel
-            self.target.value = png
-            return
-        shell = kernel_shell()
-        if shell is None:  # a plain script or terminal: nothing to draw into
-            return
-        from IPython.display import Image, display
-
-        image = Image(data=png, format="png")
-        if self._handle is None:
-            self._handle = display(image, display_id=True)
-        else:
-            self._handle.update(image)
 
 
 def _title(record: RunRecord, final: bool) -> str:

@@ -102,9 +102,16 @@ class RedrawPacer:
 
 
 class PacedView:
-    """A live picture whose redraws a :class:`RedrawPacer` (``self.pacer``) decides."""
+    """A live picture whose redraws a :class:`RedrawPacer` (``self.pacer``) decides.
+
+    Each new picture goes to ``target`` (a widget with a ``value``, e.g. an
+    ``ipywidgets.Image`` in a panel) when there is one, else into one notebook output
+    that is updated in place; outside a kernel it is only kept in ``last_png``.
+    """
 
     pacer: RedrawPacer
+    target = None
+    _handle = None
 
     @property
     def redraws(self) -> int:
@@ -119,3 +126,17 @@ class PacedView:
     def due(self) -> bool:
         """Whether enough time has passed since the last redraw."""
         return self.pacer.due()
+
+    def _show(self, png: bytes) -> None:
+        if self.target is not None:  # a widget in a panel shows it, in or out of a kernel
+            self.target.value = png
+            return
+        if kernel_shell() is None:  # a plain script or terminal: nothing to draw into
+            return
+        from IPython.display import Image, display
+
+        image = Image(data=png, format="png")
+        if self._handle is None:
+            self._handle = display(image, display_id=True)
+        else:
+            self._handle.update(image)
