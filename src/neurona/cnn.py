@@ -708,16 +708,9 @@ def _memory_row(name: str, kind: str, shape: tuple, batch: int, size: int,
 
 
 def _multiply_adds(layer: Any) -> int:
-    kind = type(layer).__name__
-    kernel = getattr(layer, "kernel", None) if kind in ("Conv2D", "Dense") else None
-    if kernel is None:
-        return 0
-    if kind == "Dense":
-        n_in, n_out = (int(d) for d in kernel.shape)
-        positions = math.prod(int(d) for d in layer.output.shape[1:-1])
-        return n_in * n_out * positions
-    out = [int(d) for d in layer.output.shape[1:]]
-    return math.prod(out) * math.prod(int(d) for d in kernel.shape[:-1])
+    from neurona.bench.flops import layer_flops
+
+    return layer_flops(layer) // 2  # a multiply-add is 2 floating-point operations
 
 
 def _check_model(model: Any) -> None:

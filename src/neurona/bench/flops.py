@@ -36,7 +36,11 @@ def layer_flops(layer) -> int:
     kind = type(layer).__name__
     if kind == "Dense":
         fan_in = int(layer.kernel.shape[0])
-        return 2 * fan_in * int(layer.units)
+        try:  # a Dense layer on (steps, features) inputs works at every step
+            positions = math.prod(int(d) for d in layer.output.shape[1:-1])
+        except (AttributeError, ValueError):  # built alone, without keras.Input: flat inputs
+            positions = 1
+        return 2 * fan_in * int(layer.units) * positions
     if kind in ("Conv2D", "Conv1D", "Conv3D"):
         kernel = layer.kernel.shape  # (*window, c_in / groups, c_out)
         try:

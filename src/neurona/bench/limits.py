@@ -166,10 +166,11 @@ def memory_needed(model, batch_size: int, dtype: str = "float32") -> dict:
     parameters. Every layer's output is kept for the backward pass, and the gradients flowing
     back are as large again: 2 copies of the activations of a whole batch.
     """
+    from neurona.cnn import activation_memory
+
     parameters = int(model.count_params())
     per_value = 2 if "bfloat16" in dtype else 4
-    per_sample = int(_prod(model.inputs[0].shape[1:]))
-    per_sample += sum(int(_prod(layer.output.shape[1:])) for layer in model.layers)
+    per_sample = int(activation_memory(model).iloc[-1]["values"])  # input + every layer
     return {
         "parameters": parameters,
         "parameter_bytes": 4 * 4 * parameters,
@@ -191,9 +192,3 @@ def largest_batch(memory: dict, limit_bytes: int) -> int | None:
     largest = room // memory["bytes_per_sample"] if room > 0 else 0
     return 1 << (int(largest).bit_length() - 1) if largest >= 1 else None
 
-
-def _prod(shape) -> int:
-    total = 1
-    for dim in shape:
-        total *= int(dim)
-    return total
