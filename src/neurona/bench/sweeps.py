@@ -108,21 +108,20 @@ def parameters(config: Config) -> int:
     11807
     """
     from neurona.bench.zoo import ZOO, pyramid_parameters
+    from neurona.parameters import count_conv2d, count_dense
 
     a = ZOO[config.model].args(config.model_args)
     if config.model == "mlp":
-        sizes = [a["inputs"], *[a["units"]] * a["hidden_layers"], a["classes"]]
-        return sum((i + 1) * o for i, o in zip(sizes[:-1], sizes[1:], strict=True))
+        return count_dense([a["inputs"], *[a["units"]] * a["hidden_layers"], a["classes"]])
     if config.model == "pyramid":
         return pyramid_parameters(a["widths"], a["inputs"])
     if config.model == "lenet":
         channels, side, total = 3, 32, 0
         for _ in range(a["conv_layers"]):
             filters = 3 * a["maps"]
-            total += (25 * channels + 1) * filters
+            total += count_conv2d(5, channels, filters)
             channels, side = filters, (side - 4) // 2
-        sizes = [side * side * channels, 120, 84, 10]
-        return total + sum((i + 1) * o for i, o in zip(sizes[:-1], sizes[1:], strict=True))
+        return total + count_dense([side * side * channels, 120, 84, 10])
     return 225_034  # notebook 07's CNN
 
 

@@ -185,5 +185,6 @@ def pyramid_parameters(widths, inputs: int = 50) -> int:
     >>> pyramid_parameters((800, 400, 208))
     444817
     """
-    sizes = [inputs, *widths, 1]
-    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    from neurona.parameters import count_dense
+
+    return count_dense([inputs, *widths, 1])
