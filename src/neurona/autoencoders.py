@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import logging
 import math
 import numbers
 import re
@@ -31,6 +30,8 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+
+from neurona.guards import quiet_retracing
 
 __all__ = [
     "ACTIVATIONS",
@@ -202,24 +203,7 @@ def _split_init(init: str) -> tuple[str, str]:
     return kernel, bias
 
 
-class _NoRetracingNotes(logging.Filter):
-    """Drop TensorFlow's "triggered tf.function retracing" notes.
-
-    Building one model per preset and seed traces a new training function each time, which
-    is expected here; TensorFlow's note about it would only puzzle students.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102
-        return "triggered tf.function retracing" not in record.getMessage()
-
-
-def _quiet_retracing() -> None:
-    logger = logging.getLogger("tensorflow")
-    if not any(isinstance(f, _NoRetracingNotes) for f in logger.filters):
-        logger.addFilter(_NoRetracingNotes())
-
-
-_quiet_retracing()
+quiet_retracing()
 
 #: Every experiment of the thesis, by name (I, II, ..., VIII, III.a, ..., XIII).
 PRESETS: dict[str, Preset] = _presets()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import importlib.abc
 import importlib.machinery
+import logging
 import os
 import random
 import re
@@ -191,3 +192,21 @@ def watch_interrupts(ledger) -> None:
 
     shell.events.register("post_run_cell", close_runs)
     shell._neurona_watching = ledger
+
+
+class _NoRetracingNotes(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" notes.
+
+    Lessons that build one model per preset, seed or zoo entry trace new functions each
+    time, which is expected there; TensorFlow's note about it would only puzzle students.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def quiet_retracing() -> None:
+    """Silence TensorFlow's retracing notes (once; idempotent). Other warnings still show."""
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _NoRetracingNotes) for f in logger.filters):
+        logger.addFilter(_NoRetracingNotes())

@@ -40,6 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from neurona.guards import quiet_retracing
+
 #: The 16 named sensors of the Oahu grid and their (row, column) on the source's 50x50
 #: grid. The kit's convention: north is up, so ``row`` grows southward and ``col``
 #: eastward. The real grid spans about 1 km, so one cell is :data:`CELL_METRES` (20 m).
@@ -49,6 +51,9 @@ SENSORS: dict[str, tuple[int, int]] = {
     "DH6": (2, 25), "DH7": (1, 41), "DH8": (2, 15), "DH9": (1, 31), "DH10": (8, 25),
     "DH11": (10, 15),
 }  # fmt: skip
+
+#: Networks see irradiance in kW/m² (W/m² divided by this) and changes in 100 W/m² units.
+IRRADIANCE_SCALE, CHANGE_SCALE = 1000.0, 100.0
 
 #: The sensor the source predicted.
 TARGET = "DH10"
@@ -63,6 +68,9 @@ LATITUDE, LONGITUDE, UTC_OFFSET = 21.31, -158.08, -10.0
 #: of 05:00-20:00 (5,400 rows a day at 10 s), "source" gives 254 x 5,400 = 1,371,600 rows,
 #: the size of the source's data set.
 SIZES = {"classroom": 2, "medium": 30, "source": 254}
+
+# The notebook trains one model per zoo entry: TensorFlow's "retracing" notes would only puzzle.
+quiet_retracing()
 
 #: Sensor metres (east, north) from the grid's north-west corner.
 _EAST = np.array([c for _, c in SENSORS.values()], dtype=float) * CELL_METRES
@@ -529,6 +537,53 @@ class SolarTask:
         """Skill of predictions for the validation rows against persistence."""
         return skill(self.y_val, y_pred, self.persistence_val)
 
+    def network_x(self, split: str = "train") -> np.ndarray:
+        """Return inputs for a network: irradiance in kW/m² (divided by 1,000), hours as they are.
+
+        ``split`` is ``"train"`` or ``"val"``.
+        """
+        x = self._pick(split, self.x_train, self.x_val).copy()
+        hours = [i for i, n in enumerate(self.feature_names) if n.startswith("hour_")]
+        irradiance = np.setdiff1d(np.arange(x.shape[1]), hours)
+        x[:, irradiance] /= IRRADIANCE_SCALE
+        return x
+
+    def network_y(self, split: str = "train", target: str = "change") -> np.ndarray:
+        """Targets for a network, ``(n, 1)`` float32.
+
+        ``target="change"``: how much the reading will change in ``horizon_seconds``, in
+        units of :data:`CHANGE_SCALE` (100 W/m²), so an output of 0 *is* persistence and the
+        network learns only what persistence misses. ``target="level"``: the reading itself in
+        kW/m², as the source predicted it.
+        """
+        y = self._pick(split, self.y_train, self.y_val)
+        if target == "change":
+            p = self._pick(split, self.persistence_train, self.persistence_val)
+            return ((y - p) / CHANGE_SCALE).astype(np.float32)[:, None]
+        if target == "level":
+            return (y / IRRADIANCE_SCALE).astype(np.float32)[:, None]
+        raise ValueError(f"target must be one of change, level; got {target!r}")
+
+    def forecast(self, output, split: str = "val", target: str = "change") -> np.ndarray:
+        """Turn a network's outputs back into W/m² forecasts (the inverse of :meth:`network_y`)."""
+        out = np.asarray(output, dtype=np.float32).reshape(-1)
+        p = self._pick(split, self.persistence_train, self.persistence_val)
+        if len(out) != len(p):
+            raise ValueError(f"output has {len(out)} rows; the {split} split has {len(p)}")
+        if target == "change":
+            return p + out * CHANGE_SCALE
+        if target == "level":
+            return out * IRRADIANCE_SCALE
+        raise ValueError(f"target must be one of change, level; got {target!r}")
+
+    @staticmethod
+    def _pick(split: str, train, val):
+        if split == "train":
+            return train
+        if split == "val":
+            return val
+        raise ValueError(f"split must be one of train, val; got {split!r}")
+
     def __repr__(self) -> str:
         return (f"SolarTask(target={self.target!r}, horizon={self.horizon_seconds} s, "
                 f"features={len(self.feature_names)}, train={len(self.y_train)} rows / "
@@ -792,3 +847,232 @@ def to_maps(readings, size: int = 50, method: str = "idw") -> np.ndarray:
         _WEIGHTS[key] = build(int(size)).astype(np.float32)
     maps = values @ _WEIGHTS[key].T
     return maps.reshape(len(values), size, size, 1)
+
+
+# --------------------------------------------------------------------------- exploring the grid
+
+
+def clear_sky_index(frame: pd.DataFrame, min_clear_sky: float = 300.0) -> pd.DataFrame:
+    """Divide readings by the clear-sky curve, in full daylight only.
+
+    1 means full sun, 0.2-0.5 a cloud's shadow; the diurnal curve is gone, so what is left
+    is the clouds. Rows where the clear-sky irradiance is below ``min_clear_sky`` W/m²
+    (dawn, dusk, night) are dropped: dividing by a small number only amplifies noise.
+
+    Examples
+    --------
+    >>> index = clear_sky_index(generate(1, seed=0, step_seconds=60))
+    >>> bool(index.max().max() < 1.5), bool(index.min().min() > 0)
+    (True, True)
+    """
+    frame = _check_frame(frame)
+    sky = clear_sky(frame.index)
+    day = sky > min_clear_sky
+    return frame.loc[day, list(SENSORS)].div(sky[day], axis=0)
+
+
+def downwind_metres(wind_direction: float, target: str = TARGET) -> pd.Series:
+    """How far each sensor lies *downwind* of ``target``, in metres (negative: upwind).
+
+    ``wind_direction`` is where the wind comes from, degrees clockwise from north, as in
+    ``frame.attrs["days"]``. A sensor at ``-200`` m sees a shadow ``200 / wind_speed``
+    seconds before the target does.
+
+    Examples
+    --------
+    >>> float(downwind_metres(270.0)["DH11"])     # west wind: DH11 is 200 m west of DH10
+    -200.0
+    """
+    if target not in SENSORS:
+        raise ValueError(f"target must be one of {', '.join(SENSORS)}; got {target!r}")
+    blowing = np.deg2rad(float(wind_direction) + 180.0)   # where the wind blows *to*
+    to_east, to_north = np.sin(blowing), np.cos(blowing)
+    t = list(SENSORS).index(target)
+    along = (_EAST - _EAST[t]) * to_east + (_NORTH - _NORTH[t]) * to_north
+    return pd.Series(np.round(along, 6) + 0.0, index=list(SENSORS), name="downwind_m")
+
+
+def lead_seconds(frame: pd.DataFrame, sensor: str, target: str = TARGET,
+                 max_lag_seconds: int = 120) -> tuple[float, float]:
+    """How many seconds ``sensor``'s clouds come before ``target``'s, by cross-correlation.
+
+    Correlates the two sensors' clear-sky indices (:func:`clear_sky_index`) with the
+    sensor shifted by every lag from ``-max_lag_seconds`` to ``+max_lag_seconds``, one row
+    step at a time, and returns the best lag and its correlation. A positive lag: the sensor
+    sees the shadows first, so it helps forecast the target. Lags never pair rows of
+    different days.
+
+    Returns
+    -------
+    (float, float)
+        The lag in seconds and the correlation at that lag.
+    """
+    for name in (sensor, target):
+        if name not in SENSORS:
+            raise ValueError(f"sensor must be one of {', '.join(SENSORS)}; got {name!r}")
+    index = clear_sky_index(frame)
+    if len(index) < 10:
+        raise ValueError("frame has too little daylight to correlate (fewer than 10 rows)")
+    step = float(np.median(np.diff(index.index.as_unit("ns").to_numpy()).astype(np.int64))) / 1e9
+    max_rows = int(max_lag_seconds // step)
+    best_lag, best_corr = 0, -np.inf
+    days = index.index.normalize()
+    for lag in range(-max_rows, max_rows + 1):
+        pairs_a, pairs_b = [], []
+        for day in days.unique():
+            a = index.loc[days == day, sensor].to_numpy()
+            b = index.loc[days == day, target].to_numpy()
+            if len(a) <= abs(lag) + 2:
+                continue
+            if lag >= 0:
+                pairs_a.append(a[: len(a) - lag])
+                pairs_b.append(b[lag:])
+            else:
+                pairs_a.append(a[-lag:])
+                pairs_b.append(b[: len(b) + lag])
+        if not pairs_a:
+            continue
+        corr = float(np.corrcoef(np.concatenate(pairs_a), np.concatenate(pairs_b))[0, 1])
+        if corr > best_corr:
+            best_lag, best_corr = lag, corr
+    return best_lag * step, best_corr
+
+
+def current_readings(x: np.ndarray) -> np.ndarray:
+    """Return the 16 current readings (``*_t`` columns) of a task's inputs, ``(n, 16)``.
+
+    :func:`make_supervised` puts them first, in the order of :data:`SENSORS`; these are
+    what :func:`to_maps` spreads over the CNN's 50x50 maps.
+    """
+    x = np.asarray(x)
+    if x.ndim != 2 or x.shape[1] < len(SENSORS):
+        raise ValueError(f"x must be a task's inputs, shape (n, >= {len(SENSORS)}); "
+                         f"got {x.shape}")
+    return x[:, : len(SENSORS)]
+
+
+def maps_from_inputs(x, channels: int = 1, size: int = 50, method: str = "idw") -> np.ndarray:
+    """Make the CNN's maps from a task's inputs: one channel per reading time.
+
+    Channel 0 maps the current readings, channel 1 those 10 s earlier, and so on (at most
+    the task's ``lags``). One map is a snapshot: it shows where the shadows are, not where
+    they go. Two show the motion, as two frames of a film do.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, size, size, channels)`` float32, in the units of ``x``.
+    """
+    x = np.asarray(x)
+    lags = (x.shape[1] - 2) // len(SENSORS) if x.ndim == 2 else 0
+    if isinstance(channels, bool) or not isinstance(channels, (int, np.integer)) \
+            or not 1 <= channels <= max(lags, 1):
+        raise ValueError(f"channels must be from 1 to the task's lags ({lags}); got {channels!r}")
+    current_readings(x)
+    parts = [to_maps(x[:, k * len(SENSORS):(k + 1) * len(SENSORS)], size, method)
+             for k in range(int(channels))]
+    return np.concatenate(parts, axis=-1)
+
+
+# --------------------------------------------------------------------------- the source's models
+
+#: Seed E's zoo of pyramid MLPs: one, two or three hidden layers starting at 50 x 2**k units
+#: (k = 0 ... 9, up to 25,600), each next layer half the previous and the third about a
+#: quarter of the first (0.26 x, as in its result files: 800-400-208, 3200-1600-832): 30 models.
+ZOO_WIDTHS: tuple[tuple[int, ...], ...] = tuple(
+    widths
+    for first in (50 * 2**k for k in range(10))
+    for widths in ((first,), (first, first // 2), (first, first // 2, round(first * 0.26)))
+)
+
+#: The subset notebook 10 trains by default: small to 1.7 M parameters, all three depths.
+ZOO_SUBSET: tuple[tuple[int, ...], ...] = ((50,), (1600,), (800, 400, 208), (1600, 800, 416))
+
+
+def zoo(max_parameters: int | None = None, inputs: int = 50) -> pd.DataFrame:
+    """Seed E's 30 pyramid MLPs with their parameter counts, smallest first.
+
+    ``max_parameters`` leaves out the larger ones (the largest has 414 M parameters, 1.7 GB
+    of float32 weights before the optimizer's copies).
+
+    Examples
+    --------
+    >>> table = zoo()
+    >>> len(table), int(table["parameters"].min()), int(table.loc["800-400-208", "parameters"])
+    (30, 2601, 444817)
+    """
+    from neurona.bench.zoo import pyramid_parameters
+
+    rows = [{"model": "-".join(map(str, w)), "widths": w, "hidden_layers": len(w),
+             "parameters": pyramid_parameters(w, inputs)} for w in ZOO_WIDTHS]  # fmt: skip
+    table = pd.DataFrame(rows).set_index("model").sort_values("parameters")
+    if max_parameters is not None:
+        table = table[table["parameters"] <= max_parameters]
+    return table
+
+
+def pyramid_mlp(widths, inputs: int = 50, *, seed: int | None = None):
+    """Seed E's pyramid MLP: ``inputs`` -> ``widths`` (ReLU) -> 1 linear output, uncompiled.
+
+    The same network :mod:`neurona.bench` times (``ZOO["pyramid"]``), here for training on
+    the real task. ``seed`` fixes the initial weights.
+    """
+    import keras
+
+    from neurona.bench.zoo import ZOO
+
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    widths = tuple(widths) if isinstance(widths, (list, tuple)) else widths
+    return ZOO["pyramid"].build(keras, {"widths": widths, "inputs": inputs})
+
+
+def map_cnn(size: int = 50, channels: int = 1, *, seed: int | None = None):
+    """Seed E's CNN on irradiance maps, with a **linear** output (its ReLU output collapsed).
+
+    Conv 32 3x3 ReLU -> Conv 64 3x3 ReLU -> MaxPool 2x2 -> Dropout 0.25 -> Flatten ->
+    Dense 128 ReLU -> Dropout 0.5 -> Dense 1. On 50x50x1 maps: 4,352,641 parameters, almost
+    all in the first Dense layer (23 x 23 x 64 = 33,856 inputs x 128).
+
+    Examples
+    --------
+    >>> map_cnn().count_params()       # doctest: +SKIP
+    4352641
+    """
+    import keras
+
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 6:
+        raise ValueError(f"size must be an integer of at least 6; got {size!r}")
+    if isinstance(channels, bool) or not isinstance(channels, (int, np.integer)) or channels < 1:
+        raise ValueError(f"channels must be a positive integer; got {channels!r}")
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    layers = keras.layers
+    return keras.Sequential([
+        keras.Input((int(size), int(size), int(channels))),
+        layers.Conv2D(32, 3, activation="relu"),
+        layers.Conv2D(64, 3, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Dropout(0.25),
+        layers.Flatten(),
+        layers.Dense(128, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(1, dtype="float32"),   # linear: irradiance is a number, not a class
+    ], name="map_cnn")
+
+
+def reference_per_epoch(samples: int) -> pd.DataFrame:
+    """Seed E's MLP training times rescaled to one epoch of ``samples`` samples.
+
+    The thesis timed 2 epochs over 1,366,100 samples (batch 1000) and found time linear in
+    epochs and steps, so its seconds times ``samples / (2 x 1,366,100)`` are what its
+    devices would need for one of our epochs: heights become comparable, not only slopes.
+    """
+    from neurona.reference import reference_table
+
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
+        raise ValueError(f"samples must be a positive integer; got {samples!r}")
+    table = reference_table("heterogeneous_mlp_training").copy()
+    devices = [c for c in table.columns if c not in ("hidden_layers", "parameters")]
+    table[devices] = table[devices] * (samples / (2 * 1_366_100))
+    return table

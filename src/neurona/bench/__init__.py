@@ -21,6 +21,7 @@ ValueError: backend must be one of tensorflow, jax, torch; got 'theano'
 from neurona.bench import sweeps
 from neurona.bench.config import BACKENDS, DEVICES, DTYPES, LEVELS, TASKS, Config
 from neurona.bench.flops import flops_table, forward_flops, layer_flops, training_flops
+from neurona.bench.latency import latency
 from neurona.bench.laws import amdahl_speedup, fit_parallel_fraction, gustafson_speedup
 from neurona.bench.limits import Estimate, add_share_of_peak, estimate, matmul_peak
 from neurona.bench.runner import Results, run, sweep, to_record
@@ -48,6 +49,7 @@ __all__ = [
     "sweeps",
     "flops_table",
     "forward_flops",
+    "latency",
     "layer_flops",
     "pyramid_parameters",
     "run",

@@ -67,4 +67,13 @@ __all__ = [
     "plot_preset_times",
     "plot_reconstructions",
     "plot_roc",
+    "plot_cloud_passage",
+    "plot_day",
+    "plot_forecast",
+    "plot_leads",
+    "plot_maps",
+    "plot_predicted_vs_actual",
+    "plot_residuals",
+    "plot_sensor_grid",
+    "plot_skill",
 ]

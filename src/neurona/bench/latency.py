@@ -1,0 +1,78 @@
+"""Inference latency of a model already in memory, against a real-time budget.
+
+:func:`neurona.bench.sweeps.inference` times a zoo model in a fresh process; this times the
+model you just trained, in the notebook's own process, the same way: two untimed warm-up
+calls per input size, then ``repeats`` timed calls of ``model.predict_on_batch``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from neurona.bench.runner import Results
+from neurona.bench.sweeps import INFERENCE_SAMPLES
+
+
+def latency(model, inputs, samples: Sequence[int] = INFERENCE_SAMPLES, *, repeats: int = 5,
+            budget_s: float = 1.0, label: str | None = None) -> Results:  # fmt: skip
+    """Time one inference call on ``n`` inputs for each ``n`` in ``samples``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built model.
+    inputs : numpy.ndarray
+        Real inputs to draw from (rows are repeated if ``n`` exceeds them).
+    samples : sequence of int
+        Inputs per call; the source used 2, 64, 512 and 1,024.
+    repeats : int
+        Timed calls per size; the row gives their median, fastest and slowest.
+    budget_s : float
+        The real-time budget; ``within_budget`` says whether the median met it.
+    label : str, optional
+        The model's name in tables and legends (default: ``model.name``).
+
+    Returns
+    -------
+    Results
+        One row per size, with the columns :func:`neurona.plots.performance.plot_inference_latency`
+        draws (``label``, ``samples``, ``median_s``) and ``within_budget``.
+    """
+    from neurona.hardware import compute_device
+
+    if isinstance(repeats, bool) or not isinstance(repeats, numbers.Integral) or repeats < 1:
+        raise ValueError(f"repeats must be a positive integer; got {repeats!r}")
+    if not isinstance(budget_s, numbers.Real) or budget_s <= 0:
+        raise ValueError(f"budget_s must be a positive number of seconds; got {budget_s!r}")
+    inputs = np.asarray(inputs)
+    if inputs.ndim < 2 or len(inputs) == 0:
+        raise ValueError(f"inputs must be a non-empty batch of rows; got shape {inputs.shape}")
+    sizes = list(samples)
+    if not sizes or any(isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1
+                        for n in sizes):
+        raise ValueError(f"samples must be positive whole numbers; got {samples!r}")
+    name = label or model.name
+    device = compute_device()
+    rows: list[dict[str, Any]] = []
+    for n in sizes:
+        batch = np.resize(inputs, (int(n), *inputs.shape[1:]))   # repeats rows if needed
+        for _ in range(2):
+            model.predict_on_batch(batch)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model.predict_on_batch(batch)
+            times.append(time.perf_counter() - start)
+        median = float(np.median(times))
+        rows.append({"label": f"{name} · infer {n}", "ok": True, "model": name, "model_args": {},
+                     "task": "infer", "samples": int(n), "repeats": repeats,
+                     "median_s": median, "min_s": min(times), "max_s": max(times),
+                     "samples_per_s": n / median, "parameters": model.count_params(),
+                     "device_read": device, "within_budget": median <= budget_s,
+                     "budget_s": float(budget_s)})  # fmt: skip
+    return Results(rows)
