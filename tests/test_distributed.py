@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import psutil
 import pytest
 
@@ -93,3 +94,33 @@ def test_scaling_tabulates_speedup_and_efficiency_for_strong_and_weak_scaling():
     assert weak.loc[2, "speed-up"] == pytest.approx(2 / 1.2)
     with pytest.raises(ValueError, match="mode must be one of strong, weak"):
         distributed.scaling(mode="gustafson")
+
+
+# --------------------------------------------------------------------------- in one process
+
+
+def test_sync_all_reduce_trains_the_same_model_whatever_the_workers():
+    one = distributed.simulate("sync", 1, epochs=2, samples=512, global_batch=64)
+    four = distributed.simulate("sync", 4, epochs=2, samples=512, global_batch=64)
+    assert len(one["loss"]) == 3 and one["updates"] == four["updates"] == 16
+    np.testing.assert_allclose(four["loss"], one["loss"], rtol=1e-4)
+    assert four["loss"][-1] < four["loss"][0]
+
+
+def test_stale_gradients_hurt_where_all_reduce_does_not():
+    kwargs = {"epochs": 3, "samples": 1024, "global_batch": 128, "learning_rate": 0.2}
+    sync = distributed.simulate("sync", 4, **kwargs)
+    stale = distributed.simulate("async", 4, staleness=11, **kwargs)
+    average = distributed.simulate("average", 4, **kwargs)
+    assert stale["updates"] == 4 * sync["updates"] and average["updates"] == 3
+    assert sync["loss"][-1] < 0.5 * stale["loss"][-1]
+    assert average["loss"][-1] < sync["loss"][0]
+
+
+def test_simulate_and_split_cpu_reject_bad_input():
+    with pytest.raises(ValueError, match="mode must be one of sync, async, average"):
+        distributed.simulate("elephas")
+    with pytest.raises(ValueError, match="must be a multiple of workers"):
+        distributed.simulate("sync", 3, global_batch=256)
+    with pytest.raises(ValueError, match="devices must be a whole number from 1 to 64"):
+        distributed.split_cpu(0)

@@ -238,3 +238,128 @@ def test_sensor_metres():
     table = solar.sensor_metres()
     assert table.loc["AP7", "north_m"] == -49 * solar.CELL_METRES
     assert table.loc["DH1", "east_m"] == 49 * solar.CELL_METRES
+
+
+# --------------------------------------------------------------------------- notebook 10's helpers
+
+
+def test_clear_sky_index_is_one_in_the_sun():
+    clear = solar.generate(1, seed=0, step_seconds=60, cloud_cover=0.0, noise=0.0)
+    index = solar.clear_sky_index(clear)
+    assert len(index) > 100
+    np.testing.assert_allclose(index.to_numpy(), 1.0, atol=0.04)   # only the 1 % calibration
+
+
+def test_downwind_distances_follow_the_wind():
+    west = solar.downwind_metres(270.0)          # wind from the west blows eastward
+    assert west["DH10"] == 0.0
+    assert west["DH11"] == pytest.approx(-200.0)  # 10 cells west of DH10: upwind
+    assert west["DH1"] == pytest.approx(480.0)    # 24 cells east: downwind
+    east = solar.downwind_metres(90.0)
+    np.testing.assert_allclose(east.to_numpy(), -west.to_numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match="target must be one of"):
+        solar.downwind_metres(90.0, target="DH99")
+
+
+def test_lead_seconds_matches_distance_over_wind_speed():
+    frame = solar.generate(1, seed=3, step_seconds=5, wind_speed=10.0, wind_direction=270.0)
+    lead, corr = solar.lead_seconds(frame, "DH11", max_lag_seconds=60)
+    assert lead == pytest.approx(20.0, abs=5) and corr > 0.8
+    lag_back, _ = solar.lead_seconds(frame, "DH3", max_lag_seconds=60)   # 80 m downwind
+    assert lag_back < 0
+    with pytest.raises(ValueError, match="sensor must be one of"):
+        solar.lead_seconds(frame, "XX1")
+
+
+def test_network_inputs_targets_and_forecast_round_trip(classroom):
+    task = solar.make_supervised(classroom)
+    x = task.network_x("train")
+    assert x.shape == task.x_train.shape and x.dtype == np.float32
+    np.testing.assert_allclose(x[:, :48], task.x_train[:, :48] / 1000, rtol=1e-6)
+    np.testing.assert_array_equal(x[:, -2:], task.x_train[:, -2:])   # the hour is left alone
+    for target in ("change", "level"):
+        y = task.network_y("val", target)
+        assert y.shape == (len(task.y_val), 1)
+        np.testing.assert_allclose(task.forecast(y, "val", target), task.y_val, atol=1e-3)
+    # an output of zero change *is* persistence
+    assert task.skill(task.forecast(np.zeros(len(task.y_val)))) == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError, match="target must be one of change, level"):
+        task.network_y("train", "ratio")
+    with pytest.raises(ValueError, match="split must be one of train, val"):
+        task.network_x("test")
+    with pytest.raises(ValueError, match="rows"):
+        task.forecast(np.zeros(3))
+
+
+def test_maps_from_inputs_has_one_channel_per_reading_time(classroom):
+    task = solar.make_supervised(classroom)
+    x = task.network_x("val")[:5]
+    maps = solar.maps_from_inputs(x, channels=2)
+    assert maps.shape == (5, 50, 50, 2)
+    row, col = solar.SENSORS["DH10"]
+    target = list(solar.SENSORS).index("DH10")
+    np.testing.assert_allclose(maps[:, row, col, 0], x[:, target], rtol=1e-5)        # now
+    np.testing.assert_allclose(maps[:, row, col, 1], x[:, 16 + target], rtol=1e-5)   # 10 s ago
+    with pytest.raises(ValueError, match="channels must be from 1 to the task's lags"):
+        solar.maps_from_inputs(x, channels=4)
+
+
+def test_the_zoo_and_the_models_have_the_thesis_sizes():
+    table = solar.zoo()
+    assert len(table) == 30
+    assert table["hidden_layers"].value_counts().to_dict() == {1: 10, 2: 10, 3: 10}
+    thesis = nr_reference_parameters()
+    for widths in ["50", "1600", "800-400-208", "1600-800-416", "12800-6400-3328"]:
+        assert table.loc[widths, "parameters"] == thesis[widths]
+    assert solar.zoo(max_parameters=100_000)["parameters"].max() <= 100_000
+    assert solar.pyramid_mlp((800, 400, 208)).count_params() == 444_817
+    cnn = solar.map_cnn()
+    assert cnn.count_params() == 4_352_641
+    assert cnn.layers[-1].activation.__name__ == "linear"
+    assert solar.map_cnn(channels=2).count_params() == 4_352_641 + 9 * 32
+    with pytest.raises(ValueError, match="channels must be a positive integer"):
+        solar.map_cnn(channels=0)
+
+
+def nr_reference_parameters() -> dict[str, int]:
+    from neurona import reference_table
+
+    table = reference_table("heterogeneous_mlp_training")
+    return dict(zip(table["hidden_layers"].astype(str), table["parameters"], strict=True))
+
+
+def test_reference_times_rescaled_to_one_epoch():
+    per_epoch = solar.reference_per_epoch(1_366_100)
+    from neurona import reference_table
+
+    raw = reference_table("heterogeneous_mlp_training")
+    np.testing.assert_allclose(per_epoch["gtx1080"].dropna(), raw["gtx1080"].dropna() / 2)
+    with pytest.raises(ValueError, match="samples must be a positive integer"):
+        solar.reference_per_epoch(0)
+
+
+def test_solar_pictures_draw(classroom):
+    import matplotlib.pyplot as plt
+
+    from neurona import plots
+
+    task = solar.make_supervised(classroom)
+    forecasts = {"persistence": task.persistence_val, "perfect": task.y_val}
+    assert plots.plot_sensor_grid(70.0) is not None
+    plots.plot_day(classroom, day=1)
+    start = classroom.index[0] + pd.Timedelta(hours=7)
+    ax = plots.plot_cloud_passage(classroom, start, minutes=3, wind_direction=70.0)
+    assert len(ax.lines) == 7                     # six sensors along the wind, and the target
+    leads = pd.DataFrame({"lead_s": [10.0, -10.0], "downwind_m": [-100.0, 100.0]},
+                         index=["DH2", "DH11"])  # fmt: skip
+    plots.plot_leads(leads, 10.0)
+    axes = plots.plot_maps(solar.maps_from_inputs(task.network_x("val")[:2], channels=2)[..., 0])
+    assert len(axes) == 2
+    plots.plot_forecast(task.times_val, task.y_val, forecasts)
+    plots.plot_predicted_vs_actual(task.y_val, forecasts)
+    plots.plot_residuals(task.y_val, forecasts)
+    ax = plots.plot_skill({"persistence": 0.0, "model": 0.4})
+    assert [p.get_width() for p in ax.patches] == [0.0, 0.4]
+    with pytest.raises(ValueError, match="day must be from 0 to 1"):
+        plots.plot_day(classroom, day=5)
+    plt.close("all")

@@ -16,13 +16,17 @@ from neurona.distributed.launcher import (
     scaling,
     tf_config,
 )
+from neurona.distributed.local import MODES, simulate, split_cpu
 
 __all__ = [
+    "MODES",
     "LaunchResult",
     "WorkerError",
     "check_tf_config",
     "free_ports",
     "launch",
     "scaling",
+    "simulate",
+    "split_cpu",
     "tf_config",
 ]

@@ -42,14 +42,18 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def make_data(samples: int, seed: int):
-    """Return a deterministic 10-class problem of 64 features (the same on every worker)."""
+def make_data(samples: int, seed: int, noise: float = 1.0):
+    """Return a deterministic 10-class problem of 64 features (the same on every worker).
+
+    Ten random class centres plus Gaussian ``noise``: at 1 the classes barely overlap, at 4
+    they overlap a lot and the loss cannot reach zero.
+    """
     import numpy as np
 
     rng = np.random.default_rng(seed)
     centres = rng.normal(scale=2.0, size=(10, 64)).astype("float32")
     y = rng.integers(0, 10, size=samples)
-    x = centres[y] + rng.normal(size=(samples, 64)).astype("float32")
+    x = centres[y] + noise * rng.normal(size=(samples, 64)).astype("float32")
     return x.astype("float32"), y.astype("int32")
 
 

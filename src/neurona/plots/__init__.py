@@ -32,6 +32,17 @@ from neurona.plots.optimization import (
     plot_optimizer_race,
     plot_race_losses,
 )
+from neurona.plots.solar import (
+    plot_cloud_passage,
+    plot_day,
+    plot_forecast,
+    plot_leads,
+    plot_maps,
+    plot_predicted_vs_actual,
+    plot_residuals,
+    plot_sensor_grid,
+    plot_skill,
+)
 from neurona.plots.weights import plot_prediction_bars, plot_weight_images
 
 __all__ = [

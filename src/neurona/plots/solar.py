@@ -202,15 +202,20 @@ def plot_maps(maps, titles=None, *, ax=None, vmax: float | None = None):
     vmax = vmax or float(maps.max()) or 1.0
     scale = (size - 1) / 49
     for i, (axis, image) in enumerate(zip(axes, maps, strict=True)):
-        shown = axis.imshow(image, cmap="inferno", vmin=0, vmax=vmax)
+        if image.min() < 0:   # a difference of maps: blue darker, red brighter, white unchanged
+            edge = float(np.abs(image).max()) or 1.0
+            shown = axis.imshow(image, cmap="RdBu_r", vmin=-edge, vmax=edge)
+        else:
+            shown = axis.imshow(image, cmap="inferno", vmin=0, vmax=vmax)
         for name, (row, col) in solar.SENSORS.items():
             axis.plot(col * scale, row * scale, "*" if name == solar.TARGET else ".",
-                      color="cyan", markersize=9 if name == solar.TARGET else 4)  # fmt: skip
+                      color="cyan" if image.min() >= 0 else "black",
+                      markersize=9 if name == solar.TARGET else 4)  # fmt: skip
         axis.set_xticks([])
         axis.set_yticks([])
         if titles is not None:
             axis.set_title(titles[i], fontsize=9)
-    plt.colorbar(shown, ax=list(axes), shrink=0.8, label="input units")
+        plt.colorbar(shown, ax=axis, shrink=0.8)
     return axes
 
 
@@ -250,6 +255,10 @@ def plot_forecast(times, actual, forecasts: Mapping[str, np.ndarray], *, start=N
     for index, (name, values) in enumerate(forecasts.items()):
         ax.plot(times[keep], np.asarray(values)[keep], lw=1.1, color=PALETTE[index % len(PALETTE)],
                 label=name, alpha=0.9)  # fmt: skip
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    ax.set_xlabel(f"local time (HST), {times[keep][0].date()}")
     ax.set_ylabel("W/m²")
     ax.set_title("Forecasts 10 s ahead against what happened (validation day)")
     ax.legend(fontsize=8, ncols=min(len(forecasts) + 1, 5))

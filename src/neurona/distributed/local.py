@@ -1,0 +1,203 @@
+"""Data parallelism inside one process: logical CPU devices, and three ways to combine workers.
+
+:func:`split_cpu` cuts the CPU into logical devices so that ``tf.distribute.MirroredStrategy``
+has several replicas to mirror a model on, as it would on the GPUs of one machine.
+
+:func:`simulate` trains the same network with ``workers`` simulated workers combined three
+ways, to compare their losses on equal terms:
+
+* ``"sync"``: synchronous all-reduce, what ``MirroredStrategy`` and
+  ``MultiWorkerMirroredStrategy`` do. Each step, every worker computes the gradient of its
+  slice of the global batch; the gradients are summed (all-reduce) and every copy of the
+  model takes the same step. Mathematically one step on the whole batch.
+* ``"async"``: an asynchronous parameter server, Elephas's default mode on Spark (seed C).
+  Each worker computes a gradient on its own small batch from weights it fetched earlier,
+  while the others were updating them; the server applies gradients as they arrive. The
+  gradient is ``staleness`` updates old.
+* ``"average"``: model averaging, Elephas's "synchronous" mode. Each worker trains its own
+  copy on its shard of the data for a whole epoch; then the copies' weights are averaged.
+"""
+
+from __future__ import annotations
+
+import logging
+import numbers
+from collections import deque
+from typing import Any
+
+import numpy as np
+
+#: How :func:`simulate` combines the workers.
+MODES = ("sync", "async", "average")
+
+
+def split_cpu(devices: int = 2) -> list[str]:
+    """Split the CPU into ``devices`` logical devices and return their names.
+
+    TensorFlow fixes its devices when its runtime starts (the first operation or device
+    query), so call this before any other TensorFlow work in the process; calling it again
+    with the same number is fine.
+
+    Raises
+    ------
+    RuntimeError
+        TensorFlow already started with another split: restart the kernel and run the
+        notebook from the top.
+    """
+    devices = _check_int("devices", devices, 1, 64)
+    import tensorflow as tf
+
+    # tf.distribute narrates every reduction at INFO level; a notebook wants warnings only.
+    logger = logging.getLogger("tensorflow")
+    if logger.getEffectiveLevel() < logging.WARNING:
+        logger.setLevel(logging.WARNING)
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(int(devices))]
+        )
+    except RuntimeError:
+        found = tf.config.list_logical_devices("CPU")
+        if len(found) != devices:
+            raise RuntimeError(
+                f"TensorFlow has already started with {len(found)} CPU device(s), and devices "
+                f"are fixed at start-up. Restart the kernel (Kernel > Restart) and run the "
+                f"notebook from the top: split_cpu({devices}) must come before any TensorFlow work."
+            ) from None
+    return [device.name for device in tf.config.list_logical_devices("CPU")]
+
+
+def _check_int(name: str, value: Any, low: int, high: int) -> int:
+    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not whole or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high:,}; got {value!r}")
+    return int(value)
+
+
+def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: int = 4096,
+             global_batch: int = 256, learning_rate: float = 0.01, staleness: int | None = None,
+             units: int = 64, noise: float = 4.0, seed: int = 0) -> dict[str, Any]:  # fmt: skip
+    """Train the launcher's network with simulated workers combined by ``mode``; return losses.
+
+    Every mode sees the same data, the same initial weights and ``global_batch`` samples per
+    update round (``global_batch / workers`` per worker), with plain SGD at ``learning_rate``,
+    so that only the way the workers are combined differs. The loss after each epoch is
+    measured on all the training samples with the weights the server (or the average) holds.
+
+    Parameters
+    ----------
+    mode : str
+        One of :data:`MODES`.
+    workers : int
+        Simulated workers, 1 to 32.
+    epochs : int
+        Passes over the data.
+    samples : int
+        Training samples (the launcher's 10-class, 64-feature problem).
+    global_batch : int
+        Samples per round, all workers together (a multiple of ``workers``).
+    learning_rate : float
+        SGD step size.
+    staleness : int, optional
+        ``"async"`` only: how many updates old each gradient is; default ``workers - 1``
+        (every other worker updated the weights while this one computed).
+    units : int
+        Width of the two hidden layers.
+    noise : float
+        Overlap of the classes (see :func:`neurona.distributed.train.make_data`); at the
+        default 4 the loss has a floor well above 0, as real data do.
+    seed : int
+        Data and initial weights.
+
+    Returns
+    -------
+    dict
+        ``mode``, ``workers``, ``loss`` (one value per epoch, then one more before training
+        as ``loss[0]``) and ``updates`` (how many times the server's weights changed).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    workers = _check_int("workers", workers, 1, 32)
+    epochs = _check_int("epochs", epochs, 1, 1000)
+    samples = _check_int("samples", samples, 64, 10_000_000)
+    global_batch = _check_int("global_batch", global_batch, 1, samples)
+    if global_batch % workers:
+        raise ValueError(f"global_batch ({global_batch}) must be a multiple of workers ({workers})")
+    if not isinstance(learning_rate, numbers.Real) or not learning_rate > 0:
+        raise ValueError(f"learning_rate must be a positive number; got {learning_rate!r}")
+    stale = workers - 1 if staleness is None else _check_int("staleness", staleness, 0, 1000)
+
+    import keras
+    import tensorflow as tf
+
+    from neurona.distributed.train import make_data
+
+    x, y = make_data(samples, seed, noise)
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([
+        keras.Input((64,)),
+        keras.layers.Dense(units, activation="relu"),
+        keras.layers.Dense(units, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    variables = model.trainable_variables
+    x_all, y_all = tf.constant(x), tf.constant(y)
+
+    @tf.function(reduce_retracing=True)
+    def gradient(weights, xb, yb):
+        for variable, value in zip(variables, weights, strict=True):
+            variable.assign(value)
+        with tf.GradientTape() as tape:
+            loss = loss_fn(yb, model(xb, training=True))
+        return tape.gradient(loss, variables)
+
+    def full_loss(weights) -> float:
+        for variable, value in zip(variables, weights, strict=True):
+            variable.assign(value)
+        return float(loss_fn(y_all, model(x_all, training=False)))
+
+    weights = [v.numpy() for v in variables]
+    history = [full_loss(weights)]
+    local = global_batch // workers
+    rounds = samples // global_batch
+    updates = 0
+    past: deque[list[np.ndarray]] = deque([weights], maxlen=stale + 1)
+    for _ in range(epochs):
+        if mode == "average":
+            copies = []
+            shard = samples // workers
+            for w in range(workers):
+                mine = [value.copy() for value in weights]
+                xs, ys = x[w * shard:(w + 1) * shard], y[w * shard:(w + 1) * shard]
+                for start in range(0, shard - local + 1, local):
+                    grads = gradient(mine, xs[start:start + local], ys[start:start + local])
+                    mine = [m - learning_rate * g.numpy() for m, g in zip(mine, grads, strict=True)]
+                copies.append(mine)
+            weights = [np.mean(parts, axis=0) for parts in zip(*copies, strict=True)]
+            updates += 1
+        else:
+            for r in range(rounds):
+                xb = x[r * global_batch:(r + 1) * global_batch]
+                yb = y[r * global_batch:(r + 1) * global_batch]
+                if mode == "sync":
+                    # each worker's slice; all-reduce = the mean of the slices' gradients
+                    grads = [gradient(weights, xb[w * local:(w + 1) * local],
+                                      yb[w * local:(w + 1) * local]) for w in range(workers)]
+                    mean = [np.mean([g[i].numpy() for g in grads], axis=0)
+                            for i in range(len(variables))]
+                    weights = [wt - learning_rate * m for wt, m in zip(weights, mean, strict=True)]
+                    updates += 1
+                else:
+                    for w in range(workers):
+                        read = past[0]          # the weights this worker fetched
+                        grads = gradient(read, xb[w * local:(w + 1) * local],
+                                         yb[w * local:(w + 1) * local])
+                        weights = [wt - learning_rate * g.numpy()
+                                   for wt, g in zip(weights, grads, strict=True)]
+                        past.append(weights)
+                        updates += 1
+        history.append(full_loss(weights))
+    return {"mode": mode, "workers": workers, "loss": history, "updates": updates,
+            "staleness": stale if mode == "async" else None}
