@@ -1,0 +1,553 @@
+"""The course as a student sees it: JupyterLab in a real (headless) Chromium, widgets and all.
+
+The unit tests drive the widgets from Python. A student sees them in a browser, where a
+missing front-end extension shows "Error displaying widget: model not found" or the bare
+text ``VBox(children=...)``, and where a notebook whose kernel name the environment does not
+know opens with a "Select Kernel" prompt. This test starts JupyterLab from the kit's own
+environment on a free localhost port, opens notebooks in Chromium driven by Playwright, runs
+all cells in quick mode from the Run menu, checks every output, presses the panels' buttons
+and saves a screenshot of each notebook under ``artifacts/browser/``.
+
+It needs Chromium (``apt-get install chromium``; another browser binary through
+``NEURONA_CHROMIUM=/path/to/chrome``) and the ``playwright`` package (the ``test`` extra); it
+never downloads a browser. Without them it is skipped, with the reason in the summary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+ARTIFACTS = ROOT / "artifacts" / "browser"
+CHROMIUM_ENV = "NEURONA_CHROMIUM"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI containers run as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+STDERR_MIME = "application/vnd.jupyter.stderr"  # a traceback, or text written to stderr
+# What a widget looks like when the front end cannot draw it: its Python repr as plain text.
+WIDGET_REPR = re.compile(
+    r"^\s*(VBox|HBox|Box|GridBox|Tab|Accordion|IntSlider|FloatSlider|FloatLogSlider|"
+    r"SelectionSlider|Button|ToggleButtons|Dropdown|Checkbox|Text|Textarea|Label|HTML|"
+    r"Image|Output|Play)\("
+)
+# Seconds for one notebook: starting the server, running all cells, clicking, screenshots.
+# Quick mode takes well under a minute each; this is only a guard against a hang.
+TIME_LIMIT = 240
+CELLS_LIMIT_MS = 150_000  # running all cells of one notebook
+CLICK_LIMIT_S = 60  # one button's effect (a Trainer run, a few Playground epochs)
+
+
+# -- what is needed, and why the test is skipped without it -------------------------------------
+def find_chromium() -> str:
+    """Return the Chromium to drive, or skip the test with a one-line reason."""
+    wanted = os.environ.get(CHROMIUM_ENV)
+    if wanted:
+        if not (os.path.isfile(wanted) and os.access(wanted, os.X_OK)):
+            pytest.skip(f"{CHROMIUM_ENV}={wanted} is not an executable file")
+        return wanted
+    found = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package puts it there
+    if os.access(found, os.X_OK):
+        return found
+    pytest.skip("no Chromium: apt-get install chromium, or set NEURONA_CHROMIUM=/path/to/chrome")
+
+
+def playwright_api():
+    """Return ``playwright.sync_api``, or skip the test with a one-line reason."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        pytest.skip("playwright is not installed: pip install -e '.[test]'")
+    return sync_api
+
+
+# -- JupyterLab ------------------------------------------------------------------------------
+@dataclass
+class Lab:
+    url: str
+    token: str
+    root: Path
+    log: Path
+
+    def api(self, path: str, method: str = "GET"):
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log.read_text(errors="replace")[-chars:]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lab_settings(folder: Path) -> None:
+    """User settings for this server only: every cell in the DOM, no news or update pop-ups."""
+    settings = {
+        # By default JupyterLab 4 draws only the cells near the viewport; the checks (and a
+        # whole-notebook screenshot) need them all.
+        "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+        # Saved when the test says so (an autosave could overlap the test's own save).
+        "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+        "@jupyterlab/apputils-extension/notification": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
+    }
+    for name, values in settings.items():
+        path = folder / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+def private_folder(prefix: str):
+    """A temporary folder outside pytest's ``tmp_path`` folders.
+
+    pytest deletes old ones when another session starts, which would pull the notebooks from
+    under a running server.
+    """
+    return tempfile.TemporaryDirectory(prefix=f"neurona-{prefix}-", ignore_cleanup_errors=True)
+
+
+@pytest.fixture(scope="module")
+def lab():
+    """JupyterLab from this environment, on a free port with a token, on a copy of the notebooks.
+
+    Shut down (kernels included) when the module's tests are done, also after a failure.
+    """
+    find_chromium()
+    playwright_api()
+    with private_folder("lab") as folder:
+        yield from serve(Path(folder))
+
+
+def serve(base: Path):
+    """Start JupyterLab with its files in ``base``; yield it, then stop it."""
+    root = base / "notebooks"
+    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    lab_settings(base / "settings")
+    env = dict(os.environ)
+    # tests/conftest.py sets these for the test process; a student's kernel has neither
+    # (MPLBACKEND=Agg would hide every inline plot).
+    for name in ("MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL"):
+        env.pop(name, None)
+    env.update(
+        NEURONA_QUICK="1",  # kernels inherit it: the notebooks' quick mode
+        JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
+        # Nothing from the user's own Jupyter set-up: only what the kit's environment has.
+        JUPYTER_CONFIG_DIR=str(base / "config"),
+        JUPYTER_DATA_DIR=str(base / "data"),
+        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+        JUPYTER_PLATFORM_DIRS="1",
+    )
+    token = secrets.token_hex(16)
+    port = free_port()
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+    ]  # fmt: skip
+    if os.name == "posix" and os.getuid() == 0:
+        command.append("--allow-root")  # as `make lab` does in a container
+    log = base / "jupyterlab.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            command, env=env, cwd=root, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    here = Lab(f"http://127.0.0.1:{port}", token, root, log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {server.returncode}:\n{here.log_tail()}")
+            try:
+                here.api("/api/status")
+                break
+            except (OSError, urllib.error.URLError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not answer within 60 s:\n{here.log_tail()}")
+                time.sleep(0.3)
+        yield here
+    finally:
+        stop_server(server, here)
+
+
+def stop_server(server: subprocess.Popen, lab: Lab) -> None:
+    """Shut the server and its kernels down: politely, then by signal, then by force."""
+    import psutil
+
+    try:
+        children = psutil.Process(server.pid).children(recursive=True)  # kernels among them
+    except psutil.Error:
+        children = []
+    if server.poll() is None:
+        try:
+            lab.api("/api/shutdown", method="POST")  # stops the kernels too
+        except (OSError, urllib.error.URLError):
+            pass
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=5)
+    # Kernels run in sessions of their own: end any that outlived the server.
+    _, alive = psutil.wait_procs(children, timeout=5)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+
+
+# -- Chromium --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser(lab):
+    """Headless Chromium with a fresh profile; closed when the module's tests are done."""
+    chromium = find_chromium()
+    sync_api = playwright_api()
+    with private_folder("chromium") as profile, sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=chromium,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        context.set_default_timeout(30_000)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+# -- one notebook, as a student runs it --------------------------------------------------------
+def open_notebook(page, lab: Lab, name: str) -> None:
+    """Open ``name`` in a workspace of its own and wait until its kernel is idle."""
+    workspace = "browser-" + Path(name).stem
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{name}?token={lab.token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    # The kernel named in the notebook must start without a "Select Kernel" prompt.
+    deadline = time.monotonic() + 90
+    while True:
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count():
+            pytest.fail(f"{name}: JupyterLab asks: {dialog.first.inner_text()[:300]!r}")
+        sessions = [s for s in lab.api("/api/sessions") if s["path"] == name]
+        if sessions and sessions[0]["kernel"]["execution_state"] == "idle":
+            break
+        if time.monotonic() > deadline:
+            pytest.fail(f"{name}: no idle kernel after 90 s: {sessions}\n{lab.log_tail()}")
+        page.wait_for_timeout(300)
+    kernel = sessions[0]["kernel"]["name"]
+    assert kernel == "python3", f"{name} runs on kernel {kernel!r}"
+
+
+def menu_command(page, menu: str, command: str) -> None:
+    """Click ``menu`` in the menu bar, then its item that runs JupyterLab's ``command``."""
+    page.get_by_role("menuitem", name=menu, exact=True).click()
+    page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
+
+
+def run_all_cells(page, name: str) -> None:
+    """Run > Run All Cells, then wait until every cell ran (or one failed) and the kernel idles."""
+    menu_command(page, "Run", "runmenu:run-all")  # "Run All Cells"
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll(
+                '.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]
+                .map(p => p.textContent.trim());
+            if (!prompts.length || prompts.includes('[*]:')) return false;
+            const failed = document.querySelector(
+                '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+            return failed !== null || prompts.every(p => /^\\[\\d+\\]:$/.test(p));
+        }""",
+        timeout=CELLS_LIMIT_MS,
+        polling=500,
+    )
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
+
+
+def check_outputs(page, lab: Lab, name: str) -> int:
+    """No cell failed or wrote to stderr; every widget the kernel showed is a live control.
+
+    Returns the number of widgets shown.
+    """
+    cells = page.evaluate(
+        """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')].map(cell => {
+            const area = cell.querySelector('.jp-OutputArea');
+            const top = area ? [...area.querySelectorAll(
+                ':scope > .jp-OutputArea-child > .jp-OutputArea-output')] : [];
+            return {
+                prompt: cell.querySelector('.jp-InputArea-prompt').textContent.trim(),
+                source: cell.querySelector('.jp-InputArea-editor').textContent.slice(0, 60),
+                // Outputs inside Output widgets too.
+                outputs: [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => ({
+                    mime: o.getAttribute('data-mime-type'),
+                    text: o.textContent.slice(0, 2000),
+                })),
+                // A widget drawn by the widget manager: a control inside the output.
+                widgets: top.filter(o => o.querySelector(
+                    ':scope > .jupyter-widgets[class*="widget-"]')).length,
+            };
+        })"""
+    )
+    for index, cell in enumerate(cells):
+        where = f"{name}, code cell {index + 1} ({cell['source']!r}...)"
+        assert re.fullmatch(r"\[\d+\]:", cell["prompt"]), f"{where} did not run: {cell['prompt']}"
+        for output in cell["outputs"]:
+            text = output["text"]
+            assert output["mime"] != STDERR_MIME, f"{where} shows an error:\n{text[:1500]}"
+            assert not text.strip().startswith("Error displaying widget"), f"{where}: {text}"
+            if output["mime"] == "text/plain":
+                assert not WIDGET_REPR.match(text), f"{where} shows a widget as text: {text[:200]}"
+
+    # Which widgets the kernel displayed: the outputs JupyterLab saves say so.
+    saved = save_notebook(page, lab, name)
+    shown = [
+        sum(WIDGET_MIME in output.get("data", {}) for output in cell["outputs"])
+        for cell in saved["cells"]
+        if cell["cell_type"] == "code"
+    ]
+    assert len(shown) == len(cells), f"{name}: {len(cells)} code cells shown, {len(shown)} saved"
+    for index, (cell, widgets) in enumerate(zip(cells, shown, strict=True)):
+        assert cell["widgets"] == widgets, (
+            f"{name}, code cell {index + 1} ({cell['source']!r}...) displayed {widgets} widgets;"
+            f" {cell['widgets']} are drawn as controls"
+        )
+    return sum(shown)
+
+
+def save_notebook(page, lab: Lab, name: str) -> dict:
+    """File > Save Notebook; return the notebook as saved.
+
+    The file is read once the server has answered the save: it writes in place, and a read
+    through the server while it writes makes it "recover" the file from its backup copy.
+    """
+
+    def is_save(response) -> bool:
+        path = response.url.split("?")[0]
+        return response.request.method == "PUT" and path.endswith(f"/api/contents/{name}")
+
+    with page.expect_response(is_save, timeout=30_000) as saving:
+        menu_command(page, "File", "docmanager:save")  # "Save Notebook"
+    response = saving.value
+    assert response.ok, f"{name}: saving failed: {response.status} {response.text()[:500]}"
+    return json.loads((lab.root / name).read_text())
+
+
+def button(scope, label: str):
+    """The ipywidgets buttons labelled ``label`` in ``scope`` (a page or a locator)."""
+    exactly = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    return scope.locator("button.widget-button", has_text=exactly)
+
+
+def panel_with(page, label: str):
+    """The first widget output holding a button labelled ``label``."""
+    outputs = page.locator(".jp-NotebookPanel .jp-OutputArea-output")
+    return outputs.filter(has=button(page, label)).first
+
+
+def image_digest(image) -> str:
+    """SHA-256 of the PNG bytes an ``ipywidgets.Image`` shows right now."""
+    return image.evaluate(
+        """async img => {
+            const bytes = await (await fetch(img.src)).arrayBuffer();
+            const hash = await crypto.subtle.digest('SHA-256', bytes);
+            return [...new Uint8Array(hash)].map(b => b.toString(16).padStart(2, '0')).join('');
+        }"""
+    )
+
+
+def wait_until(page, condition, what: str, seconds: float = CLICK_LIMIT_S):
+    """Poll ``condition()`` until it returns something true; fail saying ``what`` if never."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = condition()
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"after {seconds:.0f} s: {what}"
+        page.wait_for_timeout(250)
+
+
+def playground_epoch(panel) -> int:
+    status = panel.locator(".widget-html-content", has_text=re.compile(r"^epoch [\d,]+ ·"))
+    return int(re.match(r"epoch ([\d,]+)", status.first.inner_text()).group(1).replace(",", ""))
+
+
+def press_playground(page, report: list[str]) -> None:
+    """Step, then Play and Pause, the notebook's first Playground: epochs and picture move on."""
+    panel = panel_with(page, "Step")
+    image = panel.locator("img.widget-image").first
+    epoch, picture = playground_epoch(panel), image_digest(image)
+
+    button(panel, "Step").click()
+    wait_until(
+        page,
+        lambda: playground_epoch(panel) == epoch + 1 and image_digest(image) != picture,
+        f"Step did not advance the Playground from epoch {epoch} with a new picture",
+    )
+    report.append(f"Playground Step: epoch {epoch} -> {epoch + 1}, picture redrawn")
+    epoch, picture = epoch + 1, image_digest(image)
+
+    button(panel, "Play").click()
+    wait_until(
+        page,
+        lambda: playground_epoch(panel) >= epoch + 3 and image_digest(image) != picture,
+        f"Play did not train the Playground past epoch {epoch + 3} with a new picture",
+    )
+    button(panel, "Pause").click()
+    button(panel, "Play").wait_for()
+    report.append(f"Playground Play/Pause: epoch {epoch} -> {playground_epoch(panel)}")
+
+
+def trainer_table(panel) -> tuple[int, int]:
+    """(runs, epochs in all) from the Trainer's comparison table."""
+    return tuple(
+        panel.evaluate(
+            """out => {
+                const table = out.querySelector('table.dataframe');
+                if (!table) return [0, 0];
+                const head = [...table.querySelector('thead tr').children].map(c => c.textContent);
+                const column = head.indexOf('epochs');
+                const rows = [...table.querySelectorAll('tbody tr')];
+                const epochs = rows.map(r => Number(r.children[column].textContent));
+                return [rows.length, epochs.reduce((a, b) => a + b, 0)];
+            }"""
+        )
+    )
+
+
+def press_trainer(page, report: list[str]) -> None:
+    """Train in the notebook's Trainer: a new run, its epochs counted, its curves drawn."""
+    panel = panel_with(page, "Train")
+    train = button(panel, "Train")
+    live = panel.locator("img.widget-image").first
+    runs, epochs = trainer_table(panel)
+    picture = image_digest(live)
+
+    train.click()
+    wait_until(
+        page,
+        lambda: trainer_table(panel)[0] == runs + 1 and train.is_enabled(),
+        f"Train did not finish a new run (the table had {runs} runs)",
+    )
+    runs_after, epochs_after = trainer_table(panel)
+    assert epochs_after > epochs, f"the Trainer's epoch count stayed at {epochs}"
+    assert image_digest(live) != picture, "the Trainer's live curves were not redrawn"
+    trouble = re.compile("Cannot do that|The run failed")  # what the panel says on an error
+    message = panel.locator(".widget-html-content", has_text=trouble)
+    assert not message.count(), message.first.inner_text()
+    timing = panel.locator(".widget-html-content", has_text=re.compile(r"\d+ epochs? on")).first
+    report.append(
+        f"Trainer Train: runs {runs} -> {runs_after}, epochs trained {epochs} -> {epochs_after}"
+        f" ({timing.inner_text()[:120]})"
+    )
+
+
+def screenshot(page, path: Path) -> None:
+    """The whole notebook, top to bottom, in one picture (the window, if there is no notebook)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scroller = page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").first
+    if not scroller.count():
+        page.screenshot(path=path)
+        return
+    to_top = """o => {
+        o.scrollTop = 0;
+        const content = o.querySelector('.jp-WindowedPanel-inner').getBoundingClientRect().height;
+        return [Math.ceil(content), o.clientHeight];
+    }"""
+    content, shown = scroller.evaluate(to_top)
+    window = page.viewport_size
+    # A window tall enough for every cell; the notebook panel grows with it.
+    page.set_viewport_size({"width": window["width"], "height": min(
+        window["height"] - shown + content + 40, 30_000)})  # fmt: skip
+    scroller.evaluate(to_top)
+    page.wait_for_timeout(500)  # let the tall layout settle
+    page.locator(".jp-NotebookPanel").first.screenshot(path=path)
+    page.set_viewport_size(window)
+
+
+def shut_kernel(lab: Lab, name: str) -> None:
+    for session in lab.api("/api/sessions"):
+        if session["path"] == name:
+            with contextlib.suppress(OSError, urllib.error.URLError):
+                lab.api(f"/api/sessions/{session['id']}", method="DELETE")
+
+
+NOTEBOOK_CASES = {
+    "00_start_here.ipynb": None,
+    "03_playground.ipynb": press_playground,
+    "06_overfitting.ipynb": press_trainer,
+}
+
+
+@pytest.mark.timeout(TIME_LIMIT)
+@pytest.mark.parametrize("name", list(NOTEBOOK_CASES), ids=lambda n: n.split(".")[0])
+def test_notebook_in_jupyterlab(lab, browser, name, record_property):
+    """Run all cells in the browser; no errors, every widget drawn, its buttons work."""
+    shot = ARTIFACTS / name.replace(".ipynb", ".png")
+    shot.unlink(missing_ok=True)
+    report: list[str] = []
+    console: list[str] = []
+    page = browser.new_page()
+    page.on("console", lambda m: m.type == "error" and console.append(m.text))
+    page.on("pageerror", lambda error: console.append(f"uncaught: {error}"))
+    try:
+        open_notebook(page, lab, name)
+        run_all_cells(page, name)
+        widgets = check_outputs(page, lab, name)
+        report.append(f"{name}: all cells ran cleanly, {widgets} widgets drawn as controls")
+        press = NOTEBOOK_CASES[name]
+        if press is not None:
+            press(page, report)
+            check_outputs(page, lab, name)  # the clicks raised nothing either
+    finally:
+        try:
+            screenshot(page, shot)
+            record_property("screenshot", str(shot.relative_to(ROOT)))
+            report.append(f"screenshot: {shot.relative_to(ROOT)}")
+        finally:
+            shut_kernel(lab, name)
+            page.close()
+            print("\n".join(report))
+    widget_errors = [e for e in console if re.search("widget|model", e, re.I)]
+    assert not widget_errors, f"{name}: the browser console reports: {widget_errors[:3]}"
