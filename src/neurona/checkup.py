@@ -211,7 +211,9 @@ def _widget_test(front_end: str):
             return bundle
 
     label = widgets.HTML(value=_code_to_html(text))
-    slider = widgets.IntSlider(value=5, min=0, max=10, description="Test")
+    # A fixed width: beside the long label, a flexible slider would shrink to no track at all.
+    fixed = widgets.Layout(width="300px", min_width="300px", flex="0 0 auto")
+    slider = widgets.IntSlider(value=5, min=0, max=10, description="Test", layout=fixed)
     return WidgetTest([slider, label])
 
 

@@ -498,6 +498,8 @@ class Trainer(BackgroundTraining, Panel):
         }
         for widget in every.values():
             widget.style = style
+            # As wide as the Settings column: a wider control would slide under the live column.
+            widget.layout = w.Layout(width="370px")
         self.controls = {key: every[key] for key in self.controls_shown}
 
         self.train_button = w.Button(description="Train", icon="play", button_style="success")
@@ -513,7 +515,10 @@ class Trainer(BackgroundTraining, Panel):
         self.pin_button = w.Button(description="Pin / unpin", icon="thumb-tack")
         self.drop_button = w.Button(description="Drop", icon="trash")
         self.clear_button = w.Button(description="Clear unpinned", icon="eraser")
-        self.compare_image = w.Image(format="png")
+        # Drawn at its own size: a column would stretch it to the panel's width and blur it.
+        self.compare_image = w.Image(
+            format="png", layout=w.Layout(width="auto", align_self="flex-start")
+        )
         self.table_html = w.HTML()
         self._syncing = False
 
@@ -527,7 +532,7 @@ class Trainer(BackgroundTraining, Panel):
 
         controls = w.VBox(
             [w.HTML("<b>Settings</b>"), *self.controls.values()],
-            layout=w.Layout(width="380px"),
+            layout=w.Layout(width="380px", min_width="380px", flex="0 0 auto"),  # never squeezed
         )
         buttons = w.HBox([self.train_button, self.stop_button, self.reset_button])
         live = w.VBox([buttons, self.timing, self.live_image, self.message])
@@ -540,7 +545,9 @@ class Trainer(BackgroundTraining, Panel):
                 self.table_html,
             ]
         )
-        self.widget = w.VBox([w.HBox([controls, live]), comparison])
+        # On a narrow page the live column goes under the settings instead of over them.
+        top = w.HBox([controls, live], layout=w.Layout(flex_flow="row wrap"))
+        self.widget = w.VBox([top, comparison])
 
     def _clicked(self, action: Callable[[], Any]) -> None:
         # A button has no caller to raise to: say what went wrong in the panel.
