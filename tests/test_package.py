@@ -79,3 +79,21 @@ def test_the_numpy_lessons_do_not_start_tensorflow():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False False"
+
+
+def test_on_colab_the_widget_manager_for_ipywidgets_8_is_switched_on(monkeypatch):
+    import types
+
+    from neurona import guards
+
+    calls = []
+    output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("on"))
+    colab = types.ModuleType("google.colab")
+    colab.output = output
+    google = types.ModuleType("google")
+    google.colab = colab
+    monkeypatch.setitem(sys.modules, "google", google)
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    assert guards.colab_widgets() is True and calls == ["on"]
+    monkeypatch.delitem(sys.modules, "google.colab")
+    assert guards.colab_widgets() is False and calls == ["on"]

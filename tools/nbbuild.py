@@ -20,11 +20,13 @@ SETUP = f'''# Set-up: on Colab, or anywhere the kit is not installed yet, this i
 try:
     import neurona as nr
 except ImportError:
+    import importlib
     import subprocess
     import sys
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "neurona @ git+https://github.com/{REPO}"], check=True)
+    importlib.invalidate_caches()  # let this running Python see the newly installed package
     import neurona as nr'''
 
 

@@ -288,3 +288,5 @@ def load_ipython_extension(ipython) -> None:
 
 # Students should see their own output, not TensorFlow's start-up log.
 _guards.quiet_tensorflow()
+# On Colab, the panels need the widget manager that draws ipywidgets 8.
+_guards.colab_widgets()

@@ -210,3 +210,21 @@ def quiet_retracing() -> None:
     logger = logging.getLogger("tensorflow")
     if not any(isinstance(f, _NoRetracingNotes) for f in logger.filters):
         logger.addFilter(_NoRetracingNotes())
+
+
+def colab_widgets() -> bool:
+    """On Google Colab, switch on the widget manager that draws ipywidgets 8; elsewhere nothing.
+
+    Colab draws its own old ipywidgets 7 by default; the kit's panels need version 8, which
+    Colab draws only after ``google.colab.output.enable_custom_widget_manager()``. Returns
+    whether it was switched on.
+    """
+    if "google.colab" not in sys.modules:
+        return False
+    try:
+        from google.colab import output
+
+        output.enable_custom_widget_manager()
+    except Exception:  # an older or newer Colab without it: widgets may show as text
+        return False
+    return True
