@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from neurona.guards import quiet_retracing
+from neurona.validate import whole_number
 
 __all__ = [
     "ACTIVATIONS",
@@ -316,9 +317,9 @@ def dense_autoencoder(
 
     chosen = _preset_arg(preset)
     sizes = _check_layers(layers)
-    input_dim = _whole(input_dim, "input_dim", 1)
+    input_dim = whole_number("input_dim", input_dim, 1)
     if seed is not None:
-        _whole(seed, "seed", 0)
+        whole_number("seed", seed, 0)
     counter = iter(range(10_000))
 
     def dense(units: int, activation: str, name: str):
@@ -500,8 +501,8 @@ def run_preset(
     from neurona.tracking import NaNGuard, Track
 
     chosen = _preset_arg(preset)
-    epochs = _whole(epochs, "epochs", 1)
-    seeds = tuple(_whole(s, "seed", 0) for s in seeds)
+    epochs = whole_number("epochs", epochs, 1)
+    seeds = tuple(whole_number("seed", s, 0) for s in seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed, e.g. (0,) or (0, 1, 2)")
     x_train, x_val = _flat_images(x_train, "x_train"), _flat_images(x_val, "x_val")
@@ -686,7 +687,7 @@ def conv_autoencoder(filters: Sequence[int] = (16, 8), *, seed: int | None = Non
     filters = tuple(filters)
     if len(filters) != 2:
         raise ValueError(f"filters must be two numbers, e.g. (16, 8); got {filters!r}")
-    first, second = (_whole(f, "filters", 1) for f in filters)
+    first, second = (whole_number("filters", f, 1) for f in filters)
     seeds = iter(range(100)) if seed is None else iter(range(seed, seed + 100))
 
     def init():
@@ -825,8 +826,8 @@ def vae(latent_dim: int = 2, hidden: Sequence[int] = (256, 128), *, seed: int | 
     """
     import keras
 
-    latent_dim = _whole(latent_dim, "latent_dim", 1)
-    sizes = [_whole(h, "hidden", 1) for h in hidden]
+    latent_dim = whole_number("latent_dim", latent_dim, 1)
+    sizes = [whole_number("hidden", h, 1) for h in hidden]
     seeds = iter(range(100)) if seed is None else iter(range(seed, seed + 100))
 
     def dense(units, activation=None, name=None):
@@ -909,7 +910,7 @@ def latent_grid(decoder, n: int = 15, span: float | tuple[float, float] = 2.5) -
     >>> latent_grid(vae(seed=0).decoder, n=3).shape
     (3, 3, 28, 28)
     """
-    n = _whole(n, "n", 2)
+    n = whole_number("n", n, 2)
     if isinstance(span, numbers.Real) and not isinstance(span, bool):
         if not span > 0:
             raise ValueError(f"span must be > 0; got {span!r}")
@@ -1028,7 +1029,7 @@ def anomaly_split(data, normal_classes: Iterable[int], n_train: int | None = Non
     keep = np.isin(data.y_train, normal)
     x_train = data.x_train[keep]
     if n_train is not None:
-        x_train = x_train[: _whole(n_train, "n_train", 1)]
+        x_train = x_train[: whole_number("n_train", n_train, 1)]
     return AnomalySplit(
         x_train=x_train.astype("float32") / 255.0,
         x_test=data.x_test.astype("float32") / 255.0,
@@ -1112,13 +1113,7 @@ def _check_layers(layers: Sequence[int]) -> tuple[int, ...]:
         ) from None
     if not sizes:
         raise ValueError("layers must name at least one layer size (the code size)")
-    return tuple(_whole(s, "layers", 1) for s in sizes)
-
-
-def _whole(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}; got {value!r}")
-    return int(value)
+    return tuple(whole_number("layers", s, 1) for s in sizes)
 
 
 def _flat_images(x, name: str) -> np.ndarray:

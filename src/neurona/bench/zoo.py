@@ -15,10 +15,11 @@ inputs of the right shape.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from neurona.validate import whole_number
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,10 @@ class ZooModel:
                         f"widths must be a non-empty list of layer widths; got {value!r}"
                     )
                 for width in value:
-                    _within("a width", width, 1, 100_000)
+                    whole_number("a width", width, 1, 100_000)
                 continue
             low, high = self.limits[key]
-            _within(key, value, low, high)
+            whole_number(key, value, low, high)
 
     def describe(self, given: dict[str, Any]) -> str:
         """Return a short name such as ``"mlp 4x400"``."""
@@ -84,12 +85,6 @@ class ZooModel:
         else:
             y = rng.integers(0, self.outputs(args), size=n)
         return x, y
-
-
-def _within(name: str, value: Any, low: int, high: int) -> None:
-    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if not whole or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high:,}; got {value!r}")
 
 
 def _mlp_layers(keras, a):

@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from neurona.validate import whole_number
+
 #: How :func:`simulate` combines the workers.
 MODES = ("sync", "async", "average")
 
@@ -44,7 +46,7 @@ def split_cpu(devices: int = 2) -> list[str]:
         TensorFlow already started with another split: restart the kernel and run the
         notebook from the top.
     """
-    devices = _check_int("devices", devices, 1, 64)
+    devices = whole_number("devices", devices, 1, 64)
     import tensorflow as tf
 
     # tf.distribute narrates every reduction at INFO level; a notebook wants warnings only.
@@ -66,13 +68,6 @@ def split_cpu(devices: int = 2) -> list[str]:
                 f"notebook from the top: split_cpu({devices}) must come before any TensorFlow work."
             ) from None
     return [device.name for device in tf.config.list_logical_devices("CPU")]
-
-
-def _check_int(name: str, value: Any, low: int, high: int) -> int:
-    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if not whole or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high:,}; got {value!r}")
-    return int(value)
 
 
 def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: int = 4096,
@@ -118,15 +113,15 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-    workers = _check_int("workers", workers, 1, 32)
-    epochs = _check_int("epochs", epochs, 1, 1000)
-    samples = _check_int("samples", samples, 64, 10_000_000)
-    global_batch = _check_int("global_batch", global_batch, 1, samples)
+    workers = whole_number("workers", workers, 1, 32)
+    epochs = whole_number("epochs", epochs, 1, 1000)
+    samples = whole_number("samples", samples, 64, 10_000_000)
+    global_batch = whole_number("global_batch", global_batch, 1, samples)
     if global_batch % workers:
         raise ValueError(f"global_batch ({global_batch}) must be a multiple of workers ({workers})")
     if not isinstance(learning_rate, numbers.Real) or not learning_rate > 0:
         raise ValueError(f"learning_rate must be a positive number; got {learning_rate!r}")
-    stale = workers - 1 if staleness is None else _check_int("staleness", staleness, 0, 1000)
+    stale = workers - 1 if staleness is None else whole_number("staleness", staleness, 0, 1000)
 
     import keras
     import tensorflow as tf

@@ -35,6 +35,7 @@ from neurona.autoencoders import (
 )
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger
+from neurona.validate import whole_number
 from neurona.widgets.panel import BackgroundTraining, Panel
 
 MAX_EPOCHS, MAX_SEEDS = 100, 5
@@ -111,15 +112,7 @@ class PresetExplorer(BackgroundTraining, Panel):
                 checked[key] = preset(value).name
             elif key in ("epochs", "seeds"):
                 high = MAX_EPOCHS if key == "epochs" else MAX_SEEDS
-                if (
-                    isinstance(value, bool)
-                    or not isinstance(value, numbers.Integral)
-                    or not 1 <= value <= high
-                ):
-                    raise ValueError(
-                        f"{key} must be a whole number from 1 to {high}; got {value!r}"
-                    )
-                checked[key] = int(value)
+                checked[key] = whole_number(key, value, 1, high)
             else:
                 raise ValueError(f"unknown setting {key!r}; settings: preset, epochs, seeds")
         for key, value in checked.items():

@@ -42,6 +42,7 @@ from neurona.models import OPTIMIZERS, SCHEDULES, check_batch_size, make_optimiz
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger, RunRecord
 from neurona.tracking import NaNGuard, Track
+from neurona.validate import whole_number
 from neurona.widgets.panel import BackgroundTraining, Panel
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "elu", "selu", "linear")
@@ -423,16 +424,7 @@ class Trainer(BackgroundTraining, Panel):
                 raise ValueError(f"{key} must be one of {allowed}; got {value!r}")
             return float(value) if key == "learning_rate" else value
         if key in whole:
-            low, high = whole[key]
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, numbers.Integral)
-                or not low <= value <= high
-            ):
-                raise ValueError(
-                    f"{key} must be a whole number from {low} to {high:,}; got {value!r}"
-                )
-            return int(value)
+            return whole_number(key, value, *whole[key])
         if key in fractions:
             high = fractions[key]
             if (
