@@ -14,13 +14,6 @@ def classroom() -> pd.DataFrame:
     return solar.generate(size="classroom", seed=0)
 
 
-def clear_sky_index(frame: pd.DataFrame) -> pd.DataFrame:
-    """Readings over the clear-sky curve, in full daylight only (the diurnal curve removed)."""
-    sky = solar.clear_sky(frame.index)
-    day = sky > 300
-    return frame[day].div(sky[day], axis=0)
-
-
 def test_generate_is_deterministic_per_seed():
     first = solar.generate(1, seed=3, step_seconds=60)
     again = solar.generate(1, seed=3, step_seconds=60)
@@ -62,7 +55,7 @@ def test_clear_day_is_bright_at_noon_and_follows_clear_sky():
     clear = solar.generate(1, seed=0, cloud_cover=0.0, step_seconds=60)
     noon = clear.between_time("12:00", "13:00")
     assert (noon.to_numpy() > 800).all()
-    ratio = clear_sky_index(clear).to_numpy()
+    ratio = solar.clear_sky_index(clear).to_numpy()
     assert np.abs(ratio - 1).max() < 0.06                # gains of 1 % and 1 % noise only
 
 
@@ -80,7 +73,7 @@ def test_clear_sky_model():
 
 
 def test_nearby_sensors_correlate_more_than_distant_ones():
-    index = clear_sky_index(solar.generate(4, seed=2))
+    index = solar.clear_sky_index(solar.generate(4, seed=2))
     corr = index.corr()
     near = corr.loc["DH10", ["DH6", "DH9"]].mean()     # 120 m and 190 m away
     far = corr.loc["DH10", ["AP7", "AP6"]].mean()      # 910 m and 850 m away
@@ -91,7 +84,7 @@ def test_upwind_sensor_leads_the_target():
     # Wind from the west at 10 m/s: DH11 is 200 m west of DH10, so it sees the shadows
     # 20 s earlier.
     frame = solar.generate(1, seed=3, step_seconds=1, wind_speed=10.0, wind_direction=270.0)
-    index = clear_sky_index(frame)
+    index = solar.clear_sky_index(frame)
     upwind, target = index["DH11"].to_numpy(), index["DH10"].to_numpy()
     lags = np.arange(-60, 61)
 

@@ -917,11 +917,12 @@ def lead_seconds(frame: pd.DataFrame, sensor: str, target: str = TARGET,
     max_rows = int(max_lag_seconds // step)
     best_lag, best_corr = 0, -np.inf
     days = index.index.normalize()
+    # Each day's two series, sliced once: a lag never pairs rows of different days.
+    per_day = [(rows[sensor].to_numpy(), rows[target].to_numpy())
+               for _, rows in index.groupby(days)]  # fmt: skip
     for lag in range(-max_rows, max_rows + 1):
         pairs_a, pairs_b = [], []
-        for day in days.unique():
-            a = index.loc[days == day, sensor].to_numpy()
-            b = index.loc[days == day, target].to_numpy()
+        for a, b in per_day:
             if len(a) <= abs(lag) + 2:
                 continue
             if lag >= 0:

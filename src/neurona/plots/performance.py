@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from neurona.plots.style import PALETTE
+from neurona.plots.style import PALETTE, axes_or_new
 
 
 def _frame(results: Any):
@@ -26,12 +25,6 @@ def _frame(results: Any):
     if frame.empty:
         raise ValueError("no row ran: there is nothing to draw (see the table's error column)")
     return frame
-
-
-def _axes(ax, width: float = 7.0, height: float = 4.0):
-    if ax is None:
-        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
-    return ax
 
 
 def plot_speedup_heatmap(table, *, title: str = "", ax=None, cmap: str = "viridis", fmt=".1f"):
@@ -52,7 +45,7 @@ def plot_speedup_heatmap(table, *, title: str = "", ax=None, cmap: str = "viridi
         Format of the numbers written in the cells.
     """
     values = table.to_numpy(dtype=float)
-    ax = _axes(ax, 1.1 * values.shape[1] + 2.5, 0.45 * values.shape[0] + 1.5)
+    ax = axes_or_new(ax, 1.1 * values.shape[1] + 2.5, 0.45 * values.shape[0] + 1.5)
     shown = np.log10(np.where(values > 0, values, np.nan))
     image = ax.imshow(shown, cmap=cmap, aspect="auto")
     ax.set_xticks(range(values.shape[1]), [str(c) for c in table.columns])
@@ -88,7 +81,7 @@ def plot_thread_scaling(results, *, reference: dict[str, Any] | None = None, ax=
     frame = _frame(results).sort_values("threads")
     threads = frame["threads"].astype(float).to_numpy()
     speedup = frame["speedup"].astype(float).to_numpy()
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     top = max(threads.max(), (reference or {}).get("threads", 1))
     grid = np.linspace(1, top, 50)
     ax.plot(grid, grid, color="grey", linestyle=":", label="ideal (speed-up = threads)")
@@ -128,7 +121,7 @@ def plot_time_vs_parameters(results, *, reference=None, x: str = "parameters",
         Where to draw; default: a new figure.
     """
     frame = _frame(results)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for index, (device, rows) in enumerate(frame.groupby("device_read")):
         rows = rows.sort_values(x)
         ax.plot(rows[x], rows[y], "o-", color=PALETTE[index % len(PALETTE)],
@@ -164,7 +157,7 @@ def plot_time_vs_batch(results, *, reference=None, per: str = "epoch", ax=None):
         Where to draw; default: a new figure.
     """
     frame = _frame(results).sort_values("batch_size")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.plot(frame["batch_size"], frame["per_epoch_s"], "o-", color=PALETTE[0],
             label=f"this machine ({frame['label'].iloc[0].split(' · ')[0]})")  # fmt: skip
     if reference is not None:
@@ -191,7 +184,7 @@ def plot_time_vs_batch(results, *, reference=None, per: str = "epoch", ax=None):
 def plot_inference_latency(results, *, budget_s: float = 1.0, ax=None):
     """Draw the latency of one inference call against the number of inputs, with the budget."""
     frame = _frame(results).sort_values("samples")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for index, (label, rows) in enumerate(frame.groupby(frame["label"].str.split(" · ").str[0])):
         ax.plot(rows["samples"], rows["median_s"], "o-", color=PALETTE[index % len(PALETTE)],
                 label=label)  # fmt: skip
@@ -211,7 +204,7 @@ def plot_share_of_peak(results, *, ax=None):
     frame = _frame(results)
     if "percent_of_peak" not in frame:
         raise ValueError("no percent_of_peak column: call neurona.bench.add_share_of_peak first")
-    ax = _axes(ax, 7.0, 0.35 * len(frame) + 1.5)
+    ax = axes_or_new(ax, 7.0, 0.35 * len(frame) + 1.5)
     labels = frame["label"].tolist()
     ax.barh(range(len(frame)), frame["percent_of_peak"].astype(float), color=PALETTE[0])
     ax.set_yticks(range(len(frame)), labels, fontsize=7)
@@ -238,7 +231,7 @@ def plot_scaling_laws(fraction: float, *, processors: int = 64, measured=None, a
     """
     from neurona.bench.laws import amdahl_speedup, gustafson_speedup
 
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     p = np.arange(1, processors + 1)
     ax.plot(p, p, ":", color="grey", label="ideal")
     ax.plot(p, amdahl_speedup(fraction, p), color=PALETTE[0],

@@ -8,13 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from neurona.plots.style import PALETTE
-
-
-def _axes(ax, width: float = 7.0, height: float = 4.0):
-    if ax is None:
-        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
-    return ax
+from neurona.plots.style import PALETTE, axes_or_new, diverging_limits
 
 
 def plot_sensor_grid(wind_direction: float | None = None, *, target: str | None = None, ax=None):
@@ -32,7 +26,7 @@ def plot_sensor_grid(wind_direction: float | None = None, *, target: str | None 
     from neurona import solar
 
     target = target or solar.TARGET
-    ax = _axes(ax, 5.5, 5.5)
+    ax = axes_or_new(ax, 5.5, 5.5)
     for name, (row, col) in solar.SENSORS.items():
         is_target = name == target
         ax.plot(col, row, "*" if is_target else "o", markersize=16 if is_target else 7,
@@ -75,7 +69,7 @@ def plot_day(frame: pd.DataFrame, day: int = 0, *, sensors=None, ax=None):
         raise ValueError(f"day must be from 0 to {len(days) - 1}; got {day!r}")
     rows = frame[frame.index.normalize() == days[day]]
     sensors = list(sensors or [solar.TARGET, "DH1", "AP6"])
-    ax = _axes(ax, 10, 3.8)
+    ax = axes_or_new(ax, 10, 3.8)
     hours = rows.index.hour + rows.index.minute / 60 + rows.index.second / 3600
     ax.plot(hours, solar.clear_sky(rows.index), "--", color="0.3", label="clear sky")
     for index, name in enumerate(sensors):
@@ -125,7 +119,7 @@ def plot_cloud_passage(frame: pd.DataFrame, start, minutes: float = 5.0, *,
         sensors = sorted({*ordered.index[picks], solar.TARGET}, key=lambda s: downwind[s])
     else:
         sensors = sorted(sensors, key=lambda s: downwind[s])
-    ax = _axes(ax, 10, 1 + 0.8 * len(sensors))
+    ax = axes_or_new(ax, 10, 1 + 0.8 * len(sensors))
     seconds = (window.index - start).total_seconds()
     for place, name in enumerate(sensors):
         is_target = name == solar.TARGET
@@ -153,7 +147,7 @@ def plot_leads(leads: pd.DataFrame, wind_speed: float, *, ax=None):
     ax : matplotlib Axes, optional
         Where to draw; default: a new figure.
     """
-    ax = _axes(ax, 6, 4)
+    ax = axes_or_new(ax, 6, 4)
     x = leads["downwind_m"].to_numpy(dtype=float)
     ax.scatter(x, leads["lead_s"], color=PALETTE[0], zorder=3)
     for name, row in leads.iterrows():
@@ -203,8 +197,8 @@ def plot_maps(maps, titles=None, *, ax=None, vmax: float | None = None):
     scale = (size - 1) / 49
     for i, (axis, image) in enumerate(zip(axes, maps, strict=True)):
         if image.min() < 0:   # a difference of maps: blue darker, red brighter, white unchanged
-            edge = float(np.abs(image).max()) or 1.0
-            shown = axis.imshow(image, cmap="RdBu_r", vmin=-edge, vmax=edge)
+            low, high = diverging_limits(image)
+            shown = axis.imshow(image, cmap="RdBu_r", vmin=low, vmax=high)
         else:
             shown = axis.imshow(image, cmap="inferno", vmin=0, vmax=vmax)
         for name, (row, col) in solar.SENSORS.items():
@@ -250,7 +244,7 @@ def plot_forecast(times, actual, forecasts: Mapping[str, np.ndarray], *, start=N
     keep = (times >= start) & (times < start + pd.Timedelta(minutes=minutes))
     if not keep.any():
         raise ValueError(f"no forecast between {start} and {minutes} minutes later")
-    ax = _axes(ax, 11, 3.8)
+    ax = axes_or_new(ax, 11, 3.8)
     ax.plot(times[keep], actual[keep], color="black", lw=2.0, label="actual")
     for index, (name, values) in enumerate(forecasts.items()):
         ax.plot(times[keep], np.asarray(values)[keep], lw=1.1, color=PALETTE[index % len(PALETTE)],
@@ -287,7 +281,7 @@ def plot_predicted_vs_actual(actual, forecasts: Mapping[str, np.ndarray], *, axe
 def plot_residuals(actual, forecasts: Mapping[str, np.ndarray], *, ax=None):
     """Histogram of each model's errors (forecast - actual), log counts: the tails matter."""
     actual = np.asarray(actual, dtype=float)
-    ax = _axes(ax, 7, 4)
+    ax = axes_or_new(ax, 7, 4)
     errors = {name: np.asarray(values, dtype=float) - actual for name, values in forecasts.items()}
     spread = max(float(np.quantile(np.abs(e), 0.999)) for e in errors.values())
     bins = np.linspace(-spread, spread, 61)
@@ -305,7 +299,7 @@ def plot_residuals(actual, forecasts: Mapping[str, np.ndarray], *, ax=None):
 def plot_skill(skills: Mapping[str, float] | pd.Series, *, ax=None):
     """Horizontal bars of skill against persistence (0 = no better than persistence)."""
     skills = pd.Series(skills, dtype=float).sort_values()
-    ax = _axes(ax, 7, 0.8 + 0.4 * len(skills))
+    ax = axes_or_new(ax, 7, 0.8 + 0.4 * len(skills))
     colors = [PALETTE[0] if v > 0 else PALETTE[3] for v in skills]
     ax.barh(skills.index, skills.to_numpy(), color=colors)
     for y, value in enumerate(skills):

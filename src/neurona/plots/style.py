@@ -265,6 +265,15 @@ def axis_label(name: str) -> str:
     return f"{label} ({unit})" if unit else label
 
 
+def axes_or_new(ax, width: float = 7.0, height: float = 4.0):
+    """Return ``ax``, or the Axes of a new ``width`` x ``height`` inch figure when it is None."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    return ax
+
+
 def diverging_limits(values) -> tuple[float, float]:
     """Colour limits centred on zero, so that white means 0 in :data:`DIVERGING_CMAP`.
 
