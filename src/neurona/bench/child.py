@@ -137,14 +137,17 @@ def time_training(config: dict[str, Any], model, x, y, loss: str) -> tuple[list[
     return seconds, warmup
 
 
-def time_inference(config: dict[str, Any], model, x) -> tuple[list[float], float]:
-    """Return the timed repeats of one ``predict_on_batch`` call on all of ``x``, and warm-up."""
+def time_inference(model, x, repeats: int) -> tuple[list[float], float]:
+    """Return the timed repeats of one ``predict_on_batch`` call on all of ``x``, and warm-up.
+
+    Two untimed calls first (tracing, and the first run of the traced function).
+    """
     start = time.perf_counter()
     model.predict_on_batch(x)
     model.predict_on_batch(x)
     warmup = time.perf_counter() - start
     seconds = []
-    for _ in range(config["repeats"]):
+    for _ in range(repeats):
         start = time.perf_counter()
         model.predict_on_batch(x)
         seconds.append(time.perf_counter() - start)
@@ -174,7 +177,7 @@ def run_config(config: dict[str, Any]) -> dict[str, Any]:
         seconds, warmup = time_training(config, model, x, y, entry.loss)
         flops = 3 * forward_flops(model) * config["samples"] * config["epochs"]
     else:
-        seconds, warmup = time_inference(config, model, x)
+        seconds, warmup = time_inference(model, x, config["repeats"])
         flops = forward_flops(model) * config["samples"]
     median = statistics.median(seconds)
     row.update(

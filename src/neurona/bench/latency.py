@@ -8,12 +8,12 @@ calls per input size, then ``repeats`` timed calls of ``model.predict_on_batch``
 from __future__ import annotations
 
 import numbers
-import time
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from neurona.bench.child import time_inference
 from neurona.bench.runner import Results
 from neurona.bench.sweeps import INFERENCE_SAMPLES
 
@@ -61,18 +61,13 @@ def latency(model, inputs, samples: Sequence[int] = INFERENCE_SAMPLES, *, repeat
     rows: list[dict[str, Any]] = []
     for n in sizes:
         batch = np.resize(inputs, (int(n), *inputs.shape[1:]))   # repeats rows if needed
-        for _ in range(2):
-            model.predict_on_batch(batch)
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            model.predict_on_batch(batch)
-            times.append(time.perf_counter() - start)
+        times, warmup = time_inference(model, batch, repeats)   # as a benchmark's child times it
         median = float(np.median(times))
         rows.append({"label": f"{name} · infer {n}", "ok": True, "model": name, "model_args": {},
                      "task": "infer", "samples": int(n), "repeats": repeats,
                      "median_s": median, "min_s": min(times), "max_s": max(times),
-                     "samples_per_s": n / median, "parameters": model.count_params(),
+                     "samples_per_s": n / median, "warmup_s": warmup,
+                     "parameters": model.count_params(),
                      "device_read": device, "within_budget": median <= budget_s,
                      "budget_s": float(budget_s)})  # fmt: skip
     return Results(rows)
