@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import struct
 import subprocess
 import sys
@@ -374,3 +375,87 @@ def test_data_keras_downloaded_earlier_is_reused(away_from_system, tmp_cache, tm
         (folder / file.name).symlink_to(file)
     data = load("fashion_mnist", n_train=100, n_test=50)
     assert data.source == "system" and str(folder) in data.provenance
+
+
+# --- a fresh offline machine on demand (NEURONA_OFFLINE=1) ----------------------------------------
+
+
+def test_offline_mode_hides_every_local_copy_and_forbids_downloads(
+    tmp_cache, tmp_path, monkeypatch, small_mnist_npz, capsys
+):
+    # A good copy in the cache, in NEURONA_DATA_DIRS and in Keras's folder: all hidden.
+    for folder in (tmp_cache / "mnist", tmp_path / "shared" / "mnist",
+                   tmp_path / "keras-home" / "datasets" / "mnist"):
+        folder.mkdir(parents=True)
+        (folder / "mnist.npz").write_bytes(small_mnist_npz)
+    monkeypatch.setenv(settings.DATA_DIRS_ENV, str(tmp_path / "shared"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
+    assert load("mnist").source == "cache"
+    capsys.readouterr()
+
+    calls: list[str] = []
+    monkeypatch.setattr(fetch, "download", fake_download(small_mnist_npz, calls))
+    monkeypatch.setenv(settings.OFFLINE_ENV, "1")
+    assert settings.data_search_dirs() == []
+    data = load("mnist")
+    out = capsys.readouterr().out
+    assert calls == []  # no download was even tried
+    assert data.source == "shipped" and data.stands_in_for == "mnist"
+    assert out.count("\n") == 1 and "NEURONA_OFFLINE=1" in out and "digits" in out
+    with pytest.raises(DatasetUnavailable, match="NEURONA_OFFLINE=1"):
+        load("mnist", fallback=False)
+
+
+def test_a_real_dataset_stands_in_for_nothing(tmp_cache, away_from_system, small_mnist_npz,
+                                              monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(fetch, "download", fake_download(small_mnist_npz, calls))
+    assert load("mnist").stands_in_for is None
+    assert load("digits").stands_in_for is None and "replaces" not in repr(load("digits"))
+
+
+def test_asking_the_stand_in_for_too_much_says_so_in_one_line(monkeypatch, capsys):
+    monkeypatch.setenv(settings.OFFLINE_ENV, "1")
+    data = load("fashion_mnist", n_train=12_000, n_test=100)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2, lines  # the fallback, then the sizes
+    assert lines[1] == (
+        "neurona: asked the stand-in for 12,000 training images but it has 1,348: "
+        "using all of them."
+    )
+    assert len(data.x_train) == 1348 and len(data.x_test) == 100  # a smaller ask is honoured
+    assert data.stands_in_for == "fashion_mnist" and "replaces" in repr(data)
+    load("fashion_mnist", n_train=1_000)
+    assert len(capsys.readouterr().out.splitlines()) == 1  # enough images: no second line
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "offline please"])
+def test_a_switch_that_is_not_understood_gets_one_line(monkeypatch, capsys, value):
+    monkeypatch.setattr(settings, "_SAID", set())
+    monkeypatch.setenv(settings.QUICK_ENV, value)
+    monkeypatch.setenv(settings.OFFLINE_ENV, value)
+    assert not settings.quick_mode() and not settings.quick_mode()
+    assert not settings.offline()
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2, lines  # once per variable, however often it is read
+    assert lines[0].startswith(f"neurona: NEURONA_QUICK={value!r} is not understood; use 1")
+    assert "Going on with full mode" in lines[0]
+    assert lines[1].startswith(f"neurona: NEURONA_OFFLINE={value!r} is not understood")
+
+
+def test_data_dirs_that_are_files_or_missing_are_skipped_with_one_line(tmp_path, monkeypatch,
+                                                                       capsys):
+    monkeypatch.setattr(settings, "_SAID", set())
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("not a folder")
+    good = tmp_path / "good"
+    good.mkdir()
+    entries = [str(a_file), str(tmp_path / "missing"), str(good)]
+    monkeypatch.setenv(settings.DATA_DIRS_ENV, os.pathsep.join(entries))
+    dirs = settings.data_search_dirs()
+    settings.data_search_dirs()
+    assert dirs[0] == good and a_file not in dirs
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2, lines
+    assert "is a file, not a folder; skipping it" in lines[0]
+    assert "does not exist; skipping it" in lines[1]

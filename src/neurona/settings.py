@@ -1,6 +1,8 @@
-"""Course-wide settings read from the environment: quick mode and where data is kept.
+"""Course-wide settings read from the environment: quick mode, offline mode, where data is kept.
 
-Everything here is cheap to import and imports nothing heavy.
+Everything here is cheap to import and imports nothing heavy. A setting with a value the kit
+cannot read is never fatal: it gets one line (:func:`notice`) that names the allowed values,
+and the safe default applies.
 """
 
 from __future__ import annotations
@@ -9,36 +11,103 @@ import os
 from pathlib import Path
 
 QUICK_ENV = "NEURONA_QUICK"
+OFFLINE_ENV = "NEURONA_OFFLINE"
 CACHE_ENV = "NEURONA_CACHE"
 DATA_DIRS_ENV = "NEURONA_DATA_DIRS"
 
 # Debian's dataset-* packages put real datasets here (IDX files, gzipped).
 SYSTEM_DATA_DIRS = ("/usr/share/datasets",)
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+# Each distinct complaint is printed once per process: a setting read in a loop must not
+# fill the notebook with the same line.
+_SAID: set[str] = set()
+
+
+def notice(message: str, *, once: bool = False) -> None:
+    """Print one line to the student, prefixed with the kit's name.
+
+    Parameters
+    ----------
+    message : str
+        The line, without the prefix.
+    once : bool
+        Print it only the first time in this process (for settings that are read often).
+
+    Examples
+    --------
+    >>> notice("using scikit-learn's digits instead")
+    neurona: using scikit-learn's digits instead
+    """
+    if once:
+        if message in _SAID:
+            return
+        _SAID.add(message)
+    print(f"neurona: {message}", flush=True)
+
+
+def _switch(name: str, on: str, off: str) -> bool:
+    raw = os.environ.get(name, "")
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value not in _FALSE:
+        notice(
+            f"{name}={raw!r} is not understood; use 1 (or true, yes, on) for {on}, "
+            f"0 (or false, no, off, or unset) for {off}. Going on with {off}.",
+            once=True,
+        )
+    return False
+
 
 def quick_mode() -> bool:
     """Whether the course runs in quick mode (``NEURONA_QUICK=1``).
 
     Quick mode shrinks data and epochs so that the test suite can execute every
-    notebook in a few minutes. Students run the full mode.
+    notebook in a few minutes. Students run the full mode. A value that is neither on
+    nor off (``NEURONA_QUICK=maybe``) gets one line saying so, and the full mode applies.
 
     Returns
     -------
     bool
-        True when the environment variable ``NEURONA_QUICK`` is ``1``, ``true`` or ``yes``.
+        True when ``NEURONA_QUICK`` is ``1``, ``true``, ``yes`` or ``on``.
 
     Examples
     --------
     >>> EPOCHS = 1 if quick_mode() else 10
     """
-    return os.environ.get(QUICK_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return _switch(QUICK_ENV, "quick mode", "full mode")
+
+
+def offline() -> bool:
+    """Whether this machine is to behave as a fresh, offline one (``NEURONA_OFFLINE=1``).
+
+    Offline mode hides every local copy of the datasets (the kit's cache,
+    ``NEURONA_DATA_DIRS``, ``/usr/share/datasets`` and Keras's folder) and forbids downloads,
+    so that the offline fallbacks can be tried on any machine: what a student sees on a
+    laptop with no network and nothing installed but the kit.
+
+    Returns
+    -------
+    bool
+        True when ``NEURONA_OFFLINE`` is ``1``, ``true``, ``yes`` or ``on``.
+
+    Examples
+    --------
+    >>> offline() in (True, False)
+    True
+    """
+    return _switch(OFFLINE_ENV, "a fresh offline machine", "the data and network this machine has")
 
 
 def cache_dir() -> Path:
     """Return the folder where the kit keeps downloaded datasets.
 
     ``NEURONA_CACHE`` wins; otherwise ``$XDG_CACHE_HOME/neurona`` or ``~/.cache/neurona``.
-    The folder is created on first use by whoever writes to it.
+    The folder is created on first use by whoever writes to it. In offline mode
+    (:func:`offline`) the loaders do not read it.
     """
     explicit = os.environ.get(CACHE_ENV)
     if explicit:
@@ -52,10 +121,28 @@ def data_search_dirs() -> list[Path]:
 
     ``NEURONA_DATA_DIRS`` (``os.pathsep``-separated, e.g. a shared folder on a JupyterHub)
     comes first, then the system folders such as Debian's ``/usr/share/datasets``, then
-    Keras's own download folder, so that data fetched earlier by Keras is reused.
+    Keras's own download folder, so that data fetched earlier by Keras is reused. An entry
+    of ``NEURONA_DATA_DIRS`` that is a file or does not exist gets one line and is skipped.
+    In offline mode (:func:`offline`) the list is empty.
     """
+    if offline():
+        return []
     extra = os.environ.get(DATA_DIRS_ENV, "")
-    dirs = [Path(p).expanduser() for p in extra.split(os.pathsep) if p.strip()]
+    dirs = []
+    for entry in (p.strip() for p in extra.split(os.pathsep)):
+        if not entry:
+            continue
+        path = Path(entry).expanduser()
+        if path.is_dir():
+            dirs.append(path)
+            continue
+        problem = "is a file, not a folder" if path.exists() else "does not exist"
+        notice(
+            f"{DATA_DIRS_ENV} names {entry!r}, which {problem}; skipping it. "
+            f"{DATA_DIRS_ENV} lists folders separated by {os.pathsep!r}, each holding "
+            "dataset folders such as fashion-mnist/.",
+            once=True,
+        )
     dirs += [Path(p) for p in SYSTEM_DATA_DIRS]
     keras_home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
     dirs.append(Path(keras_home).expanduser() / "datasets")

@@ -13,6 +13,7 @@ import numpy as np
 
 from neurona.data import mnist, shipped, toy
 from neurona.data.dataset import Dataset, stratified_subset
+from neurona.settings import notice
 
 
 def _check_n_samples(value: Any) -> int:
@@ -170,11 +171,15 @@ def load(
     }
 
     data = entry.make(seed=int(seed), fallback=fallback, **chosen)
-    # An offline stand-in is smaller than what was asked for; take what there is.
-    stand_in = data.name != name
+    # An offline stand-in is smaller than what was asked for; take what there is, and say so.
+    short = []
     for split, wanted in (("train", n_train), ("test", n_test)):
         y = getattr(data, f"y_{split}")
-        if wanted is None or wanted == len(y) or (stand_in and wanted > len(y)):
+        if data.stands_in_for and wanted is not None and wanted > len(y):
+            kind = "training" if split == "train" else "test"
+            short.append(f"{wanted:,} {kind} images but it has {len(y):,}")
+            continue
+        if wanted is None or wanted == len(y):
             continue
         if wanted > len(y):
             raise ValueError(
@@ -184,6 +189,8 @@ def load(
         keep = stratified_subset(y, int(wanted), int(seed))
         setattr(data, f"x_{split}", getattr(data, f"x_{split}")[keep])
         setattr(data, f"y_{split}", y[keep])
+    if short:
+        notice(f"asked the stand-in for {' and '.join(short)}: using all of them.")
     return data
 
 

@@ -36,6 +36,10 @@ class Dataset:
         One of :data:`SOURCES`.
     feature_names : list of str, optional
         Name of each input column, for tabular sets such as iris.
+    stands_in_for : str, optional
+        Set when this is an offline stand-in: the name of the dataset that was asked for
+        (e.g. ``"fashion_mnist"`` when scikit-learn's digits replace it). None otherwise.
+        Notebooks read it to say what running on the stand-in changes.
 
     Examples
     --------
@@ -54,6 +58,7 @@ class Dataset:
     provenance: str
     source: str
     feature_names: list[str] | None = None
+    stands_in_for: str | None = None
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
@@ -113,6 +118,8 @@ class Dataset:
         ]
         if self.feature_names:
             rows.append(("features", _shorten(self.feature_names)))
+        if self.stands_in_for:
+            rows.append(("replaces", self.stands_in_for))
         rows.append(("from", self.provenance))
         return rows
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from neurona import settings
+from neurona.settings import notice
 
 T = TypeVar("T")
 
@@ -93,11 +94,6 @@ class Found:
     paths: dict[str, Path]
     source: str
     folder: Path
-
-
-def notice(message: str) -> None:
-    """Print one line to the student, prefixed with the kit's name."""
-    print(f"neurona: {message}")
 
 
 def sha256_of(path: Path) -> str:
@@ -265,10 +261,15 @@ def locate(
     Raises
     ------
     NetworkUnavailable
-        When the files are not on this machine and cannot be downloaded.
+        When the files are not on this machine and cannot be downloaded, and always in
+        offline mode (``NEURONA_OFFLINE=1``, see :func:`neurona.settings.offline`).
     DatasetUnavailable
         When a download is corrupt.
     """
+    if settings.offline():
+        raise NetworkUnavailable(
+            f"{settings.OFFLINE_ENV}=1 hides every local copy and forbids downloads"
+        )
     cache = settings.cache_dir() / dataset
     cached: dict[str, Path] = {}
     for name in files:

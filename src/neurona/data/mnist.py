@@ -122,12 +122,17 @@ def load_image_set(spec: ImageSet, *, seed: int = 0, fallback: bool = True) -> D
                 f"To get it: connect to the internet and load it again (it is then kept in "
                 f"{settings.cache_dir() / spec.key}); or {spec.how_to_install}."
             ) from exc
-        fetch.notice(
-            f"{spec.title} is not on this machine and could not be downloaded (offline?); "
-            f"using scikit-learn's digits instead (1,797 real 8x8 scans, upscaled to 28x28)"
-            f"{spec.instead}."
+        if settings.offline():
+            why = f"{settings.OFFLINE_ENV}=1 makes this machine fresh and offline"
+        else:
+            why = f"{spec.title} is not on this machine and could not be downloaded (offline?)"
+        settings.notice(
+            f"{why}; using scikit-learn's digits instead (1,797 real 8x8 scans, upscaled to "
+            f"28x28){spec.instead}."
         )
-        return shipped.digits_28x28(seed=seed, instead_of=spec.title)
+        stand_in = shipped.digits_28x28(seed=seed, instead_of=spec.title)
+        stand_in.stands_in_for = spec.key
+        return stand_in
 
     where = {
         "cache": f"read from the kit's cache {found.folder}",
