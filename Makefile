@@ -45,5 +45,12 @@ lock:
 	uv pip compile pyproject.toml --extra lab --extra test --extra backends --universal --python-version 3.10 \
 	  --no-header --no-annotate -o requirements/lock.txt
 
+# Maintainers, after `make lock`: binder/requirements.txt, the lock's pins for Binder
+# (CPython 3.11, Linux x86_64), which Binder installs before it copies the repository.
+# Offline; it reads each package's requirements from $(VENV), so run it with Python 3.11.
+.PHONY: binder
+binder: $(STAMP)
+	$(BIN)/python tools/binder_requirements.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts
