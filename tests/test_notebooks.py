@@ -46,8 +46,13 @@ def test_course_conventions(path):
     assert not re.search(r"\bTODO\b|\bFIXME\b", text)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_executes_in_quick_mode(path, monkeypatch, tmp_path):
+# The notebooks that load MNIST or Fashion-MNIST: offline, without them, they run on a stand-in.
+LOADS_IMAGES = re.compile(r'nr\.load\(\\"(fashion_)?mnist\\"')  # as written in the .ipynb JSON
+IMAGE_NOTEBOOKS = [p for p in NOTEBOOKS if LOADS_IMAGES.search(p.read_text())]
+
+
+def execute_quickly(path: Path, monkeypatch, tmp_path: Path) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in quick mode; fail on any error or stderr output."""
     monkeypatch.setenv("NEURONA_QUICK", "1")
     # Students do not set this: run with the kit's own TensorFlow silencing.
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
@@ -62,3 +67,29 @@ def test_executes_in_quick_mode(path, monkeypatch, tmp_path):
         for out in cell.get("outputs", []):
             if out.output_type == "stream" and out.name == "stderr":
                 pytest.fail(f"{path.name}, cell {index} printed to stderr:\n{out.text[:500]}")
+    return nb
+
+
+def printed(nb: nbformat.NotebookNode) -> str:
+    """Everything the notebook printed to stdout."""
+    return "".join(out.text for cell in nb.cells for out in cell.get("outputs", [])
+                   if out.output_type == "stream" and out.name == "stdout")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_executes_in_quick_mode(path, monkeypatch, tmp_path):
+    execute_quickly(path, monkeypatch, tmp_path)
+
+
+def test_the_image_notebooks_are_found():
+    assert {p.stem[:2] for p in IMAGE_NOTEBOOKS} >= {"00", "04", "05", "06", "07", "08"}
+
+
+@pytest.mark.parametrize("path", IMAGE_NOTEBOOKS, ids=lambda p: p.stem)
+def test_executes_on_a_fresh_offline_machine(path, monkeypatch, tmp_path):
+    # NEURONA_OFFLINE=1 hides every local copy of the data and forbids downloads: what a student
+    # on a laptop with no network and no dataset sees.
+    monkeypatch.setenv("NEURONA_OFFLINE", "1")
+    out = printed(execute_quickly(path, monkeypatch, tmp_path))
+    assert "NEURONA_OFFLINE=1 makes this machine fresh and offline" in out
+    assert "digits" in out
