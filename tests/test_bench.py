@@ -38,6 +38,17 @@ def test_a_child_on_another_backend_reads_that_backend_back():
     assert row["backend_read"] == "jax" and row["cpus_allowed"] == 1
 
 
+def test_a_child_under_a_cpu_limit_reads_the_cpus_allowed(monkeypatch):
+    import os
+
+    monkeypatch.setenv("CPU_LIMIT", "1")  # as JupyterHub sets it for a 1-CPU pod
+    row = bench.run(bench.Config(**TINY))
+    assert row["ok"], row["error"]
+    assert row["cpus_allowed"] == 1
+    if (os.cpu_count() or 1) > 1:  # a limit below the machine: TensorFlow's pools fit it
+        assert row["threads_read"] == 1 and row["inter_threads_read"] == 1
+
+
 def test_training_levels_and_inference_all_run():
     for config in (
         bench.Config(**TINY, level="tf_function"),

@@ -21,6 +21,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from neurona import guards as _guards
+from neurona import hardware as _hardware
 from neurona.runs import Ledger, RunRecord, ledger
 from neurona.settings import cache_dir, quick_mode
 
@@ -54,6 +55,9 @@ _LAZY = {
     "set_threads": "neurona.hardware",
     "compute_device": "neurona.hardware",
     "TooLateError": "neurona.hardware",
+    "resource_limits": "neurona.hardware",
+    "ResourceLimits": "neurona.hardware",
+    "enough_memory": "neurona.hardware",
     "doctor": "neurona.checkup",
     # plots: one function per picture
     "plot_learning_curves": "neurona.plots",
@@ -182,9 +186,12 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from neurona.data import DATASETS, Dataset, DatasetUnavailable, load, read_idx
     from neurona.hardware import (
         HardwareReport,
+        ResourceLimits,
         TooLateError,
         compute_device,
+        enough_memory,
         hardware_report,
+        resource_limits,
         set_threads,
         use_cpu_only,
     )
@@ -288,5 +295,7 @@ def load_ipython_extension(ipython) -> None:
 
 # Students should see their own output, not TensorFlow's start-up log.
 _guards.quiet_tensorflow()
+# In a container allowed fewer CPUs than its machine has, TensorFlow's pools fit those CPUs.
+_hardware.fit_threads_to_limit()
 # On Colab, the panels need the widget manager that draws ipywidgets 8.
 _guards.colab_widgets()

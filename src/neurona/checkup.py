@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 
 from neurona import settings
 from neurona.hardware import (
+    ResourceLimits,
     _dist_version,
     _keras_backend,
     _nvidia_smi_gpus,
     _tensorflow_gpu_names,
     hardware_report,
+    resource_limits,
 )
 
 #: The states of a check, from good to bad.
@@ -221,8 +223,9 @@ def _widget_test(front_end: str):
 def doctor() -> DoctorReport:
     """Check that this machine is ready for the course and say how to fix what is not.
 
-    Checks Python, the course's packages, the Keras backend, the widget front end, the GPU,
-    the offline datasets, quick mode and the dataset cache. It does not import TensorFlow.
+    Checks Python, the course's packages, the Keras backend, the widget front end, the
+    CPUs and memory this process may use (a container's limits), the GPU, the offline
+    datasets, quick mode and the dataset cache. It does not import TensorFlow.
 
     Returns
     -------
@@ -242,6 +245,7 @@ def doctor() -> DoctorReport:
     checks.append(_check_backend())
     checks.append(_check_widgets(front_end))
     checks.append(_check_hardware())
+    checks.append(_check_limits())
     checks.append(_check_gpu())
     checks.append(_check_offline_data())
     checks.append(_check_quick_mode())
@@ -404,6 +408,41 @@ def _check_widgets(front_end: str, ipywidgets_version: str | None = "auto") -> C
 
 def _check_hardware() -> Check:
     return Check("Hardware", "ok", hardware_report().summary())
+
+
+#: Below these the course's trainings crawl or do not fit: the doctor warns.
+_SMALL_CPUS = 1
+_SMALL_MEMORY_BYTES = 2 * 2**30
+
+
+def _check_limits(limits: ResourceLimits | None = None) -> Check:
+    name = "CPUs and memory"
+    limits = resource_limits() if limits is None else limits
+    message = limits.summary()
+    if limits.cpus > _SMALL_CPUS and limits.memory_bytes >= _SMALL_MEMORY_BYTES:
+        return Check(name, "ok", message)
+    small = []
+    if limits.cpus <= _SMALL_CPUS:
+        small.append("only one CPU: the trainings take longer")
+    if limits.memory_bytes < _SMALL_MEMORY_BYTES:
+        small.append("under 2 GB: the larger models and batches may not fit")
+    if limits.cpu_source == "CPU affinity" and limits.memory_bytes >= _SMALL_MEMORY_BYTES:
+        fix = (
+            f"Jupyter was started with a CPU mask (taskset, numactl, a cpuset): start it "
+            f"without one to use all {limits.host_cpus} CPUs"
+        )
+    elif limits.limited:
+        fix = (
+            "Ask the hub's administrator for at least 2 CPUs and 2 GB per user (KubeSpawner's "
+            "cpu_limit and mem_limit), or run the course on Colab or your own computer; "
+            "meanwhile use smaller batch sizes and check large runs with `nr.enough_memory`"
+        )
+    else:
+        fix = (
+            "Run the course on a larger computer or on Colab; meanwhile use smaller batch "
+            "sizes and check large runs with `nr.enough_memory`"
+        )
+    return Check(name, "warn", f"{message} ({'; '.join(small)})", fix)
 
 
 def _check_gpu(

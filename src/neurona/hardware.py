@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import html
 import importlib.abc
-import importlib.metadata
 import json
+import math
 import numbers
 import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -104,6 +103,9 @@ class HardwareReport:
         The Keras backend that is (or will be) used: ``"tensorflow"``, ``"jax"``, ``"torch"``.
     versions : dict of str to str
         Versions of Python and of the installed libraries of the course.
+    limits : ResourceLimits or None
+        The CPUs and memory this process may use (:func:`resource_limits`): in a container
+        or under ``taskset``, fewer than the machine above has.
     """
 
     platform: str
@@ -116,6 +118,7 @@ class HardwareReport:
     gpus: list[dict[str, Any]] = field(default_factory=list)
     keras_backend: str = "tensorflow"
     versions: dict[str, str] = field(default_factory=dict)
+    limits: ResourceLimits | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as plain Python data, e.g. for JSON or a run record.
@@ -125,7 +128,10 @@ class HardwareReport:
         >>> import json
         >>> json.dumps(hardware_report().to_dict())            # doctest: +SKIP
         """
-        return asdict(self)
+        data = asdict(self)
+        if self.limits is not None:
+            data["limits"] = self.limits.to_dict()
+        return data
 
     def summary(self) -> str:
         """One line: CPU, RAM, GPUs and the Keras backend with its version.
@@ -134,8 +140,17 @@ class HardwareReport:
         --------
         >>> hardware_report().summary()                         # doctest: +SKIP
         'CPU: AMD EPYC (2 cores, 2 threads), 23.4 GB RAM, no GPU; Keras 3.15.1 on tensorflow 2.21.0'
+
+        In a container with limits they follow the machine's numbers: ``CPU: AMD EPYC (64
+        cores, 128 threads; 1 CPU allowed), 503.5 GB RAM (2.0 GB allowed), ...``.
         """
-        parts = [f"CPU: {self.cpu_model} ({self._cores_text()})", f"{self.ram_gb:.1f} GB RAM"]
+        cores, ram = self._cores_text(), f"{self.ram_gb:.1f} GB RAM"
+        limits = self.limits
+        if limits is not None and limits.cpus < limits.host_cpus:
+            cores += f"; {_count(limits.cpus, 'CPU')} allowed"
+        if limits is not None and limits.memory_bytes < limits.host_memory_bytes:
+            ram += f" ({_gb(limits.memory_bytes)} allowed)"
+        parts = [f"CPU: {self.cpu_model} ({cores})", ram]
         parts.append(self._gpus_text())
         text = ", ".join(parts)
         keras_version = self.versions.get("keras")
@@ -153,12 +168,22 @@ class HardwareReport:
             ("OS", self.os),
             ("Python", self.python),
             ("CPU", self.cpu_model),
-            ("Cores", self._cores_text()),
-            ("RAM", f"{self.ram_gb:.1f} GB"),
+            ("Cores", self._cores_text() + self._limit_text("cpu")),
+            ("RAM", f"{self.ram_gb:.1f} GB" + self._limit_text("memory")),
             ("GPU", self._gpus_text(detailed=True)),
             ("Keras backend", self.keras_backend),
             ("Versions", versions or "none found"),
         ]
+
+    def _limit_text(self, kind: str) -> str:
+        limits = self.limits
+        if limits is None:
+            return ""
+        if kind == "cpu" and limits.cpus < limits.host_cpus:
+            return f"; {limits.cpu_text()}"
+        if kind == "memory" and limits.memory_bytes < limits.host_memory_bytes:
+            return f"; limit {_gb(limits.memory_bytes)} ({limits.memory_source})"
+        return ""
 
     def _cores_text(self) -> str:
         cores = "core" if self.physical_cores == 1 else "cores"
@@ -205,6 +230,9 @@ class HardwareReport:
 def hardware_report(probe_backend: bool = False) -> HardwareReport:
     """Describe this machine: platform, CPU, memory, GPUs and library versions.
 
+    In a container (JupyterHub, Binder, Docker) or under ``taskset`` the report also shows
+    the CPUs and memory this process may use, and what limits them (:func:`resource_limits`).
+
     Parameters
     ----------
     probe_backend : bool
@@ -241,6 +269,7 @@ def hardware_report(probe_backend: bool = False) -> HardwareReport:
         gpus=gpus,
         keras_backend=_keras_backend()[0],
         versions=_versions(),
+        limits=resource_limits(refresh=True),
     )
 
 
@@ -341,10 +370,556 @@ def _ram_bytes() -> int:
             return 0
 
 
+# -- the limits in force: CPU affinity, cgroups, the hub's variables ------------------------
+#: Variables JupyterHub's spawners (KubeSpawner, DockerSpawner) set from a user's limits:
+#: CPUs as a number (``"1.5"``) and memory in bytes (``"2147483648"``).
+CPU_LIMIT_ENV = "CPU_LIMIT"
+MEM_LIMIT_ENV = "MEM_LIMIT"
+
+#: Share of the memory free now that one computation may take (:func:`enough_memory`, the
+#: benchmark child). The rest covers what an estimate of the tensors leaves out: the
+#: allocator's rounding and fragmentation, temporary copies inside operations, the Python
+#: objects around them. Past a container's limit the kernel kills the process, it does not
+#: swap, so the margin is on the side of a slower run, never of a dead kernel.
+MEMORY_SAFETY = 0.8
+
+# Where the running system shows them; the tests point the readers at fake trees instead.
+_PROC = Path("/proc")
+_ROOT = Path("/")
+
+# cgroup v1 writes "no limit" as the largest page-aligned 64-bit number, 9223372036854771712.
+_NO_LIMIT_BYTES = 2**62
+
+_CPU_SOURCES = ("cgroup v2 cpu.max", "cgroup v1 cpu.cfs_quota_us", CPU_LIMIT_ENV)
+
+# What the readers expect, for the line that names a value they cannot read.
+_FORMS = {
+    "cpu.max": "'max 100000' or '<quota> <period>' in microseconds, e.g. '150000 100000'",
+    "cpu.cfs_quota_us": "-1 (no limit) or a whole number of microseconds",
+    "cpu.cfs_period_us": "a whole number of microseconds, e.g. 100000",
+    "memory.max": "'max' or a whole number of bytes",
+    "memory.limit_in_bytes": "a whole number of bytes",
+    CPU_LIMIT_ENV: "a number of CPUs, e.g. 1 or 1.5",
+    MEM_LIMIT_ENV: "a whole number of bytes, e.g. 2147483648 for 2 GB",
+}
+
+# Per process: the CPU part is read by `import neurona`, the memory part on first use.
+_LIMITS: dict[str, dict[str, Any]] = {}
+
+
+@dataclass
+class ResourceLimits:
+    """The CPUs and memory this process may use, next to the machine's, and what limits them.
+
+    On a laptop they are the machine's own. In a JupyterHub or Binder pod, a Docker
+    container or under ``taskset`` they are smaller: a pod allowed 1 CPU and 2 GB on a
+    64-core node still sees 64 cores in ``os.cpu_count()`` and the node's memory in
+    ``/proc/meminfo``. Get it from :func:`resource_limits`.
+
+    Attributes
+    ----------
+    host_cpus : int
+        Logical CPUs of the machine.
+    cpus : int
+        CPUs this process may use: the smallest of ``host_cpus``, the CPU affinity mask and
+        the CPU quota rounded up; at least 1.
+    cpu_quota : float or None
+        CPU time allowed, in CPUs (``1.5``: one and a half CPUs' worth of time each second),
+        from the cgroup or ``CPU_LIMIT``; None without a quota.
+    cpu_source : str
+        What sets ``cpus``: ``"host"``, ``"CPU affinity"``, ``"cgroup v2 cpu.max"``,
+        ``"cgroup v1 cpu.cfs_quota_us"`` or ``"CPU_LIMIT"``.
+    host_memory_bytes : int
+        The machine's memory.
+    memory_bytes : int
+        Memory this process may use: the smallest of ``host_memory_bytes`` and the limits.
+    memory_source : str
+        What sets ``memory_bytes``: ``"host"``, ``"cgroup v2 memory.max"``,
+        ``"cgroup v1 memory.limit_in_bytes"`` or ``"MEM_LIMIT"``.
+    memory_usage_files : tuple
+        For each cgroup level with a memory limit: ``(limit, usage file, memory.stat file,
+        key of its reclaimable page cache)``, read again by :meth:`available_memory_bytes`.
+
+    Examples
+    --------
+    >>> limits = resource_limits()
+    >>> 1 <= limits.cpus <= limits.host_cpus
+    True
+    >>> limits.memory_text()                                   # doctest: +SKIP
+    'this container allows 2.0 GB (cgroup v2 memory.max)'
+    """
+
+    host_cpus: int
+    cpus: int
+    cpu_quota: float | None
+    cpu_source: str
+    host_memory_bytes: int
+    memory_bytes: int
+    memory_source: str
+    memory_usage_files: tuple[tuple[int, str, str, str], ...] = field(default=(), repr=False)
+
+    @property
+    def limited(self) -> bool:
+        """True when a limit leaves fewer CPUs or less memory than the machine has."""
+        return self.cpus < self.host_cpus or self.memory_bytes < self.host_memory_bytes
+
+    def available_memory_bytes(self) -> int:
+        """Memory free for this process now, in bytes (read again at each call).
+
+        The machine's available memory, at most the limit, and for each cgroup level with
+        a limit, that limit less what its processes use now. Their page cache that the
+        kernel can drop (``inactive_file`` in ``memory.stat``) does not count as used,
+        as in ``docker stats`` and Kubernetes' "working set".
+
+        Examples
+        --------
+        >>> resource_limits().available_memory_bytes() > 0
+        True
+        """
+        free = min(_host_available_bytes(), self.memory_bytes)
+        for limit, usage_file, stat_file, key in self.memory_usage_files:
+            used = _working_set_bytes(Path(usage_file), Path(stat_file), key)
+            if used is not None:
+                free = min(free, max(limit - used, 0))
+        return int(free)
+
+    def cpu_text(self) -> str:
+        """Say how many CPUs are allowed and why.
+
+        E.g. ``"this container may use 1 CPU (cgroup v2 cpu.max)"``.
+        """
+        if self.cpus >= self.host_cpus:
+            return f"this machine has {_count(self.host_cpus, 'CPU')}"
+        amount = _count(self.cpus, "CPU")
+        if self.cpu_source in _CPU_SOURCES and self.cpu_quota not in (None, self.cpus):
+            amount = f"{self.cpu_quota:g} CPUs"  # time of 1.5 CPUs, spread over 2
+        who = "this process" if self.cpu_source == "CPU affinity" else "this container"
+        return f"{who} may use {amount} ({self.cpu_source})"
+
+    def memory_text(self) -> str:
+        """Say how much memory is allowed and why.
+
+        E.g. ``"this container allows 2.0 GB (MEM_LIMIT)"``.
+        """
+        if self.memory_bytes >= self.host_memory_bytes:
+            return f"this machine has {_gb(self.host_memory_bytes)}"
+        return f"this container allows {_gb(self.memory_bytes)} ({self.memory_source})"
+
+    def summary(self) -> str:
+        """One line: the CPUs and memory allowed, of the machine's, and the memory free now.
+
+        Examples
+        --------
+        >>> resource_limits().summary()                        # doctest: +SKIP
+        'this container may use 1 CPU (cgroup v2 cpu.max) of the machine's 64; this
+        container allows 2.0 GB (MEM_LIMIT) of its 503.5 GB, 1.1 GB of it free now'
+        """
+        free = _gb(self.available_memory_bytes())
+        if not self.limited:
+            return (
+                f"no limits: all {_count(self.host_cpus, 'CPU')} and "
+                f"{_gb(self.host_memory_bytes)} of this machine, {free} free now"
+            )
+        cpus = f"all {_count(self.host_cpus, 'CPU')} of this machine"
+        if self.cpus < self.host_cpus:
+            cpus = f"{self.cpu_text()} of the machine's {self.host_cpus}"
+        memory = f"all {_gb(self.host_memory_bytes)} of this machine"
+        if self.memory_bytes < self.host_memory_bytes:
+            memory = f"{self.memory_text()} of its {_gb(self.host_memory_bytes)}"
+        return f"{cpus}; {memory}, {free} of it free now"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the limits as plain data, with ``limited`` and the memory available now."""
+        data = asdict(self)
+        del data["memory_usage_files"]
+        data["limited"] = self.limited
+        data["available_memory_bytes"] = self.available_memory_bytes()
+        return data
+
+
+def resource_limits(refresh: bool = False) -> ResourceLimits:
+    """Find the CPUs and memory this process may use: the machine's, or a container's limits.
+
+    Reads, and takes the smallest of: the machine's logical CPUs and memory; the CPU
+    affinity mask (``taskset``, a container's cpuset); the cgroup of this process, v2
+    (``cpu.max``, ``memory.max``) or v1 (``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``,
+    ``memory.limit_in_bytes``), at its own level and its parents'; and the variables
+    JupyterHub's spawners set, ``CPU_LIMIT`` (CPUs) and ``MEM_LIMIT`` (bytes). Their
+    ``CPU_GUARANTEE`` and ``MEM_GUARANTEE`` are not read: a guarantee is what the user is
+    sure to get, not a ceiling. A value that cannot be read gets one line naming it and
+    the form expected, and the other sources apply.
+
+    Parameters
+    ----------
+    refresh : bool
+        Read again instead of returning what was read in this process (the limits of a
+        running container rarely change; the memory available now is read at each call of
+        :meth:`ResourceLimits.available_memory_bytes`).
+
+    Returns
+    -------
+    ResourceLimits
+        ``.cpus``, ``.memory_bytes``, ``.available_memory_bytes()``, ``.limited`` and what
+        sets each.
+
+    Examples
+    --------
+    >>> import neurona as nr
+    >>> nr.resource_limits()                                   # doctest: +SKIP
+    ResourceLimits(host_cpus=64, cpus=1, cpu_quota=1.0, cpu_source='cgroup v2 cpu.max', ...)
+    """
+    if not isinstance(refresh, bool):
+        raise ValueError(f"refresh must be True or False, got {refresh!r}")
+    if refresh:
+        _LIMITS.clear()
+    if "cpu" not in _LIMITS:
+        _LIMITS["cpu"] = _read_cpu_limits()
+    if "memory" not in _LIMITS:
+        _LIMITS["memory"] = _read_memory_limits()
+    return ResourceLimits(**_LIMITS["cpu"], **_LIMITS["memory"])
+
+
+def enough_memory(needed_bytes: int, what: str) -> bool:
+    """Whether a computation that needs ``needed_bytes`` fits in the memory free now.
+
+    It fits when it needs at most :data:`MEMORY_SAFETY` (80 %) of the memory available to
+    this process now (:meth:`ResourceLimits.available_memory_bytes`: in a container, its
+    limit less what it uses). Otherwise one line says what is skipped and why, and the
+    answer is False, so that a notebook skips the cell instead of the kernel dying.
+
+    Parameters
+    ----------
+    needed_bytes : int
+        The estimate, in bytes (0 or more).
+    what : str
+        What would run, for the line, e.g. ``"VGG16's forward pass"``.
+
+    Returns
+    -------
+    bool
+        True when it fits.
+
+    Raises
+    ------
+    ValueError
+        When ``needed_bytes`` is not a number of bytes or ``what`` is not a text.
+
+    Examples
+    --------
+    >>> import neurona as nr
+    >>> nr.enough_memory(1_000, "a tiny array")
+    True
+    >>> if nr.enough_memory(estimate, "VGG16's forward pass"):  # doctest: +SKIP
+    ...     features = vgg.predict(images)
+    neurona: skipping VGG16's forward pass: it needs about 2.6 GB and this container allows
+    2.0 GB (cgroup v2 memory.max), 1.1 GB of it free now
+    """
+    if (
+        isinstance(needed_bytes, bool)
+        or not isinstance(needed_bytes, numbers.Real)
+        or not math.isfinite(needed_bytes)
+        or needed_bytes < 0
+    ):
+        raise ValueError(
+            f"needed_bytes must be a number of bytes, 0 or more (e.g. 2_500_000_000), "
+            f"got {needed_bytes!r}"
+        )
+    if not isinstance(what, str) or not what.strip():
+        raise ValueError(
+            "what must be a short text naming the computation, e.g. \"VGG16's forward pass\", "
+            f"got {what!r}"
+        )
+    limits = resource_limits()
+    free = limits.available_memory_bytes()
+    if needed_bytes <= MEMORY_SAFETY * free:
+        return True
+    from neurona.settings import notice
+
+    notice(
+        f"skipping {what.strip()}: it needs about {_gb(needed_bytes)} and "
+        f"{limits.memory_text()}, {_gb(free)} of it free now "
+        f"(the kit leaves {1 - MEMORY_SAFETY:.0%} of that spare)"
+    )
+    return False
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def _gb(n_bytes: float) -> str:
+    """Bytes as the report writes them: GiB, called GB (as Colab and most tools do)."""
+    gib = n_bytes / 2**30
+    return f"{gib:.1f} GB" if gib >= 0.1 else f"{n_bytes / 2**20:.0f} MB"
+
+
+def _read_text(path: Path) -> str | None:
+    """Return a small system file's text, stripped; None when it is absent or unreadable."""
+    try:
+        return path.read_text().strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _cannot_read(what: str, form: str) -> None:
+    from neurona.settings import notice
+
+    notice(f"{what}: expected {form}. Going on without this limit.", once=True)
+
+
+def _unescape_mount(path: str) -> str:
+    # mountinfo writes a space as \040, a tab as \011, ...
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), path)
+
+
+def _cgroup_mounts(proc: Path = _PROC, root: Path = _ROOT) -> dict[str, tuple[Path, str]]:
+    """Where the cgroup hierarchies are mounted, from ``/proc/self/mountinfo``.
+
+    Returns ``{"v2": (folder, mount root), "cpu": ..., "memory": ...}`` for those found.
+    The mount root is the cgroup the folder shows: in a container, often its own. Folders
+    are under ``root``, so that tests can point at a fake tree.
+    """
+    mounts: dict[str, tuple[Path, str]] = {}
+    for line in (_read_text(proc / "self" / "mountinfo") or "").splitlines():
+        before, dash, after = line.partition(" - ")
+        fields, kind = before.split(), after.split()
+        if not dash or len(fields) < 5 or len(kind) < 3:
+            continue
+        folder = root / _unescape_mount(fields[4]).lstrip("/")
+        if kind[0] == "cgroup2":
+            mounts.setdefault("v2", (folder, fields[3]))
+        elif kind[0] == "cgroup":
+            for option in kind[2].split(","):
+                if option in ("cpu", "memory"):
+                    mounts.setdefault(option, (folder, fields[3]))
+    return mounts
+
+
+def _cgroup_paths(proc: Path = _PROC) -> dict[str, str]:
+    """Find the cgroup of this process in each hierarchy, from ``/proc/self/cgroup``.
+
+    Lines are ``ID:CONTROLLERS:PATH``; v1 has one per hierarchy (``4:memory:/user/1``,
+    ``3:cpu,cpuacct:/``), v2 one line ``0::/PATH``, returned under the key ``"v2"``.
+    """
+    paths: dict[str, str] = {}
+    for line in (_read_text(proc / "self" / "cgroup") or "").splitlines():
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        number, controllers, path = parts
+        if number == "0" and not controllers:
+            paths["v2"] = path
+        for name in controllers.split(","):
+            if name:
+                paths.setdefault(name, path)
+    return paths
+
+
+def _cgroup_dirs(
+    mounts: dict[str, tuple[Path, str]], paths: dict[str, str], key: str
+) -> list[Path]:
+    """Folders of this process's cgroup in hierarchy ``key`` and of its parents, innermost first.
+
+    A limit set on a parent (the pod, a systemd slice) binds its children, so every level
+    up to the mount counts. When the process's path is not below the mount (a container
+    that sees only its own cgroup there), the mount's folder is the one that exists.
+    """
+    if key not in mounts:
+        return []
+    folder, mount_root = mounts[key]
+    path = paths.get(key, "/")
+    mount_root = mount_root.rstrip("/")
+    if mount_root and (path == mount_root or path.startswith(mount_root + "/")):
+        path = path[len(mount_root) :]
+    parts = [part for part in path.split("/") if part not in ("", ".", "..")]
+    return [folder.joinpath(*parts[:depth]) for depth in range(len(parts), -1, -1)]
+
+
+def _cgroup_value(folder: Path, name: str, parse: Callable[[str], Any]) -> Any:
+    """One cgroup file parsed; None when absent, or when unreadable (then one line says so)."""
+    text = _read_text(folder / name)
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        _cannot_read(f"{folder / name} holds {text!r}", _FORMS[name])
+        return None
+
+
+def _positive(value: float, text: str) -> float:
+    if not value > 0 or not math.isfinite(value):
+        raise ValueError(f"not a positive number: {text!r}")
+    return value
+
+
+def _parse_cpu_max(text: str) -> float | None:
+    """CPUs from cgroup v2's ``cpu.max``: ``"max 100000"`` is no limit, ``"150000 100000"`` 1.5.
+
+    Examples
+    --------
+    >>> _parse_cpu_max("150000 100000"), _parse_cpu_max("max 100000")
+    (1.5, None)
+    """
+    parts = text.split()
+    if len(parts) not in (1, 2):
+        raise ValueError(text)
+    period = _positive(int(parts[1]), text) if len(parts) == 2 else 100_000
+    if parts[0] == "max":
+        return None
+    return _positive(int(parts[0]), text) / period
+
+
+def _parse_cfs_quota(text: str) -> int | None:
+    """Read cgroup v1's ``cpu.cfs_quota_us``: microseconds per period, ``-1`` for no limit."""
+    quota = int(text)
+    if quota == -1:
+        return None
+    return int(_positive(quota, text))
+
+
+def _parse_whole(text: str) -> int:
+    return int(_positive(int(text), text))
+
+
+def _parse_memory(text: str) -> int | None:
+    """Bytes from ``memory.max`` (``"max"``: no limit) or ``memory.limit_in_bytes``.
+
+    Examples
+    --------
+    >>> _parse_memory("2147483648"), _parse_memory("max"), _parse_memory("9223372036854771712")
+    (2147483648, None, None)
+    """
+    if text == "max":
+        return None
+    value = _parse_whole(text)
+    return None if value >= _NO_LIMIT_BYTES else value
+
+
+def _env_limit(environ: Mapping[str, str], name: str, parse: Callable[[str], float]) -> Any:
+    """Read a limit from a spawner's variable; None when unset, empty or unreadable (one line)."""
+    raw = environ.get(name, "")
+    if not raw.strip():
+        return None
+    try:
+        return parse(raw.strip())
+    except ValueError:
+        _cannot_read(f"{name}={raw!r} is not understood", _FORMS[name])
+        return None
+
+
+def _affinity_cpus() -> int | None:
+    """CPUs in this process's affinity mask (``taskset``, a cpuset); None where the OS has none."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    try:
+        return len(os.sched_getaffinity(0)) or None
+    except OSError:
+        return None
+
+
+def _read_cpu_limits(
+    proc: Path = _PROC,
+    root: Path = _ROOT,
+    environ: Mapping[str, str] | None = None,
+    host_cpus: int | None = None,
+) -> dict[str, Any]:
+    """Read the CPU fields of :class:`ResourceLimits` from ``proc``, ``root`` and ``environ``."""
+    env = os.environ if environ is None else environ
+    host = host_cpus or os.cpu_count() or 1
+    mounts, paths = _cgroup_mounts(proc, root), _cgroup_paths(proc)
+    quotas: list[tuple[float, str]] = []
+    for folder in _cgroup_dirs(mounts, paths, "v2"):
+        cpus = _cgroup_value(folder, "cpu.max", _parse_cpu_max)
+        if cpus is not None:
+            quotas.append((cpus, _CPU_SOURCES[0]))
+    for folder in _cgroup_dirs(mounts, paths, "cpu"):
+        quota = _cgroup_value(folder, "cpu.cfs_quota_us", _parse_cfs_quota)
+        period = _cgroup_value(folder, "cpu.cfs_period_us", _parse_whole) if quota else None
+        if quota and period:
+            quotas.append((quota / period, _CPU_SOURCES[1]))
+    cpus = _env_limit(env, CPU_LIMIT_ENV, lambda text: _positive(float(text), text))
+    if cpus is not None:
+        quotas.append((cpus, CPU_LIMIT_ENV))
+    # The first of equal quotas wins: the cgroup is what the kernel enforces.
+    quota, quota_source = min(quotas, key=lambda q: q[0]) if quotas else (None, "")
+    affinity = _affinity_cpus()
+    choices = [(host, "host")]
+    if affinity is not None:
+        choices.append((affinity, "CPU affinity"))
+    if quota is not None:
+        choices.append((max(1, math.ceil(quota - 1e-9)), quota_source))
+    # On a tie, the last named wins: a quota says more than a mask, a mask more than the host.
+    effective, source = min(reversed(choices), key=lambda c: c[0])
+    effective = max(1, min(effective, host))
+    source = "host" if effective >= host else source
+    return {"host_cpus": host, "cpus": effective, "cpu_quota": quota, "cpu_source": source}
+
+
+def _read_memory_limits(
+    proc: Path = _PROC,
+    root: Path = _ROOT,
+    environ: Mapping[str, str] | None = None,
+    host_memory: int | None = None,
+) -> dict[str, Any]:
+    """Read the memory fields of :class:`ResourceLimits` from ``proc``, ``root``, ``environ``."""
+    env = os.environ if environ is None else environ
+    host = host_memory or _ram_bytes()
+    mounts, paths = _cgroup_mounts(proc, root), _cgroup_paths(proc)
+    limits: list[tuple[int, str]] = []
+    usage_files = []
+    # (hierarchy, limit file, usage file, memory.stat key of the page cache it may drop)
+    for key, limit_file, usage_file, cache_key in (
+        ("v2", "memory.max", "memory.current", "inactive_file"),
+        ("memory", "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"),
+    ):
+        version = "v2" if key == "v2" else "v1"
+        for folder in _cgroup_dirs(mounts, paths, key):
+            limit = _cgroup_value(folder, limit_file, _parse_memory)
+            if limit is not None:
+                limits.append((limit, f"cgroup {version} {limit_file}"))
+                usage_files.append(
+                    (limit, str(folder / usage_file), str(folder / "memory.stat"), cache_key)
+                )
+    variable = _env_limit(env, MEM_LIMIT_ENV, _parse_whole)
+    if variable is not None:
+        limits.append((variable, MEM_LIMIT_ENV))
+    # The machine's size can be unknown (0); the limits still say something then.
+    candidates = ([(host, "host")] if host else []) + limits
+    memory, source = min(candidates, key=lambda m: m[0]) if candidates else (0, "host")
+    return {
+        "host_memory_bytes": host,
+        "memory_bytes": memory,
+        "memory_source": source,
+        "memory_usage_files": tuple(usage_files),
+    }
+
+
+def _working_set_bytes(usage_file: Path, stat_file: Path, cache_key: str) -> int | None:
+    """Return what a cgroup uses now, less the page cache the kernel can drop; None: unknown."""
+    try:
+        used = int(_read_text(usage_file) or "")
+    except ValueError:
+        return None
+    match = re.search(rf"^{cache_key} (\d+)$", _read_text(stat_file) or "", flags=re.MULTILINE)
+    return max(used - (int(match.group(1)) if match else 0), 0)
+
+
+def _host_available_bytes() -> int:
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except ImportError:  # pragma: no cover - psutil is a dependency
+        return _ram_bytes()
+
+
 def _run_quietly(command: list[str], timeout: float = _NVIDIA_SMI_TIMEOUT_S) -> str:
     """Return the stdout of a short command, or "" when it is missing, fails or hangs."""
     if shutil.which(command[0]) is None:
         return ""
+    import subprocess  # here: `import neurona` imports this module, and must stay fast
+
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except (OSError, subprocess.SubprocessError):
@@ -448,6 +1023,8 @@ def _keras_backend() -> tuple[str, str]:
 
 
 def _dist_version(names: tuple[str, ...]) -> str | None:
+    import importlib.metadata  # here: it costs ~25 ms, and `import neurona` imports this module
+
     for name in names:
         try:
             return importlib.metadata.version(name)
@@ -528,8 +1105,9 @@ def compute_device(refresh: bool = False) -> str:
 
 
 def _cpu_device() -> str:
-    physical, _ = _core_counts()
-    return f"CPU: {_cpu_model()} ({physical} {'core' if physical == 1 else 'cores'})"
+    # In a container allowed fewer CPUs than the machine has, the run used those.
+    cores = min(_core_counts()[0], resource_limits().cpus)
+    return f"CPU: {_cpu_model()} ({cores} {'core' if cores == 1 else 'cores'})"
 
 
 def _accelerator(kind: str, names: list[str]) -> str:
@@ -764,9 +1342,11 @@ def _check_threads(value: Any, name: str) -> int:
             f"{name} must be a whole number of threads from 1 to {MAX_THREADS}, got {value!r}"
         )
     if not 1 <= int(value) <= MAX_THREADS:
+        limits = resource_limits()
+        allowed = f"; {limits.cpu_text()}" if limits.cpus < limits.host_cpus else ""
         raise ValueError(
             f"{name} must be a whole number of threads from 1 to {MAX_THREADS} "
-            f"(this machine has {_core_counts()[1]} logical cores), got {value!r}"
+            f"(this machine has {_core_counts()[1]} logical cores{allowed}), got {value!r}"
         )
     return int(value)
 
@@ -779,6 +1359,10 @@ def set_threads(intra: int, inter: int | None = None) -> dict[str, int | None]:
     ``TF_NUM_INTRAOP_THREADS`` / ``TF_NUM_INTEROP_THREADS``, which TensorFlow reads when it
     starts, and applies the same values through ``tf.config.threading`` as soon as it is
     imported. PyTorch, when imported, gets ``torch.set_num_threads``.
+
+    More threads than the CPUs this process may use (:func:`resource_limits`: a container's
+    quota, ``taskset``) are allowed, to see what oversubscription does, and get one line
+    saying they will take turns.
 
     Parameters
     ----------
@@ -809,6 +1393,14 @@ def set_threads(intra: int, inter: int | None = None) -> dict[str, int | None]:
     """
     intra = _check_threads(intra, "intra")
     inter = None if inter is None else _check_threads(inter, "inter")
+    limits = resource_limits()
+    if intra > limits.cpus:
+        from neurona.settings import notice
+
+        notice(
+            f"{intra} threads per operation, but {limits.cpu_text()}: the threads will take "
+            f"turns, which is usually slower than set_threads({limits.cpus})."
+        )
 
     tf = sys.modules.get("tensorflow")
     if tf is not None and hasattr(tf, "config"):
@@ -837,3 +1429,73 @@ def _apply_tf_threads(tf: Any, intra: int, inter: int | None) -> None:
     tf.config.threading.set_intra_op_parallelism_threads(intra)
     if inter is not None:
         tf.config.threading.set_inter_op_parallelism_threads(inter)
+
+
+#: The variables in which a user chooses TensorFlow's two thread pools.
+_TF_THREAD_VARIABLES = {"intra": "TF_NUM_INTRAOP_THREADS", "inter": "TF_NUM_INTEROP_THREADS"}
+
+
+def fit_threads_to_limit() -> dict[str, int] | None:
+    """Size TensorFlow's thread pools to the CPUs allowed, when a limit is below the machine.
+
+    TensorFlow sizes its pools from the CPUs it can schedule on and does not read a
+    container's CPU quota: in a pod allowed 1 CPU on a 64-core node it starts 64 threads
+    per pool, which take turns on that one CPU. ``import neurona`` calls this function.
+    When the CPUs allowed (:func:`resource_limits`) are fewer than the machine's and the
+    user has not chosen a pool's size (``TF_NUM_INTRAOP_THREADS``,
+    ``TF_NUM_INTEROP_THREADS``, :func:`set_threads`, ``tf.config.threading``), that pool
+    gets the CPUs allowed, through ``tf.config.threading``, as soon as TensorFlow is
+    imported (at once if it is imported but has not started). The choice is looked at
+    again then, so a variable set after ``import neurona`` still wins.
+
+    Without a limit nothing changes; once TensorFlow has run it is too late, and nothing
+    changes either. No environment variable is set: child processes (the benchmarks)
+    import the kit and decide for themselves. Only the CPU part of the limits is read
+    here (a few small files under ``/proc`` and ``/sys/fs/cgroup``, once per process).
+
+    Returns
+    -------
+    dict or None
+        ``{"intra": n, "inter": n}`` for the pools that will get ``n`` threads (a pool the
+        user chose is left out); None when nothing will change.
+
+    Examples
+    --------
+    >>> fit_threads_to_limit()                                 # doctest: +SKIP
+    {'intra': 1, 'inter': 1}
+    """
+    if "cpu" not in _LIMITS:
+        _LIMITS["cpu"] = _read_cpu_limits()
+    cpus, host = _LIMITS["cpu"]["cpus"], _LIMITS["cpu"]["host_cpus"]
+    if cpus >= host:
+        return None
+    pools = {pool: cpus for pool, name in _TF_THREAD_VARIABLES.items() if not os.environ.get(name)}
+    if not pools:
+        return None
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and hasattr(tf, "config"):
+        try:
+            _apply_default_threads(tf, cpus)
+        except RuntimeError:  # TensorFlow already ran: its pools are fixed
+            return None
+    else:
+        _after_import("tensorflow", "default threads", lambda m: _apply_default_threads(m, cpus))
+    return pools
+
+
+def _apply_default_threads(tf: Any, cpus: int) -> None:
+    """Give ``cpus`` threads to each pool that neither a variable nor ``tf.config`` sized."""
+    threading = tf.config.threading
+    pools = {
+        "intra": (
+            threading.get_intra_op_parallelism_threads,
+            threading.set_intra_op_parallelism_threads,
+        ),
+        "inter": (
+            threading.get_inter_op_parallelism_threads,
+            threading.set_inter_op_parallelism_threads,
+        ),
+    }
+    for pool, (get, set_) in pools.items():
+        if not os.environ.get(_TF_THREAD_VARIABLES[pool]) and not get():
+            set_(cpus)

@@ -109,10 +109,13 @@ def where_it_ran() -> str:
         from neurona.hardware import compute_device
 
         return f"Keras on {sys.modules['keras'].backend.backend()}, {compute_device()}"
-    from neurona.hardware import hardware_report
+    from neurona.hardware import hardware_report, resource_limits
 
-    report = hardware_report()
-    return f"NumPy on CPU: {report.cpu_model} ({report.logical_cores} threads)"
+    limits = resource_limits()
+    threads = f"{limits.host_cpus} threads"
+    if limits.cpus < limits.host_cpus:  # a container or taskset: say what this process may use
+        threads = f"{limits.cpus} of {threads} allowed"
+    return f"NumPy on CPU: {hardware_report().cpu_model} ({threads})"
 
 
 def run_timed(source: str, namespace: dict, label: str = "cell"):

@@ -82,10 +82,10 @@ def configure_framework(config: dict[str, Any]) -> dict[str, Any]:
     import keras
 
     read["backend_read"] = keras.backend.backend()
-    if hasattr(os, "sched_getaffinity"):
-        read["cpus_allowed"] = len(os.sched_getaffinity(0))
-    else:  # pragma: no cover - macOS, Windows
-        read["cpus_allowed"] = os.cpu_count()
+    from neurona.hardware import resource_limits
+
+    # Read again: prepare_environment narrowed the affinity mask after `import neurona`.
+    read["cpus_allowed"] = resource_limits(refresh=True).cpus
     if config["dtype"] != "float32":
         keras.mixed_precision.set_global_policy(config["dtype"])
     return read
@@ -202,22 +202,31 @@ def run_config(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_memory(config: dict[str, Any], model) -> None:
-    """Refuse, with a suggested batch size, a run that would not fit in 80% of free RAM."""
+    """Refuse, with a suggested batch size, a run that would not fit in the memory free now.
+
+    Free under the limits in force (a container's memory limit less what it uses), of which
+    a run may take :data:`neurona.hardware.MEMORY_SAFETY`.
+    """
     from neurona.bench.limits import largest_batch, memory_limit, memory_needed
+    from neurona.hardware import MEMORY_SAFETY, resource_limits
 
     memory = memory_needed(model, config["batch_size"], config["dtype"])
     inputs = 1
     for dim in model.inputs[0].shape[1:]:
         inputs *= int(dim)
     data_bytes = 4 * config["samples"] * inputs  # the random inputs, float32
-    limit = memory_limit(0.8) - data_bytes
+    limit = memory_limit(MEMORY_SAFETY) - data_bytes
     needed = memory["parameter_bytes"] + memory["activation_bytes"]
     if needed > limit:
         batch = largest_batch(memory, limit)
         tip = f"try batch_size={batch}" if batch else "even batch 1 does not fit: a smaller model"
+        limits = resource_limits()
+        where = ""
+        if limits.memory_bytes < limits.host_memory_bytes:
+            where = f" within this container's limit ({limits.memory_source})"
         raise MemoryError(
-            f"this run needs about {needed / 1e9:.1f} GB and {max(limit, 0) / 1e9:.1f} GB is free: "
-            f"{tip}"
+            f"this run needs about {needed / 1e9:.1f} GB and {max(limit, 0) / 1e9:.1f} GB is free"
+            f"{where}: {tip}"
         )
 
 

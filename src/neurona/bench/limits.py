@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from neurona.bench.config import Config
 from neurona.bench.runner import Results, _child_row
+from neurona.hardware import resource_limits
 
 
 def matmul_peak(
@@ -129,7 +130,7 @@ def estimate(config: Config, *, calibrate: bool = True, limit_bytes: int | None 
     calibrate : bool
         Time a short run (4 batches, in a child process) to estimate seconds per epoch.
     limit_bytes : int, optional
-        Memory allowed; default: half of the RAM available now.
+        Memory allowed; default: half of the memory available now (:func:`memory_limit`).
 
     Returns
     -------
@@ -180,10 +181,25 @@ def memory_needed(model, batch_size: int, dtype: str = "float32") -> dict:
 
 
 def memory_limit(share: float = 0.5) -> int:
-    """Return a share of the RAM available now, in bytes (the default limit of a run)."""
-    import psutil
+    """Return a share of the memory available now, in bytes (the default limit of a run).
 
-    return int(psutil.virtual_memory().available * share)
+    In a container that is its memory limit less what its processes use, not the machine's
+    free RAM (:meth:`neurona.ResourceLimits.available_memory_bytes`): a 2 GB pod on a
+    512 GB node must not plan batches for the node.
+
+    Parameters
+    ----------
+    share : float
+        Fraction of the available memory, more than 0 and at most 1.
+
+    Examples
+    --------
+    >>> memory_limit(0.5) > 0
+    True
+    """
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+        raise ValueError(f"share must be a fraction more than 0 and at most 1, got {share!r}")
+    return int(resource_limits().available_memory_bytes() * share)
 
 
 def largest_batch(memory: dict, limit_bytes: int) -> int | None:

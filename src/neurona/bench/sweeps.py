@@ -8,12 +8,12 @@ efficiency, within the real-time budget, share of peak).
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from neurona.bench.config import BACKENDS, LEVELS, Config
 from neurona.bench.runner import Results, sweep
+from neurona.hardware import resource_limits
 
 #: Inference sizes of seed E's real-time test (samples per call).
 INFERENCE_SAMPLES = (2, 64, 512, 1024)
@@ -27,10 +27,19 @@ PYRAMIDS = ((50,), (1600,), (3200,), (800, 400, 208), (12800,), (25600,), (1600,
 
 
 def cpu_count() -> int:
-    """CPUs this process may use (the affinity mask where the OS has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1  # pragma: no cover
+    """Return the CPUs this process may use: the machine's, or fewer under a limit.
+
+    The smallest of the machine's logical CPUs, the affinity mask (``taskset``) and a
+    container's CPU quota (cgroups, JupyterHub's ``CPU_LIMIT``), as
+    :func:`neurona.resource_limits` reads them: a JupyterHub pod allowed 2 CPUs on a
+    64-core node answers 2.
+
+    Examples
+    --------
+    >>> cpu_count() >= 1
+    True
+    """
+    return resource_limits().cpus
 
 
 def available_backends() -> dict[str, str]:
