@@ -176,7 +176,8 @@ def test_zoo_models_have_the_sources_parameter_counts():
         model = bench.ZOO["pyramid"].build(keras, {"widths": widths})
         assert model.count_params() == bench.pyramid_parameters(widths)
     for model, args in [("mlp", {"hidden_layers": 3, "units": 50}), ("lenet", {"maps": 4}),
-                        ("lenet", {"conv_layers": 2, "maps": 8}), ("cnn", {})]:  # fmt: skip
+                        ("lenet", {"conv_layers": 2, "maps": 8}), ("cnn", {}),
+                        ("dense", {})]:  # fmt: skip
         config = bench.Config(model=model, model_args=args)
         built = bench.ZOO[model].build(keras, args)
         assert sweeps.parameters(config) == built.count_params(), config.label()

@@ -85,3 +85,43 @@ def test_scaling_laws():
         laws.fit_parallel_fraction([1, 1], [1.0, 1.0])
     ax = perf.plot_scaling_laws(0.9, processors=16, measured=([1, 2], [1.0, 1.7]))
     assert any("ceiling" in line.get_label() for line in ax.get_lines())
+
+
+def test_backend_verdicts_name_the_faster_backend_per_network_and_format():
+    mlp = {"hidden_layers": 4, "units": 400}
+    results = bench.Results([
+        {"ok": True, "task": "train", "model": "cnn", "model_args": {}, "dtype": d,
+         "backend": b, "samples_per_s": v}
+        for b, d, v in [("tensorflow", "float32", 3000.0), ("jax", "float32", 1000.0),
+                        ("tensorflow", "mixed_bfloat16", 600.0),
+                        ("jax", "mixed_bfloat16", 1050.0)]
+    ] + [
+        {"ok": True, "task": "train", "model": "mlp", "model_args": mlp, "dtype": "float32",
+         "backend": "tensorflow", "samples_per_s": 1000.0},
+        {"ok": True, "task": "train", "model": "mlp", "model_args": mlp, "dtype": "float32",
+         "backend": "jax", "samples_per_s": 1100.0},
+        {"ok": False, "task": "train", "model": "mlp", "model_args": mlp, "dtype": "float32",
+         "backend": "torch", "samples_per_s": None, "error": "skipped: torch is not installed"},
+        {"ok": True, "task": "infer", "model": "mlp", "model_args": mlp, "dtype": "float32",
+         "backend": "torch", "samples_per_s": 1e6},
+    ])
+    assert perf.backend_verdicts(results) == [
+        "cnn (notebook 07), float32: TensorFlow 3,000 samples/s, JAX 1,000: "
+        "TensorFlow is 3.0x faster than JAX",
+        "cnn (notebook 07), mixed_bfloat16: JAX 1,050 samples/s, TensorFlow 600: "
+        "JAX is 1.8x faster than TensorFlow",
+        "mlp 4x400, float32: JAX 1,100 samples/s, TensorFlow 1,000: a tie (within 15%)",
+        "cnn (notebook 07) on TensorFlow: mixed bfloat16 ran 5.0x slower than float32",
+        "cnn (notebook 07) on JAX: mixed bfloat16 ran about as fast as float32 (1.05x)",
+    ]
+
+
+def test_backend_verdicts_need_two_backends():
+    one = bench.Results([{"ok": True, "task": "train", "model": "cnn", "model_args": {},
+                          "dtype": "float32", "backend": "tensorflow", "samples_per_s": 10.0}])
+    assert perf.backend_verdicts(one) == []
+    failed = {"ok": False, "task": "train", "model": "cnn", "model_args": {}, "dtype": "float32",
+              "samples_per_s": None, "error": "timed out"}
+    both_failed = [dict(failed, backend="tensorflow"), dict(failed, backend="jax")]
+    assert perf.backend_verdicts(bench.Results(both_failed)) == []
+    assert perf.backend_verdicts(bench.Results([])) == []

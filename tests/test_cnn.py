@@ -212,3 +212,49 @@ def test_activation_memory_of_a_tiny_model_by_hand():
     assert estimate["activations (backward)"] == pytest.approx(174 * 4 / 1e9)
     with pytest.raises(ValueError, match="optimizer must be one of"):
         cnn.training_memory_estimate(model, 2, optimizer="lion")
+
+
+# -- the number format "auto" picks --------------------------------------------------------------
+
+
+@pytest.fixture
+def machine(monkeypatch):
+    """Pretend to be a machine: where Keras computes, its backend, whether the CPU has bf16."""
+    from neurona import hardware
+
+    def pretend(device="CPU: test", backend="tensorflow", bf16=True):
+        monkeypatch.setattr(hardware, "compute_device", lambda refresh=False: device)
+        monkeypatch.setattr(hardware, "_keras_backend", lambda: (backend, "a test"))
+        monkeypatch.setattr(hardware, "cpu_has_bf16", lambda: bf16)
+
+    return pretend
+
+
+@pytest.mark.parametrize("device, backend, bf16, policy, reason", [
+    ("CPU: test", "tensorflow", True, "mixed_bfloat16", "multiplies bfloat16 in hardware"),
+    ("CPU: test", "tensorflow", False, "float32", "no bfloat16 instructions"),
+    ("CPU: test", "jax", True, "float32", "Keras runs on JAX here, whose CPU convolutions in "
+                                          "bfloat16 are slower than in float32"),
+    ("CPU: test", "jax", False, "float32", "no bfloat16 instructions"),
+    ("CPU: test", "torch", True, "float32", "Keras runs on torch here"),
+    ("GPU: NVIDIA T4", "tensorflow", True, "float32", "computing on GPU: NVIDIA T4"),
+    ("GPU: NVIDIA T4", "jax", True, "float32", "computing on GPU: NVIDIA T4"),
+])
+def test_auto_precision_picks_bfloat16_only_where_it_pays(machine, device, backend, bf16,
+                                                          policy, reason):
+    machine(device, backend, bf16)
+    chosen, why = cnn.choose_precision()
+    assert chosen == policy
+    assert why.startswith(policy.replace("mixed_bfloat16", "mixed bfloat16"))
+    assert reason in why
+
+
+def test_fast_cnn_follows_auto_and_explicit_precision(machine):
+    machine(backend="jax", bf16=True)
+    auto = cnn.fast_cnn()
+    assert auto.name == "fast_cnn"
+    assert {layer.dtype_policy.name for layer in auto.layers} == {"float32"}
+    asked = cnn.fast_cnn(precision="mixed_bfloat16")
+    assert asked.name == "fast_cnn_bf16"
+    assert asked.layers[0].dtype_policy.name == "mixed_bfloat16"
+    assert asked.layers[-1].dtype_policy.name == "float32"   # the probabilities stay float32

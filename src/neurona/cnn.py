@@ -449,13 +449,24 @@ def lenet5(activation: str = "tanh", classes: int = 10):
 PRECISIONS = ("auto", "float32", "mixed_bfloat16")
 
 
+#: Keras backends on which mixed bfloat16 made the CNN faster on a CPU with bfloat16
+#: instructions. On JAX the same recipe ran about 2x slower than in float32 (100 s against
+#: 48 s per epoch on a 2-core CPU with AVX-512 BF16): jaxlib 0.10's compiled step converts a
+#: bfloat16 convolution's inputs to float32, convolves in float32 and converts back, so it only
+#: adds work. PyTorch has not been measured, so it gets float32 too.
+BF16_FAST_BACKENDS = ("tensorflow",)
+
+
 def choose_precision(precision: str = "auto") -> tuple[str, str]:
     """Return the Keras dtype policy for :func:`fast_cnn` and one line saying why.
 
-    ``"auto"`` picks ``"mixed_bfloat16"`` (weights kept in float32, arithmetic in bfloat16) on
-    a CPU with bfloat16 instructions and no GPU, where it made an epoch about 1.7 times
-    faster for the same accuracy, and ``"float32"`` everywhere else (on a CPU without them,
-    bfloat16 is emulated and slower).
+    ``"auto"`` picks ``"mixed_bfloat16"`` (weights kept in float32, arithmetic in bfloat16)
+    only where it was measured to pay: Keras on TensorFlow, on a CPU with bfloat16
+    instructions and no GPU, where it made an epoch about 1.7 times faster for the same
+    accuracy. Everywhere else it picks ``"float32"``: on a CPU without those instructions
+    bfloat16 is emulated and slower; on Keras's JAX backend bfloat16 convolutions are slower
+    than float32 ones even on a CPU that has them (see :data:`BF16_FAST_BACKENDS`). The
+    backend is read without importing Keras when Keras is not imported yet.
 
     Examples
     --------
@@ -470,14 +481,21 @@ def choose_precision(precision: str = "auto") -> tuple[str, str]:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}; got {precision!r}")
     if precision != "auto":
         return precision, f"{precision}, as asked"
-    from neurona.hardware import compute_device, cpu_has_bf16
+    from neurona.hardware import _keras_backend, compute_device, cpu_has_bf16
 
     device = compute_device()
     if not device.startswith("CPU"):
         return "float32", f"float32: computing on {device}"
-    if cpu_has_bf16():
-        return "mixed_bfloat16", "mixed bfloat16: this CPU multiplies bfloat16 in hardware"
-    return "float32", "float32: this CPU has no bfloat16 instructions (it would emulate them)"
+    if not cpu_has_bf16():
+        return "float32", "float32: this CPU has no bfloat16 instructions (it would emulate them)"
+    backend = _keras_backend()[0]
+    if backend == "jax":
+        return "float32", ("float32: Keras runs on JAX here, whose CPU convolutions in bfloat16 "
+                           "are slower than in float32")
+    if backend not in BF16_FAST_BACKENDS:
+        return "float32", (f"float32: Keras runs on {backend} here, where mixed bfloat16 has not "
+                           f"been measured to pay on a CPU (it does on TensorFlow)")
+    return "mixed_bfloat16", "mixed bfloat16: this CPU multiplies bfloat16 in hardware"
 
 
 def fast_cnn(classes: int = 10, precision: str = "auto"):

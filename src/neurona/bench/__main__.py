@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from neurona.bench.zoo import ZOO
+
 SWEEPS = ("threads", "batch", "inference", "sizes", "backends", "levels", "devices", "peak")
 
 
@@ -25,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
         description="Time neural-network training and inference on this machine.",
     )
     p.add_argument("sweep", choices=SWEEPS, help="what to measure")
-    p.add_argument("--model", default="mlp", help="zoo model: mlp, pyramid, lenet, cnn")
+    p.add_argument("--model", default="mlp", help="zoo model: " + ", ".join(ZOO))
     p.add_argument("--hidden-layers", type=int, help="mlp: hidden layers")
     p.add_argument("--units", type=int, help="mlp: units per hidden layer")
     p.add_argument("--widths", help="pyramid: hidden widths, e.g. 800,400,208")

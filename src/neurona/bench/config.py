@@ -33,7 +33,7 @@ class Config:
     ----------
     model : str
         A name from :data:`neurona.bench.zoo.ZOO`: ``"mlp"``, ``"pyramid"``, ``"lenet"``,
-        ``"cnn"``.
+        ``"cnn"``, ``"dense"``.
     model_args : dict
         The zoo model's size, e.g. ``{"hidden_layers": 4, "units": 400}`` for ``"mlp"``.
     samples : int

@@ -131,6 +131,8 @@ def parameters(config: Config) -> int:
             total += count_conv2d(5, channels, filters)
             channels, side = filters, (side - 4) // 2
         return total + count_dense([side * side * channels, 120, 84, 10])
+    if config.model == "dense":
+        return count_dense([28 * 28, 300, 100, 10])  # notebook 07's Dense network
     return 225_034  # notebook 07's CNN
 
 

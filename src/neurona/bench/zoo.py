@@ -8,6 +8,9 @@
   (1 or 2) 5x5 valid convolutions with ``3 * maps`` filters (``maps`` per colour channel),
   ReLU, 2x2 max-pool, then Dense 120-84-10.
 - ``cnn``: notebook 07's Fashion-MNIST recipe (28x28x1).
+- ``dense``: notebook 07's Dense network on the same images, 784-300-100-10 (266,610
+  parameters, about as many as ``cnn``), to time a dense and a convolutional network of one
+  size side by side.
 
 Each entry builds a Keras model once Keras is imported in the child process, and makes random
 inputs of the right shape.
@@ -126,6 +129,12 @@ def _fast_cnn():
     return fast_cnn(precision=policy if policy in PRECISIONS else "float32")
 
 
+def _dense_baseline():
+    from neurona.cnn import dense_baseline
+
+    return dense_baseline()  # follows the global policy the child set, as every layer does
+
+
 ZOO: dict[str, ZooModel] = {
     "mlp": ZooModel(
         name="mlp",
@@ -168,6 +177,17 @@ ZOO: dict[str, ZooModel] = {
         describe_args=lambda a: "(notebook 07)",
         limits={},
         whole_model=_fast_cnn,
+    ),
+    "dense": ZooModel(
+        name="dense",
+        defaults={},
+        input_shape=lambda a: (28, 28, 1),
+        outputs=lambda a: 10,
+        layers=lambda keras, a: [],
+        loss="sparse_categorical_crossentropy",
+        describe_args=lambda a: "784-300-100 (notebook 07)",
+        limits={},
+        whole_model=_dense_baseline,
     ),
 }
 

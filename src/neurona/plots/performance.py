@@ -3,6 +3,7 @@
 Each function takes a sweep's results (:class:`neurona.bench.Results` or its DataFrame) and,
 where the sources published the same experiment, their table as a reference to draw beside
 it, so that "what the thesis found" and "what this machine does" sit in one figure.
+:func:`backend_verdicts` is the one text view: the backend comparison said in sentences.
 """
 
 from __future__ import annotations
@@ -248,3 +249,89 @@ def plot_scaling_laws(fraction: float, *, processors: int = 64, measured=None, a
     ax.legend(fontsize=8)
     ax.set_title("Strong vs weak scaling")
     return ax
+
+
+#: How the backends are named in sentences.
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+#: Closer than this ratio, two measured speeds are called a tie: a shared machine's times
+#: move by 10 to 30 % between runs.
+TIE_RATIO = 1.15
+
+
+def backend_verdicts(results) -> list[str]:
+    """Say, one line per network and number format, which Keras backend trained it faster.
+
+    The training rows that ran are grouped by network and ``dtype``; each group with two or
+    more backends gets a line with their samples per second and the winner's lead (a lead
+    under :data:`TIE_RATIO` is called a tie). Each network and backend timed in both float32
+    and mixed bfloat16 gets a line saying what bfloat16 changed.
+
+    Parameters
+    ----------
+    results : Results or DataFrame
+        Rows of :func:`neurona.bench.sweeps.backends` (or any sweep over ``backend`` and
+        ``dtype``).
+
+    Returns
+    -------
+    list of str
+        The sentences, in the order the networks ran; empty when nothing can be compared
+        (fewer than two backends ran a network, or no row ran at all).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mlp = {"hidden_layers": 4, "units": 400}
+    >>> rows = pd.DataFrame({"ok": True, "task": "train", "model": "mlp", "model_args": [mlp, mlp],
+    ...                      "dtype": "float32", "backend": ["tensorflow", "jax"],
+    ...                      "samples_per_s": [1000.0, 3000.0]})
+    >>> print(*backend_verdicts(rows))
+    mlp 4x400, float32: JAX 3,000 samples/s, TensorFlow 1,000: JAX is 3.0x faster than TensorFlow
+    """
+    from neurona.bench.zoo import ZOO
+
+    frame = getattr(results, "frame", results)
+    if frame.empty or "ok" not in frame:
+        return []
+    frame = frame[frame["ok"].astype(bool) & (frame["task"] == "train")]
+    speeds: dict[tuple[str, str], dict[str, float]] = {}
+    for row in frame.to_dict("records"):
+        network = ZOO[row["model"]].describe(row["model_args"] or {})
+        speeds.setdefault((network, row["dtype"]), {})[row["backend"]] = float(
+            row["samples_per_s"]
+        )
+    lines = []
+    for (network, dtype), by_backend in speeds.items():
+        if len(by_backend) < 2:
+            continue
+        ranked = sorted(by_backend.items(), key=lambda item: -item[1])
+        listing = ", ".join(f"{BACKEND_NAMES.get(b, b)} {v:,.0f}" for b, v in ranked)
+        (best, fast), (second, slow) = ranked[0], ranked[1]
+        lead = fast / slow
+        verdict = (f"{BACKEND_NAMES.get(best, best)} is {lead:.1f}x faster than "
+                   f"{BACKEND_NAMES.get(second, second)}" if lead >= TIE_RATIO
+                   else f"a tie (within {TIE_RATIO - 1:.0%})")
+        lines.append(f"{network}, {dtype}: {_first_unit(listing)}: {verdict}")
+    for (network, dtype), by_backend in speeds.items():
+        if dtype != "mixed_bfloat16":
+            continue
+        for backend, bf16 in by_backend.items():
+            f32 = speeds.get((network, "float32"), {}).get(backend)
+            if f32 is None:
+                continue
+            ratio = bf16 / f32
+            name = BACKEND_NAMES.get(backend, backend)
+            if ratio >= TIE_RATIO:
+                change = f"{ratio:.1f}x faster than float32"
+            elif ratio <= 1 / TIE_RATIO:
+                change = f"{1 / ratio:.1f}x slower than float32"
+            else:
+                change = f"about as fast as float32 ({ratio:.2f}x)"
+            lines.append(f"{network} on {name}: mixed bfloat16 ran {change}")
+    return lines
+
+
+def _first_unit(listing: str) -> str:
+    # "TensorFlow 3,000, JAX 1,000" -> "TensorFlow 3,000 samples/s, JAX 1,000"
+    first, _, rest = listing.partition(", ")
+    return f"{first} samples/s, {rest}" if rest else f"{first} samples/s"
