@@ -136,6 +136,31 @@ def test_memory_available_is_the_limit_less_what_the_container_uses(tmp_path):
     assert limits.available_memory_bytes() == GiB // 2  # read again at each call
 
 
+def test_mem_limit_without_a_cgroup_subtracts_what_the_server_holds(tmp_path, monkeypatch):
+    # A local spawner sets MEM_LIMIT without enforcing it: nothing in the cgroup says what is
+    # used, so the resident memory of the Jupyter server and its kernels is subtracted.
+    tree = v2_tree(tmp_path, **{"memory.max": "max"})
+    limits = read(tree, {"MEM_LIMIT": str(2 * GiB)})
+    assert (limits.memory_bytes, limits.memory_source) == (2 * GiB, "MEM_LIMIT")
+    monkeypatch.setattr(hw, "_server_resident_bytes", lambda: 3 * GiB // 2)
+    assert limits.available_memory_bytes() == GiB // 2
+    monkeypatch.setattr(hw, "_server_resident_bytes", lambda: 3 * GiB)
+    assert limits.available_memory_bytes() == 0  # over the limit: nothing free, never negative
+
+
+def test_the_server_resident_memory_counts_this_process_and_its_children():
+    before = hw._server_resident_bytes()
+    child = subprocess.Popen([sys.executable, "-c", "import time; b = bytearray(200 * 2**20); "
+                              "print(flush=True); time.sleep(30)"],
+                             stdout=subprocess.PIPE)  # fmt: skip
+    try:
+        child.stdout.readline()  # the child holds its 200 MiB now
+        assert hw._server_resident_bytes() >= before + 150 * 2**20
+    finally:
+        child.kill()
+        child.wait()
+
+
 # -- cgroup v1 -------------------------------------------------------------------------------
 def test_v1_without_limits_is_the_host(tmp_path):
     tree = v1_tree(tmp_path, cpu={"cpu.cfs_quota_us": "-1", "cpu.cfs_period_us": "100000"},
@@ -524,8 +549,9 @@ def test_bench_memory_limit_follows_the_memory_limit(monkeypatch):
     from neurona.bench.limits import memory_limit
 
     monkeypatch.setenv("MEM_LIMIT", str(GiB))
+    monkeypatch.setattr(hw, "_server_resident_bytes", lambda: GiB // 4)  # the kernels hold 256 MiB
     hw.resource_limits(refresh=True)
-    assert memory_limit(0.5) == GiB // 2
-    assert memory_limit(1) == GiB
+    assert memory_limit(0.5) == 3 * GiB // 8
+    assert memory_limit(1) == 3 * GiB // 4
     with pytest.raises(ValueError, match="share must be a fraction more than 0 and at most 1"):
         memory_limit(0)

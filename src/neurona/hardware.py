@@ -439,6 +439,10 @@ class ResourceLimits:
     memory_usage_files : tuple
         For each cgroup level with a memory limit: ``(limit, usage file, memory.stat file,
         key of its reclaimable page cache)``, read again by :meth:`available_memory_bytes`.
+    memory_variable_bytes : int or None
+        ``MEM_LIMIT`` when it is set. A spawner that sets it may not enforce it through a
+        cgroup (JupyterHub's local spawners do not), so :meth:`available_memory_bytes`
+        subtracts what the Jupyter server and its kernels hold from it.
 
     Examples
     --------
@@ -457,6 +461,7 @@ class ResourceLimits:
     memory_bytes: int
     memory_source: str
     memory_usage_files: tuple[tuple[int, str, str, str], ...] = field(default=(), repr=False)
+    memory_variable_bytes: int | None = field(default=None, repr=False)
 
     @property
     def limited(self) -> bool:
@@ -469,7 +474,10 @@ class ResourceLimits:
         The machine's available memory, at most the limit, and for each cgroup level with
         a limit, that limit less what its processes use now. Their page cache that the
         kernel can drop (``inactive_file`` in ``memory.stat``) does not count as used,
-        as in ``docker stats`` and Kubernetes' "working set".
+        as in ``docker stats`` and Kubernetes' "working set". With ``MEM_LIMIT`` set, also
+        that limit less the resident memory of the Jupyter server this kernel runs under and
+        all its processes (this process and its children when it does not run under one),
+        what JupyterHub's memory indicator counts.
 
         Examples
         --------
@@ -481,6 +489,8 @@ class ResourceLimits:
             used = _working_set_bytes(Path(usage_file), Path(stat_file), key)
             if used is not None:
                 free = min(free, max(limit - used, 0))
+        if self.memory_variable_bytes is not None:
+            free = min(free, max(self.memory_variable_bytes - _server_resident_bytes(), 0))
         return int(free)
 
     def cpu_text(self) -> str:
@@ -892,7 +902,34 @@ def _read_memory_limits(
         "memory_bytes": memory,
         "memory_source": source,
         "memory_usage_files": tuple(usage_files),
+        "memory_variable_bytes": variable,
     }
+
+
+def _server_resident_bytes() -> int:
+    """Resident memory of the Jupyter server above this process and all its processes.
+
+    Without a Jupyter server as parent (a script, a test run), this process and its
+    children. Processes that end while being read are skipped.
+    """
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil is a dependency
+        return 0
+    top = psutil.Process()
+    try:
+        parent = top.parent()
+        if parent is not None and "jupyter" in " ".join(parent.cmdline()).lower():
+            top = parent
+    except (psutil.Error, OSError):
+        pass
+    total = 0
+    for process in [top, *top.children(recursive=True)]:
+        try:
+            total += process.memory_info().rss
+        except (psutil.Error, OSError):
+            continue
+    return total
 
 
 def _working_set_bytes(usage_file: Path, stat_file: Path, cache_key: str) -> int | None:
