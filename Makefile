@@ -8,6 +8,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.neurona-installed
 PYTEST_ARGS ?=
+# Test processes: the suite keeps about one core busy (kernels starting, TensorFlow importing,
+# the browser waiting), so two workers halve its time on a 2-core machine. make test TEST_WORKERS=0
+# runs it in one process.
+TEST_WORKERS ?= 2
 
 # TensorFlow 2.21 publishes wheels for Python 3.10-3.13: take the first such interpreter found.
 PYTHON ?= $(shell for p in python3 python3.12 python3.11 python3.13 python3.10 python; do \
@@ -23,7 +27,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks

@@ -1,4 +1,4 @@
-"""Shared test set-up: headless plotting, a private dataset cache, quiet TensorFlow."""
+"""Shared test set-up: headless plotting, a private dataset cache, quiet TensorFlow, screenshots."""
 
 from __future__ import annotations
 
@@ -30,3 +30,21 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the browser test's screenshots at the end of the run, where CI logs show them.
+
+    Here rather than in tests/browser: with ``make test``'s workers (pytest-xdist) only this
+    conftest is loaded by the process that prints the summary.
+    """
+    shots = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            shots += [value for name, value in report.user_properties if name == "screenshot"]
+    if shots:
+        terminalreporter.section("browser screenshots")
+        for path in shots:
+            terminalreporter.line(str(path))
