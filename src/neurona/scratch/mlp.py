@@ -16,11 +16,13 @@ Backpropagation, with ``L`` the loss averaged over the batch (see :mod:`.losses`
 The ``1/N`` of the mean sits in ``dL/da`` (and so in every delta), which makes ``dW`` and
 ``db`` both batch *averages* — the course's source summed one and averaged the other.
 
-A consequence for its learning rates: the source's weight step was ``eta * sum`` over the
-N samples, which is ``eta * N * mean``. Its two-circles setting (``[2, 4, 1]``, sigmoid,
-MSE, "learning rate 0.05", 500 full-batch epochs) is therefore ``learning_rate=0.05 * N``
-here (15 for 300 points), which separates the circles; 0.05 itself barely moves the
-weights in 500 epochs.
+A consequence for its learning rates: the source's cost derivative is ``2 * (a - y)`` (no
+1/2) and its weight step is ``eta * sum`` over the N samples, which is ``eta * 2N * mean``
+of this module's gradient; its bias step is ``eta * 2 * mean``. Its two-circles setting
+(``[2, 4, 1]``, sigmoid, MSE, "learning rate 0.05", 500 full-batch epochs) therefore takes
+the weight steps of ``learning_rate=0.05 * 2 * N`` here (25 for 250 points), which
+separates the circles; 0.05 itself barely moves the weights in 500 epochs. (Notebook 02
+runs the source's own rule beside both.)
 """
 
 from __future__ import annotations
