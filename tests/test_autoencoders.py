@@ -131,12 +131,73 @@ def test_each_preset_builds_its_optimizer_initialisers_and_activations(name):
             (layer.bias_initializer, p.bias_initializer),
         ):
             assert type(init).__name__ == INIT_CLASS[wanted]
-            if wanted == "uniform":  # Keras 2's defaults, spelt out for Keras 3
-                assert (init.minval, init.maxval) == (-0.05, 0.05)
+            if wanted == "uniform":  # the default reading: the thesis's text, [0, 1)
+                assert (init.minval, init.maxval) == (0.0, 1.0)
             if wanted == "normal":
-                assert (init.mean, init.stddev) == (0.0, 0.05)
+                assert (init.mean, init.stddev) == (0.0, 1.0)
     if p.bias_initializer in ("uniform", "normal"):  # biases really are drawn, not zero
         assert np.abs(layers[0].bias.numpy()).max() > 0
+
+
+# The thesis's "uniform" and "normal": its text's reading and Keras 2's, checked on built weights.
+READINGS = {
+    # reading: (uniform low, uniform high, normal standard deviation)
+    "text": (0.0, 1.0, 1.0),
+    "keras2": (-0.05, 0.05, 0.05),
+}
+
+
+@pytest.mark.parametrize("reading", list(READINGS))
+def test_both_initialiser_readings_give_their_documented_weights(reading):
+    low, high, sigma = READINGS[reading]
+    # III: uniform weights and biases; IV: normal weights and biases.
+    uniform = ae.dense_autoencoder("III", layers=(256, 8), seed=0, init_reading=reading)
+    weights = uniform.encoder.layers[0].kernel.numpy()  # 784 x 256 draws
+    bias = uniform.encoder.layers[0].bias.numpy()
+    assert low <= weights.min() and weights.max() <= high
+    assert weights.mean() == pytest.approx((low + high) / 2, abs=0.01 * (high - low))
+    assert weights.std() == pytest.approx((high - low) / np.sqrt(12), rel=0.02)
+    assert low <= bias.min() and bias.max() <= high and bias.std() > 0.2 * (high - low)
+    normal = ae.dense_autoencoder("IV", layers=(256, 8), seed=0, init_reading=reading)
+    weights = normal.encoder.layers[0].kernel.numpy()
+    assert weights.mean() == pytest.approx(0.0, abs=0.02 * sigma)
+    assert weights.std() == pytest.approx(sigma, rel=0.02)
+    # Glorot does not depend on the reading.
+    glorot = ae.dense_autoencoder("VII", layers=(256, 8), seed=0, init_reading=reading)
+    assert glorot.encoder.layers[0].kernel.numpy().std() < 0.06
+
+
+def test_the_default_reading_is_the_text_and_results_say_which_was_used(images):
+    assert ae.DEFAULT_INIT_READING == "text"
+    assert set(ae.INIT_READINGS) == {"text", "keras2"}
+    assert (
+        "Keras 2" in ae.INIT_READINGS["keras2"] and "not the thesis" in ae.INIT_READINGS["keras2"]
+    )
+    assert ae.make_initializer("uniform").maxval == 1.0
+    assert ae.make_initializer("normal", reading="keras2").stddev == 0.05
+    x, x_val = images
+    flat, flat_val = x[:64].reshape(64, -1), x_val[:32].reshape(32, -1)
+    ledger = Ledger()
+    run = ae.run_preset(
+        "III", flat, flat_val, epochs=1, layers=(8, 4), init_reading="keras2", ledger=ledger
+    )
+    assert run.init_reading == "keras2" and run.name == "III (keras2)"
+    assert ledger[0].hparams["init_reading"] == "keras2"
+    assert list(ae.times_table([run]).index) == ["III (keras2)"]
+    plain = ae.run_preset("VII", flat, flat_val, epochs=1, layers=(8, 4), ledger=Ledger())
+    assert plain.name == "VII" and plain.init_reading == "text"
+
+
+def test_bad_initialiser_readings_name_the_allowed_ones():
+    for bad in ("keras3", "Text", None, 0):
+        with pytest.raises(
+            ValueError, match="unknown initialiser reading .*choose one of: text, keras2"
+        ):
+            ae.make_initializer("uniform", reading=bad)
+    with pytest.raises(ValueError, match="choose one of: text, keras2"):
+        ae.dense_autoencoder("III", layers=(8, 4), init_reading="keras")
+    with pytest.raises(ValueError, match="choose one of: text, keras2"):
+        ae.run_preset("III", np.zeros((4, 784)), np.zeros((4, 784)), epochs=1, init_reading="tf")
 
 
 def test_the_thesis_network_has_the_thesis_shape():
@@ -272,7 +333,7 @@ def test_explorer_trains_a_preset_and_compares_it(explorer):
     explorer.set(preset="i")
     assert "never learns" in explorer.info.value
     explorer.set(preset="ix", epochs=2, seeds=2)
-    assert explorer.settings == {"preset": "IX", "epochs": 2, "seeds": 2}
+    assert explorer.settings == {"preset": "IX", "epochs": 2, "seeds": 2, "reading": "text"}
     assert bytes(explorer.compare_image.value) == b""
     explorer.train(wait=True)
     result = explorer.results["IX"]
@@ -287,6 +348,10 @@ def test_explorer_trains_a_preset_and_compares_it(explorer):
     assert bytes(explorer.compare_image.value) != first
     assert list(explorer.table().index) == ["IX", "VII"]
     assert not explorer.train_button.disabled and explorer.stop_button.disabled
+    explorer.set(preset="III", reading="keras2")
+    explorer.train(wait=True)
+    assert list(explorer.results) == ["IX", "VII", "III (keras2)"]
+    assert explorer.results["III (keras2)"].init_reading == "keras2"
 
 
 def test_explorer_stop_keeps_the_history(explorer):
@@ -312,8 +377,10 @@ def test_explorer_rejects_bad_settings(explorer):
         explorer.set(seeds=6)
     with pytest.raises(ValueError, match="epochs must be a whole number from 1 to 100"):
         explorer.set(epochs=0)
-    with pytest.raises(ValueError, match="settings: preset, epochs, seeds"):
+    with pytest.raises(ValueError, match="settings: preset, epochs, seeds, reading"):
         explorer.set(units=3)
+    with pytest.raises(ValueError, match="choose one of: text, keras2"):
+        explorer.set(reading="keras3")
     assert explorer.settings["preset"] == "VII"  # nothing changed
 
 

@@ -1,13 +1,19 @@
 """Autoencoders: the 2019 thesis's dense network and its presets, and the classic variants.
 
-The thesis (SOURCES.md, section C) trained one dense autoencoder,
-784-1000-500-250-125-32-125-250-500-1000-784 with a mean-squared-error loss, under 21
-settings ("presets" I-XIII) that vary batch size, learning rate, initialisers, activations
-and optimizer. :data:`PRESETS` is read from the shipped table
-``autoencoder_framework_times.csv``, so that the settings and the thesis's timings come
-from one place. The notebook writes its own Keras code for the small models; this module
-builds the big one from a preset, runs a preset over several seeds, and holds the helpers
-for the convolutional, denoising and variational autoencoders and for anomaly detection.
+The thesis, de los Reyes (2019), trained one dense autoencoder,
+784-1000-500-250-125-32-125-250-500-1000-784 with a mean-squared-error loss, under the
+settings ("presets" I-XIII) of its Table 5.1 and sections 5.3-5.11, which vary batch size,
+learning rate, initialisers, activations and optimizer. Its time table (Table 5.26) has 23
+rows; the kit has 22 presets, because row VIII.a is described nowhere in the text.
+:data:`PRESETS` is read from the shipped table ``autoencoder_framework_times.csv``, so that
+the settings and the thesis's timings come from one place. The notebook writes its own
+Keras code for the small models; this module builds the big one from a preset, runs a
+preset over several seeds, and holds the helpers for the convolutional, denoising and
+variational autoencoders and for anomaly detection.
+
+The thesis's "uniform" and "normal" initialisers have two readings (:data:`INIT_READINGS`):
+its text says uniform on [0, 1) and normal with variance 1; Keras 2's defaults were +-0.05
+and standard deviation 0.05. Every builder takes ``init_reading``; the default is the text's.
 
 Examples
 --------
@@ -37,7 +43,9 @@ from neurona.validate import whole_number
 __all__ = [
     "ACTIVATIONS",
     "AnomalySplit",
+    "DEFAULT_INIT_READING",
     "INITIALIZERS",
+    "INIT_READINGS",
     "PRESETS",
     "Preset",
     "PresetResult",
@@ -66,8 +74,19 @@ THESIS_LAYERS = (1000, 500, 250, 125, 32)
 THESIS_EPOCHS = 1000
 #: Training images of MNIST and Fashion-MNIST: what the thesis's epochs went through.
 THESIS_SAMPLES = 60_000
-#: Initialiser names of the thesis (Keras 2) that :func:`make_initializer` knows.
+#: Initialiser names of the thesis's presets that :func:`make_initializer` knows.
 INITIALIZERS = ("uniform", "normal", "glorot_normal", "glorot_uniform", "he_normal")
+#: The two readings of the thesis's "uniform" and "normal" initialisers (see
+#: :func:`make_initializer`): ``"text"`` is what the thesis's text says, ``"keras2"`` is
+#: Keras 2's defaults, the course's guess at what its Keras runs drew.
+INIT_READINGS = {
+    "text": "uniform on [0, 1), normal with mean 0 and standard deviation 1 "
+    "(the thesis's text, sections 5.3 and 5.6)",
+    "keras2": "uniform on [-0.05, 0.05], normal with mean 0 and standard deviation 0.05 "
+    "(Keras 2's defaults; the course's reading, not the thesis's text)",
+}
+#: The reading used when none is given: the one the thesis's text states.
+DEFAULT_INIT_READING = "text"
 #: The ``activation`` column of the table -> (hidden layers, output layer).
 ACTIVATIONS = {
     "sigmoid": ("sigmoid", "sigmoid"),
@@ -86,7 +105,9 @@ _OPTIMIZER_NAMES = {
     "adamax": "Adamax",
 }
 
-# What each preset should show a student, in one sentence (the thesis's findings).
+# What to look for in each preset, in one sentence. Where it states an outcome, it is the
+# thesis's over 1,000 epochs (I: section 5.3; VI.a: 5.11.6; IX, X: 5.11.10-11; V, V.a, V.b: Table
+# 5.26; VII: 5.13); a student's short run may differ, and the notebook prints what it got.
 _FINDINGS = {
     "I": "lr 0.1 with sigmoid: the loss stays flat — it never learns",
     "II": "lr 0.01 with sigmoid: ten times smaller steps than I; does it leave the flat line?",
@@ -98,7 +119,7 @@ _FINDINGS = {
     "V": "batch 500 instead of 240: fewer, larger steps, so each epoch is faster",
     "V.a": "batch 2000: the fastest epochs, but only a few steps per epoch",
     "V.b": "batch 32: many small steps, so each epoch is several times slower",
-    "VI": "ReLU hidden layers with a sigmoid output: learns much sooner than sigmoid (V)",
+    "VI": "ReLU hidden layers with a sigmoid output: does it learn sooner than sigmoid (V)?",
     "VI.a": "tanh output on [0, 1] pixels: half its range is useless, and the loss is worse",
     "VII": "the thesis's best: batch 500, Glorot normal, Adam 0.001, ReLU + sigmoid output",
     "VII.a": "Glorot uniform instead of normal: compare with VII",
@@ -158,6 +179,19 @@ class Preset:
         if self.kernel_initializer == self.bias_initializer:
             return self.kernel_initializer
         return f"weights {self.kernel_initializer}, bias {self.bias_initializer}"
+
+    @property
+    def uses_reading(self) -> bool:
+        """Whether the weights or biases use ``"uniform"`` or ``"normal"``.
+
+        Those two names have two readings (see :data:`INIT_READINGS`).
+
+        Examples
+        --------
+        >>> [PRESETS[name].uses_reading for name in ("III", "VII.b", "VII")]
+        [True, True, False]
+        """
+        return bool({self.kernel_initializer, self.bias_initializer} & {"uniform", "normal"})
 
     @property
     def label(self) -> str:
@@ -243,11 +277,20 @@ def preset(name: str | Preset) -> Preset:
 
 
 # -- the dense autoencoder ----------------------------------------------------------------------
-def make_initializer(name: str, seed: int | None = None):
-    """Build a Keras 3 initialiser from a thesis (Keras 2) name.
+def make_initializer(name: str, seed: int | None = None, *, reading: str = DEFAULT_INIT_READING):
+    """Build a Keras 3 initialiser from a thesis initialiser name.
 
-    ``"uniform"`` and ``"normal"`` were Keras 2's ``RandomUniform(-0.05, 0.05)`` and
-    ``RandomNormal(stddev=0.05)``; Keras 3 has other defaults, so they are spelt out here.
+    The thesis's "uniform" and "normal" have two readings (:data:`INIT_READINGS`):
+
+    - ``reading="text"`` (the default): uniform on [0, 1) and normal with mean 0 and
+      standard deviation 1, as the thesis's text says (sections 5.3 and 5.6: "entre 0 y 1",
+      "centrada en 0 y con una varianza de 1"); these are also the defaults of TensorFlow 1's
+      ``tf.random_uniform`` (which its TensorFlow code of section 4.2 calls) and of NumPy.
+    - ``reading="keras2"``: Keras 2's defaults, uniform on [-0.05, 0.05] and normal with
+      standard deviation 0.05. The thesis does not show the Keras code of these presets; this
+      is the course's guess at what its Keras runs drew, not something the thesis states.
+
+    Glorot and He initialisers mean the same in both readings.
 
     Parameters
     ----------
@@ -255,20 +298,36 @@ def make_initializer(name: str, seed: int | None = None):
         One of :data:`INITIALIZERS`.
     seed : int, optional
         Seed of the random values (None: a fresh draw each time).
+    reading : str
+        ``"text"`` or ``"keras2"``: which reading of "uniform" and "normal".
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or reading; the message lists the allowed ones.
 
     Examples
     --------
-    >>> make_initializer("uniform").maxval
+    >>> u = make_initializer("uniform")
+    >>> u.minval, u.maxval
+    (0.0, 1.0)
+    >>> make_initializer("normal", reading="keras2").stddev
     0.05
     >>> type(make_initializer("he_normal", seed=1)).__name__
     'HeNormal'
+    >>> make_initializer("uniform", reading="keras3")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown initialiser reading 'keras3'; choose one of: text, keras2
     """
     import keras
 
+    reading = _reading_arg(reading)
     init = keras.initializers
+    low, high, stddev = (0.0, 1.0, 1.0) if reading == "text" else (-0.05, 0.05, 0.05)
     makers = {
-        "uniform": lambda: init.RandomUniform(-0.05, 0.05, seed=seed),
-        "normal": lambda: init.RandomNormal(mean=0.0, stddev=0.05, seed=seed),
+        "uniform": lambda: init.RandomUniform(low, high, seed=seed),
+        "normal": lambda: init.RandomNormal(mean=0.0, stddev=stddev, seed=seed),
         "glorot_normal": lambda: init.GlorotNormal(seed=seed),
         "glorot_uniform": lambda: init.GlorotUniform(seed=seed),
         "he_normal": lambda: init.HeNormal(seed=seed),
@@ -278,12 +337,21 @@ def make_initializer(name: str, seed: int | None = None):
     return makers[name]()
 
 
+def _reading_arg(reading: str) -> str:
+    if not isinstance(reading, str) or reading not in INIT_READINGS:
+        raise ValueError(
+            f"unknown initialiser reading {reading!r}; choose one of: {', '.join(INIT_READINGS)}"
+        )
+    return reading
+
+
 def dense_autoencoder(
     preset: str | Preset = "VII",
     *,
     layers: Sequence[int] = THESIS_LAYERS,
     input_dim: int = 784,
     seed: int | None = None,
+    init_reading: str = DEFAULT_INIT_READING,
 ):
     """Build the thesis's dense autoencoder with a preset's initialisers and activations.
 
@@ -300,6 +368,9 @@ def dense_autoencoder(
         Size of one flat input (784 = 28 x 28).
     seed : int, optional
         Seed of the initial weights (each layer gets its own seed derived from it).
+    init_reading : str
+        Which reading of the thesis's "uniform" and "normal" (see :func:`make_initializer`):
+        ``"text"`` (the default) or ``"keras2"``.
 
     Returns
     -------
@@ -316,6 +387,7 @@ def dense_autoencoder(
     import keras
 
     chosen = _preset_arg(preset)
+    init_reading = _reading_arg(init_reading)
     sizes = _check_layers(layers)
     input_dim = whole_number("input_dim", input_dim, 1)
     if seed is not None:
@@ -324,7 +396,9 @@ def dense_autoencoder(
 
     def dense(units: int, activation: str, name: str):
         def seeded(init_name: str):
-            return make_initializer(init_name, None if seed is None else seed + next(counter))
+            return make_initializer(
+                init_name, None if seed is None else seed + next(counter), reading=init_reading
+            )
 
         return keras.layers.Dense(
             units,
@@ -398,6 +472,8 @@ class PresetResult:
         Training images per epoch.
     records : list of RunRecord
         The ledger entries, one per seed.
+    init_reading : str
+        The reading of "uniform" and "normal" the runs used (see :data:`INIT_READINGS`).
     models : list of keras.Model
         The trained models, one per seed (``models[-1]`` for reconstructions).
     """
@@ -410,6 +486,17 @@ class PresetResult:
     samples: int
     records: list = field(default_factory=list)
     models: list = field(default_factory=list, repr=False)
+    init_reading: str = DEFAULT_INIT_READING
+
+    @property
+    def name(self) -> str:
+        """The preset's name, with the initialiser reading when it matters and is not the default.
+
+        ``"III"``, ``"III (keras2)"``, ``"VII"`` (VII uses neither "uniform" nor "normal").
+        """
+        if self.preset.uses_reading and self.init_reading != DEFAULT_INIT_READING:
+            return f"{self.preset.name} ({self.init_reading})"
+        return self.preset.name
 
     @property
     def mean(self) -> np.ndarray:
@@ -441,7 +528,7 @@ class PresetResult:
     def __repr__(self) -> str:
         mean, std = self.final_val_loss
         return (
-            f"PresetResult({self.preset.name}, {len(self.seeds)} seeds x "
+            f"PresetResult({self.name}, {len(self.seeds)} seeds x "
             f"{self.val_loss.shape[1]} epochs, val_loss {mean:.4g} ± {std:.2g}, "
             f"{self.seconds_per_epoch:.3g} s/epoch)"
         )
@@ -459,6 +546,7 @@ def run_preset(
     live: Any = False,
     callbacks: Sequence[Any] = (),
     stop: threading.Event | None = None,
+    init_reading: str = DEFAULT_INIT_READING,
 ) -> PresetResult:
     """Train the dense autoencoder with one preset, once per seed, and collect the curves.
 
@@ -485,6 +573,9 @@ def run_preset(
         Extra callbacks for every fit.
     stop : threading.Event, optional
         When set, the current run stops after its batch and no further seed starts.
+    init_reading : str
+        ``"text"`` (the default) or ``"keras2"``: which reading of the thesis's "uniform"
+        and "normal" initialisers (see :func:`make_initializer`).
 
     Returns
     -------
@@ -501,6 +592,7 @@ def run_preset(
     from neurona.tracking import NaNGuard, Track
 
     chosen = _preset_arg(preset)
+    init_reading = _reading_arg(init_reading)
     epochs = whole_number("epochs", epochs, 1)
     seeds = tuple(whole_number("seed", s, 0) for s in seeds)
     if not seeds:
@@ -524,7 +616,13 @@ def run_preset(
             break
         seed_everything(seed)
         model = compile_preset(
-            dense_autoencoder(chosen, layers=layers, input_dim=x_train.shape[1], seed=seed),
+            dense_autoencoder(
+                chosen,
+                layers=layers,
+                input_dim=x_train.shape[1],
+                seed=seed,
+                init_reading=init_reading,
+            ),
             chosen,
         )
         track = Track(
@@ -535,6 +633,7 @@ def run_preset(
             preset=chosen.name,
             seed=seed,
             initializer=chosen.initializer,
+            init_reading=init_reading,
             activation=f"{chosen.activation}, {chosen.output_activation} out",
         )
         model.fit(
@@ -564,6 +663,7 @@ def run_preset(
         samples=len(x_train),
         records=records,
         models=models,
+        init_reading=init_reading,
     )
 
 
@@ -640,7 +740,7 @@ def times_table(results: Iterable[PresetResult], dataset: str = "mnist"):
         ours = result.seconds_per_epoch
         rows.append(
             {
-                "preset": name,
+                "preset": result.name,
                 "batch": result.preset.batch_size,
                 "seeds": len(result.seeds),
                 "epochs": result.val_loss.shape[1],

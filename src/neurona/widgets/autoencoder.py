@@ -1,7 +1,8 @@
 """Panels for the autoencoder lesson: the thesis's preset picker and a denoising slider.
 
 :class:`PresetExplorer` trains the thesis's dense autoencoder with any of its 22 presets
-(over one to five seeds), draws the live loss curve, then lays every preset trained so
+(over one to five seeds, with either reading of the thesis's "uniform" and "normal"
+initialisers), draws the live loss curve, then lays every preset trained so
 far side by side: a mean ± band plot and a table with our time per epoch beside the
 thesis's. Core ipywidgets only.
 
@@ -24,6 +25,8 @@ from typing import Any
 import numpy as np
 
 from neurona.autoencoders import (
+    DEFAULT_INIT_READING,
+    INIT_READINGS,
     PRESETS,
     THESIS_EPOCHS,
     THESIS_LAYERS,
@@ -62,11 +65,16 @@ class PresetExplorer(BackgroundTraining, Panel):
         Encoder sizes; default the thesis's 1000, 500, 250, 125, 32.
     ledger : Ledger, optional
         Where the runs go; default ``neurona.ledger``.
+    reading : str
+        The reading of the thesis's "uniform" and "normal" initialisers at the start:
+        ``"text"`` (what the thesis's text says) or ``"keras2"`` (Keras 2's defaults); see
+        :func:`neurona.autoencoders.make_initializer`.
 
     Attributes
     ----------
     results : dict of str to PresetResult
-        The latest result of every preset trained, in training order.
+        The latest result of every preset trained, in training order, by
+        :attr:`PresetResult.name` (e.g. ``"III (keras2)"``).
     widget : ipywidgets.Widget
     """
 
@@ -81,6 +89,7 @@ class PresetExplorer(BackgroundTraining, Panel):
         dataset: str = "mnist",
         layers: Sequence[int] = THESIS_LAYERS,
         ledger: Ledger | None = None,
+        reading: str = DEFAULT_INIT_READING,
     ):
         from neurona.autoencoders import _DATASETS
 
@@ -95,11 +104,13 @@ class PresetExplorer(BackgroundTraining, Panel):
         self.ledger = ledger
         self.results: dict[str, PresetResult] = {}
         self._build_widgets()
-        self.set(preset=preset, epochs=epochs, seeds=seeds)
+        self.set(preset=preset, epochs=epochs, seeds=seeds, reading=reading)
 
     # -- settings ----------------------------------------------------------------------------
     def set(self, **values: Any) -> None:
-        """Set ``preset``, ``epochs`` and/or ``seeds``; a bad value raises and changes nothing.
+        """Set ``preset``, ``epochs``, ``seeds`` and/or ``reading``.
+
+        A bad value raises and changes nothing.
 
         Raises
         ------
@@ -110,17 +121,26 @@ class PresetExplorer(BackgroundTraining, Panel):
         for key, value in values.items():
             if key == "preset":
                 checked[key] = preset(value).name
+            elif key == "reading":
+                if value not in INIT_READINGS:
+                    raise ValueError(
+                        f"unknown initialiser reading {value!r}; choose one of: "
+                        f"{', '.join(INIT_READINGS)}"
+                    )
+                checked[key] = value
             elif key in ("epochs", "seeds"):
                 high = MAX_EPOCHS if key == "epochs" else MAX_SEEDS
                 checked[key] = whole_number(key, value, 1, high)
             else:
-                raise ValueError(f"unknown setting {key!r}; settings: preset, epochs, seeds")
+                raise ValueError(
+                    f"unknown setting {key!r}; settings: preset, epochs, seeds, reading"
+                )
         for key, value in checked.items():
             self.controls[key].value = value
 
     @property
     def settings(self) -> dict[str, Any]:
-        """The current preset name, epochs and number of seeds."""
+        """The current preset name, epochs, number of seeds and initialiser reading."""
         return {key: widget.value for key, widget in self.controls.items()}
 
     # -- training ----------------------------------------------------------------------------
@@ -155,7 +175,9 @@ class PresetExplorer(BackgroundTraining, Panel):
                 ledger=self.ledger,
                 live=LiveCurves(target=self.live_image, min_interval=0.5),
                 stop=self._stop,
+                init_reading=settings["reading"],
             )
+            name = result.name
             self.results.pop(name, None)
             self.results[name] = result
             stopped = " (stopped early)" if self._stop.is_set() else ""
@@ -235,6 +257,12 @@ class PresetExplorer(BackgroundTraining, Panel):
             ),
             "epochs": w.IntSlider(min=1, max=MAX_EPOCHS, description="epochs", style=style),
             "seeds": w.IntSlider(min=1, max=MAX_SEEDS, description="seeds", style=style),
+            "reading": w.Dropdown(
+                options=[(f"{key}: {text}", key) for key, text in INIT_READINGS.items()],
+                description="reading",
+                style=style,
+                layout=w.Layout(width="720px"),
+            ),
         }
         self.info = w.HTML()
         self.train_button = w.Button(description="Train", icon="play", button_style="success")
@@ -255,6 +283,7 @@ class PresetExplorer(BackgroundTraining, Panel):
                 self.controls["preset"],
                 self.info,
                 w.HBox([self.controls["epochs"], self.controls["seeds"]]),
+                self.controls["reading"],
                 w.HBox([self.train_button, self.stop_button]),
                 self.status,
                 self.message,
