@@ -34,7 +34,7 @@ def prepare_environment(config: dict[str, Any]) -> None:
             os.environ[name] = str(threads)
         if hasattr(os, "sched_setaffinity"):
             allowed = sorted(os.sched_getaffinity(0))
-            # More threads than CPUs: all CPUs, and the pool is oversubscribed (seed D's case).
+            # More threads than CPUs: all CPUs, and the pool is oversubscribed.
             os.sched_setaffinity(0, allowed[: max(1, min(threads, len(allowed)))])
         if threads == 1:
             flags = os.environ.get("XLA_FLAGS", "")

@@ -4,8 +4,8 @@ Amdahl (strong scaling, a fixed problem): with a share ``F`` of the work sped up
 times, the whole runs ``1 / ((1 - F) + F / S)`` times faster; with ``S = P`` processors the
 speed-up can never pass ``1 / (1 - F)``. Gustafson (weak scaling, the problem grows with
 the machine): with a serial share ``alpha`` of the scaled run, ``S(P) = P - alpha (P - 1)``.
-The 2019 autoencoder thesis (seed C) states both; the lab feeds them the thread speed-ups
-measured on the student's machine.
+The autoencoder thesis of de los Reyes (2019) states both (§2.5); the lab feeds them the thread
+speed-ups measured on the student's machine.
 """
 
 from __future__ import annotations

@@ -15,13 +15,13 @@ from neurona.bench.config import BACKENDS, LEVELS, Config
 from neurona.bench.runner import Results, sweep
 from neurona.hardware import resource_limits
 
-#: Inference sizes of seed E's real-time test (samples per call).
+#: Inference sizes of Martín López (2019)'s real-time test (samples per call).
 INFERENCE_SAMPLES = (2, 64, 512, 1024)
-#: Seed D's MLP grid: hidden layers x units per layer.
+#: The MLP grid of the Theano/TensorFlow/Keras study (2017): hidden layers x units per layer.
 MLP_GRID = {"hidden_layers": (2, 4, 8, 16), "units": (25, 50, 100, 200, 400, 800, 1600)}
-#: Seed D's LeNet grid: conv layers x feature maps per colour channel.
+#: The LeNet grid of the 2017 study: conv layers x feature maps per colour channel.
 LENET_GRID = {"conv_layers": (1, 2), "maps": (2, 4, 8, 16, 32, 64)}
-#: Seed E's pyramid MLPs (hidden widths), from 2,601 to 104 M parameters.
+#: Martín López (2019)'s pyramid MLPs (hidden widths), from 2,601 to 104 M parameters.
 PYRAMIDS = ((50,), (1600,), (3200,), (800, 400, 208), (12800,), (25600,), (1600, 800, 416),
             (3200, 1600, 832), (6400, 3200), (6400, 3200, 1664), (12800, 6400, 3328))  # fmt: skip
 
@@ -88,10 +88,13 @@ def inference(
 def model_sizes(
     base: Config, grid: str = "mlp", max_parameters: int | None = 2_000_000, **options: Any
 ) -> Results:
-    """Time per epoch across seed D's MLP or LeNet grid, or seed E's pyramids.
+    """Time per epoch across the 2017 study's MLP or LeNet grid, or the 2019 pyramids.
+
+    The grids of the Theano/TensorFlow/Keras study (2017) and Martín López (2019).
 
     Models with more than ``max_parameters`` parameters are left out (``None``: the whole
-    grid; seed D's largest MLP has 41 M parameters, seed E's largest pyramid 104 M).
+    grid; the 2017 study's largest MLP has 41 M parameters, the 2019 thesis's largest pyramid
+    104 M).
     """
     if grid == "mlp":
         configs = [base.with_(model="mlp", model_args={"hidden_layers": h, "units": u})
@@ -167,7 +170,8 @@ def devices(base: Config, **options: Any) -> Results:
     return results
 
 
-#: Seed D's GPU tables: hidden layers x units for the MLP, conv layers x maps for LeNet.
+#: The GPU tables of the Theano/TensorFlow/Keras study (2017): hidden layers x units for the
+#: MLP, conv layers x maps for LeNet.
 DEVICE_GRIDS = {
     "mlp": ("hidden_layers", (8, 16), "units", (25, 50, 100, 200)),
     "lenet": ("conv_layers", (1, 2), "maps", (2, 4, 8, 16, 32)),
@@ -175,10 +179,10 @@ DEVICE_GRIDS = {
 
 
 def device_grid(base: Config, grid: str = "mlp", **options: Any) -> Results:
-    """GPU vs one CPU thread (seed D's baseline) for every network of seed D's grid.
+    """GPU vs one CPU thread for every network of the 2017 study's grid (its baseline).
 
     Each GPU row gets ``speedup`` = CPU time / GPU time; :func:`speedup_table` lays them out
-    like seed D's tables. Without a GPU the GPU rows fail with the reason.
+    like the 2017 study's tables. Without a GPU the GPU rows fail with the reason.
     """
     if grid not in DEVICE_GRIDS:
         raise ValueError(f"grid must be one of {', '.join(DEVICE_GRIDS)}; got {grid!r}")

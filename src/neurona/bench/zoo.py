@@ -1,12 +1,12 @@
 """The models the performance lab times, sized by a few numbers, as the sources sized theirs.
 
-- ``mlp``: the 2017 framework study's MLP (seed D): ``hidden_layers`` x ``units``, He
+- ``mlp``: the MLP of the Theano/TensorFlow/Keras study (2017): ``hidden_layers`` x ``units``, He
   initialisation, ReLU, softmax over 7 classes, 9 inputs (the Statlog Shuttle data's shape).
-- ``pyramid``: the 2019 heterogeneous-hardware thesis's regressors (seed E): 50 inputs, the
+- ``pyramid``: the regressors of Martín López (2019): 50 inputs, the
   hidden ``widths`` (e.g. ``(800, 400, 208)``), ReLU, one linear output, MSE.
-- ``lenet``: seed D's LeNet-style CNN on CIFAR-10-shaped inputs (32x32x3): ``conv_layers``
-  (1 or 2) 5x5 valid convolutions with ``3 * maps`` filters (``maps`` per colour channel),
-  ReLU, 2x2 max-pool, then Dense 120-84-10.
+- ``lenet``: the 2017 study's LeNet-style CNN on CIFAR-10-shaped inputs (32x32x3):
+  ``conv_layers`` (1 or 2) 5x5 valid convolutions with ``3 * maps`` filters (``maps`` per
+  colour channel), ReLU, 2x2 max-pool, then Dense 120-84-10.
 - ``cnn``: notebook 07's Fashion-MNIST recipe (28x28x1).
 - ``dense``: notebook 07's Dense network on the same images, 784-300-100-10 (266,610
   parameters, about as many as ``cnn``), to time a dense and a convolutional network of one
@@ -100,7 +100,7 @@ def _mlp_layers(keras, a):
 
 def _pyramid_layers(keras, a):
     hidden = [keras.layers.Dense(width, activation="relu") for width in a["widths"]]
-    return [*hidden, keras.layers.Dense(1)]  # linear output: a ReLU output collapsed runs in E
+    return [*hidden, keras.layers.Dense(1)]  # linear, as in Martín López (2019)
 
 
 def _lenet_layers(keras, a):
@@ -193,7 +193,7 @@ ZOO: dict[str, ZooModel] = {
 
 
 def pyramid_parameters(widths, inputs: int = 50) -> int:
-    """Parameters of a pyramid MLP by seed E's formula ``sum((c_i + 1) * c_(i+1))``.
+    """Parameters of a pyramid MLP by Martín López (2019)'s formula ``sum((c_i + 1) * c_(i+1))``.
 
     Examples
     --------

@@ -34,8 +34,8 @@ def plot_speedup_heatmap(table, *, title: str = "", ax=None, cmap: str = "viridi
     Parameters
     ----------
     table : pandas.DataFrame
-        Numbers only, indexed by the row labels (e.g. seed D's
-        ``framework_gpu_speedup_mlp`` with ``net`` as index and the unit columns).
+        Numbers only, indexed by the row labels (e.g. the ``framework_gpu_speedup_mlp`` of
+        the Theano/TensorFlow/Keras study (2017), with ``net`` as index and the unit columns).
     title : str
         Axes title.
     ax : matplotlib Axes, optional
@@ -114,8 +114,8 @@ def plot_time_vs_parameters(results, *, reference=None, x: str = "parameters",
     results : Results or DataFrame
         A size sweep (``parameters``, ``per_epoch_s``, ``device``).
     reference : DataFrame, optional
-        Seed E's ``heterogeneous_mlp_training``: a ``parameters`` column and one column of
-        seconds per device; drawn dashed.
+        Martín López (2019)'s ``heterogeneous_mlp_training``: a ``parameters`` column and one
+        column of seconds per device; drawn dashed.
     x, y : str
         Columns for the axes.
     ax : matplotlib Axes, optional
@@ -151,7 +151,7 @@ def plot_time_vs_batch(results, *, reference=None, per: str = "epoch", ax=None):
     results : Results or DataFrame
         A batch-size sweep (``batch_size``, ``per_epoch_s``).
     reference : DataFrame, optional
-        Seed E's ``heterogeneous_cnn_batch``: a ``device`` column and ``b2 ... b2048``.
+        Martín López (2019)'s ``heterogeneous_cnn_batch``: a ``device`` column and ``b2 ... b2048``.
     per : str
         What one time is per, for the axis label.
     ax : matplotlib Axes, optional
