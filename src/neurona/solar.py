@@ -1,9 +1,11 @@
-"""Solar irradiance nowcasting on the Oahu sensor grid (seed E): data, baseline and maps.
+"""Solar irradiance nowcasting on the Oahu sensor grid (Martín López (2019)): data, baseline, maps.
 
-The source thesis predicted the irradiance at one pyranometer (``DH10``) 10 seconds ahead
-from the readings of NREL's Oahu Solar Measurement Grid, a network of 17 pyranometers
-about 1 km across near Kalaeloa airport, recorded every second from March 2010 to October
-2011. Classrooms and CI cannot reach that archive, so this module
+Martín López (2019) trained networks to predict the irradiance at one sensor 10 seconds
+ahead (its section 4.3) from readings of NREL's Oahu Solar Measurement Grid (section 3.2);
+the target ``DH10`` and the sensors' grid cells come from the thesis's public code
+repository, not from its document. NREL describes the grid as 17 pyranometers about 1 km
+across near Kalaeloa airport, recorded every second from March 2010 to October 2011.
+Classrooms and CI cannot reach that archive, so this module
 
 * **generates** a physically plausible stand-in (:func:`generate`): the 16 named sensors at
   their grid positions, a clear-sky day for the site's latitude and day of year
@@ -13,7 +15,8 @@ about 1 km across near Kalaeloa airport, recorded every second from March 2010 t
 * **loads** the real daily files for those who have them (:func:`load_nrel`), into the same
   format;
 * **prepares** the supervised task (:func:`make_supervised`): lagged inputs, the 10-second
-  horizon, a split by whole days and the persistence baseline, scored with :func:`skill`;
+  horizon, a split by whole days and the persistence baseline, scored with :func:`skill`
+  (the baseline and the score are the course's addition: the thesis scored no forecasts);
   and 50x50 maps for the CNN (:func:`to_maps`).
 
 The frame format shared by :func:`generate` and :func:`load_nrel`: a ``pandas.DataFrame``
@@ -42,9 +45,10 @@ import pandas as pd
 
 from neurona.guards import quiet_retracing
 
-#: The 16 named sensors of the Oahu grid and their (row, column) on the source's 50x50
-#: grid. The kit's convention: north is up, so ``row`` grows southward and ``col``
-#: eastward. The real grid spans about 1 km, so one cell is :data:`CELL_METRES` (20 m).
+#: The 16 named sensors of the Oahu grid and their (row, column) on the 50x50 grid of the
+#: thesis's code repository (its document names no sensor). The kit's convention: north is
+#: up, so ``row`` grows southward and ``col`` eastward. The real grid spans about 1 km, so
+#: one cell is :data:`CELL_METRES` (20 m).
 SENSORS: dict[str, tuple[int, int]] = {
     "AP1": (17, 31), "AP4": (41, 22), "AP5": (25, 12), "AP6": (41, 0), "AP7": (49, 45),
     "DH1": (0, 49), "DH2": (9, 43), "DH3": (13, 29), "DH4": (11, 33), "DH5": (15, 37),
@@ -55,7 +59,7 @@ SENSORS: dict[str, tuple[int, int]] = {
 #: Networks see irradiance in kW/m² (W/m² divided by this) and changes in 100 W/m² units.
 IRRADIANCE_SCALE, CHANGE_SCALE = 1000.0, 100.0
 
-#: The sensor the source predicted.
+#: The target sensor in the thesis's code repository (its document names none).
 TARGET = "DH10"
 
 #: Metres per grid cell: the 50x50 grid covers about 1 km.
@@ -66,7 +70,7 @@ LATITUDE, LONGITUDE, UTC_OFFSET = 21.31, -158.08, -10.0
 
 #: ``size`` presets of :func:`generate`: number of days. With the default recording window
 #: of 05:00-20:00 (5,400 rows a day at 10 s), "source" gives 254 x 5,400 = 1,371,600 rows,
-#: the size of the source's data set.
+#: about the 1,366,100 rows of the thesis's runs (its code repository's result files).
 SIZES = {"classroom": 2, "medium": 30, "source": 254}
 
 # The notebook trains one model per zoo entry: TensorFlow's "retracing" notes would only puzzle.
@@ -294,7 +298,7 @@ def generate(days: int = 2, *, seed: int = 0, start: str = "2010-06-01",
         First day (local date).
     step_seconds : int
         Seconds per row: the 1-second samples are averaged over this many. A divisor of
-        3,600 (1, 2, 5, 10, 30, 60, ...); the source used 10.
+        3,600 (1, 2, 5, 10, 30, 60, ...); 10 by default (the course's choice).
     cloud_cover : float
         Fraction of the sky in cloud, 0 (clear) to 1 (overcast).
     wind_speed : float, optional
@@ -307,7 +311,7 @@ def generate(days: int = 2, *, seed: int = 0, start: str = "2010-06-01",
         Standard deviation of the multiplicative 1-second sensor noise (0.01 = 1 %).
     size : {"classroom", "medium", "source"}, optional
         Presets for ``days`` (:data:`SIZES`): 2 days (10,800 rows, about a second),
-        30 days, or 254 days = 1,371,600 rows at 10 s, the size of the source's data
+        30 days, or 254 days = 1,371,600 rows at 10 s, about the size of the thesis's
         (generated day by day, under a minute on a laptop core).
     hours : (float, float)
         The daily recording window in local hours, 05:00-20:00 by default, like NREL's
@@ -438,7 +442,7 @@ def load_nrel(path, *, step_seconds: int = 10) -> pd.DataFrame:
       must be present; other columns (``AP3``, tilted sensors, flags) are ignored.
 
     Negative night-time offsets are set to 0, readings are averaged over ``step_seconds``
-    (the source used 10 s) and the days are concatenated in time order.
+    (10 s by default) and the days are concatenated in time order.
 
     Parameters
     ----------
@@ -554,7 +558,7 @@ class SolarTask:
         ``target="change"``: how much the reading will change in ``horizon_seconds``, in
         units of :data:`CHANGE_SCALE` (100 W/m²), so an output of 0 *is* persistence and the
         network learns only what persistence misses. ``target="level"``: the reading itself in
-        kW/m², as the source predicted it.
+        kW/m², as the thesis predicted it (its section 4.3).
         """
         y = self._pick(split, self.y_train, self.y_val)
         if target == "change":
@@ -604,12 +608,13 @@ def _check_frame(frame) -> pd.DataFrame:
 
 def make_supervised(frame: pd.DataFrame, *, target: str = TARGET, horizon_seconds: int = 10,
                     lags: int = 3, split_days: float | int | None = None) -> SolarTask:
-    """Turn readings into the source's task: predict ``target`` ``horizon_seconds`` ahead.
+    """Turn readings into a forecasting task: predict ``target`` ``horizon_seconds`` ahead.
 
     Inputs per row, at time ``t`` with the frame's step ``s`` (10 s): the readings of all
     16 sensors at ``t, t - s, ..., t - (lags - 1) s`` plus ``sin`` and ``cos`` of the hour
     of day. With the default ``lags=3`` that is 16 x 3 + 2 = **50 features**, as many as the
-    source's 50 irradiance columns. The output is ``target`` at ``t + horizon_seconds``.
+    50 irradiance columns of Martín López (2019) (section 3.2, which does not list them: this
+    choice is the course's). The output is ``target`` at ``t + horizon_seconds``.
 
     A row is kept only when every reading it uses lies on the same day, the times between
     them are exactly the step (no gap in the data), and the sun is up (:func:`clear_sky` > 0)
@@ -623,7 +628,7 @@ def make_supervised(frame: pd.DataFrame, *, target: str = TARGET, horizon_second
     frame : pandas.DataFrame
         From :func:`generate` or :func:`load_nrel`.
     target : str
-        Sensor to predict, one of :data:`SENSORS`; the source used ``"DH10"``.
+        Sensor to predict, one of :data:`SENSORS`; the thesis's code repository uses ``"DH10"``.
     horizon_seconds : int
         How far ahead, a positive multiple of the frame's step.
     lags : int
@@ -977,9 +982,10 @@ def maps_from_inputs(x, channels: int = 1, size: int = 50, method: str = "idw") 
 
 # --------------------------------------------------------------------------- the source's models
 
-#: Seed E's zoo of pyramid MLPs: one, two or three hidden layers starting at 50 x 2**k units
-#: (k = 0 ... 9, up to 25,600), each next layer half the previous and the third about a
-#: quarter of the first (0.26 x, as in its result files: 800-400-208, 3200-1600-832): 30 models.
+#: The zoo of pyramid MLPs of Martín López (2019), its Table 3.1: one, two or three hidden
+#: layers starting at 50 x 2**k units (k = 0 ... 9, up to 25,600), each next layer half the
+#: previous and the third about a quarter of the first (0.26 x, as in the result files of its
+#: code repository: 800-400-208, 3200-1600-832): 30 models.
 ZOO_WIDTHS: tuple[tuple[int, ...], ...] = tuple(
     widths
     for first in (50 * 2**k for k in range(10))
@@ -991,7 +997,9 @@ ZOO_SUBSET: tuple[tuple[int, ...], ...] = ((50,), (1600,), (800, 400, 208), (160
 
 
 def zoo(max_parameters: int | None = None, inputs: int = 50) -> pd.DataFrame:
-    """Seed E's 30 pyramid MLPs with their parameter counts, smallest first.
+    """List the 30 pyramid MLPs of Martín López (2019) (Table 3.1), smallest first.
+
+    Each with its parameter count.
 
     ``max_parameters`` leaves out the larger ones (the largest has 414 M parameters, 1.7 GB
     of float32 weights before the optimizer's copies).
@@ -1013,7 +1021,9 @@ def zoo(max_parameters: int | None = None, inputs: int = 50) -> pd.DataFrame:
 
 
 def pyramid_mlp(widths, inputs: int = 50, *, seed: int | None = None):
-    """Seed E's pyramid MLP: ``inputs`` -> ``widths`` (ReLU) -> 1 linear output, uncompiled.
+    """Build a pyramid MLP of Martín López (2019) (its Figure 3.4), uncompiled.
+
+    ``inputs`` -> ``widths`` (ReLU) -> 1 linear output, as in the thesis's code.
 
     The same network :mod:`neurona.bench` times (``ZOO["pyramid"]``), here for training on
     the real task. ``seed`` fixes the initial weights.
@@ -1029,7 +1039,10 @@ def pyramid_mlp(widths, inputs: int = 50, *, seed: int | None = None):
 
 
 def map_cnn(size: int = 50, channels: int = 1, *, seed: int | None = None):
-    """Seed E's CNN on irradiance maps, with a **linear** output (its ReLU output collapsed).
+    """Build the CNN of Martín López (2019) on irradiance maps, with a **linear** output.
+
+    The thesis's code (its Figure 3.9) ends in a ReLU, which cannot output a negative
+    change; the linear unit is the course's correction.
 
     Conv 32 3x3 ReLU -> Conv 64 3x3 ReLU -> MaxPool 2x2 -> Dropout 0.25 -> Flatten ->
     Dense 128 ReLU -> Dropout 0.5 -> Dense 1. On 50x50x1 maps: 4,352,641 parameters, almost
@@ -1063,11 +1076,13 @@ def map_cnn(size: int = 50, channels: int = 1, *, seed: int | None = None):
 
 
 def reference_per_epoch(samples: int) -> pd.DataFrame:
-    """Seed E's MLP training times rescaled to one epoch of ``samples`` samples.
+    """Return the MLP training times of Martín López (2019), rescaled to one epoch of ``samples``.
 
-    The thesis timed 2 epochs over 1,366,100 samples (batch 1000) and found time linear in
-    epochs and steps, so its seconds times ``samples / (2 x 1,366,100)`` are what its
-    devices would need for one of our epochs: heights become comparable, not only slopes.
+    They come from the result files in the thesis's public code repository, not its
+    document: 2 epochs over 1,366,100 samples (batch 1000, section 4.2). The thesis found
+    time linear in epochs and steps (Tables 4.3, 4.4), so its seconds times
+    ``samples / (2 x 1,366,100)`` are what its devices would need for one of our epochs:
+    heights become comparable, not only slopes.
     """
     from neurona.reference import reference_table
 
