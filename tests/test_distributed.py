@@ -117,9 +117,58 @@ def test_stale_gradients_hurt_where_all_reduce_does_not():
     assert average["loss"][-1] < sync["loss"][0]
 
 
+SMALL = {"samples": 512, "global_batch": 64, "learning_rate": 0.1}
+
+
+def test_one_worker_that_combines_every_epoch_is_plain_training():
+    plain = distributed.simulate("sync", 1, epochs=2, **SMALL)
+    for mode in ("sum", "average"):
+        alone = distributed.simulate(mode, 1, epochs=2, **SMALL)
+        assert alone["epoch"] == plain["epoch"] == [0, 1, 2]
+        assert alone["updates"] == 2
+        np.testing.assert_allclose(alone["loss"], plain["loss"], rtol=1e-5)
+
+
+def test_combine_deltas_sums_or_averages_the_workers_changes():
+    rng = np.random.default_rng(0)
+    start = [rng.normal(size=(3, 2)), rng.normal(size=2)]
+    one = [w - 0.1 * rng.normal(size=w.shape) for w in start]  # a worker's weights after an epoch
+    for k in (1, 3):
+        summed = distributed.combine_deltas(start, [one] * k, "sum")
+        averaged = distributed.combine_deltas(start, [one] * k, "mean")
+        for s, o, total, mean in zip(start, one, summed, averaged, strict=True):
+            np.testing.assert_allclose(s - total, k * (s - o))  # k identical workers: k changes
+            np.testing.assert_allclose(mean, o)                 # their average: one worker
+    other = [w + 1.0 for w in start]
+    for s, o, t, m in zip(start, one, distributed.combine_deltas(start, [one, other], "sum"),
+                          distributed.combine_deltas(start, [one, other], "mean"), strict=True):
+        np.testing.assert_allclose(t, o + (s + 1.0) - s)        # start - (s - o) - (s - other)
+        np.testing.assert_allclose(m, (o + s + 1.0) / 2)       # the average of the two workers
+    with pytest.raises(ValueError, match="how must be one of sum, mean; got 'median'"):
+        distributed.combine_deltas(start, [one], "median")
+    with pytest.raises(ValueError, match="at least one worker"):
+        distributed.combine_deltas(start, [])
+
+
+def test_summed_changes_take_longer_steps_than_averaged_ones():
+    kwargs = {"epochs": 2, "samples": 1024, "global_batch": 128, "learning_rate": 0.2}
+    average = distributed.simulate("average", 4, **kwargs)
+    summed = distributed.simulate("sum", 4, **kwargs)
+    once = distributed.simulate("sum", 4, local_epochs=2, **kwargs)
+    assert summed["loss"][0] == average["loss"][0]                # the same start
+    assert summed["loss"][1] != pytest.approx(average["loss"][1], rel=1e-3)
+    assert once["epoch"] == [0, 2] and once["updates"] == 1 and len(once["loss"]) == 2
+    assert summed["staleness"] is None and summed["mode"] == "sum"
+
+
 def test_simulate_and_split_cpu_reject_bad_input():
-    with pytest.raises(ValueError, match="mode must be one of sync, async, average"):
+    allowed = "mode must be one of sync, async, average, sum; got 'elephas'"
+    with pytest.raises(ValueError, match=allowed):
         distributed.simulate("elephas")
+    with pytest.raises(ValueError, match=r"epochs \(3\) must be a multiple of local_epochs \(2\)"):
+        distributed.simulate("sum", 2, epochs=3, local_epochs=2)
+    with pytest.raises(ValueError, match="local_epochs must be a whole number from 1 to 3"):
+        distributed.simulate("sum", 2, epochs=3, local_epochs=4)
     with pytest.raises(ValueError, match="must be a multiple of workers"):
         distributed.simulate("sync", 3, global_batch=256)
     with pytest.raises(ValueError, match="devices must be a whole number from 1 to 64"):

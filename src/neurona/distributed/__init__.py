@@ -16,13 +16,14 @@ from neurona.distributed.launcher import (
     scaling,
     tf_config,
 )
-from neurona.distributed.local import MODES, simulate, split_cpu
+from neurona.distributed.local import MODES, combine_deltas, simulate, split_cpu
 
 __all__ = [
     "MODES",
     "LaunchResult",
     "WorkerError",
     "check_tf_config",
+    "combine_deltas",
     "free_ports",
     "launch",
     "scaling",

@@ -1,21 +1,26 @@
-"""Data parallelism inside one process: logical CPU devices, and three ways to combine workers.
+"""Data parallelism inside one process: logical CPU devices, and four ways to combine workers.
 
 :func:`split_cpu` cuts the CPU into logical devices so that ``tf.distribute.MirroredStrategy``
 has several replicas to mirror a model on, as it would on the GPUs of one machine.
 
-:func:`simulate` trains the same network with ``workers`` simulated workers combined three
+:func:`simulate` trains the same network with ``workers`` simulated workers combined four
 ways, to compare their losses on equal terms:
 
 * ``"sync"``: synchronous all-reduce, what ``MirroredStrategy`` and
   ``MultiWorkerMirroredStrategy`` do. Each step, every worker computes the gradient of its
   slice of the global batch; the gradients are summed (all-reduce) and every copy of the
   model takes the same step. Mathematically one step on the whole batch.
-* ``"async"``: an asynchronous parameter server, Elephas's default mode on Spark (seed C).
+* ``"async"``: an asynchronous parameter server (Elephas's default, ``mode="asynchronous"``).
   Each worker computes a gradient on its own small batch from weights it fetched earlier,
   while the others were updating them; the server applies gradients as they arrive. The
   gradient is ``staleness`` updates old.
-* ``"average"``: model averaging, Elephas's "synchronous" mode. Each worker trains its own
-  copy on its shard of the data for a whole epoch; then the copies' weights are averaged.
+* ``"average"`` and ``"sum"``: local training, then one combination. Every worker starts
+  from the driver's weights, trains its own copy on its shard of the data for
+  ``local_epochs`` passes, and hands back its change ``before - after``; the driver
+  subtracts the mean (``"average"``, the same as averaging the copies' weights) or the sum
+  (``"sum"``) of the changes from its weights (:func:`combine_deltas`). This is Elephas's
+  ``mode="synchronous"``: its driver summed the workers' changes from version 0.4.2
+  (March 2019) to 1.3.1 and averages them since 1.4.1 (February 2021).
 """
 
 from __future__ import annotations
@@ -30,7 +35,35 @@ import numpy as np
 from neurona.validate import whole_number
 
 #: How :func:`simulate` combines the workers.
-MODES = ("sync", "async", "average")
+MODES = ("sync", "async", "average", "sum")
+
+
+def combine_deltas(start: list[np.ndarray], finals: list[list[np.ndarray]],
+                   how: str = "sum") -> list[np.ndarray]:  # fmt: skip
+    """Combine workers that trained from ``start`` into ``finals``, as Elephas's driver does.
+
+    Each worker's change is ``start - final`` (a list of arrays, one per weight tensor); the
+    driver subtracts the sum of the changes (``how="sum"``) or their mean (``how="mean"``)
+    from ``start``. The mean is the average of the workers' weights; the sum moves as far as
+    all the workers' steps put end to end.
+
+    Examples
+    --------
+    >>> start = [np.array([1.0, 1.0])]
+    >>> finals = [[np.array([0.0, 1.0])], [np.array([1.0, 3.0])]]   # two workers
+    >>> combine_deltas(start, finals, "sum")        # changes (1, 0) and (0, -2), summed
+    [array([0., 3.])]
+    >>> combine_deltas(start, finals, "mean")       # the average of the two workers' weights
+    [array([0.5, 2. ])]
+    """
+    if how not in ("sum", "mean"):
+        raise ValueError(f"how must be one of sum, mean; got {how!r}")
+    if not finals:
+        raise ValueError("combine_deltas needs at least one worker's weights")
+    reduce = np.sum if how == "sum" else np.mean
+    deltas = [[s - f for s, f in zip(start, final, strict=True)] for final in finals]
+    return [s - reduce(parts, axis=0) for s, parts in zip(start, zip(*deltas, strict=True),
+                                                           strict=True)]
 
 
 def split_cpu(devices: int = 2) -> list[str]:
@@ -72,18 +105,21 @@ def split_cpu(devices: int = 2) -> list[str]:
 
 def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: int = 4096,
              global_batch: int = 256, learning_rate: float = 0.01, staleness: int | None = None,
-             units: int = 64, noise: float = 4.0, seed: int = 0) -> dict[str, Any]:  # fmt: skip
+             local_epochs: int = 1, units: int = 64, noise: float = 4.0,
+             seed: int = 0) -> dict[str, Any]:  # fmt: skip
     """Train the launcher's network with simulated workers combined by ``mode``; return losses.
 
-    Every mode sees the same data, the same initial weights and ``global_batch`` samples per
-    update round (``global_batch / workers`` per worker), with plain SGD at ``learning_rate``,
-    so that only the way the workers are combined differs. The loss after each epoch is
-    measured on all the training samples with the weights the server (or the average) holds.
+    Every mode sees the same data, the same initial weights and batches of
+    ``global_batch / workers`` samples per worker, with plain SGD at ``learning_rate``, so
+    that only the way the workers are combined differs. The loss is measured on all the
+    training samples with the weights the server (or the driver) holds: before training,
+    then after each epoch (for ``"average"`` and ``"sum"``, after each combination).
 
     Parameters
     ----------
     mode : str
-        One of :data:`MODES`.
+        One of :data:`MODES`: ``"sync"``, ``"async"``, ``"average"`` or ``"sum"`` (see the
+        module's description).
     workers : int
         Simulated workers, 1 to 32.
     epochs : int
@@ -97,6 +133,10 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
     staleness : int, optional
         ``"async"`` only: how many updates old each gradient is; default ``workers - 1``
         (every other worker updated the weights while this one computed).
+    local_epochs : int
+        ``"average"`` and ``"sum"`` only: passes each worker makes over its shard between
+        two combinations (``epochs`` must be a multiple of it). ``local_epochs=epochs`` is
+        one round, as one call of Elephas's synchronous ``fit``.
     units : int
         Width of the two hidden layers.
     noise : float
@@ -108,8 +148,25 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
     Returns
     -------
     dict
-        ``mode``, ``workers``, ``loss`` (one value per epoch, then one more before training
-        as ``loss[0]``) and ``updates`` (how many times the server's weights changed).
+        ``mode``, ``workers``, ``loss`` (before training as ``loss[0]``, then one value per
+        epoch or combination), ``epoch`` (the epochs after which each loss was measured,
+        starting with 0), ``updates`` (how many times the server's weights changed) and
+        ``staleness`` (``"async"`` only, else None).
+
+    Examples
+    --------
+    One worker that combines after every epoch is plain training, whatever the combination:
+
+    >>> plain = simulate("sync", 1, epochs=2, samples=256, global_batch=64, learning_rate=0.1)
+    >>> summed = simulate("sum", 1, epochs=2, samples=256, global_batch=64, learning_rate=0.1)
+    >>> plain["epoch"], summed["updates"]
+    ([0, 1, 2], 2)
+    >>> bool(np.allclose(plain["loss"], summed["loss"], rtol=1e-5))
+    True
+    >>> simulate("elephas")
+    Traceback (most recent call last):
+    ...
+    ValueError: mode must be one of sync, async, average, sum; got 'elephas'
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
@@ -122,6 +179,9 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
     if not isinstance(learning_rate, numbers.Real) or not learning_rate > 0:
         raise ValueError(f"learning_rate must be a positive number; got {learning_rate!r}")
     stale = workers - 1 if staleness is None else whole_number("staleness", staleness, 0, 1000)
+    local_epochs = whole_number("local_epochs", local_epochs, 1, epochs)
+    if epochs % local_epochs:
+        raise ValueError(f"epochs ({epochs}) must be a multiple of local_epochs ({local_epochs})")
 
     import keras
     import tensorflow as tf
@@ -155,22 +215,28 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
 
     weights = [v.numpy() for v in variables]
     history = [full_loss(weights)]
+    measured = [0]
     local = global_batch // workers
     rounds = samples // global_batch
     updates = 0
     past: deque[list[np.ndarray]] = deque([weights], maxlen=stale + 1)
-    for _ in range(epochs):
-        if mode == "average":
+    combining = mode in ("average", "sum")
+    for epoch in range(1, epochs + 1):
+        if combining:
+            if epoch % local_epochs:
+                continue                 # the workers are still training on their own
             copies = []
             shard = samples // workers
-            for w in range(workers):
+            for w in range(workers):     # each from the driver's weights, on its own shard
                 mine = [value.copy() for value in weights]
                 xs, ys = x[w * shard:(w + 1) * shard], y[w * shard:(w + 1) * shard]
-                for start in range(0, shard - local + 1, local):
-                    grads = gradient(mine, xs[start:start + local], ys[start:start + local])
-                    mine = [m - learning_rate * g.numpy() for m, g in zip(mine, grads, strict=True)]
+                for _ in range(local_epochs):
+                    for start in range(0, shard - local + 1, local):
+                        grads = gradient(mine, xs[start:start + local], ys[start:start + local])
+                        mine = [m - learning_rate * g.numpy()
+                                for m, g in zip(mine, grads, strict=True)]
                 copies.append(mine)
-            weights = [np.mean(parts, axis=0) for parts in zip(*copies, strict=True)]
+            weights = combine_deltas(weights, copies, "mean" if mode == "average" else "sum")
             updates += 1
         else:
             for r in range(rounds):
@@ -194,5 +260,6 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
                         past.append(weights)
                         updates += 1
         history.append(full_loss(weights))
-    return {"mode": mode, "workers": workers, "loss": history, "updates": updates,
-            "staleness": stale if mode == "async" else None}
+        measured.append(epoch)
+    return {"mode": mode, "workers": workers, "loss": history, "epoch": measured,
+            "updates": updates, "staleness": stale if mode == "async" else None}
