@@ -54,7 +54,7 @@ SOURCES = (
            "Universidad Carlos III de Madrid, July 2019; tutor Harold Yesid Molina Bulla. "
            "Licence: Creative Commons BY-NC-ND."),
     Source("D", "the Theano/TensorFlow/Keras study (2017)",
-           "A final-year project comparing Theano, TensorFlow and Keras on fully connected and "
+           "a final-year project comparing Theano, TensorFlow and Keras on fully connected and "
            "convolutional networks, on CPU (with and without multithreading) and GPU, 2017. The "
            "copy the course was built from names neither its author nor its institution, and "
            "states no licence."),
