@@ -31,6 +31,7 @@ from neurona.autoencoders import (
     THESIS_EPOCHS,
     THESIS_LAYERS,
     PresetResult,
+    _reading_arg,
     add_noise,
     preset,
     run_preset,
@@ -122,12 +123,7 @@ class PresetExplorer(BackgroundTraining, Panel):
             if key == "preset":
                 checked[key] = preset(value).name
             elif key == "reading":
-                if value not in INIT_READINGS:
-                    raise ValueError(
-                        f"unknown initialiser reading {value!r}; choose one of: "
-                        f"{', '.join(INIT_READINGS)}"
-                    )
-                checked[key] = value
+                checked[key] = _reading_arg(value)
             elif key in ("epochs", "seeds"):
                 high = MAX_EPOCHS if key == "epochs" else MAX_SEEDS
                 checked[key] = whole_number(key, value, 1, high)
@@ -261,7 +257,7 @@ class PresetExplorer(BackgroundTraining, Panel):
                 options=[(f"{key}: {text}", key) for key, text in INIT_READINGS.items()],
                 description="reading",
                 style=style,
-                layout=w.Layout(width="720px"),
+                layout=w.Layout(width="100%", max_width="720px"),
             ),
         }
         self.info = w.HTML()
