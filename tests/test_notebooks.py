@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 sys.path.insert(0, str(ROOT / "tools"))
-from nbbuild import REPO, SETUP  # noqa: E402
+from release import REPO, SETUP  # noqa: E402
 
 
 def test_there_are_notebooks():

@@ -11,7 +11,7 @@ import neurona
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-import nbbuild  # noqa: E402
+import release  # noqa: E402
 from project import version  # noqa: E402
 
 
@@ -24,8 +24,8 @@ def test_package_version_is_pyprojects():
 
 
 def test_setup_cell_installs_the_tagged_release():
-    url = f"git+https://github.com/{nbbuild.REPO}@v{version()}"
-    assert f'"neurona @ {url}"' in nbbuild.SETUP
+    url = f"git+https://github.com/{release.REPO}@v{version()}"
+    assert f'"neurona @ {url}"' in release.SETUP
 
 
 def test_readme_names_the_release_colab_installs():
@@ -36,19 +36,20 @@ def test_readme_names_the_release_colab_installs():
 
 def test_refresh_setup_rewrites_only_the_setup_cell(tmp_path):
     path = tmp_path / "00_demo.ipynb"
-    nbbuild.write_notebook(path, "# Demo", [("md", "Text"), ("code", "x = 1", ["parameters"])])
-    nb = nbformat.read(path, as_version=4)
-    nb.cells[1].source = nbbuild.SETUP.replace(f"@v{version()}", "")  # an older set-up cell
+    old = release.SETUP.replace(f"@v{version()}", "")  # the set-up cell of an older release
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Demo"),
+                                         nbformat.v4.new_code_cell(old),
+                                         nbformat.v4.new_code_cell("x = 1")])
     nbformat.write(nb, path)
     before = nbformat.read(path, as_version=4)
 
-    assert nbbuild.refresh_setup(path) is True
+    assert release.refresh_setup(path) is True
     after = nbformat.read(path, as_version=4)
-    assert after.cells[1].source == nbbuild.SETUP
+    assert after.cells[1].source == release.SETUP
     assert [c.id for c in after.cells] == [c.id for c in before.cells]
     assert [c.source for c in after.cells[2:]] == [c.source for c in before.cells[2:]]
     assert after.cells[0] == before.cells[0] and after.metadata == before.metadata
-    assert nbbuild.refresh_setup(path) is False  # already up to date: the file is left alone
+    assert release.refresh_setup(path) is False  # already up to date: the file is left alone
 
 
 def test_refresh_setup_refuses_a_notebook_without_a_setup_cell(tmp_path):
@@ -57,5 +58,5 @@ def test_refresh_setup_refuses_a_notebook_without_a_setup_cell(tmp_path):
                                          nbformat.v4.new_code_cell("print(1)")])
     nbformat.write(nb, path)
     with pytest.raises(ValueError, match="not a set-up cell"):
-        nbbuild.refresh_setup(path)
+        release.refresh_setup(path)
     assert nbformat.read(path, as_version=4).cells[1].source == "print(1)"

@@ -24,7 +24,7 @@ NOTEBOOKS = ROOT / "notebooks"
 
 
 def notebook(name: str) -> nbformat.NotebookNode:
-    """The committed notebook whose file name starts with ``name`` (e.g. ``"09"``)."""
+    """Return the committed notebook whose file name starts with ``name`` (e.g. ``"09"``)."""
     found = sorted(NOTEBOOKS.glob(f"{name}*.ipynb"))
     if len(found) != 1:
         raise LookupError(f"expected one notebook starting with {name!r} in {NOTEBOOKS}, "
@@ -33,7 +33,7 @@ def notebook(name: str) -> nbformat.NotebookNode:
 
 
 def source(name: str, cell_id: str) -> str:
-    """The source of the cell with id ``cell_id`` in notebook ``name``."""
+    """Return the source of the cell with id ``cell_id`` in notebook ``name``."""
     for cell in notebook(name).cells:
         if cell.get("id") == cell_id:
             return cell.source
@@ -41,7 +41,7 @@ def source(name: str, cell_id: str) -> str:
 
 
 def writefile_body(name: str, filename: str) -> str:
-    """The text a ``%%writefile filename`` cell of notebook ``name`` writes."""
+    """Return the text that notebook ``name``'s ``%%writefile filename`` cell writes."""
     for cell in notebook(name).cells:
         first, _, body = cell.source.partition("\n")
         if cell.cell_type == "code" and first.split() == ["%%writefile", filename]:

@@ -1,13 +1,13 @@
-"""Write a course notebook from a compact list of cells (maintainers' tool).
+"""The release the notebooks install on Colab, and the tool that points them at it (maintainers).
 
-Usage from another script::
+Every notebook's second cell is the same set-up cell, ``SETUP``: on Colab, or anywhere the kit is
+not installed yet, it installs the release tagged for ``version`` in pyproject.toml (tests check
+it). After a release, point every notebook's set-up cell at the new tag::
 
-    write_notebook(path, title, [("md", text), ("code", src), ("code", src, ["parameters"])])
+    python tools/release.py --refresh-setup notebooks/*.ipynb
 
-The header (title, Colab badge, set-up cell) is the same in every notebook; tests check it.
-After a release (a new ``version`` in pyproject.toml), point every notebook's set-up cell at it::
-
-    python tools/nbbuild.py --refresh-setup notebooks/*.ipynb
+The notebooks themselves are edited in JupyterLab (or with nbformat in a script); nothing
+generates them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from project import version
 
 REPO = "neurona-course/neurona"
@@ -36,32 +35,6 @@ except ImportError:
                     "neurona @ git+https://github.com/{REPO}@{RELEASE}"], check=True)
     importlib.invalidate_caches()  # let this running Python see the newly installed package
     import neurona as nr'''
-
-
-def colab_badge(name: str) -> str:
-    """Return the markdown of an "Open in Colab" badge for ``notebooks/<name>``."""
-    url = f"https://colab.research.google.com/github/{REPO}/blob/main/notebooks/{name}"
-    return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
-
-
-def write_notebook(path: str | Path, title_md: str, cells: list[tuple]) -> None:
-    """Write a notebook: title with badge, the set-up cell, then ``cells``, without outputs."""
-    path = Path(path)
-    nb = new_notebook()
-    nb.cells.append(new_markdown_cell(title_md.strip() + "\n\n" + colab_badge(path.name)))
-    nb.cells.append(new_code_cell(SETUP))
-    for kind, text, *tags in cells:
-        cell = new_markdown_cell(text.strip()) if kind == "md" else new_code_cell(text.strip())
-        if tags:
-            cell.metadata["tags"] = tags[0]
-        nb.cells.append(cell)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"{path.stem[:2]}-{index:03d}"
-    nbformat.validate(nb)
-    nbformat.write(nb, path)
 
 
 def refresh_setup(path: str | Path) -> bool:
@@ -93,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             changed = refresh_setup(path)
         except (OSError, ValueError) as error:
-            print(f"nbbuild: {error}", file=sys.stderr)
+            print(f"release: {error}", file=sys.stderr)
             return 1
         print(f"{path}: {'updated' if changed else 'already up to date'}")
     return 0
