@@ -1,22 +1,37 @@
-"""Convolution arithmetic against Keras, and the parameter counts of the lesson's networks."""
+"""Convolution arithmetic against Keras, and the parameter counts of notebook 07's own networks."""
 
 import itertools
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 
+import neurona as nr
 from neurona import cnn
 from neurona.parameters import parameter_table
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from notebook_code import run_cells  # noqa: E402
+
+
+def notebook_07(cell_ids, **names):
+    """Run notebook 07's cells ``cell_ids`` with what its earlier cells define; return the names."""
+    namespace = {"nr": nr, "keras": keras, "np": np, "SEED": 0,
+                 "display": lambda *args, **kwargs: None, **names}
+    return run_cells("07", cell_ids, namespace)
+
 
 @pytest.fixture(scope="module")
-def vgg16_pair():
-    """VGG16 written by hand and Keras's own, both without weights (built once: ~1 GB)."""
-    by_hand = cnn.vgg16_by_hand()
-    reference = keras.applications.VGG16(weights=None)
-    yield by_hand, reference
-    del by_hand, reference
+def vgg16_cells():
+    """Notebook 07's section 7: VGG16 counted by formula, built by hand, compared with Keras's."""
+    found = notebook_07(["07-048", "07-048a"])
+    if not found["VGG_FITS"]:
+        pytest.skip("not enough free memory to build VGG16 (the notebook skips it too)")
+    yield found
+    found.clear()
     keras.backend.clear_session()
 
 
@@ -142,44 +157,40 @@ def test_parse_kernel_errors(text, message):
         cnn.parse_kernel(text)
 
 
-# -- the networks' parameters, by hand vs Keras ------------------------------------------------
+# -- the notebook's networks: parameters by hand vs Keras ---------------------------------------
 
 
-@pytest.mark.parametrize("build, hand", [
-    (cnn.book_cnn, (5 * 5 * 1 * 32 + 32) + (5 * 5 * 32 * 64 + 64) + (4 * 4 * 64 * 10 + 10)),
-    (cnn.lenet5, (5 * 5 * 6 + 6) + (5 * 5 * 6 * 16 + 16) + (400 * 120 + 120) + (120 * 84 + 84)
-     + (84 * 10 + 10)),
-    (cnn.fast_cnn, (9 * 32 + 32) + (9 * 32 * 64 + 64) + (5 * 5 * 64 * 128 + 128)
-     + (128 * 10 + 10)),
-    (cnn.dense_baseline, 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10),
-])
-def test_parameter_counts_by_hand(build, hand):
-    model = build()
-    assert model.count_params() == hand
+@pytest.mark.parametrize("cells, name, hand, total", [
+    (["07-025"], "book",
+     (5 * 5 * 1 * 32 + 32) + (5 * 5 * 32 * 64 + 64) + (4 * 4 * 64 * 10 + 10), 62_346),
+    (["07-031"], "lenet",
+     (5 * 5 * 6 + 6) + (5 * 5 * 6 * 16 + 16) + (400 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10),
+     61_706),
+    (["07-033", "07-033b"], "fast_cnn",
+     (9 * 32 + 32) + (9 * 32 * 64 + 64) + (5 * 5 * 64 * 128 + 128) + (128 * 10 + 10), 225_034),
+    (["07-039"], "dense", 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10, 266_610),
+], ids=["book CNN", "LeNet-5", "fast CNN", "Dense"])
+def test_the_notebooks_networks_have_the_parameters_it_counts(cells, name, hand, total):
+    found = notebook_07(cells)[name]
+    model = found if isinstance(found, keras.Model) else found()   # the fast CNN is a builder
+    assert model.count_params() == hand == total
     table = parameter_table(model)
     assert table["agree"].all() and table.iloc[-1]["by hand"] == hand
 
 
-def test_the_documented_totals():
-    assert cnn.book_cnn().count_params() == 62_346
-    assert cnn.fast_cnn().count_params() == 225_034
-    assert cnn.lenet5(activation="relu").count_params() == 61_706
-
-
-def test_vgg16_by_hand_equals_keras_applications(vgg16_pair):
-    by_hand, reference = vgg16_pair
-    assert by_hand.count_params() == reference.count_params() == 138_357_544
-    ours = {layer.name: layer.count_params() for layer in by_hand.layers}
-    theirs = {layer.name: layer.count_params() for layer in reference.layers
-              if type(layer).__name__ != "InputLayer"}
-    assert ours == theirs
+def test_the_notebooks_vgg16_equals_keras_applications(vgg16_cells):
+    by_hand, ours, theirs = (vgg16_cells[name] for name in ("vgg_by_hand", "ours", "theirs"))
+    assert vgg16_cells["by_formula"] == by_hand.count_params() == 138_357_544
+    assert sum(theirs.values()) == 138_357_544
+    assert ours == {name: n for name, n in theirs.items() if name in ours}
+    left = set(theirs) - set(ours)                 # Keras's input layer, which has no weights
+    assert len(left) == 1 and theirs[left.pop()] == 0
     assert parameter_table(by_hand)["agree"].all()
-    conv = by_hand.get_layer("block5_conv3")
-    assert conv.count_params() == 3 * 3 * 512 * 512 + 512
+    assert by_hand.get_layer("block5_conv3").count_params() == 3 * 3 * 512 * 512 + 512
 
 
-def test_vgg16_activation_memory(vgg16_pair):
-    by_hand, _ = vgg16_pair
+def test_vgg16_activation_memory(vgg16_cells):
+    by_hand = vgg16_cells["vgg_by_hand"]
     table = cnn.activation_memory(by_hand)
     total = table.iloc[-1]
     assert total["values"] == pytest.approx(15.26e6, rel=0.01)
@@ -249,12 +260,16 @@ def test_auto_precision_picks_bfloat16_only_where_it_pays(machine, device, backe
     assert reason in why
 
 
-def test_fast_cnn_follows_auto_and_explicit_precision(machine):
+def test_the_notebooks_fast_cnn_computes_in_the_chosen_policy(machine):
     machine(backend="jax", bf16=True)
-    auto = cnn.fast_cnn()
-    assert auto.name == "fast_cnn"
-    assert {layer.dtype_policy.name for layer in auto.layers} == {"float32"}
-    asked = cnn.fast_cnn(precision="mixed_bfloat16")
-    assert asked.name == "fast_cnn_bf16"
-    assert asked.layers[0].dtype_policy.name == "mixed_bfloat16"
-    assert asked.layers[-1].dtype_policy.name == "float32"   # the probabilities stay float32
+    found = notebook_07(["07-033", "07-033b"])
+    assert found["policy"] == "float32"
+    assert {layer.dtype_policy.name for layer in found["fast_cnn"]().layers} == {"float32"}
+    machine(backend="tensorflow", bf16=True)
+    found = notebook_07(["07-033", "07-033b"])
+    assert found["policy"] == "mixed_bfloat16"
+    model = found["fast_cnn"]()
+    assert model.layers[0].dtype_policy.name == "mixed_bfloat16"
+    assert model.layers[-1].dtype_policy.name == "float32"   # the probabilities stay float32
+    found["policy"] = "float32"                               # a student overruling the choice
+    assert {layer.dtype_policy.name for layer in found["fast_cnn"]().layers} == {"float32"}

@@ -1,6 +1,8 @@
-"""Convolutional networks in numbers: output sizes, convolution and pooling in NumPy, the models.
+"""Convolutional networks in numbers: output sizes, convolution and pooling in NumPy, their cost.
 
-Notebook 07 needs three kinds of things, and this module holds all of them:
+Notebook 07 writes its networks out itself (the book's CNN, LeNet-5, the fast CNN, a Dense
+network and VGG16 are ``keras.Sequential`` models in its cells); this module holds what
+explains and checks them:
 
 - the arithmetic of a convolution: :func:`conv_output_size` (the formula
   ⌊(n + 2p − k)/s⌋ + 1 and Keras's ``"same"`` rule ⌈n/s⌉), :func:`convolve2d` and
@@ -8,16 +10,13 @@ Notebook 07 needs three kinds of things, and this module holds all of them:
   exactly what ``keras.layers.Conv2D`` and the pooling layers give), :func:`convolution_steps`
   for a visualiser that slides the window one position at a time, a few classic
   :data:`KERNELS` and :func:`parse_kernel` for a kernel typed as text;
-- the networks of the lesson, as builders returning uncompiled Keras models:
-  :func:`book_cnn` (the book's chapter-4 network, 62,346 parameters), :func:`lenet5`,
-  :func:`fast_cnn` (the course's default recipe, 225,034 parameters), :func:`dense_baseline`
-  and :func:`vgg16_by_hand` (138,357,544 parameters, the same as
-  ``keras.applications.VGG16(weights=None)``);
-- what a network costs in memory: :func:`activation_memory` and
+- which number format pays on this machine: :func:`choose_precision` (the notebook hands it
+  to its layers as their ``dtype``);
+- what a model the notebook built costs in memory: :func:`activation_memory` and
   :func:`training_memory_estimate`.
 
-Keras is imported only by the functions that build or read models, so the NumPy half works
-(and the convolution widget starts) without TensorFlow.
+This module imports no Keras (the cost functions read the model they are given), so the
+convolution widget starts without TensorFlow.
 
 Examples
 --------
@@ -48,18 +47,14 @@ __all__ = [
     "POOL_MODES",
     "ConvolutionStep",
     "activation_memory",
-    "book_cnn",
+    "choose_precision",
     "conv_output_size",
     "convolution_steps",
     "convolve2d",
-    "dense_baseline",
-    "fast_cnn",
-    "lenet5",
     "padding_amounts",
     "parse_kernel",
     "pool2d",
     "training_memory_estimate",
-    "vgg16_by_hand",
 ]
 
 #: The padding names Keras accepts (an integer p means p zeros on every side).
@@ -384,68 +379,10 @@ def parse_kernel(text: str) -> np.ndarray:
     return np.array(rows, dtype=float)
 
 
-# -- the networks ------------------------------------------------------------------------------
+# -- the number format of notebook 07's fast CNN ------------------------------------------------
 
 
-def book_cnn(classes: int = 10):
-    """Build the book's chapter-4 CNN: Conv 32 5×5 → MaxPool 2 → Conv 64 5×5 → MaxPool 2 → Dense 10.
-
-    28×28×1 → (24, 24, 32) → (12, 12, 32) → (8, 8, 64) → (4, 4, 64) → 1,024 → 10:
-    832 + 51,264 + 10,250 = 62,346 parameters. Uncompiled.
-
-    Examples
-    --------
-    >>> book_cnn().count_params()            # doctest: +SKIP
-    62346
-    """
-    keras = _keras()
-    return keras.Sequential([
-        keras.Input(shape=(28, 28, 1)),
-        keras.layers.Conv2D(32, 5, activation="relu"),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(64, 5, activation="relu"),
-        keras.layers.MaxPooling2D(2),
-        keras.layers.Flatten(),
-        keras.layers.Dense(classes, activation="softmax"),
-    ], name="book_cnn")
-
-
-def lenet5(activation: str = "tanh", classes: int = 10):
-    """Build a LeNet-5-style network (LeCun et al. 1998) in today's Keras.
-
-    Conv 6 5×5 ``"same"`` → AvgPool 2 → Conv 16 5×5 → AvgPool 2 → Dense 120 → Dense 84 →
-    Dense 10: 156 + 2,416 + 48,120 + 10,164 + 850 = 61,706 parameters. The original
-    took 32×32 images; ``"same"`` padding on 28×28 gives the same 28×28 first maps. Its
-    sub-sampling layers had a trainable weight each and its C3 layer a sparse connection
-    table; plain average pooling and a full C3 are the usual simplification.
-
-    Parameters
-    ----------
-    activation : str
-        ``"tanh"`` as in 1998, or ``"relu"``.
-    classes : int
-        Output units.
-
-    Examples
-    --------
-    >>> lenet5().count_params()              # doctest: +SKIP
-    61706
-    """
-    keras = _keras()
-    return keras.Sequential([
-        keras.Input(shape=(28, 28, 1)),
-        keras.layers.Conv2D(6, 5, padding="same", activation=activation),
-        keras.layers.AveragePooling2D(2),
-        keras.layers.Conv2D(16, 5, activation=activation),
-        keras.layers.AveragePooling2D(2),
-        keras.layers.Flatten(),
-        keras.layers.Dense(120, activation=activation),
-        keras.layers.Dense(84, activation=activation),
-        keras.layers.Dense(classes, activation="softmax"),
-    ], name="lenet5")
-
-
-#: Number formats :func:`fast_cnn` accepts.
+#: Number formats :func:`choose_precision` accepts.
 PRECISIONS = ("auto", "float32", "mixed_bfloat16")
 
 
@@ -458,7 +395,11 @@ BF16_FAST_BACKENDS = ("tensorflow",)
 
 
 def choose_precision(precision: str = "auto") -> tuple[str, str]:
-    """Return the Keras dtype policy for :func:`fast_cnn` and one line saying why.
+    """Return the Keras dtype policy for notebook 07's fast CNN here, and one line saying why.
+
+    The notebook passes the policy to its layers as ``dtype=policy`` (the output layer stays
+    ``"float32"``, so that the probabilities keep their full precision); a student can
+    overrule it there.
 
     ``"auto"`` picks ``"mixed_bfloat16"`` (weights kept in float32, arithmetic in bfloat16)
     only where it was measured to pay: Keras on TensorFlow, on a CPU with bfloat16
@@ -496,97 +437,6 @@ def choose_precision(precision: str = "auto") -> tuple[str, str]:
         return "float32", (f"float32: Keras runs on {backend} here, where mixed bfloat16 has not "
                            f"been measured to pay on a CPU (it does on TensorFlow)")
     return "mixed_bfloat16", "mixed bfloat16: this CPU multiplies bfloat16 in hardware"
-
-
-def fast_cnn(classes: int = 10, precision: str = "auto"):
-    """Build the course's default CNN recipe, chosen for speed on a laptop CPU.
-
-    Conv 32 3×3 → MaxPool 2 → Conv 64 3×3 → MaxPool 2 → Flatten → Dropout 0.3 →
-    Dense 128 → Dropout 0.3 → Dense 10: 320 + 18,496 + 204,928 + 1,290 = 225,034
-    parameters. Train it with Adam, batch 128, a learning rate warmed up then cosine-decayed
-    from a peak of 0.003, for 8 epochs: about 91.4% on Fashion-MNIST, 91% after epoch 7.
-    Uncompiled.
-
-    Parameters
-    ----------
-    classes : int
-        Output classes.
-    precision : str
-        One of :data:`PRECISIONS`; see :func:`choose_precision`. The output layer always
-        computes in float32, so the probabilities keep their full precision.
-
-    Examples
-    --------
-    >>> fast_cnn(precision="float32").count_params()     # doctest: +SKIP
-    225034
-    """
-    keras = _keras()
-    policy, _ = choose_precision(precision)
-    return keras.Sequential([
-        keras.Input(shape=(28, 28, 1)),
-        keras.layers.Conv2D(32, 3, activation="relu", dtype=policy),
-        keras.layers.MaxPooling2D(2, dtype=policy),
-        keras.layers.Conv2D(64, 3, activation="relu", dtype=policy),
-        keras.layers.MaxPooling2D(2, dtype=policy),
-        keras.layers.Flatten(dtype=policy),
-        keras.layers.Dropout(0.3, dtype=policy),
-        keras.layers.Dense(128, activation="relu", dtype=policy),
-        keras.layers.Dropout(0.3, dtype=policy),
-        keras.layers.Dense(classes, activation="softmax", dtype="float32"),
-    ], name="fast_cnn" if policy == "float32" else "fast_cnn_bf16")
-
-
-def dense_baseline(classes: int = 10):
-    """Build notebook 04's Dense network for comparison: 784 → 300 → 100 → 10 (266,610 parameters).
-
-    It takes the same (28, 28, 1) images as the CNNs. Uncompiled.
-
-    Examples
-    --------
-    >>> dense_baseline().count_params()      # doctest: +SKIP
-    266610
-    """
-    keras = _keras()
-    return keras.Sequential([
-        keras.Input(shape=(28, 28, 1)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(300, activation="relu"),
-        keras.layers.Dense(100, activation="relu"),
-        keras.layers.Dense(classes, activation="softmax"),
-    ], name="dense_baseline")
-
-
-#: VGG16's convolution blocks: (number of 3×3 conv layers, filters) before each 2×2 max-pool.
-VGG16_BLOCKS = ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512))
-
-
-def vgg16_by_hand(input_shape: tuple[int, int, int] = (224, 224, 3), classes: int = 1000):
-    """VGG16 (Simonyan & Zisserman 2014) written layer by layer, no weights downloaded.
-
-    Five blocks of 3×3 ``"same"`` ReLU convolutions (2, 2, 3, 3, 3 layers of 64, 128, 256,
-    512, 512 filters), each followed by a 2×2 max-pool, then Dense 4096 → 4096 → classes.
-    The layer names are those of ``keras.applications.VGG16``, which has the same
-    138,357,544 parameters for 224×224×3 inputs and 1,000 classes.
-
-    Examples
-    --------
-    >>> vgg16_by_hand().count_params()       # doctest: +SKIP
-    138357544
-    """
-    keras = _keras()
-    layers = [keras.Input(shape=input_shape)]
-    for block, (convs, filters) in enumerate(VGG16_BLOCKS, start=1):
-        for conv in range(1, convs + 1):
-            layers.append(keras.layers.Conv2D(filters, 3, padding="same", activation="relu",
-                                              name=f"block{block}_conv{conv}"))
-        layers.append(keras.layers.MaxPooling2D(2, strides=2, name=f"block{block}_pool"))
-    layers += [
-        keras.layers.Flatten(name="flatten"),
-        keras.layers.Dense(4096, activation="relu", name="fc1"),
-        keras.layers.Dense(4096, activation="relu", name="fc2"),
-        keras.layers.Dense(classes, activation="softmax", name="predictions"),
-    ]
-    return keras.Sequential(layers, name="vgg16_by_hand")
 
 
 # -- what a network costs ----------------------------------------------------------------------
@@ -627,7 +477,9 @@ def activation_memory(model: Any, batch_size: int = 1, bytes_per_value: int = 4,
 
     Examples
     --------
-    >>> table = activation_memory(vgg16_by_hand())           # doctest: +SKIP
+    On notebook 07's VGG16 (cell 07-048a builds ``vgg_by_hand``):
+
+    >>> table = activation_memory(vgg_by_hand)                 # doctest: +SKIP
     >>> int(table.iloc[-1]["values"])                          # doctest: +SKIP
     15262696
     """
@@ -687,7 +539,9 @@ def training_memory_estimate(model: Any, batch_size: int, optimizer: str = "adam
 
     Examples
     --------
-    >>> training_memory_estimate(vgg16_by_hand(), 32).round(2)["total"]   # doctest: +SKIP
+    On notebook 07's VGG16 (``vgg_by_hand``, cell 07-048a):
+
+    >>> training_memory_estimate(vgg_by_hand, 32).round(2)["total"]   # doctest: +SKIP
     np.float64(6.11)
     """
     import pandas as pd
@@ -710,12 +564,6 @@ def training_memory_estimate(model: Any, batch_size: int, optimizer: str = "adam
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _keras():
-    import keras
-
-    return keras
 
 
 def _memory_row(name: str, kind: str, shape: tuple, batch: int, size: int,
