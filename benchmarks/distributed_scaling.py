@@ -3,19 +3,26 @@
     .venv/bin/python benchmarks/distributed_scaling.py [--workers 1 2 4] [--units 128]
         [--samples 16384] [--epochs 3] [--mode strong|weak] [--threads-per-worker N]
 
-Runs ``python -m neurona.distributed.train`` as that many processes joined by ``TF_CONFIG``
-(``neurona.distributed.scaling``) and prints training time without start-up, speed-up,
-efficiency and final loss per worker count, plus the Amdahl fraction fitted to the speed-ups.
-``--units`` sets the width of the two hidden layers: more computation per step for the same
-number of gradient messages, the lever that decides whether distribution pays.
+Runs notebook 11's worker script (its ``%%writefile worker_code.py`` cell, written to a temporary
+folder) as that many processes joined by ``TF_CONFIG`` (``neurona.distributed.scaling``) and
+prints training time without start-up, speed-up, efficiency and final loss per worker count, plus
+the Amdahl fraction fitted to the speed-ups. ``--units`` sets the width of the two hidden layers:
+more computation per step for the same number of gradient messages, the lever that decides
+whether distribution pays.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+import tempfile
+from pathlib import Path
 
 import neurona  # noqa: F401  (quiets TensorFlow's start-up log in this process)
 from neurona import bench, distributed
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_code import writefile_body  # noqa: E402
 
 
 def main() -> None:
@@ -31,12 +38,15 @@ def main() -> None:
     args = p.parse_args()
     run_args = ["--epochs", args.epochs, "--units", args.units, "--global-batch", args.global_batch]
 
-    def launch(count, argv, timeout):
-        return distributed.launch(count, argv, timeout=timeout,
+    def launch(count, script, argv, timeout):
+        return distributed.launch(count, script, argv, timeout=timeout,
                                   threads_per_worker=args.threads_per_worker)  # fmt: skip
 
-    table = distributed.scaling(args.workers, run_args, mode=args.mode, samples=args.samples,
-                                run=launch)  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "worker_code.py"
+        script.write_text(writefile_body("11", "worker_code.py"))
+        table = distributed.scaling(args.workers, script, run_args, mode=args.mode,
+                                    samples=args.samples, run=launch)  # fmt: skip
     print(f"{args.mode} scaling, {args.units} units, {args.samples:,} samples, "
           f"threads per worker: {args.threads_per_worker or 'default'}")
     print(table.round(3).to_string())

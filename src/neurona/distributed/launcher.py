@@ -1,10 +1,12 @@
 """Start a data-parallel training on several worker processes on this machine, and clean up.
 
+The training script is yours (notebook 11 writes it with ``%%writefile worker_code.py``).
 :func:`launch` gives each worker a free localhost port and its ``TF_CONFIG`` (the cluster's
-addresses and the worker's index), starts them, streams their output, times them and returns
-what each printed as its result. Whatever happens (a worker fails, the time runs out, the
-notebook's stop button), every worker is stopped before :func:`launch` returns or raises: a
-worker left waiting for a dead partner would otherwise block forever in its all-reduce.
+addresses and the worker's index), runs the script once per worker, streams their output, times
+them and returns what each reported with :func:`report`. Whatever happens (a worker fails, the
+time runs out, the notebook's stop button), every worker is stopped before :func:`launch` returns
+or raises: a worker left waiting for a dead partner would otherwise block forever in its
+all-reduce.
 
 On a real cluster nothing changes in the training script: each machine runs it with a
 ``TF_CONFIG`` naming every machine's address and its own index (:func:`tf_config`); Kubernetes
@@ -20,11 +22,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from neurona.distributed.train import RESULT_PREFIX
+#: The start of the one line a worker prints with its result (:func:`report`).
+RESULT_PREFIX = "NEURONA_DIST_RESULT "
 
 
 class WorkerError(RuntimeError):
@@ -90,6 +94,44 @@ def check_tf_config(config: str | dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def report(*, index: int, replicas: int, loss: Sequence[float], epoch_seconds: Sequence[float],
+           weights: Iterable[Any], **extra: Any) -> dict[str, Any]:
+    """Print a worker's result as the one line :func:`launch` reads back; return it.
+
+    Call it once, at the end of the worker script. The weights are reduced to a checksum (the
+    sum of all their values): workers that hold copies of one model report the same checksum.
+
+    Parameters
+    ----------
+    index : int
+        The worker's index in ``TF_CONFIG`` (0 without it).
+    replicas : int
+        ``strategy.num_replicas_in_sync``: the model copies that trained together.
+    loss, epoch_seconds : sequence of float
+        The loss and the training seconds of each epoch.
+    weights : iterable of arrays or variables
+        The model's weights, e.g. ``model.weights``.
+    **extra
+        Further values to report; they must be JSON-serialisable.
+
+    Examples
+    --------
+    >>> result = report(index=0, replicas=1, loss=[2.3, 1.1], epoch_seconds=[0.5, 0.4],
+    ...                 weights=[[1.0, 2.0], [0.5]])       # doctest: +ELLIPSIS
+    NEURONA_DIST_RESULT {"worker": 0, "replicas": 1, "loss": [2.3, 1.1], ..., "checksum": 3.5}
+    >>> result["checksum"]
+    3.5
+    """
+    import numpy as np
+
+    checksum = sum(float(np.sum(np.asarray(w), dtype=np.float64)) for w in weights)
+    result = {"worker": int(index), "replicas": int(replicas), "loss": [float(v) for v in loss],
+              "epoch_seconds": [float(v) for v in epoch_seconds], "checksum": checksum,
+              **extra}  # fmt: skip
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+    return result
+
+
 def free_ports(n: int) -> list[int]:
     """Return ``n`` distinct TCP ports free on localhost now."""
     sockets, ports = [], []
@@ -122,24 +164,25 @@ class LaunchResult:
 
 
 def launch(
-    workers: int = 2,
-    args: Sequence[str] = (),
+    workers: int,
+    script: str | os.PathLike,
+    args: Sequence[Any] = (),
     *,
-    module: str = "neurona.distributed.train",
     timeout: float = 300.0,
     on_line: Callable[[int, str], None] | None = None,
     threads_per_worker: int | None = None,
 ) -> LaunchResult:
-    """Run ``python -m module args`` as ``workers`` processes joined by ``TF_CONFIG``.
+    """Run ``python script args`` as ``workers`` processes joined by ``TF_CONFIG``.
 
     Parameters
     ----------
     workers : int
         Worker processes, 1 to 16 (1: the same script without a cluster).
-    args : sequence of str
-        Command-line arguments of the training script.
-    module : str
-        The training script, as a module name.
+    script : str or path
+        The training script every worker runs (relative paths are taken from the current
+        folder). It ends by calling :func:`report`.
+    args : sequence
+        Command-line arguments of the training script (numbers are passed as text).
     timeout : float
         Seconds for the whole run; then every worker is stopped and TimeoutError raised.
     on_line : callable, optional
@@ -153,12 +196,25 @@ def launch(
 
     Raises
     ------
+    FileNotFoundError
+        No file at ``script``.
     WorkerError
         A worker exited with an error: the others are stopped and the message quotes the
         failing worker's last lines.
+
+    Examples
+    --------
+    >>> run = launch(2, "worker_code.py", ["--epochs", 2])     # doctest: +SKIP
+    >>> run.loss, run.seconds                                   # doctest: +SKIP
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 16:
         raise ValueError(f"workers must be a whole number from 1 to 16; got {workers!r}")
+    path = Path(script).expanduser().resolve()
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no worker script at {path}: write it first (notebook 11's %%writefile "
+            f"worker_code.py cell) or give launch the path of yours"
+        )
     ports = free_ports(workers)
     addresses = [f"localhost:{port}" for port in ports]
     logs: list[list[str]] = [[] for _ in range(workers)]
@@ -178,7 +234,7 @@ def launch(
             if threads_per_worker:
                 env["TF_NUM_INTRAOP_THREADS"] = str(threads_per_worker)
             process = subprocess.Popen(
-                [sys.executable, "-m", module, *map(str, args)],
+                [sys.executable, str(path), *map(str, args)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
@@ -201,7 +257,8 @@ def launch(
     for index, lines in enumerate(logs):
         found = [line for line in lines if line.startswith(RESULT_PREFIX)]
         if not found:
-            raise WorkerError(f"worker {index} printed no result: {_tail(lines)}")
+            raise WorkerError(f"worker {index} printed no result (its script must end with "
+                              f"distributed.report(...)): {_tail(lines)}")
         results.append(json.loads(found[-1][len(RESULT_PREFIX) :]))
     return LaunchResult(workers, seconds, results, logs, [p.pid for p in processes])
 
@@ -254,8 +311,9 @@ def _tail(lines: list[str], n: int = 3) -> str:
 
 
 def scaling(
-    workers: Sequence[int] = (1, 2),
-    args: Sequence[str] = (),
+    workers: Sequence[int],
+    script: str | os.PathLike,
+    args: Sequence[Any] = (),
     *,
     mode: str = "strong",
     samples: int = 8192,
@@ -268,7 +326,9 @@ def scaling(
     ----------
     workers : sequence of int
         Worker counts; the first is the reference of the speed-up (usually 1).
-    args : sequence of str
+    script : str or path
+        The training script (see :func:`launch`); it must take ``--samples``.
+    args : sequence
         Further arguments of the training script (not ``--samples``).
     mode : str
         ``"strong"``: the same ``samples`` whatever the number of workers (Amdahl's fixed
@@ -279,7 +339,8 @@ def scaling(
     timeout : float
         Seconds allowed for each launch.
     run : callable, optional
-        Replaces :func:`launch` (tests).
+        Called as ``run(count, script, args, timeout=timeout)`` instead of :func:`launch`
+        (tests, or a launch with other options).
 
     Returns
     -------
@@ -295,7 +356,7 @@ def scaling(
     rows = []
     for count in workers:
         n = samples * (count if mode == "weak" else 1)
-        result = run(count, [*args, "--samples", str(n)], timeout=timeout)
+        result = run(count, script, [*args, "--samples", n], timeout=timeout)
         training = sum(result.results[0]["epoch_seconds"])
         epochs = len(result.results[0]["epoch_seconds"])
         rows.append({"workers": count, "samples": n, "training s": training,

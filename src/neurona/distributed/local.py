@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.distributed.data import make_data
 from neurona.validate import whole_number
 
 #: How :func:`simulate` combines the workers.
@@ -107,7 +108,7 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
              global_batch: int = 256, learning_rate: float = 0.01, staleness: int | None = None,
              local_epochs: int = 1, units: int = 64, noise: float = 4.0,
              seed: int = 0) -> dict[str, Any]:  # fmt: skip
-    """Train the launcher's network with simulated workers combined by ``mode``; return losses.
+    """Train the workers' network with simulated workers combined by ``mode``; return losses.
 
     Every mode sees the same data, the same initial weights and batches of
     ``global_batch / workers`` samples per worker, with plain SGD at ``learning_rate``, so
@@ -125,7 +126,7 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
     epochs : int
         Passes over the data.
     samples : int
-        Training samples (the launcher's 10-class, 64-feature problem).
+        Training samples (:func:`~neurona.distributed.make_data`'s 10-class, 64-feature problem).
     global_batch : int
         Samples per round, all workers together (a multiple of ``workers``).
     learning_rate : float
@@ -140,7 +141,7 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
     units : int
         Width of the two hidden layers.
     noise : float
-        Overlap of the classes (see :func:`neurona.distributed.train.make_data`); at the
+        Overlap of the classes (see :func:`neurona.distributed.make_data`); at the
         default 4 the loss has a floor well above 0, as real data do.
     seed : int
         Data and initial weights.
@@ -185,8 +186,6 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
 
     import keras
     import tensorflow as tf
-
-    from neurona.distributed.train import make_data
 
     x, y = make_data(samples, seed, noise)
     keras.utils.set_random_seed(seed)
