@@ -255,9 +255,9 @@ def hardware_report(probe_backend: bool = False) -> HardwareReport:
     if not isinstance(probe_backend, bool):
         raise ValueError(f"probe_backend must be True or False, got {probe_backend!r}")
     physical, logical = _core_counts()
-    gpus = _nvidia_smi_gpus()
+    gpus = nvidia_smi_gpus()
     if probe_backend or "tensorflow" in sys.modules:
-        gpus = _merge_gpus(gpus, _tensorflow_gpu_names(import_if_needed=probe_backend))
+        gpus = _merge_gpus(gpus, tensorflow_gpu_names(import_if_needed=probe_backend))
     return HardwareReport(
         platform=_detect_platform(),
         os=_os_text(),
@@ -267,7 +267,7 @@ def hardware_report(probe_backend: bool = False) -> HardwareReport:
         logical_cores=logical,
         ram_gb=round(_ram_bytes() / 2**30, 1),
         gpus=gpus,
-        keras_backend=_keras_backend()[0],
+        keras_backend=keras_backend()[0],
         versions=_versions(),
         limits=resource_limits(refresh=True),
     )
@@ -984,15 +984,41 @@ def _parse_nvidia_smi(text: str) -> list[dict[str, Any]]:
     return gpus
 
 
-def _nvidia_smi_gpus() -> list[dict[str, Any]]:
+def nvidia_smi_gpus() -> list[dict[str, Any]]:
+    """The NVIDIA GPUs that ``nvidia-smi`` lists, without starting any framework.
+
+    Returns
+    -------
+    list of dict
+        One ``{"name": str, "memory_gb": float or None, "seen_by": ["nvidia-smi"]}`` per GPU;
+        empty when ``nvidia-smi`` is missing, fails or hangs (after a few seconds).
+
+    Examples
+    --------
+    >>> isinstance(nvidia_smi_gpus(), list)
+    True
+    """
     out = _run_quietly(
         ["nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader,nounits"]
     )
     return _parse_nvidia_smi(out)
 
 
-def _tensorflow_gpu_names(import_if_needed: bool = False) -> list[str]:
-    """Names of the GPUs TensorFlow can use (listing them does not start its runtime)."""
+def tensorflow_gpu_names(import_if_needed: bool = False) -> list[str]:
+    """Names of the GPUs TensorFlow can use (listing them does not start its runtime).
+
+    Parameters
+    ----------
+    import_if_needed : bool
+        Import TensorFlow (a few seconds) when it is not imported yet. By default a
+        TensorFlow that is not running is not asked, and the answer is an empty list.
+
+    Returns
+    -------
+    list of str
+        One name per GPU, e.g. ``["NVIDIA H100 80GB HBM3"]``; empty without TensorFlow,
+        without a GPU, or when CUDA is broken.
+    """
     if "tensorflow" not in sys.modules and not import_if_needed:
         return []
     try:
@@ -1038,8 +1064,24 @@ def _keras_home() -> Path:
     return home
 
 
-def _keras_backend() -> tuple[str, str]:
-    """Find the Keras backend and where that choice comes from, without importing Keras."""
+def keras_backend() -> tuple[str, str]:
+    """Find the Keras backend and where that choice comes from, without importing Keras.
+
+    Keras's own order: the backend of a Keras already imported, else ``KERAS_BACKEND``,
+    else the ``backend`` of ``keras.json`` in Keras's home folder, else TensorFlow.
+
+    Returns
+    -------
+    tuple of str
+        ``(backend, where the choice comes from)``, e.g.
+        ``("jax", "the KERAS_BACKEND environment variable")``.
+
+    Examples
+    --------
+    >>> backend, source = keras_backend()
+    >>> isinstance(backend, str) and isinstance(source, str)
+    True
+    """
     keras = sys.modules.get("keras")
     if keras is not None:
         try:
@@ -1059,7 +1101,29 @@ def _keras_backend() -> tuple[str, str]:
     return "tensorflow", "Keras' default"
 
 
-def _dist_version(names: tuple[str, ...]) -> str | None:
+def dist_version(names: tuple[str, ...]) -> str | None:
+    """The installed version of the first of ``names`` (distribution names) that is installed.
+
+    A package can ship under several names (``tensorflow``, ``tensorflow-cpu``, ...); the
+    version is read from package metadata, without importing the package.
+
+    Parameters
+    ----------
+    names : tuple of str
+        Distribution names, the preferred one first.
+
+    Returns
+    -------
+    str or None
+        The version, or None when none of them is installed.
+
+    Examples
+    --------
+    >>> dist_version(("numpy",)) is not None
+    True
+    >>> dist_version(("no-such-distribution",)) is None
+    True
+    """
     import importlib.metadata  # here: it costs ~25 ms, and `import neurona` imports this module
 
     for name in names:
@@ -1073,7 +1137,7 @@ def _dist_version(names: tuple[str, ...]) -> str | None:
 def _versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for key, names in _VERSION_DISTS.items():
-        version = _dist_version(names)
+        version = dist_version(names)
         if version is not None:
             versions[key] = version
     return versions
@@ -1194,7 +1258,7 @@ def _tensorflow_device() -> str:
 
 
 def _first_smi_name() -> str | None:
-    gpus = _nvidia_smi_gpus()
+    gpus = nvidia_smi_gpus()
     return gpus[0]["name"] if gpus else None
 
 
