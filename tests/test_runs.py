@@ -121,7 +121,7 @@ def test_tidy_frame_has_a_row_per_epoch():
 def test_closing_spares_runs_still_training_in_another_thread():
     import threading
 
-    from neurona.guards import fit_ended, fit_started, still_training
+    from neurona.tracking import fit_ended, fit_started, still_training
 
     ledger = Ledger([make_run("background"), make_run("cut off")])
     for run in ledger:

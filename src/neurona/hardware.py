@@ -16,7 +16,6 @@ already running (or when asked with ``probe_backend=True``).
 from __future__ import annotations
 
 import html
-import importlib.abc
 import json
 import math
 import numbers
@@ -29,6 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from neurona.startup import after_import
 
 #: Where a notebook can run; see :func:`hardware_report`.
 PLATFORMS = ("local", "Colab", "Binder", "JupyterHub", "Kaggle")
@@ -985,7 +986,7 @@ def _parse_nvidia_smi(text: str) -> list[dict[str, Any]]:
 
 
 def nvidia_smi_gpus() -> list[dict[str, Any]]:
-    """The NVIDIA GPUs that ``nvidia-smi`` lists, without starting any framework.
+    """List the NVIDIA GPUs that ``nvidia-smi`` sees, without starting any framework.
 
     Returns
     -------
@@ -1102,7 +1103,7 @@ def keras_backend() -> tuple[str, str]:
 
 
 def dist_version(names: tuple[str, ...]) -> str | None:
-    """The installed version of the first of ``names`` (distribution names) that is installed.
+    """Return the version of the first of ``names`` (distribution names) that is installed.
 
     A package can ship under several names (``tensorflow``, ``tensorflow-cpu``, ...); the
     version is read from package metadata, without importing the package.
@@ -1295,69 +1296,6 @@ def _torch_device() -> str:
 
 
 # -- start-up switches -----------------------------------------------------------------------
-# Settings waiting for a module to be imported: module name -> callables taking the module.
-_AFTER_IMPORT: dict[str, dict[str, Callable[[Any], None]]] = {}
-
-
-class _AfterImportFinder(importlib.abc.MetaPathFinder):
-    """Runs the waiting settings right after a module such as ``tensorflow`` is imported.
-
-    The environment variables set before import are read by TensorFlow's C++ core, but its
-    Python API (``tf.config.threading.get_*``) only reports what was set through it, so the
-    same values are also applied there, before any operation runs.
-    """
-
-    def find_spec(self, fullname, path, target=None):
-        if fullname not in _AFTER_IMPORT:
-            return None
-        # Let the other finders (the kit's quiet-import finder included) find the module,
-        # then wrap whatever loader they return.
-        for finder in list(sys.meta_path):  # a finder may remove itself while we ask
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = _AfterImportLoader(spec.loader, fullname)
-                return spec
-        return None
-
-
-class _AfterImportLoader(importlib.abc.Loader):
-    def __init__(self, loader, name: str):
-        self._loader = loader
-        self._name = name
-
-    def create_module(self, spec):
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module):
-        self._loader.exec_module(module)
-        for action in _AFTER_IMPORT.pop(self._name, {}).values():
-            try:
-                action(module)
-            except Exception:  # noqa: BLE001 - the environment variables still apply
-                pass
-        if not _AFTER_IMPORT:
-            _remove_finder()
-
-    def __getattr__(self, name):  # get_resource_reader, is_package, ... pass through
-        return getattr(self._loader, name)
-
-
-def _remove_finder() -> None:
-    for finder in list(sys.meta_path):
-        if isinstance(finder, _AfterImportFinder):
-            sys.meta_path.remove(finder)
-
-
-def _after_import(module: str, key: str, action: Callable[[Any], None]) -> None:
-    """Run ``action(module)`` once ``module`` is imported; ``key`` replaces an earlier one."""
-    _AFTER_IMPORT.setdefault(module, {})[key] = action
-    if not any(isinstance(f, _AfterImportFinder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _AfterImportFinder())
-
-
 def _too_late(what: str, detail: str = "") -> TooLateError:
     reason = f" ({detail})" if detail else ""
     return TooLateError(
@@ -1510,7 +1448,9 @@ def set_threads(intra: int, inter: int | None = None) -> dict[str, int | None]:
         except RuntimeError as err:  # "... cannot be modified after initialization"
             raise _too_late("change the thread count", "TensorFlow already ran") from err
     else:
-        _after_import("tensorflow", "threads", lambda m: _apply_tf_threads(m, intra, inter))
+        # TensorFlow's C++ core reads the variables below, but its Python API reports only
+        # what was set through it: the same values go there too, right after its import.
+        after_import("tensorflow", "threads", lambda m: _apply_tf_threads(m, intra, inter))
     os.environ["TF_NUM_INTRAOP_THREADS"] = str(intra)
     if inter is not None:
         os.environ["TF_NUM_INTEROP_THREADS"] = str(inter)
@@ -1580,7 +1520,7 @@ def fit_threads_to_limit() -> dict[str, int] | None:
         except RuntimeError:  # TensorFlow already ran: its pools are fixed
             return None
     else:
-        _after_import("tensorflow", "default threads", lambda m: _apply_default_threads(m, cpus))
+        after_import("tensorflow", "default threads", lambda m: _apply_default_threads(m, cpus))
     return pools
 
 
