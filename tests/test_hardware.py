@@ -1,4 +1,4 @@
-"""neurona.hardware and neurona.checkup: the machine report, the start-up switches, the doctor.
+"""neurona.hardware and neurona.diagnosis: the machine report, the start-up switches, the doctor.
 
 Start-up switches are tested in fresh Python processes: once TensorFlow has run in the test
 process, its devices and thread pools can no longer change.
@@ -16,7 +16,7 @@ import pytest
 
 from neurona import hardware as hw
 
-doc = importlib.import_module("neurona.checkup")
+doc = importlib.import_module("neurona.diagnosis")
 
 SUBPROCESS_TIMEOUT_S = 120
 

@@ -59,7 +59,7 @@ _LAZY = {
     "resource_limits": "neurona.hardware",
     "ResourceLimits": "neurona.hardware",
     "enough_memory": "neurona.hardware",
-    "doctor": "neurona.checkup",
+    "doctor": "neurona.diagnosis",
     # plots: one function per picture
     "plot_learning_curves": "neurona.plots",
     "plot_run_comparison": "neurona.plots",
@@ -170,7 +170,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         thesis_times,
         vae,
     )
-    from neurona.checkup import doctor
+    from neurona.diagnosis import doctor
     from neurona.cnn import (
         BOOK_SEVEN,
         KERNELS,

@@ -7,6 +7,10 @@ front end at hand, which Python cannot see from inside the kernel.
 
 Nothing here imports TensorFlow: versions come from package metadata, and the GPU check
 reports what TensorFlow sees only when it is already running.
+
+The module is named for what the doctor gives, a diagnosis. It is not ``neurona.doctor``:
+importing a submodule binds it on its package, so ``import neurona.doctor`` would replace
+the function ``nr.doctor`` with the module.
 """
 
 from __future__ import annotations
