@@ -170,7 +170,6 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         thesis_times,
         vae,
     )
-    from neurona.diagnosis import doctor
     from neurona.cnn import (
         BOOK_SEVEN,
         KERNELS,
@@ -183,6 +182,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         training_memory_estimate,
     )
     from neurona.data import DATASETS, Dataset, DatasetUnavailable, load, read_idx
+    from neurona.diagnosis import doctor
     from neurona.hardware import (
         HardwareReport,
         ResourceLimits,
