@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import random
 
+__all__ = ["seed"]
+
 
 def seed(n: int = 0) -> int:
     """Seed Python, NumPy and the Keras backend so that a run gives the same numbers again.

@@ -31,6 +31,16 @@ import tempfile
 from collections.abc import Callable
 from typing import Any
 
+__all__ = [
+    "after_import",
+    "colab_widgets",
+    "quiet_import",
+    "quiet_retracing",
+    "quiet_tensorflow",
+    "stderr_filtered",
+    "waiting",
+]
+
 # Lines TensorFlow's C++ core writes to the process's stderr while it starts. They are
 # written before its logging is configured, so TF_CPP_MIN_LOG_LEVEL cannot hide them, and
 # Jupyter forwards them into the notebook in red, where students read them as errors.
