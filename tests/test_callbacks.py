@@ -7,6 +7,7 @@ keras = pytest.importorskip("keras")
 
 import neurona as nr  # noqa: E402
 from neurona.runs import Ledger  # noqa: E402
+from neurona.tracking import record_of  # noqa: E402
 
 
 def tiny_classifier(seed=0, lr=0.01, optimizer="adam"):
@@ -95,7 +96,7 @@ def test_interrupt_keeps_the_partial_run(data):
 
     class CtrlC(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
-            if self.model._neurona_record.epochs == 1 and batch == 2:
+            if record_of(self.model).epochs == 1 and batch == 2:
                 raise KeyboardInterrupt
 
     model = tiny_classifier()
@@ -107,6 +108,24 @@ def test_interrupt_keeps_the_partial_run(data):
     ledger.close_open_runs()
     assert run.status == "interrupted" and "after 1 epoch and 3 batches" in run.note
     assert model.predict(x[:2], verbose=0).shape == (2, 3)  # the model is still usable
+
+
+def test_callbacks_of_a_fit_find_its_record_and_the_model_carries_nothing(data):
+    x, y = data
+    ledger, seen = Ledger(), []
+
+    class Peek(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(record_of(self.model))
+
+    model, plain = tiny_classifier(), tiny_classifier()
+    assert record_of(model) is None
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[nr.Track("peek", ledger=ledger, live=False,
+                                                             verbose=False), Peek()])
+    assert seen == [ledger["peek"]] * 2
+    assert record_of(model) is None  # only while it trains
+    plain.fit(x, y, epochs=2, verbose=0)
+    assert set(vars(model)) == set(vars(plain))  # no attribute stashed on the tracked model
 
 
 def test_seed_makes_runs_reproducible(data):

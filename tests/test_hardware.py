@@ -1,4 +1,4 @@
-"""neurona.hardware and neurona.checkup: the machine report, the start-up switches, the doctor.
+"""neurona.hardware and neurona.diagnosis: the machine report, the start-up switches, the doctor.
 
 Start-up switches are tested in fresh Python processes: once TensorFlow has run in the test
 process, its devices and thread pools can no longer change.
@@ -16,7 +16,7 @@ import pytest
 
 from neurona import hardware as hw
 
-doc = importlib.import_module("neurona.checkup")
+doc = importlib.import_module("neurona.diagnosis")
 
 SUBPROCESS_TIMEOUT_S = 120
 
@@ -41,7 +41,7 @@ def assert_child_ok(done: subprocess.CompletedProcess) -> None:
 
 
 def smi_gpus() -> list[dict]:
-    return hw._nvidia_smi_gpus()
+    return hw.nvidia_smi_gpus()
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -157,16 +157,16 @@ def test_platform_from_the_real_environment(monkeypatch):
 def test_keras_backend_from_environment(monkeypatch):
     monkeypatch.delitem(sys.modules, "keras", raising=False)
     monkeypatch.setenv("KERAS_BACKEND", "jax")
-    assert hw._keras_backend()[0] == "jax"
+    assert hw.keras_backend()[0] == "jax"
 
 
 def test_keras_backend_from_config_file(monkeypatch, tmp_path):
     monkeypatch.delitem(sys.modules, "keras", raising=False)
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    assert hw._keras_backend() == ("tensorflow", "Keras' default")
+    assert hw.keras_backend() == ("tensorflow", "Keras' default")
     (tmp_path / "keras.json").write_text('{"backend": "torch"}')
-    assert hw._keras_backend() == ("torch", str(tmp_path / "keras.json"))
+    assert hw.keras_backend() == ("torch", str(tmp_path / "keras.json"))
 
 
 # -- GPUs ------------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def test_gpus_seen_by_both_are_merged():
 
 def test_missing_nvidia_smi_means_no_gpus(monkeypatch):
     monkeypatch.setattr(hw.shutil, "which", lambda name: None)
-    assert hw._nvidia_smi_gpus() == []
+    assert hw.nvidia_smi_gpus() == []
 
 
 def test_accelerator_strings():
@@ -319,8 +319,8 @@ def test_doctor_fails_on_old_python_and_missing_packages(monkeypatch):
     assert doc._check_python((3, 9)).status == "fail"
     assert doc._check_python((3, 13)).status == "ok"
     assert "make PYTHON=" in doc._check_python((3, 14)).fix
-    real = doc._dist_version
-    monkeypatch.setattr(doc, "_dist_version", lambda d: None if d == ("seaborn",) else real(d))
+    real = doc.dist_version
+    monkeypatch.setattr(doc, "dist_version", lambda d: None if d == ("seaborn",) else real(d))
     seaborn = next(c for c in doc._check_packages() if c.name == "seaborn")
     assert seaborn.status == "fail" and "make lab" in seaborn.fix
 
@@ -360,7 +360,7 @@ def test_every_front_end_has_a_widget_fix(front_end):
 
 
 def test_lab_widgets_must_match_ipywidgets(monkeypatch):
-    monkeypatch.setattr(doc, "_dist_version", lambda names: "1.1.7")
+    monkeypatch.setattr(doc, "dist_version", lambda names: "1.1.7")
     check = doc._check_widgets("JupyterLab or Notebook 7", ipywidgets_version="8.1.9")
     assert check.status == "fail" and "jupyterlab_widgets" in check.fix
 

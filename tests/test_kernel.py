@@ -22,9 +22,10 @@ CELLS = [
     "            callbacks=[nr.Track('live', live=view)])\n"
     "print('redraws', view.redraws)",
     # 2: Ctrl-C in the middle of the second epoch
+    "from neurona.tracking import record_of\n"
     "class CtrlC(keras.callbacks.Callback):\n"
     "    def on_train_batch_end(self, batch, logs=None):\n"
-    "        if self.model._neurona_record.epochs == 1 and batch == 1:\n"
+    "        if record_of(self.model).epochs == 1 and batch == 1:\n"
     "            raise KeyboardInterrupt\n"
     "model().fit(x, y, epochs=5, batch_size=30, verbose=0,\n"
     "            callbacks=nr.callbacks('cut', live=False) + [CtrlC()])",

@@ -84,7 +84,7 @@ def test_the_numpy_lessons_do_not_start_tensorflow():
 def test_on_colab_the_widget_manager_for_ipywidgets_8_is_switched_on(monkeypatch):
     import types
 
-    from neurona import guards
+    from neurona import startup
 
     calls = []
     output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("on"))
@@ -94,6 +94,6 @@ def test_on_colab_the_widget_manager_for_ipywidgets_8_is_switched_on(monkeypatch
     google.colab = colab
     monkeypatch.setitem(sys.modules, "google", google)
     monkeypatch.setitem(sys.modules, "google.colab", colab)
-    assert guards.colab_widgets() is True and calls == ["on"]
+    assert startup.colab_widgets() is True and calls == ["on"]
     monkeypatch.delitem(sys.modules, "google.colab")
-    assert guards.colab_widgets() is False and calls == ["on"]
+    assert startup.colab_widgets() is False and calls == ["on"]

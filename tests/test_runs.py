@@ -121,7 +121,7 @@ def test_tidy_frame_has_a_row_per_epoch():
 def test_closing_spares_runs_still_training_in_another_thread():
     import threading
 
-    from neurona.guards import fit_ended, fit_started, still_training
+    from neurona.tracking import fit_ended, fit_started, still_training
 
     ledger = Ledger([make_run("background"), make_run("cut off")])
     for run in ledger:
@@ -147,3 +147,25 @@ def test_closing_spares_runs_still_training_in_another_thread():
         release.set()
         worker.join()
     assert not still_training(ledger["background"])
+
+
+def test_select_gives_the_runs_named_in_that_order():
+    ledger = Ledger([make_run("sgd"), make_run("adam"), make_run("nadam")])
+    assert [run.name for run in ledger.select(["nadam", "sgd"])] == ["nadam", "sgd"]
+    assert ledger.select("adam") == [ledger["adam"]]
+    with pytest.raises(KeyError, match="no run named 'rmsprop'; runs in this ledger: 'sgd'"):
+        ledger.select(["adam", "rmsprop"])
+
+
+def test_the_record_module_draws_nothing():
+    import ast
+    from pathlib import Path
+
+    import neurona.runs
+
+    tree = ast.parse(Path(neurona.runs.__file__).read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if "plot" in name or name.startswith("matplotlib")}
+    assert not hasattr(Ledger, "plot")

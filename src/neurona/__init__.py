@@ -20,9 +20,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from neurona import guards as _guards
 from neurona import hardware as _hardware
+from neurona import startup as _startup
 from neurona.runs import Ledger, RunRecord, ledger
+from neurona.seeding import seed
 from neurona.settings import cache_dir, quick_mode
 
 __version__ = "0.1.0"
@@ -58,7 +59,7 @@ _LAZY = {
     "resource_limits": "neurona.hardware",
     "ResourceLimits": "neurona.hardware",
     "enough_memory": "neurona.hardware",
-    "doctor": "neurona.checkup",
+    "doctor": "neurona.diagnosis",
     # plots: one function per picture
     "plot_learning_curves": "neurona.plots",
     "plot_run_comparison": "neurona.plots",
@@ -152,8 +153,6 @@ __all__ = [
     *_LAZY,
 ]
 
-seed = _guards.seed
-
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from neurona.autoencoders import (
         PRESETS,
@@ -171,7 +170,6 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         thesis_times,
         vae,
     )
-    from neurona.checkup import doctor
     from neurona.cnn import (
         BOOK_SEVEN,
         KERNELS,
@@ -184,6 +182,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         training_memory_estimate,
     )
     from neurona.data import DATASETS, Dataset, DatasetUnavailable, load, read_idx
+    from neurona.diagnosis import doctor
     from neurona.hardware import (
         HardwareReport,
         ResourceLimits,
@@ -294,8 +293,8 @@ def load_ipython_extension(ipython) -> None:
 
 
 # Students should see their own output, not TensorFlow's start-up log.
-_guards.quiet_tensorflow()
+_startup.quiet_tensorflow()
 # In a container allowed fewer CPUs than its machine has, TensorFlow's pools fit those CPUs.
 _hardware.fit_threads_to_limit()
 # On Colab, the panels need the widget manager that draws ipywidgets 8.
-_guards.colab_widgets()
+_startup.colab_widgets()

@@ -16,7 +16,6 @@ already running (or when asked with ``probe_backend=True``).
 from __future__ import annotations
 
 import html
-import importlib.abc
 import json
 import math
 import numbers
@@ -29,6 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from neurona.startup import after_import
 
 #: Where a notebook can run; see :func:`hardware_report`.
 PLATFORMS = ("local", "Colab", "Binder", "JupyterHub", "Kaggle")
@@ -255,9 +256,9 @@ def hardware_report(probe_backend: bool = False) -> HardwareReport:
     if not isinstance(probe_backend, bool):
         raise ValueError(f"probe_backend must be True or False, got {probe_backend!r}")
     physical, logical = _core_counts()
-    gpus = _nvidia_smi_gpus()
+    gpus = nvidia_smi_gpus()
     if probe_backend or "tensorflow" in sys.modules:
-        gpus = _merge_gpus(gpus, _tensorflow_gpu_names(import_if_needed=probe_backend))
+        gpus = _merge_gpus(gpus, tensorflow_gpu_names(import_if_needed=probe_backend))
     return HardwareReport(
         platform=_detect_platform(),
         os=_os_text(),
@@ -267,7 +268,7 @@ def hardware_report(probe_backend: bool = False) -> HardwareReport:
         logical_cores=logical,
         ram_gb=round(_ram_bytes() / 2**30, 1),
         gpus=gpus,
-        keras_backend=_keras_backend()[0],
+        keras_backend=keras_backend()[0],
         versions=_versions(),
         limits=resource_limits(refresh=True),
     )
@@ -984,15 +985,41 @@ def _parse_nvidia_smi(text: str) -> list[dict[str, Any]]:
     return gpus
 
 
-def _nvidia_smi_gpus() -> list[dict[str, Any]]:
+def nvidia_smi_gpus() -> list[dict[str, Any]]:
+    """List the NVIDIA GPUs that ``nvidia-smi`` sees, without starting any framework.
+
+    Returns
+    -------
+    list of dict
+        One ``{"name": str, "memory_gb": float or None, "seen_by": ["nvidia-smi"]}`` per GPU;
+        empty when ``nvidia-smi`` is missing, fails or hangs (after a few seconds).
+
+    Examples
+    --------
+    >>> isinstance(nvidia_smi_gpus(), list)
+    True
+    """
     out = _run_quietly(
         ["nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader,nounits"]
     )
     return _parse_nvidia_smi(out)
 
 
-def _tensorflow_gpu_names(import_if_needed: bool = False) -> list[str]:
-    """Names of the GPUs TensorFlow can use (listing them does not start its runtime)."""
+def tensorflow_gpu_names(import_if_needed: bool = False) -> list[str]:
+    """Names of the GPUs TensorFlow can use (listing them does not start its runtime).
+
+    Parameters
+    ----------
+    import_if_needed : bool
+        Import TensorFlow (a few seconds) when it is not imported yet. By default a
+        TensorFlow that is not running is not asked, and the answer is an empty list.
+
+    Returns
+    -------
+    list of str
+        One name per GPU, e.g. ``["NVIDIA H100 80GB HBM3"]``; empty without TensorFlow,
+        without a GPU, or when CUDA is broken.
+    """
     if "tensorflow" not in sys.modules and not import_if_needed:
         return []
     try:
@@ -1038,8 +1065,24 @@ def _keras_home() -> Path:
     return home
 
 
-def _keras_backend() -> tuple[str, str]:
-    """Find the Keras backend and where that choice comes from, without importing Keras."""
+def keras_backend() -> tuple[str, str]:
+    """Find the Keras backend and where that choice comes from, without importing Keras.
+
+    Keras's own order: the backend of a Keras already imported, else ``KERAS_BACKEND``,
+    else the ``backend`` of ``keras.json`` in Keras's home folder, else TensorFlow.
+
+    Returns
+    -------
+    tuple of str
+        ``(backend, where the choice comes from)``, e.g.
+        ``("jax", "the KERAS_BACKEND environment variable")``.
+
+    Examples
+    --------
+    >>> backend, source = keras_backend()
+    >>> isinstance(backend, str) and isinstance(source, str)
+    True
+    """
     keras = sys.modules.get("keras")
     if keras is not None:
         try:
@@ -1059,7 +1102,29 @@ def _keras_backend() -> tuple[str, str]:
     return "tensorflow", "Keras' default"
 
 
-def _dist_version(names: tuple[str, ...]) -> str | None:
+def dist_version(names: tuple[str, ...]) -> str | None:
+    """Return the version of the first of ``names`` (distribution names) that is installed.
+
+    A package can ship under several names (``tensorflow``, ``tensorflow-cpu``, ...); the
+    version is read from package metadata, without importing the package.
+
+    Parameters
+    ----------
+    names : tuple of str
+        Distribution names, the preferred one first.
+
+    Returns
+    -------
+    str or None
+        The version, or None when none of them is installed.
+
+    Examples
+    --------
+    >>> dist_version(("numpy",)) is not None
+    True
+    >>> dist_version(("no-such-distribution",)) is None
+    True
+    """
     import importlib.metadata  # here: it costs ~25 ms, and `import neurona` imports this module
 
     for name in names:
@@ -1073,7 +1138,7 @@ def _dist_version(names: tuple[str, ...]) -> str | None:
 def _versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for key, names in _VERSION_DISTS.items():
-        version = _dist_version(names)
+        version = dist_version(names)
         if version is not None:
             versions[key] = version
     return versions
@@ -1194,7 +1259,7 @@ def _tensorflow_device() -> str:
 
 
 def _first_smi_name() -> str | None:
-    gpus = _nvidia_smi_gpus()
+    gpus = nvidia_smi_gpus()
     return gpus[0]["name"] if gpus else None
 
 
@@ -1231,69 +1296,6 @@ def _torch_device() -> str:
 
 
 # -- start-up switches -----------------------------------------------------------------------
-# Settings waiting for a module to be imported: module name -> callables taking the module.
-_AFTER_IMPORT: dict[str, dict[str, Callable[[Any], None]]] = {}
-
-
-class _AfterImportFinder(importlib.abc.MetaPathFinder):
-    """Runs the waiting settings right after a module such as ``tensorflow`` is imported.
-
-    The environment variables set before import are read by TensorFlow's C++ core, but its
-    Python API (``tf.config.threading.get_*``) only reports what was set through it, so the
-    same values are also applied there, before any operation runs.
-    """
-
-    def find_spec(self, fullname, path, target=None):
-        if fullname not in _AFTER_IMPORT:
-            return None
-        # Let the other finders (the kit's quiet-import finder included) find the module,
-        # then wrap whatever loader they return.
-        for finder in list(sys.meta_path):  # a finder may remove itself while we ask
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = _AfterImportLoader(spec.loader, fullname)
-                return spec
-        return None
-
-
-class _AfterImportLoader(importlib.abc.Loader):
-    def __init__(self, loader, name: str):
-        self._loader = loader
-        self._name = name
-
-    def create_module(self, spec):
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module):
-        self._loader.exec_module(module)
-        for action in _AFTER_IMPORT.pop(self._name, {}).values():
-            try:
-                action(module)
-            except Exception:  # noqa: BLE001 - the environment variables still apply
-                pass
-        if not _AFTER_IMPORT:
-            _remove_finder()
-
-    def __getattr__(self, name):  # get_resource_reader, is_package, ... pass through
-        return getattr(self._loader, name)
-
-
-def _remove_finder() -> None:
-    for finder in list(sys.meta_path):
-        if isinstance(finder, _AfterImportFinder):
-            sys.meta_path.remove(finder)
-
-
-def _after_import(module: str, key: str, action: Callable[[Any], None]) -> None:
-    """Run ``action(module)`` once ``module`` is imported; ``key`` replaces an earlier one."""
-    _AFTER_IMPORT.setdefault(module, {})[key] = action
-    if not any(isinstance(f, _AfterImportFinder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _AfterImportFinder())
-
-
 def _too_late(what: str, detail: str = "") -> TooLateError:
     reason = f" ({detail})" if detail else ""
     return TooLateError(
@@ -1446,7 +1448,9 @@ def set_threads(intra: int, inter: int | None = None) -> dict[str, int | None]:
         except RuntimeError as err:  # "... cannot be modified after initialization"
             raise _too_late("change the thread count", "TensorFlow already ran") from err
     else:
-        _after_import("tensorflow", "threads", lambda m: _apply_tf_threads(m, intra, inter))
+        # TensorFlow's C++ core reads the variables below, but its Python API reports only
+        # what was set through it: the same values go there too, right after its import.
+        after_import("tensorflow", "threads", lambda m: _apply_tf_threads(m, intra, inter))
     os.environ["TF_NUM_INTRAOP_THREADS"] = str(intra)
     if inter is not None:
         os.environ["TF_NUM_INTEROP_THREADS"] = str(inter)
@@ -1516,7 +1520,7 @@ def fit_threads_to_limit() -> dict[str, int] | None:
         except RuntimeError:  # TensorFlow already ran: its pools are fixed
             return None
     else:
-        _after_import("tensorflow", "default threads", lambda m: _apply_default_threads(m, cpus))
+        after_import("tensorflow", "default threads", lambda m: _apply_default_threads(m, cpus))
     return pools
 
 

@@ -4,6 +4,9 @@ Every training in the course produces one :class:`RunRecord`: the Keras callback
 (:class:`neurona.Track`), the NumPy trainers and the benchmark runner write it; the plots,
 tables, comparisons and CSV export read it. A notebook-wide :class:`Ledger`
 (``neurona.ledger``) collects the records so runs can be compared side by side.
+
+The record draws nothing: pictures of runs are in :mod:`neurona.plots`, which read records
+(``nr.plot_run_comparison(nr.ledger, "val_loss")``).
 """
 
 from __future__ import annotations
@@ -188,17 +191,18 @@ class RunRecord:
 
 
 class Ledger:
-    """An ordered collection of runs: a table, a comparison plot and a CSV export.
+    """An ordered collection of runs: a table, a tidy per-epoch frame and a CSV export.
 
     The course keeps one ledger per notebook, ``neurona.ledger``; every tracked training
-    adds its record to it.
+    adds its record to it. To draw runs, hand the ledger (or :meth:`select`'s runs) to a
+    plot, e.g. :func:`neurona.plot_run_comparison`.
 
     Examples
     --------
     >>> import neurona as nr
-    >>> nr.ledger.table()            # doctest: +SKIP
-    >>> nr.ledger.plot("val_accuracy")  # doctest: +SKIP
-    >>> nr.ledger.to_csv("runs.csv")    # doctest: +SKIP
+    >>> nr.ledger.table()                                      # doctest: +SKIP
+    >>> nr.plot_run_comparison(nr.ledger, "val_accuracy")      # doctest: +SKIP
+    >>> nr.ledger.to_csv("runs.csv")                           # doctest: +SKIP
     """
 
     def __init__(self, runs: Iterable[RunRecord] = ()):
@@ -303,12 +307,23 @@ class Ledger:
         frame = pd.DataFrame(rows)
         return frame.set_index("run") if len(frame) else frame
 
-    def plot(self, metric: str = "loss", ax=None, runs: Iterable[str] | None = None):
-        """Overlay ``metric`` of every run (or of ``runs``) on one plot; returns the Axes."""
-        from neurona.plots import plot_run_comparison
+    def select(self, names: Iterable[str]) -> list[RunRecord]:
+        """Return the runs called ``names``, in that order (to compare a few of them).
 
-        chosen = list(self) if runs is None else [self[name] for name in runs]
-        return plot_run_comparison(chosen, metric=metric, ax=ax)
+        Raises
+        ------
+        KeyError
+            For a name that is not in the ledger; the message lists the runs there are.
+
+        Examples
+        --------
+        >>> ledger = Ledger([RunRecord("sgd"), RunRecord("adam"), RunRecord("nadam")])
+        >>> [run.name for run in ledger.select(["nadam", "sgd"])]
+        ['nadam', 'sgd']
+        """
+        if isinstance(names, str):  # one name, not its letters
+            names = [names]
+        return [self[name] for name in names]
 
     def to_frame(self):
         """Tidy per-epoch table: one row per (run, epoch) with metrics and seconds."""

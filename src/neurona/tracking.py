@@ -4,19 +4,26 @@ They are ordinary ``keras.callbacks.Callback`` objects, so they work with any
 ``model.fit`` on any Keras 3 backend:
 
 >>> model.fit(x, y, epochs=5, callbacks=nr.callbacks("first model"))  # doctest: +SKIP
+
+While a fit runs, :func:`record_of` gives its run record to the other callbacks of the same
+fit (the divergence guard, a panel's Stop button, a student's own callback), and the fits
+in progress are known here, so that a run cut off by an interrupt is closed after its cell
+(:func:`watch_interrupts`).
 """
 
 from __future__ import annotations
 
 import math
 import sys
+import threading
 import time
+import weakref
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
 import keras
 
-from neurona.guards import fit_ended, fit_started, watch_interrupts
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger, RunRecord
 from neurona.runs import ledger as default_ledger
@@ -103,9 +110,8 @@ class Track(keras.callbacks.Callback):
         )
         self.record.hparams.setdefault("steps_per_epoch", steps)
         self.ledger.add(self.record)
-        # Other callbacks of the same fit (NaNGuard, the Trainer's Stop) find the record here.
-        self.model._neurona_record = self.record
-        fit_started(self.record)
+        # Other callbacks of the same fit (NaNGuard, the Trainer's Stop) find it: record_of.
+        fit_started(self.record, self.model)
         watch_interrupts(self.ledger)
         if isinstance(self.live, LiveCurves):
             self.view = self.live
@@ -154,7 +160,8 @@ class Track(keras.callbacks.Callback):
 class NaNGuard(keras.callbacks.Callback):
     """Stop a diverging run (loss NaN or infinite) and say why in one line.
 
-    The history up to the divergence stays in the run record (status ``diverged``) and
+    The history up to the divergence stays in the run record (status ``diverged``: the
+    record that a :class:`Track` of the same fit writes, found with :func:`record_of`) and
     the model keeps its last weights, so nothing is lost; the message suggests the usual
     cure, a smaller learning rate.
 
@@ -186,7 +193,7 @@ class NaNGuard(keras.callbacks.Callback):
         cure = ""
         if rate:
             cure = f"; the learning rate ({rate:g}) is probably too large: try 10x smaller"
-        record = getattr(self.model, "_neurona_record", None)
+        record = record_of(self.model)
         if record is not None and record.status == "running":
             record.finish("diverged", message)
         if self.verbose:
@@ -228,6 +235,99 @@ def callbacks(
     if guard:
         chosen.append(NaNGuard())
     return chosen
+
+
+# -- fits in progress -------------------------------------------------------------------------
+@dataclass
+class _Fit:
+    record: RunRecord
+    thread: threading.Thread
+    model: weakref.ref | None  # weak: a fit cut off by an interrupt must not keep its model
+
+
+# Fits in progress, by the id of their record (held, so that the id stays unique). A fit cut
+# off by an interrupt never ends here: that is how it shows.
+_FITS: dict[int, _Fit] = {}
+
+# (shell, ledger) pairs whose after-cell hook is registered.
+_WATCHED: list[tuple[Any, Ledger]] = []
+
+
+def fit_started(record: RunRecord, model=None) -> None:
+    """Note that a fit of ``model`` writing ``record`` runs in this thread (Track calls this)."""
+    _FITS[id(record)] = _Fit(record, threading.current_thread(),
+                             None if model is None else weakref.ref(model))  # fmt: skip
+
+
+def fit_ended(record: RunRecord) -> None:
+    """Note that the fit writing ``record`` has ended normally."""
+    _FITS.pop(id(record), None)
+
+
+def still_training(record: RunRecord) -> bool:
+    """Whether ``record``'s fit is running now in another, live thread (a widget's run).
+
+    A fit in the thread that asks has been cut off: that thread is busy asking.
+    """
+    fit = _FITS.get(id(record))
+    if fit is None:
+        return False
+    return fit.thread.is_alive() and fit.thread is not threading.current_thread()
+
+
+def record_of(model) -> RunRecord | None:
+    """Return the run record that a :class:`Track` writes for the fit now training ``model``.
+
+    Keras gives every callback of a fit the model (``self.model``) but not the other
+    callbacks; this is how they find the record (NaNGuard marks it ``diverged``).
+
+    Parameters
+    ----------
+    model : keras.Model
+        The model being trained.
+
+    Returns
+    -------
+    RunRecord or None
+        The record of the fit in progress (the latest, if several Tracks write one), or
+        None when no tracked fit of ``model`` is running.
+
+    Examples
+    --------
+    >>> class Report(keras.callbacks.Callback):                # doctest: +SKIP
+    ...     def on_epoch_end(self, epoch, logs=None):
+    ...         print(record_of(self.model).epochs, "epochs recorded")
+    """
+    for fit in reversed(_FITS.values()):
+        if fit.model is not None and fit.model() is model:
+            return fit.record
+    return None
+
+
+def watch_interrupts(ledger: Ledger) -> None:
+    """After every notebook cell, mark runs that were cut off by an interrupt.
+
+    Ctrl-C (or the kernel's stop button) raises ``KeyboardInterrupt`` inside ``model.fit``;
+    Keras then never calls ``on_train_end``. The record already holds every finished
+    epoch, so the only thing missing is its status: this hook closes it as
+    ``interrupted`` and says so in one line. Runs training in a background thread (the
+    Trainer panel's) are left alone. Outside IPython it does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    shell = get_ipython()
+    if shell is None or any(s is shell and w is ledger for s, w in _WATCHED):
+        return
+
+    def close_runs(result=None) -> None:
+        for run in ledger.close_open_runs("interrupted", keep=still_training):
+            _FITS.pop(id(run), None)
+            print(f"neurona: '{run.name}' was {run.note}. Its history is in the ledger.")
+
+    shell.events.register("post_run_cell", close_runs)
+    _WATCHED.append((shell, ledger))
 
 
 # -- reading what fit was given ---------------------------------------------------------------

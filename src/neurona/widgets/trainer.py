@@ -304,7 +304,7 @@ class Trainer(BackgroundTraining, Panel):
                 batch_size=hp["batch_size"],
                 epochs=hp["epochs"],
                 verbose=0,
-                callbacks=[track, NaNGuard(verbose=False), _StopFlag(self._stop, self)],
+                callbacks=[track, NaNGuard(verbose=False), _StopFlag(self._stop, self, track)],
                 **fit_args,
             )
         except BaseException as err:  # shown in the panel; wait() re-raises it
@@ -573,14 +573,15 @@ class Trainer(BackgroundTraining, Panel):
 class _StopFlag(keras.callbacks.Callback):
     """End the fit after the current batch once the panel's Stop was pressed."""
 
-    def __init__(self, flag: threading.Event, trainer: Trainer):
+    def __init__(self, flag: threading.Event, trainer: Trainer, track: Track):
         super().__init__()
         self.flag = flag
         self.trainer = trainer
+        self.track = track
 
     def on_train_begin(self, logs=None):
-        """Let the panel see the record while the run trains."""
-        self.trainer.record = getattr(self.model, "_neurona_record", None)
+        """Let the panel see the record while the run trains (the Track, first, made it)."""
+        self.trainer.record = self.track.record
 
     def on_train_batch_end(self, batch, logs=None):
         """Stop after this batch if asked to."""

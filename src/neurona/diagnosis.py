@@ -7,6 +7,10 @@ front end at hand, which Python cannot see from inside the kernel.
 
 Nothing here imports TensorFlow: versions come from package metadata, and the GPU check
 reports what TensorFlow sees only when it is already running.
+
+The module is named for what the doctor gives, a diagnosis. It is not ``neurona.doctor``:
+importing a submodule binds it on its package, so ``import neurona.doctor`` would replace
+the function ``nr.doctor`` with the module.
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ from dataclasses import dataclass, field
 from neurona import settings
 from neurona.hardware import (
     ResourceLimits,
-    _dist_version,
-    _keras_backend,
-    _nvidia_smi_gpus,
-    _tensorflow_gpu_names,
+    dist_version,
     hardware_report,
+    keras_backend,
+    nvidia_smi_gpus,
     resource_limits,
+    tensorflow_gpu_names,
 )
 
 #: The states of a check, from good to bad.
@@ -272,10 +276,10 @@ def _major(version: str) -> int | None:
 
 
 def _check_packages() -> list[Check]:
-    backend = _keras_backend()[0]
+    backend = keras_backend()[0]
     checks = []
     for dists, name, minimum in _PACKAGES:
-        version = _dist_version(dists)
+        version = dist_version(dists)
         if version is None:
             # Without TensorFlow the course still runs on another Keras backend.
             status = "warn" if name == "tensorflow" and backend != "tensorflow" else "fail"
@@ -295,7 +299,7 @@ def _check_packages() -> list[Check]:
 
 
 def _check_backend() -> Check:
-    backend, source = _keras_backend()
+    backend, source = keras_backend()
     module = {"tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos")}.get(
         backend, (backend,)
     )
@@ -314,7 +318,7 @@ def _check_backend() -> Check:
             f"{message}: the numpy backend cannot train models",
             "Set KERAS_BACKEND=tensorflow (before importing Keras) and restart the kernel",
         )
-    if _dist_version(module) is None:
+    if dist_version(module) is None:
         return Check(
             "Keras backend",
             "fail",
@@ -364,7 +368,7 @@ def _front_end(environ=None, modules=None, shell="auto") -> str:
 def _check_widgets(front_end: str, ipywidgets_version: str | None = "auto") -> Check:
     name = "Widgets"
     if ipywidgets_version == "auto":
-        ipywidgets_version = _dist_version(("ipywidgets",))
+        ipywidgets_version = dist_version(("ipywidgets",))
     if ipywidgets_version is None:
         return Check(name, "fail", "ipywidgets is not installed", _INSTALL_FIX)
     fix = _WIDGET_FIXES[front_end]
@@ -376,7 +380,7 @@ def _check_widgets(front_end: str, ipywidgets_version: str | None = "auto") -> C
             name, "ok", "VS Code: its Jupyter extension shows ipywidgets 8; see the slider", fix
         )
     if front_end == "JupyterLab or Notebook 7":
-        lab_widgets = _dist_version(("jupyterlab_widgets", "jupyterlab-widgets"))
+        lab_widgets = dist_version(("jupyterlab_widgets", "jupyterlab-widgets"))
         wanted = 3 if (_major(ipywidgets_version) or 0) >= 8 else 1
         if lab_widgets is None:
             return Check(
@@ -450,7 +454,7 @@ def _check_gpu(
 ) -> Check:
     name = "GPU"
     if smi_names is None:
-        smi_names = [gpu["name"] for gpu in _nvidia_smi_gpus()]
+        smi_names = [gpu["name"] for gpu in nvidia_smi_gpus()]
     if tf_started is None:
         tf_started = "tensorflow" in sys.modules
     if not smi_names:
@@ -459,7 +463,7 @@ def _check_gpu(
     if not tf_started:
         return Check(name, "ok", f"{found}; TensorFlow not checked, it has not started yet")
     if tf_names is None:
-        tf_names = _tensorflow_gpu_names()
+        tf_names = tensorflow_gpu_names()
     if tf_names:
         return Check(name, "ok", f"{found}; TensorFlow sees {len(tf_names)} GPU(s)")
     if os.environ.get("CUDA_VISIBLE_DEVICES", "").strip() == "-1":
