@@ -174,7 +174,8 @@ def import_cost(repeats: int = 3) -> dict[str, float]:
     for _ in range(repeats):
         out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
                              check=True, env={"TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg",
-                                              "PATH": "/usr/bin:/bin"})
+                                              "PATH": "/usr/bin:/bin",
+                                              "PYTHONPATH": str(SRC)})
         runs.append(out.stdout.split())
     return {
         "import_s": statistics.median(float(r[0]) for r in runs),
