@@ -106,13 +106,13 @@ def test_backend_verdicts_name_the_faster_backend_per_network_and_format():
          "backend": "torch", "samples_per_s": 1e6},
     ])
     assert perf.backend_verdicts(results) == [
-        "cnn (notebook 07), float32: TensorFlow 3,000 samples/s, JAX 1,000: "
+        "cnn, float32: TensorFlow 3,000 samples/s, JAX 1,000: "
         "TensorFlow is 3.0x faster than JAX",
-        "cnn (notebook 07), mixed_bfloat16: JAX 1,050 samples/s, TensorFlow 600: "
+        "cnn, mixed_bfloat16: JAX 1,050 samples/s, TensorFlow 600: "
         "JAX is 1.8x faster than TensorFlow",
         "mlp 4x400, float32: JAX 1,100 samples/s, TensorFlow 1,000: a tie (within 15%)",
-        "cnn (notebook 07) on TensorFlow: mixed bfloat16 ran 5.0x slower than float32",
-        "cnn (notebook 07) on JAX: mixed bfloat16 ran about as fast as float32 (1.05x)",
+        "cnn on TensorFlow: mixed bfloat16 ran 5.0x slower than float32",
+        "cnn on JAX: mixed bfloat16 ran about as fast as float32 (1.05x)",
     ]
 
 

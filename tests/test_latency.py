@@ -1,14 +1,28 @@
-"""bench.latency: inference time of a model in memory, against a real-time budget."""
+"""bench.latency: inference time of a model in memory, against a real-time budget.
+
+The models are notebook 09's pyramid MLPs (its ``%%writefile timed_code.py`` cell).
+"""
+
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import neurona  # noqa: F401  (quiets TensorFlow's start-up)
-from neurona import bench, solar
+from neurona import bench
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_code import written_module  # noqa: E402
 
 
-def test_latency_rows_per_size_with_the_budget():
-    model = solar.pyramid_mlp((32,), seed=0)
+@pytest.fixture(scope="module")
+def timed(tmp_path_factory):
+    return written_module("09", "timed_code.py", tmp_path_factory.mktemp("notebook09"))
+
+
+def test_latency_rows_per_size_with_the_budget(timed):
+    model = timed.pyramid((32,))
     inputs = np.random.default_rng(0).random((10, 50), dtype=np.float32)
     results = bench.latency(model, inputs, samples=(2, 64), repeats=2, budget_s=10.0, label="tiny")
     frame = results.frame
@@ -20,8 +34,8 @@ def test_latency_rows_per_size_with_the_budget():
     assert set(frame["parameters"]) == {model.count_params()}
 
 
-def test_latency_rejects_bad_input():
-    model = solar.pyramid_mlp((8,), seed=0)
+def test_latency_rejects_bad_input(timed):
+    model = timed.pyramid((8,))
     with pytest.raises(ValueError, match="samples must be positive whole numbers"):
         bench.latency(model, np.zeros((2, 50)), samples=(0,))
     with pytest.raises(ValueError, match="repeats must be a positive integer"):

@@ -532,7 +532,7 @@ def test_tensorflow_starts_with_the_cpus_of_its_affinity_mask():
 
 
 # -- the benchmarks --------------------------------------------------------------------------
-def test_bench_follows_the_cpu_limit(monkeypatch):
+def test_bench_follows_the_cpu_limit(monkeypatch, tmp_path):
     monkeypatch.setenv("CPU_LIMIT", "1")
     hw.resource_limits(refresh=True)
     assert sweeps.cpu_count() == 1 and bench.cpu_count() == 1
@@ -541,7 +541,10 @@ def test_bench_follows_the_cpu_limit(monkeypatch):
         return {**config.to_dict(), "label": config.label(), "ok": True, "error": "",
                 "median_s": 1.0 / (config.threads or 1)}  # fmt: skip
 
-    results = sweeps.threads(bench.Config(), runner=runner, ledger=Ledger(), progress=False)
+    code = tmp_path / "timed_code.py"   # a network and a loop (not run: the runner is a stand-in)
+    code.write_text("def mlp():\n    ...\n\n\ndef fit(model, loss, batch_size):\n    ...\n")
+    results = sweeps.threads(bench.Config(code=code, model="mlp"), runner=runner, ledger=Ledger(),
+                             progress=False)  # fmt: skip
     assert [row["threads"] for row in results.rows] == [1, 2]  # 1 CPU, and twice that
 
 

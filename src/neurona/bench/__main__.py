@@ -1,21 +1,23 @@
-"""Run the performance lab's sweeps from a terminal.
+"""Run the performance lab's sweeps from a terminal, on the networks of a code file.
 
-    python -m neurona.bench threads --model mlp --hidden-layers 4 --units 400
-    python -m neurona.bench batch --model lenet --maps 8 --csv batch.csv
-    python -m neurona.bench inference --model pyramid --widths 1600,800
-    python -m neurona.bench sizes --grid lenet --samples 2048
-    python -m neurona.bench backends | levels | devices | peak
+    python -m neurona.bench threads --code timed_code.py --model mlp --hidden-layers 4 --units 400
+    python -m neurona.bench batch --code timed_code.py --model lenet --maps 8 --csv batch.csv
+    python -m neurona.bench inference --code timed_code.py --model pyramid --widths 1600,800
+    python -m neurona.bench sizes --code timed_code.py --grid lenet --samples 2048
+    python -m neurona.bench backends | levels | devices --code timed_code.py
+    python -m neurona.bench peak
 
-Each configuration runs in a fresh process; a progress bar shows on standard error. Ctrl-C
-stops the sweep and keeps the rows finished so far (and the CSV file, when given).
+``--code`` is the file of networks and training loops that notebook 09 writes
+(``notebooks/timed_code.py`` once the notebook has run), or your own. Each configuration
+runs in a fresh process; a progress bar shows on standard error. Ctrl-C stops the sweep and
+keeps the rows finished so far (and the CSV file, when given).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-
-from neurona.bench.zoo import ZOO
 
 SWEEPS = ("threads", "batch", "inference", "sizes", "backends", "levels", "devices", "peak")
 
@@ -27,7 +29,11 @@ def parser() -> argparse.ArgumentParser:
         description="Time neural-network training and inference on this machine.",
     )
     p.add_argument("sweep", choices=SWEEPS, help="what to measure")
-    p.add_argument("--model", default="mlp", help="zoo model: " + ", ".join(ZOO))
+    p.add_argument("--code", help="the Python file of networks and training loops to time "
+                   "(notebook 09 writes notebooks/timed_code.py); needed by every sweep but peak")
+    p.add_argument("--model", default="mlp", help="a network (function) of the code file")
+    p.add_argument("--model-args", help="other arguments of the network, as JSON, "
+                   "e.g. '{\"inputs\": 20}'")
     p.add_argument("--hidden-layers", type=int, help="mlp: hidden layers")
     p.add_argument("--units", type=int, help="mlp: units per hidden layer")
     p.add_argument("--widths", help="pyramid: hidden widths, e.g. 800,400,208")
@@ -60,6 +66,15 @@ def main(argv: list[str] | None = None) -> int:
             result = f"{row['peak_gflops']:,.0f} GFLOP/s" if row.get("ok") else row["error"]
             print(f"{row['label']}: {result}")
         return 0
+    if not args.code:
+        print("error: give --code, the file of networks and training loops to time "
+              "(notebook 09 writes notebooks/timed_code.py)", file=sys.stderr)
+        return 2
+    try:
+        extra = json.loads(args.model_args) if args.model_args else {}
+    except json.JSONDecodeError as err:
+        print(f"error: --model-args is not JSON: {err}", file=sys.stderr)
+        return 2
     model_args = {
         key: value
         for key, value in {
@@ -72,11 +87,15 @@ def main(argv: list[str] | None = None) -> int:
         if value is not None
     }
     try:
-        base = Config(model=args.model, model_args=model_args, samples=args.samples,
-                      batch_size=args.batch_size, epochs=args.epochs, repeats=args.repeats,
+        if not isinstance(extra, dict):
+            raise TypeError(f"--model-args must be a JSON object, got {args.model_args}")
+        model_args.update(extra)
+        base = Config(code=args.code, model=args.model, model_args=model_args,
+                      samples=args.samples, batch_size=args.batch_size, epochs=args.epochs,
+                      repeats=args.repeats,
                       device=args.device, threads=args.threads, backend=args.backend,
                       dtype=args.dtype)  # fmt: skip
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, FileNotFoundError, SyntaxError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     options = {"csv": args.csv, "ledger": Ledger()}

@@ -3,9 +3,12 @@
     python -m neurona.bench.child '<config as JSON>'
 
 Backend, visible devices and thread pools can only be chosen before the framework starts,
-so every configuration runs here, in a fresh interpreter. The last line of standard output
-is ``NEURONA_BENCH_ROW {...}``: the configuration, what the child read back from inside the
-framework (backend, thread counts, CPUs it may use, device), and the timings.
+so every configuration runs here, in a fresh interpreter. The network and the training loop
+come from the configuration's code file (notebook 09's ``timed_code.py``), imported here
+once the framework is set up; the child only adds random data of the network's shapes, the
+clock and the row. The last line of standard output is ``NEURONA_BENCH_ROW {...}``: the
+configuration, what the child read back from inside the framework (backend, thread counts,
+CPUs it may use, device), and the timings.
 """
 
 from __future__ import annotations
@@ -91,50 +94,41 @@ def configure_framework(config: dict[str, Any]) -> dict[str, Any]:
     return read
 
 
-def time_training(config: dict[str, Any], model, x, y, loss: str) -> tuple[list[float], float]:
-    """Return the timed repeats (seconds for ``epochs`` epochs each) and the warm-up time."""
-    import keras
+def time_training(config: dict[str, Any], train, x, y) -> tuple[list[float], float]:
+    """Return the timed repeats (seconds for ``epochs`` epochs each) and the warm-up time.
 
+    ``train(x, y, epochs)`` is what the code file's training loop returned.
+    """
     batch, epochs = config["batch_size"], config["epochs"]
     # The warm-up traces the step for a full batch and for the last, partial one.
     warm = slice(0, min(len(x), 2 * batch + len(x) % batch))
-    level = config["level"]
-    if level == "fit":
-        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss)
-
-        def run(xs, ys, n_epochs):
-            model.fit(xs, ys, batch_size=batch, epochs=n_epochs, verbose=0, shuffle=False)
-
-    else:
-        import tensorflow as tf
-
-        optimizer = keras.optimizers.Adam(1e-3)
-        loss_fn = keras.losses.get(loss)
-
-        def step(xb, yb):
-            with tf.GradientTape() as tape:
-                value = tf.reduce_mean(loss_fn(yb, model(xb, training=True)))
-            grads = tape.gradient(value, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
-            return value
-
-        step_fn = tf.function(step) if level == "tf_function" else step
-
-        def run(xs, ys, n_epochs):
-            data = tf.data.Dataset.from_tensor_slices((xs, ys)).batch(batch)
-            for _ in range(n_epochs):
-                for xb, yb in data:
-                    step_fn(xb, yb)
-
     start = time.perf_counter()
-    run(x[warm], y[warm], 1)
+    train(x[warm], y[warm], 1)
     warmup = time.perf_counter() - start
     seconds = []
     for _ in range(config["repeats"]):
         start = time.perf_counter()
-        run(x, y, epochs)
+        train(x, y, epochs)
         seconds.append(time.perf_counter() - start)
     return seconds, warmup
+
+
+def random_data(model, n: int, seed: int):
+    """Return ``(x, y, loss)``: ``n`` random inputs of the model's input shape, and targets.
+
+    One output unit: real-valued targets and the mean squared error (a regressor); more:
+    class labels and the cross-entropy (a classifier with a softmax). A benchmark times the
+    arithmetic, which does not depend on the values.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    x = rng.random((n, *shape), dtype=np.float32)
+    outputs = int(model.outputs[0].shape[-1])
+    if outputs == 1:
+        return x, rng.normal(size=(n, 1)).astype("float32"), "mse"
+    return x, rng.integers(0, outputs, size=n), "sparse_categorical_crossentropy"
 
 
 def time_inference(model, x, repeats: int) -> tuple[list[float], float]:
@@ -156,9 +150,9 @@ def time_inference(model, x, repeats: int) -> tuple[list[float], float]:
 
 def run_config(config: dict[str, Any]) -> dict[str, Any]:
     """Time one configuration (already in a fresh process); return the row."""
+    from neurona.bench import code
     from neurona.bench.config import Config
     from neurona.bench.flops import forward_flops
-    from neurona.bench.zoo import ZOO
 
     Config.from_dict(config)  # checked again, in case the JSON was written by hand
     prepare_environment(config)
@@ -169,12 +163,16 @@ def run_config(config: dict[str, Any]) -> dict[str, Any]:
     import neurona as nr
 
     nr.seed(config["seed"])
-    entry = ZOO[config["model"]]
-    model = entry.build(keras, config["model_args"])
+    module = code.load_code(config["code"])  # the student's file, imported once Keras is set
+    model = code.network(module, config["model"])(**config["model_args"])
+    if not (hasattr(model, "count_params") and getattr(model, "inputs", None)):
+        raise TypeError(f"{config['model']}() must return a Keras model built with "
+                        f"keras.Input; it returned {type(model).__name__}")
     check_memory(config, model)
-    x, y = entry.make_data(config["samples"], config["seed"], config["model_args"])
+    x, y, loss = random_data(model, config["samples"], config["seed"])
     if config["task"] == "train":
-        seconds, warmup = time_training(config, model, x, y, entry.loss)
+        train = code.loop(module, config["level"])(model, loss, config["batch_size"])
+        seconds, warmup = time_training(config, train, x, y)
         flops = 3 * forward_flops(model) * config["samples"] * config["epochs"]
     else:
         seconds, warmup = time_inference(model, x, config["repeats"])

@@ -1,4 +1,4 @@
-"""One timed configuration: what to run, where, with how many threads, on which backend.
+"""One timed configuration: which network of which file, where, on how many threads, which backend.
 
 A :class:`Config` is plain data (it crosses a process boundary as JSON): checked when it is
 made, so that a typo fails in the notebook with the allowed values named, not in a child
@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import json
 import numbers
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from neurona.bench.code import LEVELS, check, resolve
+
 #: Keras backends a configuration may name (the child process fixes it before Keras starts).
 BACKENDS = ("tensorflow", "jax", "torch")
-#: How the training loop is written: Keras ``fit``; a TensorFlow ``GradientTape`` loop
-#: compiled with ``tf.function``; the same loop run eagerly, op by op.
-LEVELS = ("fit", "tf_function", "eager")
 #: Where the work runs.
 DEVICES = ("cpu", "gpu")
 #: What is timed: training epochs, or one inference call on ``samples`` inputs.
 TASKS = ("train", "infer")
 #: Number formats for the model and its data.
 DTYPES = ("float32", "bfloat16", "mixed_bfloat16")
+
+__all__ = ["BACKENDS", "DEVICES", "DTYPES", "LEVELS", "TASKS", "Config", "check_machine",
+           "describe"]
 
 
 @dataclass(frozen=True)
@@ -31,11 +34,16 @@ class Config:
 
     Parameters
     ----------
+    code : str or Path
+        The Python file of networks and training loops to time, e.g. ``"timed_code.py"``
+        (notebook 09's ``%%writefile`` cell writes it; see :mod:`neurona.bench.code`). Kept
+        as an absolute path, so that the child process finds it.
     model : str
-        A name from :data:`neurona.bench.zoo.ZOO`: ``"mlp"``, ``"pyramid"``, ``"lenet"``,
-        ``"cnn"``, ``"dense"``.
+        A network of that file: the name of a function that returns an uncompiled Keras
+        model, e.g. ``"mlp"``.
     model_args : dict
-        The zoo model's size, e.g. ``{"hidden_layers": 4, "units": 400}`` for ``"mlp"``.
+        That function's arguments, e.g. ``{"hidden_layers": 4, "units": 400}``: numbers,
+        strings and lists (they cross to the child as JSON).
     samples : int
         Training samples per epoch (``task="train"``), or inputs in the one timed call
         (``task="infer"``). The inputs are random numbers of the model's input shape: a
@@ -59,7 +67,8 @@ class Config:
     backend : str
         Keras backend: one of :data:`BACKENDS`.
     level : str
-        One of :data:`LEVELS`; ``"tf_function"`` and ``"eager"`` need the TensorFlow backend.
+        One of :data:`LEVELS`: the training loop of that name in the code file;
+        ``"tf_function"`` and ``"eager"`` need the TensorFlow backend.
     dtype : str
         One of :data:`DTYPES`.
     seed : int
@@ -68,7 +77,8 @@ class Config:
         Seconds before the child process is stopped and the row reports a time-out.
     """
 
-    model: str = "mlp"
+    code: str
+    model: str
     model_args: dict[str, Any] = field(default_factory=dict)
     samples: int = 8192
     batch_size: int = 128
@@ -85,20 +95,13 @@ class Config:
     timeout: float = 600.0
 
     def __post_init__(self) -> None:
-        from neurona.bench.zoo import ZOO
-
-        _choice("model", self.model, tuple(ZOO))
         _choice("task", self.task, TASKS)
-        _choice("device", self.device, DEVICES)
-        _choice("backend", self.backend, BACKENDS)
         _choice("level", self.level, LEVELS)
         _choice("dtype", self.dtype, DTYPES)
+        check_machine(self.device, self.threads, self.inter_threads, self.backend)
         for name in ("samples", "batch_size", "epochs", "repeats"):
             _whole(name, getattr(self, name), 1)
         _whole("seed", self.seed, 0)
-        for name in ("threads", "inter_threads"):
-            if getattr(self, name) is not None:
-                _whole(name, getattr(self, name), 1, "or None for the framework's default")
         if self.level != "fit" and self.backend != "tensorflow":
             raise ValueError(
                 f"level {self.level!r} is a TensorFlow loop: use backend 'tensorflow', "
@@ -106,20 +109,30 @@ class Config:
             )
         if self.task == "infer" and self.level != "fit":
             raise ValueError("level applies to training; use level 'fit' with task 'infer'")
-        if not isinstance(self.model_args, dict):
-            raise TypeError(f"model_args must be a dict, got {type(self.model_args).__name__}")
-        ZOO[self.model].check(self.model_args)
         if (
             isinstance(self.timeout, bool)
             or not isinstance(self.timeout, numbers.Real)
             or not self.timeout > 0
         ):
             raise ValueError(f"timeout must be a number of seconds > 0, got {self.timeout!r}")
+        args = {} if self.model_args is None else self.model_args
+        if not isinstance(args, dict):
+            raise TypeError(f"model_args must be a dict, got {type(args).__name__}")
+        try:
+            json.dumps(args)
+        except TypeError:
+            raise TypeError("model_args must hold numbers, strings and lists (they go to a "
+                            f"child process as JSON); got {args!r}") from None
+        object.__setattr__(self, "model_args", args)
+        if not isinstance(self.model, str):
+            raise TypeError(f"model must be the name of a network function, got {self.model!r}")
+        object.__setattr__(self, "code", resolve(self.code))
+        check(self.code, self.model, args, self.level if self.task == "train" else None)
 
     # -- conversions --------------------------------------------------------------------
     def with_(self, **changes: Any) -> Config:
         """Return a copy with some fields changed (checked again)."""
-        known = {f.name for f in fields(self)}
+        known = [f.name for f in fields(self)]
         for key in changes:
             if key not in known:
                 raise ValueError(f"Config has no field {key!r}; its fields: {', '.join(known)}")
@@ -143,9 +156,7 @@ class Config:
 
         For example ``"mlp 2x256 · train · batch 128 · cpu · 2 threads"``.
         """
-        from neurona.bench.zoo import ZOO
-
-        parts = [ZOO[self.model].describe(self.model_args), self.task]
+        parts = [describe(self.model, self.model_args), self.task]
         parts.append(f"batch {self.batch_size}" if self.task == "train" else f"{self.samples} in")
         parts.append(self.device)
         if self.threads is not None:
@@ -157,6 +168,54 @@ class Config:
         if self.dtype != "float32":
             parts.append(self.dtype)
         return " · ".join(parts)
+
+
+def describe(model: str, model_args: dict[str, Any] | None = None) -> str:
+    """Return a network's short name: its function, then its arguments' values.
+
+    Two or more numbers are joined by ``x``, as the sources name sizes ("4 x 400"); a list by
+    ``-``; a single number keeps its name.
+
+    Examples
+    --------
+    >>> describe("mlp", {"hidden_layers": 4, "units": 400})
+    'mlp 4x400'
+    >>> describe("pyramid", {"widths": [800, 400, 208]})
+    'pyramid 800-400-208'
+    >>> describe("lenet", {"maps": 64})
+    'lenet maps=64'
+    >>> describe("cnn")
+    'cnn'
+    """
+    args = model_args or {}
+    lists = ["-".join(str(v) for v in value) for value in args.values()
+             if isinstance(value, Sequence) and not isinstance(value, str)]  # fmt: skip
+    scalars = {key: value for key, value in args.items()
+               if not isinstance(value, Sequence) or isinstance(value, str)}  # fmt: skip
+    if len(scalars) == 1:
+        [(key, value)] = scalars.items()
+        lists.append(f"{key}={value}")
+    elif scalars:
+        lists.append("x".join(str(value) for value in scalars.values()))
+    return " ".join([model, *lists])
+
+
+def check_machine(device: str, threads: int | None, inter_threads: int | None,
+                  backend: str) -> None:
+    """Check where a run goes (device, thread pools, backend), naming the allowed values.
+
+    Examples
+    --------
+    >>> check_machine("cpu", 2, None, "theano")
+    Traceback (most recent call last):
+    ...
+    ValueError: backend must be one of tensorflow, jax, torch; got 'theano'
+    """
+    _choice("device", device, DEVICES)
+    _choice("backend", backend, BACKENDS)
+    for name, value in (("threads", threads), ("inter_threads", inter_threads)):
+        if value is not None:
+            _whole(name, value, 1, "or None for the framework's default")
 
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:

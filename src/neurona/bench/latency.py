@@ -1,7 +1,7 @@
 """Inference latency of a model already in memory, against a real-time budget.
 
-:func:`neurona.bench.sweeps.inference` times a zoo model in a fresh process; this times the
-model you just trained, in the notebook's own process, the same way: two untimed warm-up
+:func:`neurona.bench.sweeps.inference` times a network of a code file in a fresh process; this
+times the model you just trained, in the notebook's own process, the same way: two untimed warm-up
 calls per input size, then ``repeats`` timed calls of ``model.predict_on_batch``.
 """
 

@@ -17,7 +17,7 @@ import json
 import sys
 from dataclasses import dataclass
 
-from neurona.bench.config import Config
+from neurona.bench.config import Config, check_machine
 from neurona.bench.runner import Results, _child_row
 from neurona.hardware import resource_limits
 
@@ -55,7 +55,7 @@ def matmul_peak(
     """
     if dtype not in ("float32", "bfloat16"):
         raise ValueError(f"dtype must be one of float32, bfloat16; got {dtype!r}")
-    Config(device=device, threads=threads, backend=backend)  # the same checks as a run
+    check_machine(device, threads, None, backend)  # the same checks as a run
     job = {"job": "peak", "matmul_dtype": dtype, "size": int(size), "device": device,
            "threads": threads, "inter_threads": None, "backend": backend, "budget_s": budget_s,
            "dtype": "float32"}  # fmt: skip
@@ -137,11 +137,9 @@ def estimate(config: Config, *, calibrate: bool = True, limit_bytes: int | None 
     Estimate
         ``.fits``, ``.message`` and ``.suggested_batch_size``.
     """
-    import keras
+    from neurona.bench.code import build
 
-    from neurona.bench.zoo import ZOO
-
-    model = ZOO[config.model].build(keras, config.model_args)
+    model = build(config)  # the network of the configuration's code file, built here
     memory = memory_needed(model, config.batch_size, config.dtype)
     if limit_bytes is None:
         limit_bytes = memory_limit()

@@ -22,8 +22,8 @@ from neurona.runs import Ledger, RunRecord
 
 #: Columns of the tidy table, in order (configuration first, then what was measured).
 COLUMNS = (
-    "label", "ok", "error", "model", "model_args", "task", "samples", "batch_size", "epochs",
-    "device", "threads", "inter_threads", "backend", "level", "dtype", "repeats", "seed",
+    "label", "ok", "error", "code", "model", "model_args", "task", "samples", "batch_size",
+    "epochs", "device", "threads", "inter_threads", "backend", "level", "dtype", "repeats", "seed",
     "median_s", "min_s", "max_s", "per_epoch_s", "samples_per_s", "warmup_s", "parameters",
     "forward_flops", "flops", "achieved_gflops", "backend_read", "threads_read",
     "inter_threads_read", "cpus_allowed", "device_read",

@@ -95,6 +95,10 @@ def model_sizes(
     Models with more than ``max_parameters`` parameters are left out (``None``: the whole
     grid; the 2017 study's largest MLP has 41 M parameters, the 2019 thesis's largest pyramid
     104 M).
+
+    The configurations name the networks ``mlp``, ``lenet`` or ``pyramid`` of ``base``'s code
+    file, with the arguments ``hidden_layers`` and ``units``, ``conv_layers`` and ``maps``, or
+    ``widths``. With ``max_parameters``, each network is built here once to count its parameters.
     """
     if grid == "mlp":
         configs = [base.with_(model="mlp", model_args={"hidden_layers": h, "units": u})
@@ -112,31 +116,25 @@ def model_sizes(
 
 
 def parameters(config: Config) -> int:
-    """Parameters of a configuration's model, by formula (no model is built).
+    """Parameters of a configuration's network, built here from its code file and counted."""
+    from neurona.bench.code import build
+
+    return int(build(config).count_params())
+
+
+def pyramid_parameters(widths, inputs: int = 50) -> int:
+    """Parameters of a pyramid MLP by Martín López (2019)'s formula ``sum((c_i + 1) * c_(i+1))``.
+
+    ``inputs`` -> ``widths`` -> 1 output, each layer with its bias.
 
     Examples
     --------
-    >>> parameters(Config(model="mlp", model_args={"hidden_layers": 2, "units": 100}))
-    11807
+    >>> pyramid_parameters((800, 400, 208))
+    444817
     """
-    from neurona.bench.zoo import ZOO, pyramid_parameters
-    from neurona.parameters import count_conv2d, count_dense
+    from neurona.parameters import count_dense
 
-    a = ZOO[config.model].args(config.model_args)
-    if config.model == "mlp":
-        return count_dense([a["inputs"], *[a["units"]] * a["hidden_layers"], a["classes"]])
-    if config.model == "pyramid":
-        return pyramid_parameters(a["widths"], a["inputs"])
-    if config.model == "lenet":
-        channels, side, total = 3, 32, 0
-        for _ in range(a["conv_layers"]):
-            filters = 3 * a["maps"]
-            total += count_conv2d(5, channels, filters)
-            channels, side = filters, (side - 4) // 2
-        return total + count_dense([side * side * channels, 120, 84, 10])
-    if config.model == "dense":
-        return count_dense([28 * 28, 300, 100, 10])  # notebook 07's Dense network
-    return 225_034  # notebook 07's CNN
+    return count_dense([inputs, *widths, 1])
 
 
 def backends(base: Config, names: Iterable[str] = BACKENDS, **options: Any) -> Results:

@@ -288,7 +288,7 @@ def backend_verdicts(results) -> list[str]:
     >>> print(*backend_verdicts(rows))
     mlp 4x400, float32: JAX 3,000 samples/s, TensorFlow 1,000: JAX is 3.0x faster than TensorFlow
     """
-    from neurona.bench.zoo import ZOO
+    from neurona.bench.config import describe
 
     frame = getattr(results, "frame", results)
     if frame.empty or "ok" not in frame:
@@ -296,7 +296,7 @@ def backend_verdicts(results) -> list[str]:
     frame = frame[frame["ok"].astype(bool) & (frame["task"] == "train")]
     speeds: dict[tuple[str, str], dict[str, float]] = {}
     for row in frame.to_dict("records"):
-        network = ZOO[row["model"]].describe(row["model_args"] or {})
+        network = describe(row["model"], row["model_args"] or {})
         speeds.setdefault((network, row["dtype"]), {})[row["backend"]] = float(
             row["samples_per_s"]
         )
