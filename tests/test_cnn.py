@@ -235,7 +235,7 @@ def machine(monkeypatch):
 
     def pretend(device="CPU: test", backend="tensorflow", bf16=True):
         monkeypatch.setattr(hardware, "compute_device", lambda refresh=False: device)
-        monkeypatch.setattr(hardware, "_keras_backend", lambda: (backend, "a test"))
+        monkeypatch.setattr(hardware, "keras_backend", lambda: (backend, "a test"))
         monkeypatch.setattr(hardware, "cpu_has_bf16", lambda: bf16)
 
     return pretend

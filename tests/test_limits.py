@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from neurona import bench, settings
-from neurona import checkup as doc
+from neurona import diagnosis as doc
 from neurona import hardware as hw
+from neurona import startup
 from neurona.bench import sweeps
 from neurona.runs import Ledger
 
@@ -424,7 +425,7 @@ def before_tensorflow(monkeypatch):
     """As if TensorFlow were not imported yet; the import hooks are restored afterwards."""
     monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
     monkeypatch.delitem(sys.modules, "torch", raising=False)
-    monkeypatch.setattr(hw, "_AFTER_IMPORT", {})
+    monkeypatch.setattr(startup, "_AFTER_IMPORT", {})
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
     for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
         monkeypatch.setenv(name, "")  # recorded, so that set_threads' own setting is undone
@@ -434,7 +435,7 @@ def before_tensorflow(monkeypatch):
 def test_under_a_cpu_limit_tensorflow_gets_the_cpus_allowed(monkeypatch, before_tensorflow):
     use_limits(monkeypatch, pod(cpus=2))
     assert hw.fit_threads_to_limit() == {"intra": 2, "inter": 2}
-    action = hw._AFTER_IMPORT["tensorflow"]["default threads"]
+    action = startup.waiting("tensorflow")["default threads"]
     tf = fake_tf()
     action(tf)
     assert tf.config.threading.values == {"intra": 2, "inter": 2}
@@ -443,7 +444,7 @@ def test_under_a_cpu_limit_tensorflow_gets_the_cpus_allowed(monkeypatch, before_
 def test_without_a_cpu_limit_nothing_changes(monkeypatch, before_tensorflow):
     use_limits(monkeypatch, pod(cpus=HOST_CPUS, memory=GiB))  # a memory limit only
     assert hw.fit_threads_to_limit() is None
-    assert hw._AFTER_IMPORT == {}
+    assert startup.waiting("tensorflow") == {}
 
 
 def test_the_users_choice_of_threads_wins(monkeypatch, before_tensorflow):
@@ -458,7 +459,7 @@ def test_the_users_choice_of_threads_wins(monkeypatch, before_tensorflow):
     hw.fit_threads_to_limit()
     monkeypatch.setenv("TF_NUM_INTEROP_THREADS", "3")
     tf = fake_tf(intra=5)  # set through tf.config.threading by the user
-    hw._AFTER_IMPORT["tensorflow"]["default threads"](tf)
+    startup.waiting("tensorflow")["default threads"](tf)
     assert tf.config.threading.values == {"intra": 5, "inter": 0}
 
 
@@ -494,19 +495,19 @@ def test_import_neurona_sets_tensorflows_threads_only_under_a_limit():
         """
         import sys
         import neurona
-        from neurona import hardware as hw
-        print(sorted(hw._AFTER_IMPORT), "psutil" in sys.modules, "tensorflow" in sys.modules)
+        from neurona import hardware as hw, startup
+        print(sorted(startup.waiting("tensorflow")), "psutil" in sys.modules, "tensorflow" in sys.modules)
         limits = hw.resource_limits()
         print(limits.cpus < limits.host_cpus)
         """
     )
     assert done.returncode == 0, done.stderr
     hooks, limited_here = done.stdout.strip().splitlines()
-    assert hooks == ("['tensorflow'] False False" if limited_here == "True" else "[] False False")
+    assert hooks == ("['default threads'] False False" if limited_here == "True" else "[] False False")
     limited = run_python(
         """
-        from neurona import hardware as hw
-        print(sorted(hw._AFTER_IMPORT["tensorflow"]))
+        from neurona import startup
+        print(sorted(startup.waiting("tensorflow")))
         """,
         CPU_LIMIT="1",
     )

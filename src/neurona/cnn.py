@@ -422,14 +422,14 @@ def choose_precision(precision: str = "auto") -> tuple[str, str]:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}; got {precision!r}")
     if precision != "auto":
         return precision, f"{precision}, as asked"
-    from neurona.hardware import _keras_backend, compute_device, cpu_has_bf16
+    from neurona.hardware import compute_device, cpu_has_bf16, keras_backend
 
     device = compute_device()
     if not device.startswith("CPU"):
         return "float32", f"float32: computing on {device}"
     if not cpu_has_bf16():
         return "float32", "float32: this CPU has no bfloat16 instructions (it would emulate them)"
-    backend = _keras_backend()[0]
+    backend = keras_backend()[0]
     if backend == "jax":
         return "float32", ("float32: Keras runs on JAX here, whose CPU convolutions in bfloat16 "
                            "are slower than in float32")
