@@ -1,6 +1,14 @@
-"""The Oahu solar generator, the supervised task, persistence skill and the maps."""
+"""The Oahu solar generator, the checks, persistence skill, and notebook 10's own task code.
+
+Notebook 10 builds the lesson in its cells (the lagged features, the split by days, the
+pyramid MLPs, the maps and the map CNN); the tests run those very cells (by id) on a small
+generated frame instead of keeping a second copy.
+"""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -8,10 +16,34 @@ import pytest
 
 from neurona import solar
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_code import run_cells  # noqa: E402
+
+#: Notebook 10's cells that build the task: features, the split by days, scaling and skill.
+TASK_CELLS = ["10-013", "10-013b", "10-014a"]
+
 
 @pytest.fixture(scope="module")
 def classroom() -> pd.DataFrame:
     return solar.generate(size="classroom", seed=0)
+
+
+def notebook_task(frame: pd.DataFrame, cells=TASK_CELLS) -> dict:
+    """Run notebook 10's task cells on ``frame``; return the namespace they fill."""
+    return run_cells("10", cells, {"np": np, "pd": pd, "solar": solar, "SEED": 0, "frame": frame})
+
+
+@pytest.fixture(scope="module")
+def task(classroom) -> dict:
+    return notebook_task(classroom)
+
+
+@pytest.fixture(scope="module")
+def models() -> dict:
+    import keras
+
+    return run_cells("10", ["10-016a", "10-020a", "10-021b"],
+                     {"np": np, "solar": solar, "keras": keras})
 
 
 def test_generate_is_deterministic_per_seed():
@@ -99,61 +131,114 @@ def test_upwind_sensor_leads_the_target():
     assert best == pytest.approx(distance / 10.0, abs=4)
 
 
-def test_persistence_skill_is_exactly_zero(classroom):
-    task = solar.make_supervised(classroom)
-    assert solar.skill(task.y_val, task.persistence_val, task.persistence_val) == 0.0
-    assert task.skill(task.persistence_val) == 0.0
-    assert solar.skill(task.y_val, task.y_val, task.persistence_val) == 1.0
+def test_persistence_skill_is_exactly_zero(task):
+    actual, persistence = task["actual_val"], task["persistence_val"]
+    assert solar.skill(actual, persistence, persistence) == 0.0
+    assert task["skill"](persistence) == 0.0
+    assert solar.skill(actual, actual, persistence) == 1.0
 
 
-def test_supervised_task_layout(classroom):
-    task = solar.make_supervised(classroom)
-    assert task.x_train.shape[1] == 50 == len(task.feature_names)
-    assert task.feature_names[:2] == ["AP1_t", "AP4_t"]
-    assert "DH10_t-20s" in task.feature_names and task.feature_names[-1] == "hour_cos"
-    assert task.days_train == ["2010-06-01"] and task.days_val == ["2010-06-02"]
-    assert set(task.times_val.normalize()) == {pd.Timestamp("2010-06-02")}
-    column = task.feature_names.index("DH10_t")
-    np.testing.assert_array_equal(task.x_val[:, column], task.persistence_val)
-    # y is the target 10 s after each row's time, and every row has daylight.
-    later = classroom["DH10"].reindex(task.times_val + pd.Timedelta(seconds=10)).to_numpy()
-    np.testing.assert_array_equal(task.y_val, later)
-    assert (solar.clear_sky(task.times_train) > 0).all()
-    assert "DH10" in repr(task)
+def test_notebook_features_layout(classroom, task):
+    inputs, later = task["inputs"], task["later"]
+    assert inputs.shape[1] == 50 == task["x_train"].shape[1]
+    assert list(inputs.columns[:2]) == ["AP1_t", "AP4_t"]
+    assert "DH10_t-20s" in inputs.columns and inputs.columns[-1] == "hour_cos"
+    assert (later.index == inputs.index).all()
+    # The inputs are the readings now and 10 s, 20 s earlier; the target is DH10 10 s later.
+    for column, seconds in [("DH10_t", 0), ("DH3_t-10s", -10), ("AP7_t-20s", -20)]:
+        sensor = column.split("_")[0]
+        earlier = classroom[sensor].reindex(inputs.index + pd.Timedelta(seconds=seconds))
+        np.testing.assert_array_equal(inputs[column].to_numpy(), earlier.to_numpy())
+    np.testing.assert_array_equal(
+        later.to_numpy(), classroom["DH10"].reindex(inputs.index + pd.Timedelta(seconds=10)))
+    np.testing.assert_array_equal(task["persistence_val"], inputs.loc[task["is_val"], "DH10_t"])
+    assert (solar.clear_sky(inputs.index) > 0).all()          # every row has daylight
 
 
-def test_horizon_never_crosses_a_gap_or_a_day():
+def test_notebook_features_use_no_future_reading(classroom, task):
+    solar.check_no_future(task["make_features"], classroom)       # the notebook's own: clean
+    make_features = task["make_features"]
+
+    def peeking(frame):   # the readings 10 s later, passed off as the readings now
+        inputs, later = make_features(frame)
+        shifted = frame[list(solar.SENSORS)].shift(-1).reindex(inputs.index)
+        inputs[[f"{s}_t" for s in solar.SENSORS]] = shifted.to_numpy()
+        return inputs, later
+
+    with pytest.raises(ValueError, match=r"features use the future.*AP1_t"):
+        solar.check_no_future(peeking, classroom)
+
+
+def test_notebook_features_never_cross_a_gap_or_a_day():
     frame = solar.generate(3, seed=0, step_seconds=10, hours=(0, 24))
     frame = frame.drop(frame.between_time("12:00", "12:05").index[:31])  # a gap on day 1
-    task = solar.make_supervised(frame, horizon_seconds=60, lags=2, split_days=1)
-    times = task.times_train.append(task.times_val)
+    task = notebook_task(frame)
+    inputs, later = task["make_features"](frame, lags=2, horizon_s=60)
+    times = inputs.index
     assert not ((times >= "2010-06-01 11:59") & (times < "2010-06-01 12:05")).any()
     assert ((times + pd.Timedelta(seconds=60)).normalize() == times.normalize()).all()
-    assert task.days_val == ["2010-06-03"] and len(task.days_train) == 2
-    assert len(task.feature_names) == 16 * 2 + 2
+    assert inputs.shape[1] == 16 * 2 + 2 and len(later) == len(inputs)
+    is_val = task["split_by_day"](times)
+    assert solar.check_day_split(times[~is_val], times[is_val]) == (
+        ["2010-06-01", "2010-06-02"], ["2010-06-03"])
 
 
-def test_a_small_model_beats_persistence(classroom):
+def test_notebook_split_is_by_whole_days(task):
+    assert task["train_days"] == ["2010-06-01"] and task["val_days"] == ["2010-06-02"]
+    times = task["inputs"].index
+    train, val = times[~task["is_val"]], times[task["is_val"]]
+    assert not set(train.normalize()) & set(val.normalize())
+    assert set(task["times_val"].normalize()) == {pd.Timestamp("2010-06-02")}
+    assert len(task["x_train"]) == len(train) and len(task["x_val"]) == len(val)
+
+
+def test_check_day_split_names_the_shared_days():
+    days = pd.to_datetime(["2010-06-01 10:00", "2010-06-02 10:00", "2010-06-03 10:00"])
+    assert solar.check_day_split(days[:2], days[2:]) == (["2010-06-01", "2010-06-02"],
+                                                        ["2010-06-03"])
+    with pytest.raises(ValueError, match="2 days have rows in both.*2010-06-01, 2010-06-02"):
+        solar.check_day_split(days, days[:2] + pd.Timedelta(hours=1))
+    with pytest.raises(ValueError, match="val_times has no rows"):
+        solar.check_day_split(days, days[:0])
+
+
+def test_notebook_network_inputs_targets_and_forecast_round_trip(classroom):
+    task = notebook_task(classroom)
+    inputs, x = task["inputs"][~task["is_val"]], task["x_train"]
+    assert x.shape == inputs.shape and x.dtype == np.float32
+    np.testing.assert_allclose(x[:, :48], inputs.to_numpy()[:, :48] / 1000, rtol=1e-6)
+    np.testing.assert_array_equal(x[:, -2:], inputs.to_numpy()[:, -2:])   # the hour as it is
+    actual, now = task["actual_val"], task["persistence_val"]
+    for kind in ("change", "level"):
+        task["TARGET_KIND"] = kind
+        y = task["network_y"](actual, now)
+        assert y.shape == (len(actual), 1) and y.dtype == np.float32
+        np.testing.assert_allclose(task["to_forecast"](y, now), actual, atol=1e-3)
+    task["TARGET_KIND"] = "change"
+    # an output of zero change *is* persistence
+    zero = task["to_forecast"](np.zeros(len(actual)), now)
+    assert task["skill"](zero) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_small_model_beats_persistence(task):
     from sklearn.linear_model import Ridge
 
-    task = solar.make_supervised(classroom)
-    model = Ridge(alpha=1.0).fit(task.x_train / 1000, task.y_train / 1000)
-    score = task.skill(model.predict(task.x_val / 1000) * 1000)
-    assert score > 0.1
+    model = Ridge(alpha=1.0).fit(task["x_train"], task["y_train"])
+    forecast = task["to_forecast"](model.predict(task["x_val"]), task["persistence_val"])
+    assert task["skill"](forecast) > 0.1
 
 
-def test_maps_hold_each_sensor_reading_on_its_cell(classroom):
-    rows = classroom.iloc[4000:4010]
-    maps = solar.to_maps(rows)
-    assert maps.shape == (10, 50, 50, 1) and maps.dtype == np.float32
-    for name, (r, c) in solar.SENSORS.items():
-        np.testing.assert_allclose(maps[:, r, c, 0], rows[name].to_numpy(), rtol=1e-5)
-    assert (maps >= rows.to_numpy().min(axis=1)[:, None, None, None] - 1e-3).all()
-    assert (maps <= rows.to_numpy().max(axis=1)[:, None, None, None] + 1e-3).all()
-    linear = solar.to_maps(rows.to_numpy(), method="linear")
-    assert linear.shape == (10, 50, 50, 1) and np.isfinite(linear).all()
-    np.testing.assert_allclose(linear[:, 8, 25, 0], rows["DH10"].to_numpy(), rtol=1e-4)
-    assert solar.to_maps(np.ones(16), size=20).shape == (1, 20, 20, 1)
+def test_notebook_maps_hold_each_sensor_reading_on_its_cell(task, models):
+    x = task["x_val"][:10]
+    maps = models["maps_from_inputs"](x, channels=2)
+    assert maps.shape == (10, 50, 50, 2) and maps.dtype == np.float32
+    for k, (r, c) in enumerate(solar.SENSORS.values()):
+        np.testing.assert_allclose(maps[:, r, c, 0], x[:, k], rtol=1e-5)        # now
+        np.testing.assert_allclose(maps[:, r, c, 1], x[:, 16 + k], rtol=1e-5)   # 10 s ago
+    now = x[:, :16]
+    assert (maps[..., 0] >= now.min(axis=1)[:, None, None] - 1e-6).all()
+    assert (maps[..., 0] <= now.max(axis=1)[:, None, None] + 1e-6).all()
+    assert models["maps_from_inputs"](x, channels=1).shape == (10, 50, 50, 1)
 
 
 def test_load_nrel_reads_daily_files(tmp_path, classroom):
@@ -203,28 +288,23 @@ def test_generate_rejects_bad_arguments(kwargs, message):
 
 
 def test_other_functions_reject_bad_arguments(classroom):
-    with pytest.raises(ValueError, match="target must be one of"):
-        solar.make_supervised(classroom, target="DH99")
-    with pytest.raises(ValueError, match="multiple of the frame's step"):
-        solar.make_supervised(classroom, horizon_seconds=15)
-    with pytest.raises(ValueError, match="lags"):
-        solar.make_supervised(classroom, lags=0)
-    with pytest.raises(ValueError, match="split_days"):
-        solar.make_supervised(classroom, split_days=1.5)
-    with pytest.raises(ValueError, match="at least 2 days"):
-        solar.make_supervised(classroom.loc["2010-06-01"])
+    def features(frame):
+        return frame.iloc[:, :3]
+
     with pytest.raises(ValueError, match="DataFrame indexed by time"):
-        solar.make_supervised(classroom.to_numpy())
+        solar.check_no_future(features, classroom.to_numpy())
     with pytest.raises(ValueError, match="no column for sensor"):
-        solar.make_supervised(classroom.drop(columns="AP7"))
+        solar.check_no_future(features, classroom.drop(columns="AP7"))
+    with pytest.raises(ValueError, match="must return the inputs as a DataFrame"):
+        solar.check_no_future(lambda frame: frame.to_numpy(), classroom)
+    with pytest.raises(ValueError, match="made no row at or before"):
+        solar.check_no_future(features, classroom, at="2009-01-01")
+    with pytest.raises(ValueError, match="train_times must be the rows' times"):
+        solar.check_day_split(3, classroom.index)
     with pytest.raises(ValueError, match="same length"):
         solar.rmse([1, 2], [1])
     with pytest.raises(ValueError, match="persistence is perfect"):
         solar.skill([1, 2], [1, 2], [1, 2])
-    with pytest.raises(ValueError, match="'idw' or 'linear'"):
-        solar.to_maps(np.ones(16), method="cubic")
-    with pytest.raises(ValueError, match=r"shape \(n, 16\)"):
-        solar.to_maps(np.ones((3, 15)))
 
 
 def test_sensor_metres():
@@ -264,40 +344,7 @@ def test_lead_seconds_matches_distance_over_wind_speed():
         solar.lead_seconds(frame, "XX1")
 
 
-def test_network_inputs_targets_and_forecast_round_trip(classroom):
-    task = solar.make_supervised(classroom)
-    x = task.network_x("train")
-    assert x.shape == task.x_train.shape and x.dtype == np.float32
-    np.testing.assert_allclose(x[:, :48], task.x_train[:, :48] / 1000, rtol=1e-6)
-    np.testing.assert_array_equal(x[:, -2:], task.x_train[:, -2:])   # the hour is left alone
-    for target in ("change", "level"):
-        y = task.network_y("val", target)
-        assert y.shape == (len(task.y_val), 1)
-        np.testing.assert_allclose(task.forecast(y, "val", target), task.y_val, atol=1e-3)
-    # an output of zero change *is* persistence
-    assert task.skill(task.forecast(np.zeros(len(task.y_val)))) == pytest.approx(0.0, abs=1e-9)
-    with pytest.raises(ValueError, match="target must be one of change, level"):
-        task.network_y("train", "ratio")
-    with pytest.raises(ValueError, match="split must be one of train, val"):
-        task.network_x("test")
-    with pytest.raises(ValueError, match="rows"):
-        task.forecast(np.zeros(3))
-
-
-def test_maps_from_inputs_has_one_channel_per_reading_time(classroom):
-    task = solar.make_supervised(classroom)
-    x = task.network_x("val")[:5]
-    maps = solar.maps_from_inputs(x, channels=2)
-    assert maps.shape == (5, 50, 50, 2)
-    row, col = solar.SENSORS["DH10"]
-    target = list(solar.SENSORS).index("DH10")
-    np.testing.assert_allclose(maps[:, row, col, 0], x[:, target], rtol=1e-5)        # now
-    np.testing.assert_allclose(maps[:, row, col, 1], x[:, 16 + target], rtol=1e-5)   # 10 s ago
-    with pytest.raises(ValueError, match="channels must be from 1 to the task's lags"):
-        solar.maps_from_inputs(x, channels=4)
-
-
-def test_the_zoo_and_the_models_have_the_thesis_sizes():
+def test_the_zoo_has_the_thesis_sizes():
     table = solar.zoo()
     assert len(table) == 30
     assert table["hidden_layers"].value_counts().to_dict() == {1: 10, 2: 10, 3: 10}
@@ -305,13 +352,27 @@ def test_the_zoo_and_the_models_have_the_thesis_sizes():
     for widths in ["50", "1600", "800-400-208", "1600-800-416", "12800-6400-3328"]:
         assert table.loc[widths, "parameters"] == thesis[widths]
     assert solar.zoo(max_parameters=100_000)["parameters"].max() <= 100_000
-    assert solar.pyramid_mlp((800, 400, 208)).count_params() == 444_817
-    cnn = solar.map_cnn()
+
+
+def test_notebook_pyramid_mlps_have_the_zoo_parameters(models):
+    table = solar.zoo()
+    for name in ["50", "1600", "800-400-208", "1600-800-416"]:
+        model = models["pyramid_mlp"](table.loc[name, "widths"], seed=0)
+        assert model.count_params() == table.loc[name, "parameters"]
+        assert model.output_shape == (None, 1)
+        assert model.layers[-1].activation.__name__ == "linear"
+    same = models["pyramid_mlp"]((8,), seed=3).get_weights()[0]
+    np.testing.assert_array_equal(same, models["pyramid_mlp"]((8,), seed=3).get_weights()[0])
+
+
+def test_notebook_map_cnn_has_the_thesis_size_and_a_linear_output(task, models):
+    cnn = models["map_cnn"]()
     assert cnn.count_params() == 4_352_641
     assert cnn.layers[-1].activation.__name__ == "linear"
-    assert solar.map_cnn(channels=2).count_params() == 4_352_641 + 9 * 32
-    with pytest.raises(ValueError, match="channels must be a positive integer"):
-        solar.map_cnn(channels=0)
+    two = models["map_cnn"](channels=2)
+    assert two.count_params() == 4_352_641 + 9 * 32
+    maps = models["maps_from_inputs"](task["x_val"][:3], channels=2)
+    assert two.predict(maps, verbose=0).shape == (3, 1)
 
 
 def nr_reference_parameters() -> dict[str, int]:
@@ -336,8 +397,9 @@ def test_solar_pictures_draw(classroom):
 
     from neurona import plots
 
-    task = solar.make_supervised(classroom)
-    forecasts = {"persistence": task.persistence_val, "perfect": task.y_val}
+    rows = classroom.between_time("07:00", "17:00")
+    times, actual = rows.index[:-1], rows["DH10"].to_numpy()[1:]
+    forecasts = {"persistence": rows["DH10"].to_numpy()[:-1], "perfect": actual}
     assert plots.plot_sensor_grid(70.0) is not None
     plots.plot_day(classroom, day=1)
     start = classroom.index[0] + pd.Timedelta(hours=7)
@@ -346,11 +408,11 @@ def test_solar_pictures_draw(classroom):
     leads = pd.DataFrame({"lead_s": [10.0, -10.0], "downwind_m": [-100.0, 100.0]},
                          index=["DH2", "DH11"])  # fmt: skip
     plots.plot_leads(leads, 10.0)
-    axes = plots.plot_maps(solar.maps_from_inputs(task.network_x("val")[:2], channels=2)[..., 0])
+    axes = plots.plot_maps(np.random.default_rng(0).random((2, 50, 50, 2)))
     assert len(axes) == 2
-    plots.plot_forecast(task.times_val, task.y_val, forecasts)
-    plots.plot_predicted_vs_actual(task.y_val, forecasts)
-    plots.plot_residuals(task.y_val, forecasts)
+    plots.plot_forecast(times, actual, forecasts)
+    plots.plot_predicted_vs_actual(actual, forecasts)
+    plots.plot_residuals(actual, forecasts)
     ax = plots.plot_skill({"persistence": 0.0, "model": 0.4})
     assert [p.get_width() for p in ax.patches] == [0.0, 0.4]
     with pytest.raises(ValueError, match="day must be from 0 to 1"):

@@ -1,4 +1,4 @@
-"""Solar irradiance nowcasting on the Oahu sensor grid (Martín López (2019)): data, baseline, maps.
+"""Solar irradiance nowcasting on the Oahu sensor grid (Martín López (2019)): data and checks.
 
 Martín López (2019) trained networks to predict the irradiance at one sensor 10 seconds
 ahead (its section 4.3) from readings of NREL's Oahu Solar Measurement Grid (section 3.2);
@@ -14,10 +14,16 @@ Classrooms and CI cannot reach that archive, so this module
   nights at exactly zero;
 * **loads** the real daily files for those who have them (:func:`load_nrel`), into the same
   format;
-* **prepares** the supervised task (:func:`make_supervised`): lagged inputs, the 10-second
-  horizon, a split by whole days and the persistence baseline, scored with :func:`skill`
-  (the baseline and the score are the course's addition: the thesis scored no forecasts);
-  and 50x50 maps for the CNN (:func:`to_maps`).
+* **measures** the grid (:func:`clear_sky_index`, :func:`downwind_metres`,
+  :func:`lead_seconds`) and **scores** forecasts against persistence (:func:`rmse`,
+  :func:`skill`; the baseline and the score are the course's addition: the thesis scored
+  no forecasts);
+* **checks** the task notebook 10 builds in its own cells (the lagged features, the split by
+  days, the pyramid MLPs, the maps and the CNN live there, for students to read and change):
+  :func:`check_no_future` (no input uses a later reading) and :func:`check_day_split` (no day
+  on both sides of the split);
+* keeps the thesis's reference data: its zoo of MLPs (:func:`zoo`) and their training
+  times (:func:`reference_per_epoch`).
 
 The frame format shared by :func:`generate` and :func:`load_nrel`: a ``pandas.DataFrame``
 indexed by local standard time (HST, UTC-10, naive timestamps, each the *start* of its
@@ -26,24 +32,47 @@ interval), one float column per sensor in the order of :data:`SENSORS`, in W/m²
 Examples
 --------
 >>> from neurona import solar
->>> frame = solar.generate(size="classroom", seed=0)       # doctest: +SKIP
->>> task = solar.make_supervised(frame)                    # doctest: +SKIP
->>> task.x_train.shape                                     # doctest: +SKIP
-(7690, 50)
->>> solar.skill(task.y_val, task.persistence_val, task.persistence_val)  # doctest: +SKIP
-0.0
+>>> frame = solar.generate(size="classroom", seed=0)
+>>> frame.shape
+(10800, 16)
+>>> solar.skill([500.0, 300.0], [480.0, 350.0], [520.0, 500.0])   # 1: perfect, 0: persistence
+0.7320...
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from neurona.guards import quiet_retracing
+
+__all__ = [
+    "CELL_METRES",
+    "LATITUDE",
+    "LONGITUDE",
+    "SENSORS",
+    "SIZES",
+    "TARGET",
+    "UTC_OFFSET",
+    "ZOO_WIDTHS",
+    "check_day_split",
+    "check_no_future",
+    "clear_sky",
+    "clear_sky_index",
+    "downwind_metres",
+    "generate",
+    "lead_seconds",
+    "load_nrel",
+    "reference_per_epoch",
+    "rmse",
+    "sensor_metres",
+    "skill",
+    "solar_elevation",
+    "zoo",
+]
 
 #: The 16 named sensors of the Oahu grid and their (row, column) on the 50x50 grid of the
 #: thesis's code repository (its document names no sensor). The kit's convention: north is
@@ -55,9 +84,6 @@ SENSORS: dict[str, tuple[int, int]] = {
     "DH6": (2, 25), "DH7": (1, 41), "DH8": (2, 15), "DH9": (1, 31), "DH10": (8, 25),
     "DH11": (10, 15),
 }  # fmt: skip
-
-#: Networks see irradiance in kW/m² (W/m² divided by this) and changes in 100 W/m² units.
-IRRADIANCE_SCALE, CHANGE_SCALE = 1000.0, 100.0
 
 #: The target sensor in the thesis's code repository (its document names none).
 TARGET = "DH10"
@@ -499,100 +525,7 @@ def load_nrel(path, *, step_seconds: int = 10) -> pd.DataFrame:
     return frame
 
 
-# --------------------------------------------------------------------------- the task
-
-
-@dataclass(repr=False)
-class SolarTask:
-    """The supervised nowcasting task: inputs, targets and persistence, split by days.
-
-    Attributes
-    ----------
-    x_train, x_val : numpy.ndarray
-        ``(n, n_features)`` float32 inputs: each sensor's last ``lags`` readings in W/m²
-        (divide by 1,000 before feeding a network), then ``sin`` and ``cos`` of the hour.
-    y_train, y_val : numpy.ndarray
-        The target sensor ``horizon_seconds`` later, W/m², float32.
-    persistence_train, persistence_val : numpy.ndarray
-        The persistence forecast: the target's current reading.
-    feature_names : list of str
-        ``"DH10_t-10s"``-style names of the columns of ``x``.
-    days_train, days_val : list of str
-        ISO dates of the days in each split (whole days, validation last).
-    times_train, times_val : pandas.DatetimeIndex
-        The time of each row (the "now" the forecast is made at).
-    """
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    persistence_train: np.ndarray
-    persistence_val: np.ndarray
-    feature_names: list[str]
-    days_train: list[str]
-    days_val: list[str]
-    times_train: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
-    times_val: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
-    target: str = TARGET
-    horizon_seconds: int = 10
-
-    def skill(self, y_pred) -> float:
-        """Skill of predictions for the validation rows against persistence."""
-        return skill(self.y_val, y_pred, self.persistence_val)
-
-    def network_x(self, split: str = "train") -> np.ndarray:
-        """Return inputs for a network: irradiance in kW/m² (divided by 1,000), hours as they are.
-
-        ``split`` is ``"train"`` or ``"val"``.
-        """
-        x = self._pick(split, self.x_train, self.x_val).copy()
-        hours = [i for i, n in enumerate(self.feature_names) if n.startswith("hour_")]
-        irradiance = np.setdiff1d(np.arange(x.shape[1]), hours)
-        x[:, irradiance] /= IRRADIANCE_SCALE
-        return x
-
-    def network_y(self, split: str = "train", target: str = "change") -> np.ndarray:
-        """Targets for a network, ``(n, 1)`` float32.
-
-        ``target="change"``: how much the reading will change in ``horizon_seconds``, in
-        units of :data:`CHANGE_SCALE` (100 W/m²), so an output of 0 *is* persistence and the
-        network learns only what persistence misses. ``target="level"``: the reading itself in
-        kW/m², as the thesis predicted it (its section 4.3).
-        """
-        y = self._pick(split, self.y_train, self.y_val)
-        if target == "change":
-            p = self._pick(split, self.persistence_train, self.persistence_val)
-            return ((y - p) / CHANGE_SCALE).astype(np.float32)[:, None]
-        if target == "level":
-            return (y / IRRADIANCE_SCALE).astype(np.float32)[:, None]
-        raise ValueError(f"target must be one of change, level; got {target!r}")
-
-    def forecast(self, output, split: str = "val", target: str = "change") -> np.ndarray:
-        """Turn a network's outputs back into W/m² forecasts (the inverse of :meth:`network_y`)."""
-        out = np.asarray(output, dtype=np.float32).reshape(-1)
-        p = self._pick(split, self.persistence_train, self.persistence_val)
-        if len(out) != len(p):
-            raise ValueError(f"output has {len(out)} rows; the {split} split has {len(p)}")
-        if target == "change":
-            return p + out * CHANGE_SCALE
-        if target == "level":
-            return out * IRRADIANCE_SCALE
-        raise ValueError(f"target must be one of change, level; got {target!r}")
-
-    @staticmethod
-    def _pick(split: str, train, val):
-        if split == "train":
-            return train
-        if split == "val":
-            return val
-        raise ValueError(f"split must be one of train, val; got {split!r}")
-
-    def __repr__(self) -> str:
-        return (f"SolarTask(target={self.target!r}, horizon={self.horizon_seconds} s, "
-                f"features={len(self.feature_names)}, train={len(self.y_train)} rows / "
-                f"{len(self.days_train)} days, val={len(self.y_val)} rows / "
-                f"{len(self.days_val)} days)")
+# --------------------------------------------------------------------------- checking the task
 
 
 def _check_frame(frame) -> pd.DataFrame:
@@ -606,127 +539,137 @@ def _check_frame(frame) -> pd.DataFrame:
     return frame
 
 
-def make_supervised(frame: pd.DataFrame, *, target: str = TARGET, horizon_seconds: int = 10,
-                    lags: int = 3, split_days: float | int | None = None) -> SolarTask:
-    """Turn readings into a forecasting task: predict ``target`` ``horizon_seconds`` ahead.
+def _listed(days, most: int = 6) -> str:
+    days = list(days)
+    shown = ", ".join(days[:most])
+    return shown + (f" and {len(days) - most} more" if len(days) > most else "")
 
-    Inputs per row, at time ``t`` with the frame's step ``s`` (10 s): the readings of all
-    16 sensors at ``t, t - s, ..., t - (lags - 1) s`` plus ``sin`` and ``cos`` of the hour
-    of day. With the default ``lags=3`` that is 16 x 3 + 2 = **50 features**, as many as the
-    50 irradiance columns of Martín López (2019) (section 3.2, which does not list them: this
-    choice is the course's). The output is ``target`` at ``t + horizon_seconds``.
 
-    A row is kept only when every reading it uses lies on the same day, the times between
-    them are exactly the step (no gap in the data), and the sun is up (:func:`clear_sky` > 0)
-    at ``t - (lags - 1) s`` and at ``t + horizon``: no forecast crosses a night.
+def _iso_days(times, name: str) -> list[str]:
+    try:
+        index = pd.DatetimeIndex(times)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be the rows' times (a DatetimeIndex); "
+                         f"got {type(times).__name__}") from None
+    if len(index) == 0:
+        raise ValueError(f"{name} has no rows")
+    return [day.date().isoformat() for day in index.normalize().unique().sort_values()]
 
-    The split is by whole days, the last ones for validation, so no validation cloud was
-    seen in training.
+
+def check_day_split(train_times, val_times) -> tuple[list[str], list[str]]:
+    """Check that no day has rows in both training and validation; return each side's days.
+
+    Rows 10 s apart are near-copies: a cloud's first seconds in training and its next
+    seconds in validation would let any model look brilliant. A split by whole days keeps
+    every validation cloud unseen.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        From :func:`generate` or :func:`load_nrel`.
-    target : str
-        Sensor to predict, one of :data:`SENSORS`; the thesis's code repository uses ``"DH10"``.
-    horizon_seconds : int
-        How far ahead, a positive multiple of the frame's step.
-    lags : int
-        Readings per sensor (1 = only the current one).
-    split_days : float or int, optional
-        Validation days: a fraction in (0, 1) of the days (rounded, at least one), or a
-        whole number of days. Default: a quarter of the days.
+    train_times, val_times : DatetimeIndex
+        The time of each training row and of each validation row.
 
     Returns
     -------
-    SolarTask
+    (list of str, list of str)
+        The ISO dates of the training days and of the validation days.
+
+    Raises
+    ------
+    ValueError
+        Naming the days that have rows on both sides, or a side without rows.
 
     Examples
     --------
-    >>> task = make_supervised(generate(size="classroom"))   # doctest: +SKIP
-    >>> len(task.feature_names)                              # doctest: +SKIP
-    50
+    >>> check_day_split(pd.to_datetime(["2010-06-01 10:00", "2010-06-01 10:10"]),
+    ...                 pd.to_datetime(["2010-06-02 10:00"]))
+    (['2010-06-01'], ['2010-06-02'])
+    >>> check_day_split(pd.to_datetime(["2010-06-01 10:00"]),
+    ...                 pd.to_datetime(["2010-06-01 10:10"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: 1 day has rows in both training and validation: 2010-06-01. ...
+    """
+    train_days = _iso_days(train_times, "train_times")
+    val_days = _iso_days(val_times, "val_times")
+    shared = sorted(set(train_days) & set(val_days))
+    if shared:
+        raise ValueError(
+            f"{len(shared)} day{'s have' if len(shared) > 1 else ' has'} rows in both training "
+            f"and validation: {_listed(shared)}. Rows seconds apart are near-copies, so "
+            f"validation would score clouds the model saw in training: split by whole days")
+    return train_days, val_days
+
+
+def check_no_future(features, frame: pd.DataFrame, at=None) -> None:
+    """Check that ``features(frame)`` builds each row's inputs from readings up to its time only.
+
+    Changes every reading after the moment ``at`` (by default, the middle of the frame's
+    first stretch of daylight) and builds the features again: the inputs of the rows up to
+    ``at`` must not move. A forecast made at ``t`` cannot use a reading from after ``t``;
+    the target, which does lie in the future, is not checked.
+
+    Parameters
+    ----------
+    features : callable
+        ``features(frame)`` returns the inputs, a DataFrame indexed by each row's time (the
+        "now" its forecast is made at), or a tuple whose first item is that DataFrame.
+    frame : DataFrame
+        Readings, from :func:`generate` or :func:`load_nrel`.
+    at : Timestamp, optional
+        The moment after which readings are changed.
+
+    Raises
+    ------
+    ValueError
+        Naming the input columns that moved and the first row whose inputs did.
+
+    Examples
+    --------
+    >>> frame = generate(1, seed=0, step_seconds=60)
+    >>> check_no_future(lambda f: f[["DH10", "DH11"]], frame)             # readings now: fine
+    >>> check_no_future(lambda f: f[["DH10", "DH11"]].shift(-1), frame)   # a minute later
+    Traceback (most recent call last):
+    ...
+    ValueError: the features use the future: changing only the readings after ...
     """
     frame = _check_frame(frame)
-    if target not in SENSORS:
-        raise ValueError(f"target must be one of {', '.join(SENSORS)}; got {target!r}")
-    if isinstance(lags, bool) or not isinstance(lags, (int, np.integer)) or lags < 1:
-        raise ValueError(f"lags must be a positive integer; got {lags!r}")
-    frame = frame.sort_index()
-    times = frame.index.as_unit("ns").to_numpy()
-    if len(times) < 2:
-        raise ValueError("frame must have at least two rows")
-    step_ns = int(np.median(np.diff(times).astype(np.int64)))
-    step = step_ns / 1e9
-    if (isinstance(horizon_seconds, bool) or not isinstance(horizon_seconds, (int, np.integer))
-            or horizon_seconds < 1 or (horizon_seconds * 10**9) % step_ns):
-        raise ValueError(f"horizon_seconds must be a positive multiple of the frame's step "
-                         f"({step:g} s); got {horizon_seconds!r}")
-    ahead = int(horizon_seconds * 10**9 // step_ns)
-    back = lags - 1
-    n = len(frame)
-    rows = np.arange(back, n - ahead)
+
+    def inputs_of(readings: pd.DataFrame) -> pd.DataFrame:
+        built = features(readings)
+        inputs = built[0] if isinstance(built, tuple) else built
+        if not isinstance(inputs, pd.DataFrame) or not isinstance(inputs.index, pd.DatetimeIndex):
+            raise ValueError("features(frame) must return the inputs as a DataFrame indexed by "
+                             "each row's time, or a tuple that starts with one; got "
+                             f"{type(inputs).__name__}")
+        return inputs
+
+    if at is None:
+        daylight = frame.index[clear_sky(frame.index) > 0]
+        if len(daylight) == 0:
+            raise ValueError("frame has no daylight to check the features on")
+        first_day = daylight[daylight.normalize() == daylight.normalize()[0]]
+        at = first_day[len(first_day) // 2]
+    at = pd.Timestamp(at)
+    before = inputs_of(frame)
+    changed = frame.copy()
+    later = changed.index > at
+    changed.loc[later, list(SENSORS)] = changed.loc[later, list(SENSORS)] * 0.5 + 37.0
+    after = inputs_of(changed)
+    rows = before.index[(before.index <= at) & before.index.isin(after.index)]
     if len(rows) == 0:
-        raise ValueError("frame is too short for these lags and horizon")
-    t64 = times.astype(np.int64)
-    dates = frame.index.normalize().to_numpy()
-    ok = (t64[rows + ahead] - t64[rows - back] == (ahead + back) * step_ns)
-    ok &= dates[rows + ahead] == dates[rows - back]
-    sun = clear_sky(frame.index) > 0
-    ok &= sun[rows - back] & sun[rows + ahead]
-    rows = rows[ok]
-    if len(rows) == 0:
-        raise ValueError("no rows left: the frame has no stretch of daylight long enough "
-                         "for these lags and horizon")
-
-    values = frame[list(SENSORS)].to_numpy(dtype=np.float32)
-    parts, names = [], []
-    for lag in range(lags):
-        parts.append(values[rows - lag])
-        suffix = "t" if lag == 0 else f"t-{lag * step:g}s"
-        names += [f"{s}_{suffix}" for s in SENSORS]
-    local = frame.index[rows]
-    hour = (local.hour + local.minute / 60 + local.second / 3600).to_numpy(dtype=float)
-    angle = 2 * np.pi * hour / 24
-    parts += [np.sin(angle)[:, None].astype(np.float32), np.cos(angle)[:, None].astype(np.float32)]
-    names += ["hour_sin", "hour_cos"]
-    x = np.concatenate(parts, axis=1)
-    column = list(SENSORS).index(target)
-    y = values[rows + ahead, column]
-    persistence = values[rows, column]
-
-    row_days = dates[rows]
-    unique_days = np.unique(row_days)
-    if len(unique_days) < 2:
-        raise ValueError(f"a day-wise split needs at least 2 days with daylight; the frame has "
-                         f"{len(unique_days)}")
-    if split_days is None:
-        split_days = 0.25
-    if isinstance(split_days, bool) or not isinstance(split_days, (int, float, np.number)):
-        raise ValueError(f"split_days must be a fraction in (0, 1) or a number of days; "
-                         f"got {split_days!r}")
-    if isinstance(split_days, (int, np.integer)):
-        if not 1 <= split_days < len(unique_days):
-            raise ValueError(f"split_days must be from 1 to {len(unique_days) - 1} days; "
-                             f"got {split_days}")
-        n_val = int(split_days)
-    else:
-        if not 0 < split_days < 1:
-            raise ValueError(f"split_days as a fraction must be in (0, 1); got {split_days}")
-        n_val = min(max(round(len(unique_days) * split_days), 1), len(unique_days) - 1)
-    val_days = unique_days[-n_val:]
-    is_val = np.isin(row_days, val_days)
-
-    def iso(days) -> list[str]:
-        return [pd.Timestamp(d).date().isoformat() for d in days]
-
-    return SolarTask(
-        x_train=x[~is_val], y_train=y[~is_val], x_val=x[is_val], y_val=y[is_val],
-        persistence_train=persistence[~is_val], persistence_val=persistence[is_val],
-        feature_names=names, days_train=iso(unique_days[:-n_val]), days_val=iso(val_days),
-        times_train=local[~is_val], times_val=local[is_val], target=target,
-        horizon_seconds=int(horizon_seconds),
-    )
+        raise ValueError(f"features(frame) made no row at or before {at}, so nothing could be "
+                         f"checked; give another moment with at=")
+    old = before.loc[rows].to_numpy(dtype=float)
+    new = after.loc[rows, before.columns].to_numpy(dtype=float)
+    moved = (old != new) & ~(np.isnan(old) & np.isnan(new))
+    if moved.any():
+        columns = list(before.columns[moved.any(axis=0)])
+        first = rows[np.flatnonzero(moved.any(axis=1))[0]]
+        raise ValueError(
+            f"the features use the future: changing only the readings after {at} moved the "
+            f"inputs of {int(moved.any(axis=1).sum())} row(s) made at or before it, first at "
+            f"{first}, in column(s) {_listed(columns)}; a row's inputs may use readings up to its "
+            f"own time only")
 
 
 def rmse(y_true, y_pred) -> float:
@@ -760,98 +703,6 @@ def skill(y_true, y_pred, y_persistence) -> float:
     if reference == 0:
         raise ValueError("persistence is perfect on these rows (RMSE 0), so skill is undefined")
     return 1.0 - rmse(y_true, y_pred) / reference
-
-
-# --------------------------------------------------------------------------- maps
-
-_WEIGHTS: dict[tuple[int, str], np.ndarray] = {}
-
-
-def _positions(size: int) -> np.ndarray:
-    return np.array(list(SENSORS.values()), dtype=float) * (size - 1) / 49
-
-
-def _idw_weights(size: int, power: float = 2.0) -> np.ndarray:
-    rows, cols = np.mgrid[0:size, 0:size]
-    cells = np.stack([rows.ravel(), cols.ravel()], axis=1).astype(float)
-    distance = np.linalg.norm(cells[:, None, :] - _positions(size)[None, :, :], axis=2)
-    with np.errstate(divide="ignore"):
-        weights = 1.0 / distance**power
-    exact = distance < 1e-9
-    hit = exact.any(axis=1)
-    weights[hit] = exact[hit].astype(float)          # a sensor's own cell is its reading
-    return weights / weights.sum(axis=1, keepdims=True)
-
-
-def _linear_weights(size: int) -> np.ndarray:
-    from scipy.spatial import Delaunay
-
-    rows, cols = np.mgrid[0:size, 0:size]
-    cells = np.stack([rows.ravel(), cols.ravel()], axis=1).astype(float)
-    triangulation = Delaunay(_positions(size))
-    simplex = triangulation.find_simplex(cells)
-    weights = _idw_weights(size)                     # outside the sensors' hull: IDW
-    inside = simplex >= 0
-    transform = triangulation.transform[simplex[inside]]
-    partial = np.einsum("nij,nj->ni", transform[:, :2], cells[inside] - transform[:, 2])
-    bary = np.concatenate([partial, 1 - partial.sum(axis=1, keepdims=True)], axis=1)
-    linear = np.zeros((inside.sum(), len(SENSORS)))
-    np.put_along_axis(linear, triangulation.simplices[simplex[inside]], bary, axis=1)
-    weights[inside] = linear
-    return weights
-
-
-def to_maps(readings, size: int = 50, method: str = "idw") -> np.ndarray:
-    """Interpolate sensor readings onto ``size x size`` maps, the CNN's input.
-
-    Each map is a fixed linear combination of the 16 readings, so all maps are one matrix
-    product. ``"idw"``: inverse-distance weighting (power 2), which equals each sensor's
-    reading on its own cell and is smooth elsewhere. ``"linear"``: linear interpolation on
-    the Delaunay triangles of the sensors (what ``scipy.interpolate.griddata`` does), with
-    IDW outside their convex hull.
-
-    Memory: ``n x size² x 4`` bytes, 10 kB per map at 50x50; map a subset, not 1.37 M rows.
-
-    Parameters
-    ----------
-    readings : pandas.DataFrame or array-like
-        A frame with the 16 sensor columns, or an ``(n, 16)`` array in the order of
-        :data:`SENSORS`, or one row ``(16,)``.
-    size : int
-        Cells per side; the sensors' grid positions are scaled from the 50x50 grid.
-    method : {"idw", "linear"}
-        Inverse-distance weighting, or linear on triangles (see above).
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(n, size, size, 1)`` float32, row 0 north, as ``keras.layers.Conv2D`` expects.
-
-    Examples
-    --------
-    >>> maps = to_maps(np.arange(16.0))
-    >>> maps.shape, float(maps[0, 8, 25, 0])     # DH10's cell holds DH10's reading
-    ((1, 50, 50, 1), 14.0)
-    """
-    if method not in ("idw", "linear"):
-        raise ValueError(f"method must be 'idw' or 'linear'; got {method!r}")
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
-        raise ValueError(f"size must be an integer of at least 2; got {size!r}")
-    if isinstance(readings, pd.DataFrame):
-        values = _check_frame(readings)[list(SENSORS)].to_numpy(dtype=np.float32)
-    else:
-        values = np.asarray(readings, dtype=np.float32)
-        if values.ndim == 1:
-            values = values[None, :]
-        if values.ndim != 2 or values.shape[1] != len(SENSORS):
-            raise ValueError(f"readings must be a frame with the sensor columns or an array of "
-                             f"shape (n, {len(SENSORS)}); got shape {values.shape}")
-    key = (int(size), method)
-    if key not in _WEIGHTS:
-        build = _idw_weights if method == "idw" else _linear_weights
-        _WEIGHTS[key] = build(int(size)).astype(np.float32)
-    maps = values @ _WEIGHTS[key].T
-    return maps.reshape(len(values), size, size, 1)
 
 
 # --------------------------------------------------------------------------- exploring the grid
@@ -944,42 +795,6 @@ def lead_seconds(frame: pd.DataFrame, sensor: str, target: str = TARGET,
     return best_lag * step, best_corr
 
 
-def current_readings(x: np.ndarray) -> np.ndarray:
-    """Return the 16 current readings (``*_t`` columns) of a task's inputs, ``(n, 16)``.
-
-    :func:`make_supervised` puts them first, in the order of :data:`SENSORS`; these are
-    what :func:`to_maps` spreads over the CNN's 50x50 maps.
-    """
-    x = np.asarray(x)
-    if x.ndim != 2 or x.shape[1] < len(SENSORS):
-        raise ValueError(f"x must be a task's inputs, shape (n, >= {len(SENSORS)}); "
-                         f"got {x.shape}")
-    return x[:, : len(SENSORS)]
-
-
-def maps_from_inputs(x, channels: int = 1, size: int = 50, method: str = "idw") -> np.ndarray:
-    """Make the CNN's maps from a task's inputs: one channel per reading time.
-
-    Channel 0 maps the current readings, channel 1 those 10 s earlier, and so on (at most
-    the task's ``lags``). One map is a snapshot: it shows where the shadows are, not where
-    they go. Two show the motion, as two frames of a film do.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(n, size, size, channels)`` float32, in the units of ``x``.
-    """
-    x = np.asarray(x)
-    lags = (x.shape[1] - 2) // len(SENSORS) if x.ndim == 2 else 0
-    if isinstance(channels, bool) or not isinstance(channels, (int, np.integer)) \
-            or not 1 <= channels <= max(lags, 1):
-        raise ValueError(f"channels must be from 1 to the task's lags ({lags}); got {channels!r}")
-    current_readings(x)
-    parts = [to_maps(x[:, k * len(SENSORS):(k + 1) * len(SENSORS)], size, method)
-             for k in range(int(channels))]
-    return np.concatenate(parts, axis=-1)
-
-
 # --------------------------------------------------------------------------- the source's models
 
 #: The zoo of pyramid MLPs of Martín López (2019), its Table 3.1: one, two or three hidden
@@ -992,14 +807,13 @@ ZOO_WIDTHS: tuple[tuple[int, ...], ...] = tuple(
     for widths in ((first,), (first, first // 2), (first, first // 2, round(first * 0.26)))
 )
 
-#: The subset notebook 10 trains by default: small to 1.7 M parameters, all three depths.
-ZOO_SUBSET: tuple[tuple[int, ...], ...] = ((50,), (1600,), (800, 400, 208), (1600, 800, 416))
-
 
 def zoo(max_parameters: int | None = None, inputs: int = 50) -> pd.DataFrame:
     """List the 30 pyramid MLPs of Martín López (2019) (Table 3.1), smallest first.
 
-    Each with its parameter count.
+    Each with its parameter count, by the thesis's formula ``sum((c_i + 1) * c_(i+1))`` over
+    the layers ``inputs -> widths -> 1`` (its section 3.4.1): the reference a notebook's own
+    builder is checked against.
 
     ``max_parameters`` leaves out the larger ones (the largest has 414 M parameters, 1.7 GB
     of float32 weights before the optimizer's copies).
@@ -1010,69 +824,14 @@ def zoo(max_parameters: int | None = None, inputs: int = 50) -> pd.DataFrame:
     >>> len(table), int(table["parameters"].min()), int(table.loc["800-400-208", "parameters"])
     (30, 2601, 444817)
     """
-    from neurona.bench.zoo import pyramid_parameters
+    from neurona.parameters import count_dense
 
     rows = [{"model": "-".join(map(str, w)), "widths": w, "hidden_layers": len(w),
-             "parameters": pyramid_parameters(w, inputs)} for w in ZOO_WIDTHS]  # fmt: skip
+             "parameters": count_dense([inputs, *w, 1])} for w in ZOO_WIDTHS]  # fmt: skip
     table = pd.DataFrame(rows).set_index("model").sort_values("parameters")
     if max_parameters is not None:
         table = table[table["parameters"] <= max_parameters]
     return table
-
-
-def pyramid_mlp(widths, inputs: int = 50, *, seed: int | None = None):
-    """Build a pyramid MLP of Martín López (2019) (its Figure 3.4), uncompiled.
-
-    ``inputs`` -> ``widths`` (ReLU) -> 1 linear output, as in the thesis's code.
-
-    The same network :mod:`neurona.bench` times (``ZOO["pyramid"]``), here for training on
-    the real task. ``seed`` fixes the initial weights.
-    """
-    import keras
-
-    from neurona.bench.zoo import ZOO
-
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-    widths = tuple(widths) if isinstance(widths, (list, tuple)) else widths
-    return ZOO["pyramid"].build(keras, {"widths": widths, "inputs": inputs})
-
-
-def map_cnn(size: int = 50, channels: int = 1, *, seed: int | None = None):
-    """Build the CNN of Martín López (2019) on irradiance maps, with a **linear** output.
-
-    The thesis's code (its Figure 3.9) ends in a ReLU, which cannot output a negative
-    change; the linear unit is the course's correction.
-
-    Conv 32 3x3 ReLU -> Conv 64 3x3 ReLU -> MaxPool 2x2 -> Dropout 0.25 -> Flatten ->
-    Dense 128 ReLU -> Dropout 0.5 -> Dense 1. On 50x50x1 maps: 4,352,641 parameters, almost
-    all in the first Dense layer (23 x 23 x 64 = 33,856 inputs x 128).
-
-    Examples
-    --------
-    >>> map_cnn().count_params()       # doctest: +SKIP
-    4352641
-    """
-    import keras
-
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 6:
-        raise ValueError(f"size must be an integer of at least 6; got {size!r}")
-    if isinstance(channels, bool) or not isinstance(channels, (int, np.integer)) or channels < 1:
-        raise ValueError(f"channels must be a positive integer; got {channels!r}")
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-    layers = keras.layers
-    return keras.Sequential([
-        keras.Input((int(size), int(size), int(channels))),
-        layers.Conv2D(32, 3, activation="relu"),
-        layers.Conv2D(64, 3, activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Dropout(0.25),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu"),
-        layers.Dropout(0.5),
-        layers.Dense(1, dtype="float32"),   # linear: irradiance is a number, not a class
-    ], name="map_cnn")
 
 
 def reference_per_epoch(samples: int) -> pd.DataFrame:

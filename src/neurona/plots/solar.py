@@ -220,8 +220,7 @@ def plot_forecast(times, actual, forecasts: Mapping[str, np.ndarray], *, start=N
     Parameters
     ----------
     times : DatetimeIndex
-        When each forecast was made (``task.times_val``); the line is drawn at the time it
-        forecasts, ``horizon`` later, is left to the caller: both are in the same frame.
+        When each forecast was made (notebook 10's ``times_val``, the validation rows' "now").
     actual : array
         The target's real reading.
     forecasts : dict of str to array
