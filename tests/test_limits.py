@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from neurona import bench, settings
+from neurona import bench, settings, startup
 from neurona import diagnosis as doc
 from neurona import hardware as hw
-from neurona import startup
 from neurona.bench import sweeps
 from neurona.runs import Ledger
 
@@ -496,14 +495,16 @@ def test_import_neurona_sets_tensorflows_threads_only_under_a_limit():
         import sys
         import neurona
         from neurona import hardware as hw, startup
-        print(sorted(startup.waiting("tensorflow")), "psutil" in sys.modules, "tensorflow" in sys.modules)
+        print(sorted(startup.waiting("tensorflow")), "psutil" in sys.modules,
+              "tensorflow" in sys.modules)
         limits = hw.resource_limits()
         print(limits.cpus < limits.host_cpus)
         """
     )
     assert done.returncode == 0, done.stderr
     hooks, limited_here = done.stdout.strip().splitlines()
-    assert hooks == ("['default threads'] False False" if limited_here == "True" else "[] False False")
+    expected = "['default threads'] False False" if limited_here == "True" else "[] False False"
+    assert hooks == expected
     limited = run_python(
         """
         from neurona import startup
