@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from neurona.guards import quiet_retracing
+from neurona.startup import quiet_retracing
 
 __all__ = [
     "CELL_METRES",
