@@ -103,13 +103,9 @@ _LAZY = {
     "PRESETS": "neurona.autoencoders",
     "Preset": "neurona.autoencoders",
     "PresetResult": "neurona.autoencoders",
-    "dense_autoencoder": "neurona.autoencoders",
-    "compile_preset": "neurona.autoencoders",
     "run_preset": "neurona.autoencoders",
     "thesis_times": "neurona.autoencoders",
-    "conv_autoencoder": "neurona.autoencoders",
     "add_noise": "neurona.autoencoders",
-    "vae": "neurona.autoencoders",
     "latent_grid": "neurona.autoencoders",
     "reconstruction_errors": "neurona.autoencoders",
     "anomaly_split": "neurona.autoencoders",
@@ -162,14 +158,10 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         add_noise,
         anomaly_roc,
         anomaly_split,
-        compile_preset,
-        conv_autoencoder,
-        dense_autoencoder,
         latent_grid,
         reconstruction_errors,
         run_preset,
         thesis_times,
-        vae,
     )
     from neurona.checkup import doctor
     from neurona.cnn import (
