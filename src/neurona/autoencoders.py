@@ -1,4 +1,4 @@
-"""Autoencoders: the 2019 thesis's dense network and its presets, and the classic variants.
+"""Autoencoders: the 2019 thesis's presets and timings, and the plumbing around the lesson's models.
 
 The thesis, de los Reyes (2019), trained one dense autoencoder,
 784-1000-500-250-125-32-125-250-500-1000-784 with a mean-squared-error loss, under the
@@ -6,14 +6,18 @@ settings ("presets" I-XIII) of its Table 5.1 and sections 5.3-5.11, which vary b
 learning rate, initialisers, activations and optimizer. Its time table (Table 5.26) has 23
 rows; the kit has 22 presets, because row VIII.a is described nowhere in the text.
 :data:`PRESETS` is read from the shipped table ``autoencoder_framework_times.csv``, so that
-the settings and the thesis's timings come from one place. The notebook writes its own
-Keras code for the small models; this module builds the big one from a preset, runs a
-preset over several seeds, and holds the helpers for the convolutional, denoising and
-variational autoencoders and for anomaly detection.
+the settings and the thesis's timings come from one place.
+
+The networks are the lesson, so notebook 08 writes them: the dense autoencoder under any
+preset, the convolutional one, the variational one with its sampling layer and KL loss. This
+module runs the notebook's builder over several seeds (:func:`run_preset`, checking what it
+builds), compares the times with the thesis's (:func:`thesis_times`, :func:`times_table`),
+and holds the helpers for noise, the latent plane, reconstruction errors and anomaly detection.
 
 The thesis's "uniform" and "normal" initialisers have two readings (:data:`INIT_READINGS`):
 its text says uniform on [0, 1) and normal with variance 1; Keras 2's defaults were +-0.05
-and standard deviation 0.05. Every builder takes ``init_reading``; the default is the text's.
+and standard deviation 0.05. :func:`make_initializer` and :func:`run_preset` take the
+reading; the default is the text's.
 
 Examples
 --------
@@ -28,11 +32,9 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -50,13 +52,10 @@ __all__ = [
     "Preset",
     "PresetResult",
     "THESIS_EPOCHS",
-    "THESIS_LAYERS",
     "add_noise",
     "anomaly_roc",
     "anomaly_split",
-    "compile_preset",
-    "conv_autoencoder",
-    "dense_autoencoder",
+    "check_build",
     "latent_grid",
     "make_initializer",
     "preset",
@@ -64,12 +63,8 @@ __all__ = [
     "run_preset",
     "thesis_times",
     "times_table",
-    "vae",
-    "vae_loss_terms",
 ]
 
-#: Hidden layer sizes of the thesis's encoder; the decoder mirrors them.
-THESIS_LAYERS = (1000, 500, 250, 125, 32)
 #: Epochs of every thesis run (the timings in the table are for this many).
 THESIS_EPOCHS = 1000
 #: Training images of MNIST and Fashion-MNIST: what the thesis's epochs went through.
@@ -276,7 +271,7 @@ def preset(name: str | Preset) -> Preset:
     raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
 
 
-# -- the dense autoencoder ----------------------------------------------------------------------
+# -- initialisers ---------------------------------------------------------------------------------
 def make_initializer(name: str, seed: int | None = None, *, reading: str = DEFAULT_INIT_READING):
     """Build a Keras 3 initialiser from a thesis initialiser name.
 
@@ -343,117 +338,6 @@ def _reading_arg(reading: str) -> str:
             f"unknown initialiser reading {reading!r}; choose one of: {', '.join(INIT_READINGS)}"
         )
     return reading
-
-
-def dense_autoencoder(
-    preset: str | Preset = "VII",
-    *,
-    layers: Sequence[int] = THESIS_LAYERS,
-    input_dim: int = 784,
-    seed: int | None = None,
-    init_reading: str = DEFAULT_INIT_READING,
-):
-    """Build the thesis's dense autoencoder with a preset's initialisers and activations.
-
-    The encoder is ``input_dim -> layers[0] -> ... -> layers[-1]`` (the bottleneck); the
-    decoder mirrors it back to ``input_dim``. Inputs are flat vectors, pixels in [0, 1].
-
-    Parameters
-    ----------
-    preset : str or Preset
-        Which experiment's initialisers and activations to use (see :data:`PRESETS`).
-    layers : sequence of int
-        Encoder layer sizes, the last one the code size. Default: 1000, 500, 250, 125, 32.
-    input_dim : int
-        Size of one flat input (784 = 28 x 28).
-    seed : int, optional
-        Seed of the initial weights (each layer gets its own seed derived from it).
-    init_reading : str
-        Which reading of the thesis's "uniform" and "normal" (see :func:`make_initializer`):
-        ``"text"`` (the default) or ``"keras2"``.
-
-    Returns
-    -------
-    keras.Model
-        Not compiled (see :func:`compile_preset`), with ``.encoder`` and ``.decoder``
-        sub-models.
-
-    Examples
-    --------
-    >>> model = dense_autoencoder("VII", layers=(64, 8), seed=0)
-    >>> model.count_params(), model.encoder.output.shape
-    (102296, (None, 8))
-    """
-    import keras
-
-    chosen = _preset_arg(preset)
-    init_reading = _reading_arg(init_reading)
-    sizes = _check_layers(layers)
-    input_dim = whole_number("input_dim", input_dim, 1)
-    if seed is not None:
-        whole_number("seed", seed, 0)
-    counter = iter(range(10_000))
-
-    def dense(units: int, activation: str, name: str):
-        def seeded(init_name: str):
-            return make_initializer(
-                init_name, None if seed is None else seed + next(counter), reading=init_reading
-            )
-
-        return keras.layers.Dense(
-            units,
-            activation=activation,
-            kernel_initializer=seeded(chosen.kernel_initializer),
-            bias_initializer=seeded(chosen.bias_initializer),
-            name=name,
-        )
-
-    encoder = keras.Sequential(
-        [keras.Input((input_dim,))]
-        + [dense(u, chosen.activation, f"encoder_{i + 1}_{u}") for i, u in enumerate(sizes)],
-        name="encoder",
-    )
-    back = [*reversed(sizes[:-1])]
-    decoder = keras.Sequential(
-        [keras.Input((sizes[-1],))]
-        + [dense(u, chosen.activation, f"decoder_{i + 1}_{u}") for i, u in enumerate(back)]
-        + [dense(input_dim, chosen.output_activation, f"output_{input_dim}")],
-        name="decoder",
-    )
-    inputs = keras.Input((input_dim,), name="image")
-    # Keras (TensorFlow) names allow no spaces or commas: "VII, batch 64" -> "VII__batch_64".
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", chosen.name)
-    model = _Autoencoder(inputs, decoder(encoder(inputs)), name=f"autoencoder_{safe}")
-    model.encoder, model.decoder = encoder, decoder
-    return model
-
-
-def compile_preset(model, preset: str | Preset):
-    """Compile ``model`` with MSE and the preset's optimizer and learning rate.
-
-    Parameters
-    ----------
-    model : keras.Model
-        The autoencoder to compile.
-    preset : str or Preset
-        Whose optimizer and learning rate to use.
-
-    Returns
-    -------
-    keras.Model
-        The same model, compiled.
-
-    Examples
-    --------
-    >>> model = compile_preset(dense_autoencoder("IX", layers=(16, 4)), "IX")
-    >>> type(model.optimizer).__name__, round(float(model.optimizer.learning_rate), 6)
-    ('SGD', 0.01)
-    """
-    from neurona.models import make_optimizer
-
-    chosen = _preset_arg(preset)
-    model.compile(optimizer=make_optimizer(chosen.optimizer, chosen.learning_rate), loss="mse")
-    return model
 
 
 # -- running presets ----------------------------------------------------------------------------
@@ -534,24 +418,109 @@ class PresetResult:
         )
 
 
+def check_build(build: Callable) -> Callable:
+    """Return ``build`` if it can be a builder of autoencoders; raise a clear error if not.
+
+    A builder is the notebook's function that makes the network for one preset:
+    ``build(preset, init_reading=...)`` takes a :class:`Preset` and a reading of "uniform"
+    and "normal" (see :data:`INIT_READINGS`) and returns a compiled Keras model whose output
+    has the shape of its input. :func:`run_preset` checks the model it returns.
+
+    Raises
+    ------
+    TypeError
+        If ``build`` is not a function (or other callable).
+
+    Examples
+    --------
+    >>> check_build(print) is print
+    True
+    >>> check_build("VII")
+    Traceback (most recent call last):
+    ...
+    TypeError: build must be a function that takes a preset and returns a compiled Keras autoencoder, e.g. build=dense_autoencoder; got 'VII'
+    """  # noqa: E501
+    if not callable(build):
+        raise TypeError(
+            "build must be a function that takes a preset and returns a compiled Keras "
+            f"autoencoder, e.g. build=dense_autoencoder; got {build!r}"
+        )
+    return build
+
+
+def _build_name(build: Callable) -> str:
+    """Name the builder in messages and the run record (``functools.partial`` unwrapped)."""
+    name = getattr(getattr(build, "func", build), "__name__", "")
+    if not name or name == "<lambda>":
+        return "build"
+    return name
+
+
+def _built_autoencoder(build: Callable, chosen: Preset, init_reading: str, input_dim: int):
+    """Call ``build`` for one preset and check that it gave a compiled ``input_dim`` autoencoder."""
+    import keras
+
+    name = _build_name(build)
+    model = build(chosen, init_reading=init_reading)
+    if not isinstance(model, keras.Model):
+        hint = ": does it end with `return model`?" if model is None else ""
+        raise TypeError(
+            f"{name}({chosen.name!r}) must return a Keras model (keras.Sequential or "
+            f"keras.Model); it returned {type(model).__name__}{hint}"
+        )
+    if not getattr(model, "compiled", False):
+        raise ValueError(
+            f"{name}({chosen.name!r}) returned a model that is not compiled: call "
+            "model.compile(optimizer=..., loss='mse') before returning it"
+        )
+    inputs = getattr(model, "inputs", None)
+    if inputs:
+        shape = tuple(inputs[0].shape[1:])
+        if shape != (input_dim,):
+            raise ValueError(
+                f"{name}({chosen.name!r}) returned a model that takes inputs of shape "
+                f"{shape}, but the images are flat vectors of {input_dim} pixels: its input "
+                f"must be keras.Input(({input_dim},))"
+            )
+    try:
+        output = model(np.zeros((2, input_dim), dtype="float32"))
+    except Exception as err:  # noqa: BLE001 - any failure here means a wrong shape
+        raise ValueError(
+            f"{name}({chosen.name!r}) returned a model that cannot take flat images of "
+            f"{input_dim} pixels: {err}"
+        ) from err
+    shape = tuple(getattr(output, "shape", ()))
+    if shape != (2, input_dim):
+        raise ValueError(
+            f"{name}({chosen.name!r}) returned a model whose output has shape "
+            f"{(None, *shape[1:])}, not its input's {(None, input_dim)}: an autoencoder must "
+            "rebuild its input"
+        )
+    return model
+
+
 def run_preset(
     preset: str | Preset,
     x_train,
     x_val,
     *,
+    build: Callable,
     epochs: int,
     seeds: Iterable[int] = (0,),
-    layers: Sequence[int] = THESIS_LAYERS,
     ledger=None,
     live: Any = False,
     callbacks: Sequence[Any] = (),
     stop: threading.Event | None = None,
     init_reading: str = DEFAULT_INIT_READING,
 ) -> PresetResult:
-    """Train the dense autoencoder with one preset, once per seed, and collect the curves.
+    """Train the notebook's autoencoder with one preset, once per seed, and collect the curves.
 
-    Each run is recorded in the ledger by :class:`neurona.Track` (named
-    ``"VII · seed 0"``), so its times are measured like every other run of the course.
+    For each seed, ``run_preset`` seeds every random generator (:func:`neurona.seed`), calls
+    ``build(preset, init_reading=init_reading)`` to get a fresh compiled model, checks that it
+    is an autoencoder of the images' size, and fits it with the preset's batch size, the
+    images as their own targets. Each run is recorded in the ledger by
+    :class:`neurona.Track` (named ``"VII · seed 0"``), so its times are measured like every
+    other run of the course.
 
     Parameters
     ----------
@@ -559,12 +528,13 @@ def run_preset(
         The experiment to run (see :data:`PRESETS`).
     x_train, x_val : numpy.ndarray
         Flat images ``(N, 784)`` in [0, 1]; the targets are the inputs.
+    build : callable
+        The notebook's builder: ``build(preset, init_reading=...)`` returns a compiled Keras
+        model whose input and output are flat images (see :func:`check_build`).
     epochs : int
         Epochs per run (the thesis ran 1000).
     seeds : iterable of int
         One run per seed; the same seed gives the same run again.
-    layers : sequence of int
-        Encoder sizes (default: the thesis's).
     ledger : Ledger, optional
         Where the runs go; default ``neurona.ledger``.
     live : bool or LiveCurves
@@ -581,10 +551,17 @@ def run_preset(
     -------
     PresetResult
 
+    Raises
+    ------
+    TypeError, ValueError
+        If ``build`` returns no compiled Keras model, or one whose input or output is not a
+        flat image of the data's size; the message says which.
+
     Examples
     --------
-    >>> result = run_preset("VII", x_train, x_test, epochs=5, seeds=(0, 1))  # doctest: +SKIP
-    >>> result.mean, result.seconds_per_epoch                                # doctest: +SKIP
+    >>> result = run_preset("VII", x_train, x_test, build=dense_autoencoder,
+    ...                     epochs=5, seeds=(0, 1))                # doctest: +SKIP
+    >>> result.mean, result.seconds_per_epoch                      # doctest: +SKIP
     """
     import keras
 
@@ -592,6 +569,7 @@ def run_preset(
     from neurona.tracking import NaNGuard, Track
 
     chosen = _preset_arg(preset)
+    build = check_build(build)
     init_reading = _reading_arg(init_reading)
     epochs = whole_number("epochs", epochs, 1)
     seeds = tuple(whole_number("seed", s, 0) for s in seeds)
@@ -614,17 +592,8 @@ def run_preset(
     for row, seed in enumerate(seeds):
         if stop is not None and stop.is_set() and records:
             break
-        seed_everything(seed)
-        model = compile_preset(
-            dense_autoencoder(
-                chosen,
-                layers=layers,
-                input_dim=x_train.shape[1],
-                seed=seed,
-                init_reading=init_reading,
-            ),
-            chosen,
-        )
+        seed_everything(seed)  # the same seed gives the same initial weights and batches again
+        model = _built_autoencoder(build, chosen, init_reading, x_train.shape[1])
         track = Track(
             f"{chosen.name} · seed {seed}",
             live=live,
@@ -635,6 +604,7 @@ def run_preset(
             initializer=chosen.initializer,
             init_reading=init_reading,
             activation=f"{chosen.activation}, {chosen.output_activation} out",
+            build=_build_name(build),
         )
         model.fit(
             x_train,
@@ -756,71 +726,7 @@ def times_table(results: Iterable[PresetResult], dataset: str = "mnist"):
     return pd.DataFrame(rows).set_index("preset") if rows else pd.DataFrame()
 
 
-# -- convolutional, denoising and variational autoencoders ------------------------------------
-def conv_autoencoder(filters: Sequence[int] = (16, 8), *, seed: int | None = None):
-    """Build a small convolutional autoencoder for 28x28 grey images.
-
-    Two strided 3x3 convolutions halve the image twice (28 -> 14 -> 7); two transposed
-    convolutions bring it back, and a last 3x3 convolution with a sigmoid gives pixels
-    in [0, 1]. Inputs and outputs are ``(N, 28, 28)``.
-
-    Parameters
-    ----------
-    filters : pair of int
-        Filters of the two encoder convolutions; the code is ``7 x 7 x filters[1]``.
-    seed : int, optional
-        Seed of the initial weights.
-
-    Returns
-    -------
-    keras.Model
-        Not compiled, with ``.encoder`` and ``.decoder``.
-
-    Examples
-    --------
-    >>> model = conv_autoencoder(seed=0)
-    >>> model.encoder.output.shape, model.output.shape
-    ((None, 7, 7, 8), (None, 28, 28))
-    """
-    import keras
-
-    filters = tuple(filters)
-    if len(filters) != 2:
-        raise ValueError(f"filters must be two numbers, e.g. (16, 8); got {filters!r}")
-    first, second = (whole_number("filters", f, 1) for f in filters)
-    seeds = iter(range(100)) if seed is None else iter(range(seed, seed + 100))
-
-    def init():
-        return keras.initializers.GlorotUniform(seed=None if seed is None else next(seeds))
-
-    conv = dict(kernel_size=3, padding="same", activation="relu")
-    encoder = keras.Sequential(
-        [
-            keras.Input((28, 28)),
-            keras.layers.Reshape((28, 28, 1)),
-            keras.layers.Conv2D(first, strides=2, kernel_initializer=init(), **conv),
-            keras.layers.Conv2D(second, strides=2, kernel_initializer=init(), **conv),
-        ],
-        name="encoder",
-    )
-    decoder = keras.Sequential(
-        [
-            keras.Input((7, 7, second)),
-            keras.layers.Conv2DTranspose(second, strides=2, kernel_initializer=init(), **conv),
-            keras.layers.Conv2DTranspose(first, strides=2, kernel_initializer=init(), **conv),
-            keras.layers.Conv2D(
-                1, 3, padding="same", activation="sigmoid", kernel_initializer=init()
-            ),
-            keras.layers.Reshape((28, 28)),
-        ],
-        name="decoder",
-    )
-    inputs = keras.Input((28, 28), name="image")
-    model = _Autoencoder(inputs, decoder(encoder(inputs)), name="conv_autoencoder")
-    model.encoder, model.decoder = encoder, decoder
-    return model
-
-
+# -- noise and the latent plane -------------------------------------------------------------------
 def add_noise(x, level: float, seed: int | None = None) -> np.ndarray:
     """Add Gaussian noise of standard deviation ``level`` and clip back to [0, 1].
 
@@ -852,140 +758,6 @@ def add_noise(x, level: float, seed: int | None = None) -> np.ndarray:
     return np.clip(noisy, 0.0, 1.0)
 
 
-def _sampling_layer():
-    import keras
-
-    class Sampling(keras.layers.Layer):
-        """Draw z = mean + exp(log_var / 2) * noise, and add the KL term to the model's loss.
-
-        The KL divergence of N(mean, var) from N(0, 1), summed over the code and averaged
-        over the batch, is added with ``add_loss``, so that ``fit`` minimises
-        reconstruction + KL on any Keras 3 backend. Outside training it returns the mean,
-        so that reconstructions are repeatable.
-        """
-
-        def __init__(self, seed=None, **kwargs):
-            super().__init__(**kwargs)
-            self.seed = seed
-            self.seed_generator = keras.random.SeedGenerator(seed)
-
-        def call(self, inputs, training=None):
-            z_mean, z_log_var = inputs
-            ops = keras.ops
-            kl = -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=1)
-            self.add_loss(ops.mean(kl))
-            if not training:
-                return z_mean
-            noise = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
-            return z_mean + ops.exp(0.5 * z_log_var) * noise
-
-        def get_config(self):
-            return {**super().get_config(), "seed": self.seed}
-
-    return Sampling
-
-
-def _summed_bce(y_true, y_pred):
-    """Binary cross-entropy summed over the pixels of each image (the VAE's reconstruction)."""
-    import keras
-
-    ops = keras.ops
-    y_true = ops.reshape(y_true, (ops.shape(y_true)[0], -1))
-    y_pred = ops.clip(ops.reshape(y_pred, (ops.shape(y_pred)[0], -1)), 1e-7, 1 - 1e-7)
-    return -ops.sum(y_true * ops.log(y_pred) + (1 - y_true) * ops.log(1 - y_pred), axis=1)
-
-
-def vae(latent_dim: int = 2, hidden: Sequence[int] = (256, 128), *, seed: int | None = None):
-    """Build a dense variational autoencoder for 28x28 images, compiled for ``fit(x, x)``.
-
-    The encoder gives a mean and a log-variance per code dimension and samples ``z``
-    from them; the loss is the reconstruction error (binary cross-entropy summed over
-    the 784 pixels) plus the KL divergence that pulls the codes towards N(0, 1), which
-    is what makes the latent plane smooth enough to walk through.
-
-    Parameters
-    ----------
-    latent_dim : int
-        Size of the code (2 to draw it on a plane).
-    hidden : sequence of int
-        Hidden Dense layers of the encoder; the decoder mirrors them.
-    seed : int, optional
-        Seed of the initial weights and of the sampling noise.
-
-    Returns
-    -------
-    keras.Model
-        Compiled with Adam (lr 0.001); ``.encoder`` maps images to
-        ``[z_mean, z_log_var, z]``, ``.decoder`` maps codes to ``(N, 28, 28)`` images.
-
-    Examples
-    --------
-    >>> model = vae(seed=0)
-    >>> [tuple(t.shape) for t in model.encoder.outputs]
-    [(None, 2), (None, 2), (None, 2)]
-    """
-    import keras
-
-    latent_dim = whole_number("latent_dim", latent_dim, 1)
-    sizes = [whole_number("hidden", h, 1) for h in hidden]
-    seeds = iter(range(100)) if seed is None else iter(range(seed, seed + 100))
-
-    def dense(units, activation=None, name=None):
-        init = keras.initializers.GlorotUniform(seed=None if seed is None else next(seeds))
-        return keras.layers.Dense(units, activation, kernel_initializer=init, name=name)
-
-    image = keras.Input((28, 28), name="image")
-    h = keras.layers.Flatten()(image)
-    for units in sizes:
-        h = dense(units, "relu")(h)
-    z_mean = dense(latent_dim, name="z_mean")(h)
-    z_log_var = dense(latent_dim, name="z_log_var")(h)
-    z = _sampling_layer()(seed=seed, name="z")([z_mean, z_log_var])
-    encoder = keras.Model(image, [z_mean, z_log_var, z], name="encoder")
-
-    code = keras.Input((latent_dim,), name="code")
-    h = code
-    for units in reversed(sizes):
-        h = dense(units, "relu")(h)
-    pixels = dense(28 * 28, "sigmoid")(h)
-    decoder = keras.Model(code, keras.layers.Reshape((28, 28))(pixels), name="decoder")
-
-    inputs = keras.Input((28, 28), name="image")
-    model = _Autoencoder(inputs, decoder(encoder(inputs)[2]), name="vae")
-    model.encoder, model.decoder = encoder, decoder
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=_summed_bce)
-    return model
-
-
-def vae_loss_terms(model, x, batch_size: int = 512) -> dict[str, float]:
-    """Return the two parts of a VAE's loss on ``x``: reconstruction and KL, per image.
-
-    Parameters
-    ----------
-    model : keras.Model
-        A model made by :func:`vae`.
-    x : array-like
-        Images ``(N, 28, 28)`` in [0, 1].
-    batch_size : int
-        Images per prediction step.
-
-    Returns
-    -------
-    dict
-        ``{"reconstruction": ..., "kl": ..., "total": ...}``, means over the images.
-    """
-    import keras
-
-    if not hasattr(model, "encoder") or not hasattr(model, "decoder"):
-        raise TypeError("model must be a VAE from neurona.autoencoders.vae")
-    x = np.asarray(x, dtype="float32")
-    z_mean, z_log_var, _ = model.encoder.predict(x, batch_size=batch_size, verbose=0)
-    decoded = model.decoder.predict(z_mean, batch_size=batch_size, verbose=0)
-    recon = float(np.mean(keras.ops.convert_to_numpy(_summed_bce(x, decoded))))
-    kl = -0.5 * np.sum(1 + z_log_var - z_mean**2 - np.exp(z_log_var), axis=1)
-    return {"reconstruction": recon, "kl": float(kl.mean()), "total": recon + float(kl.mean())}
-
-
 def latent_grid(decoder, n: int = 15, span: float | tuple[float, float] = 2.5) -> np.ndarray:
     """Decode an ``n x n`` grid of points of a 2-D latent plane into images.
 
@@ -1007,7 +779,9 @@ def latent_grid(decoder, n: int = 15, span: float | tuple[float, float] = 2.5) -
 
     Examples
     --------
-    >>> latent_grid(vae(seed=0).decoder, n=3).shape
+    >>> import keras
+    >>> decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(784, "sigmoid")])
+    >>> latent_grid(decoder, n=3).shape
     (3, 3, 28, 28)
     """
     n = whole_number("n", n, 2)
@@ -1184,36 +958,10 @@ def anomaly_roc(errors, is_anomaly) -> tuple[np.ndarray, np.ndarray, float]:
 
 
 # -- helpers --------------------------------------------------------------------------------------
-@cache
-def _autoencoder_class():
-    import keras
-
-    class Autoencoder(keras.Model):
-        """A functional model that also carries its ``encoder`` and ``decoder``."""
-
-    return Autoencoder
-
-
-def _Autoencoder(*args, **kwargs):  # noqa: N802 - reads as the class it builds
-    return _autoencoder_class()(*args, **kwargs)
-
-
 def _preset_arg(value: str | Preset) -> Preset:
     if isinstance(value, Preset):
         return value
     return preset(value)
-
-
-def _check_layers(layers: Sequence[int]) -> tuple[int, ...]:
-    try:
-        sizes = tuple(layers)
-    except TypeError:
-        raise ValueError(
-            f"layers must be a list of layer sizes, e.g. (1000, 500); got {layers!r}"
-        ) from None
-    if not sizes:
-        raise ValueError("layers must name at least one layer size (the code size)")
-    return tuple(whole_number("layers", s, 1) for s in sizes)
 
 
 def _flat_images(x, name: str) -> np.ndarray:

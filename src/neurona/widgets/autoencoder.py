@@ -1,14 +1,14 @@
 """Panels for the autoencoder lesson: the thesis's preset picker and a denoising slider.
 
-:class:`PresetExplorer` trains the thesis's dense autoencoder with any of its 22 presets
-(over one to five seeds, with either reading of the thesis's "uniform" and "normal"
-initialisers), draws the live loss curve, then lays every preset trained so
-far side by side: a mean ± band plot and a table with our time per epoch beside the
-thesis's. Core ipywidgets only.
+:class:`PresetExplorer` trains the notebook's dense autoencoder (its builder function) with
+any of the thesis's 22 presets (over one to five seeds, with either reading of the thesis's
+"uniform" and "normal" initialisers), draws the live loss curve, then lays every preset
+trained so far side by side: a mean ± band plot and a table with our time per epoch beside
+the thesis's. Core ipywidgets only.
 
 Examples
 --------
->>> explorer = PresetExplorer(x_train, x_val, epochs=5)   # doctest: +SKIP
+>>> explorer = PresetExplorer(x_train, x_val, build=dense_autoencoder, epochs=5)  # doctest: +SKIP
 >>> explorer.set(preset="IX", seeds=3)                     # doctest: +SKIP
 >>> explorer.train(wait=True)                              # doctest: +SKIP
 >>> explorer.results["IX"]                                 # doctest: +SKIP
@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,10 +29,10 @@ from neurona.autoencoders import (
     INIT_READINGS,
     PRESETS,
     THESIS_EPOCHS,
-    THESIS_LAYERS,
     PresetResult,
     _reading_arg,
     add_noise,
+    check_build,
     preset,
     run_preset,
     times_table,
@@ -47,12 +47,16 @@ MAX_NOISE = 0.8
 
 
 class PresetExplorer(BackgroundTraining, Panel):
-    """Train the thesis's dense autoencoder with its presets and compare them.
+    """Train the notebook's dense autoencoder with the thesis's presets and compare them.
 
     Parameters
     ----------
     x_train, x_val : numpy.ndarray
         Flat images ``(N, 784)`` (or ``(N, 28, 28)``) with pixels in [0, 1].
+    build : callable
+        The notebook's builder, e.g. ``dense_autoencoder``: ``build(preset, init_reading=...)``
+        returns a compiled Keras model that rebuilds flat images (see
+        :func:`neurona.autoencoders.run_preset`, which calls it once per seed and checks it).
     preset : str
         The preset selected at the start.
     epochs : int
@@ -62,8 +66,6 @@ class PresetExplorer(BackgroundTraining, Panel):
     dataset : str
         Which of the thesis's timing tables to compare with: ``"mnist"`` or
         ``"fashion_mnist"``.
-    layers : sequence of int
-        Encoder sizes; default the thesis's 1000, 500, 250, 125, 32.
     ledger : Ledger, optional
         Where the runs go; default ``neurona.ledger``.
     reading : str
@@ -84,11 +86,11 @@ class PresetExplorer(BackgroundTraining, Panel):
         x_train,
         x_val,
         *,
+        build: Callable,
         preset: str = "VII",
         epochs: int = 5,
         seeds: int = 1,
         dataset: str = "mnist",
-        layers: Sequence[int] = THESIS_LAYERS,
         ledger: Ledger | None = None,
         reading: str = DEFAULT_INIT_READING,
     ):
@@ -98,10 +100,10 @@ class PresetExplorer(BackgroundTraining, Panel):
             raise ValueError(f"dataset must be one of {', '.join(_DATASETS)}; got {dataset!r}")
         if ledger is not None and not isinstance(ledger, Ledger):
             raise TypeError(f"ledger must be a neurona Ledger, got {type(ledger).__name__}")
+        self.build = check_build(build)
         self.x_train = _flat(x_train, "x_train")
         self.x_val = _flat(x_val, "x_val")
         self.dataset = dataset
-        self.layers = tuple(layers)
         self.ledger = ledger
         self.results: dict[str, PresetResult] = {}
         self._build_widgets()
@@ -165,9 +167,9 @@ class PresetExplorer(BackgroundTraining, Panel):
                 name,
                 self.x_train,
                 self.x_val,
+                build=self.build,
                 epochs=settings["epochs"],
                 seeds=range(settings["seeds"]),
-                layers=self.layers,
                 ledger=self.ledger,
                 live=LiveCurves(target=self.live_image, min_interval=0.5),
                 stop=self._stop,
