@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from neurona.guards import quiet_retracing
+from neurona.startup import quiet_retracing
 from neurona.validate import whole_number
 
 __all__ = [
@@ -47,15 +47,21 @@ __all__ = [
     "AnomalySplit",
     "DEFAULT_INIT_READING",
     "INITIALIZERS",
+    "IMPLEMENTATIONS",
     "INIT_READINGS",
     "PRESETS",
+    "PRESET_DATASETS",
     "Preset",
     "PresetResult",
     "THESIS_EPOCHS",
+    "THESIS_SAMPLES",
     "add_noise",
     "anomaly_roc",
     "anomaly_split",
     "check_build",
+    "check_dataset",
+    "check_reading",
+    "finite_stat",
     "latent_grid",
     "make_initializer",
     "preset",
@@ -90,7 +96,8 @@ ACTIVATIONS = {
 }
 #: Implementations timed in the thesis: columns of the table.
 IMPLEMENTATIONS = ("tf", "theano", "keras_tf", "keras_theano")
-_DATASETS = ("mnist", "fashion_mnist")
+#: The datasets the presets train on.
+PRESET_DATASETS = ("mnist", "fashion_mnist")
 _OPTIMIZER_NAMES = {
     "adam": "Adam",
     "sgd": "SGD",
@@ -189,11 +196,22 @@ class Preset:
         return bool({self.kernel_initializer, self.bias_initializer} & {"uniform", "normal"})
 
     @property
+    def optimizer_name(self) -> str:
+        """The optimizer as Keras spells its class, for labels.
+
+        Examples
+        --------
+        >>> PRESETS["VII"].optimizer_name
+        'Adam'
+        """
+        return _OPTIMIZER_NAMES.get(self.optimizer, self.optimizer)
+
+    @property
     def label(self) -> str:
         """One line for menus: ``VII · batch 500 · Adam lr 0.001 · glorot_normal · relu, ...``."""
-        optimizer = _OPTIMIZER_NAMES.get(self.optimizer, self.optimizer)
         return (
-            f"{self.name} · batch {self.batch_size} · {optimizer} lr {self.learning_rate:g} · "
+            f"{self.name} · batch {self.batch_size} · {self.optimizer_name} "
+            f"lr {self.learning_rate:g} · "
             f"{self.initializer} · {self.activation}, {self.output_activation} out"
         )
 
@@ -317,7 +335,7 @@ def make_initializer(name: str, seed: int | None = None, *, reading: str = DEFAU
     """
     import keras
 
-    reading = _reading_arg(reading)
+    reading = check_reading(reading)
     init = keras.initializers
     low, high, stddev = (0.0, 1.0, 1.0) if reading == "text" else (-0.05, 0.05, 0.05)
     makers = {
@@ -332,7 +350,14 @@ def make_initializer(name: str, seed: int | None = None, *, reading: str = DEFAU
     return makers[name]()
 
 
-def _reading_arg(reading: str) -> str:
+def check_reading(reading: str) -> str:
+    """Return ``reading`` if it is one of ``INIT_READINGS``, else raise a ValueError naming them.
+
+    Examples
+    --------
+    >>> check_reading("keras2")
+    'keras2'
+    """
     if not isinstance(reading, str) or reading not in INIT_READINGS:
         raise ValueError(
             f"unknown initialiser reading {reading!r}; choose one of: {', '.join(INIT_READINGS)}"
@@ -385,12 +410,12 @@ class PresetResult:
     @property
     def mean(self) -> np.ndarray:
         """Mean validation loss per epoch over the seeds."""
-        return _nan_stat(np.nanmean, self.val_loss)
+        return finite_stat(np.nanmean, self.val_loss)
 
     @property
     def std(self) -> np.ndarray:
         """Standard deviation of the validation loss per epoch over the seeds."""
-        return _nan_stat(np.nanstd, self.val_loss)
+        return finite_stat(np.nanstd, self.val_loss)
 
     @property
     def seconds_per_epoch(self) -> float:
@@ -565,12 +590,12 @@ def run_preset(
     """
     import keras
 
-    from neurona.guards import seed as seed_everything
+    from neurona.seeding import seed as seed_everything
     from neurona.tracking import NaNGuard, Track
 
     chosen = _preset_arg(preset)
     build = check_build(build)
-    init_reading = _reading_arg(init_reading)
+    init_reading = check_reading(init_reading)
     epochs = whole_number("epochs", epochs, 1)
     seeds = tuple(whole_number("seed", s, 0) for s in seeds)
     if not seeds:
@@ -668,8 +693,7 @@ def thesis_times(preset: str | Preset | None = None, dataset: str = "mnist"):
     """
     from neurona.reference import reference_table
 
-    if dataset not in _DATASETS:
-        raise ValueError(f"dataset must be one of {', '.join(_DATASETS)}; got {dataset!r}")
+    check_dataset(dataset)
     table = reference_table("autoencoder_framework_times")
     table = table[table.dataset == dataset].set_index("experiment")
     times = table[["batch_size", *IMPLEMENTATIONS]].copy()
@@ -971,7 +995,29 @@ def _flat_images(x, name: str) -> np.ndarray:
     return array.reshape(len(array), -1)
 
 
-def _nan_stat(function: Callable, values: np.ndarray) -> np.ndarray:
+def check_dataset(dataset: str) -> str:
+    """Return ``dataset`` if the presets train on it (``PRESET_DATASETS``), else raise a ValueError.
+
+    Examples
+    --------
+    >>> check_dataset("fashion_mnist")
+    'fashion_mnist'
+    """
+    if dataset not in PRESET_DATASETS:
+        raise ValueError(f"dataset must be one of {', '.join(PRESET_DATASETS)}; got {dataset!r}")
+    return dataset
+
+
+def finite_stat(function: Callable, values: np.ndarray) -> np.ndarray:
+    """Apply ``function`` to each column of ``values`` (seeds x epochs), ignoring NaN and inf.
+
+    A column with no finite value gives NaN: a run that stopped early leaves its last epochs empty.
+
+    Examples
+    --------
+    >>> finite_stat(np.mean, np.array([[1.0, np.nan], [3.0, np.nan]]))
+    array([ 2., nan])
+    """
     out = np.full(values.shape[1], np.nan)
     for j in range(values.shape[1]):
         column = values[:, j][np.isfinite(values[:, j])]

@@ -184,7 +184,7 @@ def plot_loss_band(
     -------
     matplotlib.axes.Axes
     """
-    from neurona.autoencoders import PresetResult, _nan_stat
+    from neurona.autoencoders import PresetResult, finite_stat
 
     if isinstance(results, PresetResult):
         results = [results]
@@ -203,7 +203,7 @@ def plot_loss_band(
         done = np.isfinite(values).any(axis=0)
         values = values[:, done]  # finished epochs are a prefix: a stopped run has fewer
         epochs = np.arange(1, values.shape[1] + 1)
-        mean = _nan_stat(np.mean, values)
+        mean = finite_stat(np.mean, values)
         color = series_color(k)
         seeds = len(result.seeds)
         label = f"{result.preset.name}: {_short(result.preset)}" + (
@@ -212,10 +212,10 @@ def plot_loss_band(
         ax.plot(epochs, mean, style, color=color, marker="o", markersize=3, label=label)
         if seeds > 1:
             if band == "std":
-                spread = _nan_stat(np.std, values)
+                spread = finite_stat(np.std, values)
                 low, high = mean - spread, mean + spread
             else:
-                low, high = _nan_stat(np.min, values), _nan_stat(np.max, values)
+                low, high = finite_stat(np.min, values), finite_stat(np.max, values)
             if log and np.isfinite(values).any():
                 low = np.maximum(low, np.nanmin(values) * 0.5)
             ax.fill_between(epochs, low, high, color=color, alpha=0.2, linewidth=0)
@@ -449,10 +449,7 @@ def _positive(value: Any, name: str) -> int:
 
 
 def _short(preset) -> str:
-    from neurona.autoencoders import _OPTIMIZER_NAMES
-
-    optimizer = _OPTIMIZER_NAMES.get(preset.optimizer, preset.optimizer)
     return (
-        f"batch {preset.batch_size}, {optimizer} {preset.learning_rate:g}, "
+        f"batch {preset.batch_size}, {preset.optimizer_name} {preset.learning_rate:g}, "
         f"{preset.activation}/{preset.output_activation}"
     )

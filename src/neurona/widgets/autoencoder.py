@@ -30,9 +30,10 @@ from neurona.autoencoders import (
     PRESETS,
     THESIS_EPOCHS,
     PresetResult,
-    _reading_arg,
     add_noise,
     check_build,
+    check_dataset,
+    check_reading,
     preset,
     run_preset,
     times_table,
@@ -94,10 +95,7 @@ class PresetExplorer(BackgroundTraining, Panel):
         ledger: Ledger | None = None,
         reading: str = DEFAULT_INIT_READING,
     ):
-        from neurona.autoencoders import _DATASETS
-
-        if dataset not in _DATASETS:
-            raise ValueError(f"dataset must be one of {', '.join(_DATASETS)}; got {dataset!r}")
+        check_dataset(dataset)
         if ledger is not None and not isinstance(ledger, Ledger):
             raise TypeError(f"ledger must be a neurona Ledger, got {type(ledger).__name__}")
         self.build = check_build(build)
@@ -125,7 +123,7 @@ class PresetExplorer(BackgroundTraining, Panel):
             if key == "preset":
                 checked[key] = preset(value).name
             elif key == "reading":
-                checked[key] = _reading_arg(value)
+                checked[key] = check_reading(value)
             elif key in ("epochs", "seeds"):
                 high = MAX_EPOCHS if key == "epochs" else MAX_SEEDS
                 checked[key] = whole_number(key, value, 1, high)
