@@ -17,6 +17,8 @@ import sys
 import tempfile
 import threading
 
+from neurona.validate import whole_number
+
 # Lines TensorFlow's C++ core writes to the process's stderr while it starts. They are
 # written before its logging is configured, so TF_CPP_MIN_LOG_LEVEL cannot hide them, and
 # Jupyter forwards them into the notebook in red, where students read them as errors.
@@ -39,7 +41,7 @@ def seed(n: int = 0) -> int:
     Parameters
     ----------
     n : int
-        A non-negative integer.
+        A whole number >= 0.
 
     Returns
     -------
@@ -52,8 +54,7 @@ def seed(n: int = 0) -> int:
     >>> nr.seed(42)
     42
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {n!r}")
+    n = whole_number("seed", n, 0)
     random.seed(n)
     os.environ["PYTHONHASHSEED"] = str(n)
     import numpy as np

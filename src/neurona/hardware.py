@@ -19,7 +19,6 @@ import html
 import importlib.abc
 import json
 import math
-import numbers
 import os
 import platform
 import re
@@ -29,6 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from neurona.validate import real_number, whole_number
 
 #: Where a notebook can run; see :func:`hardware_report`.
 PLATFORMS = ("local", "Colab", "Binder", "JupyterHub", "Kaggle")
@@ -624,16 +625,7 @@ def enough_memory(needed_bytes: int, what: str) -> bool:
     neurona: skipping VGG16's forward pass: it needs about 2.6 GB and this container allows
     2.0 GB (cgroup v2 memory.max), 1.1 GB of it free now
     """
-    if (
-        isinstance(needed_bytes, bool)
-        or not isinstance(needed_bytes, numbers.Real)
-        or not math.isfinite(needed_bytes)
-        or needed_bytes < 0
-    ):
-        raise ValueError(
-            f"needed_bytes must be a number of bytes, 0 or more (e.g. 2_500_000_000), "
-            f"got {needed_bytes!r}"
-        )
+    real_number("needed_bytes", needed_bytes, 0, note="bytes, e.g. 2_500_000_000")
     if not isinstance(what, str) or not what.strip():
         raise ValueError(
             "what must be a short text naming the computation, e.g. \"VGG16's forward pass\", "
@@ -1374,18 +1366,10 @@ def _refuse_if_torch_on_gpu() -> None:
 
 
 def _check_threads(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be a whole number of threads from 1 to {MAX_THREADS}, got {value!r}"
-        )
-    if not 1 <= int(value) <= MAX_THREADS:
-        limits = resource_limits()
-        allowed = f"; {limits.cpu_text()}" if limits.cpus < limits.host_cpus else ""
-        raise ValueError(
-            f"{name} must be a whole number of threads from 1 to {MAX_THREADS} "
-            f"(this machine has {_core_counts()[1]} logical cores{allowed}), got {value!r}"
-        )
-    return int(value)
+    limits = resource_limits()
+    allowed = f"; {limits.cpu_text()}" if limits.cpus < limits.host_cpus else ""
+    note = f"threads; this machine has {_core_counts()[1]} logical cores{allowed}"
+    return whole_number(name, value, 1, MAX_THREADS, note=note)
 
 
 def set_threads(intra: int, inter: int | None = None) -> dict[str, int | None]:
