@@ -19,6 +19,7 @@ import html
 import importlib.abc
 import json
 import math
+import numbers
 import os
 import platform
 import re
@@ -29,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from neurona.validate import real_number, whole_number
+from neurona.validate import whole_number
 
 #: Where a notebook can run; see :func:`hardware_report`.
 PLATFORMS = ("local", "Colab", "Binder", "JupyterHub", "Kaggle")
@@ -625,7 +626,16 @@ def enough_memory(needed_bytes: int, what: str) -> bool:
     neurona: skipping VGG16's forward pass: it needs about 2.6 GB and this container allows
     2.0 GB (cgroup v2 memory.max), 1.1 GB of it free now
     """
-    real_number("needed_bytes", needed_bytes, 0, note="bytes, e.g. 2_500_000_000")
+    if (
+        isinstance(needed_bytes, bool)
+        or not isinstance(needed_bytes, numbers.Real)
+        or not math.isfinite(needed_bytes)
+        or needed_bytes < 0
+    ):
+        raise ValueError(
+            f"needed_bytes must be a number of bytes, 0 or more (e.g. 2_500_000_000), "
+            f"got {needed_bytes!r}"
+        )
     if not isinstance(what, str) or not what.strip():
         raise ValueError(
             "what must be a short text naming the computation, e.g. \"VGG16's forward pass\", "
