@@ -395,12 +395,22 @@ def _as_points(X: Any, name: str) -> np.ndarray:
     try:
         return points_2d(name, X, note="one row per point, features x1, x2")
     except ValueError as error:
-        if np.ndim(X) == 2 and np.shape(X)[1] > 2:
+        columns = _columns(X)
+        if columns > 2:
             raise ValueError(
-                f"{error}. This picture needs the 2 raw features; if the model uses "
-                f"{np.shape(X)[1]} features made from them, pass the raw points and feature_map=..."
+                f"{error}. This picture needs the 2 raw features; if the model uses {columns} "
+                "features made from them, pass the raw points and feature_map=..."
             ) from None
         raise
+
+
+def _columns(X: Any) -> int:
+    """Columns of a 2-D array-like; 0 for anything else (a ragged list too)."""
+    try:
+        shape = np.shape(X)
+    except ValueError:
+        return 0
+    return shape[1] if len(shape) == 2 else 0
 
 
 def class_labels(y: Any, n: int | None = None, name: str = "y") -> np.ndarray:
