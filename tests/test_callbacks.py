@@ -142,5 +142,5 @@ def test_seed_makes_runs_reproducible(data):
 def test_bad_arguments_are_refused():
     with pytest.raises(TypeError, match="name must be a string"):
         nr.Track(3)
-    with pytest.raises(ValueError, match="non-negative integer"):
+    with pytest.raises(ValueError, match="seed must be a whole number >= 0; got -1"):
         nr.seed(-1)

@@ -92,7 +92,7 @@ def test_the_step_slider_builds_the_output(digit):
     assert explorer.step_slider.max == 168 and explorer.step <= 168
     explorer.set(step=-1)
     assert explorer.step == 168
-    with pytest.raises(ValueError, match="step must be from 0 to 168"):
+    with pytest.raises(ValueError, match="step must be a whole number from -1 to 168"):
         explorer.set(step=169)
 
 
@@ -113,7 +113,7 @@ def test_pooling_explorer_shows_max_and_average_of_the_seven():
 def test_plots_return_figures(digit):
     fig = plot_convolution_step(digit, KERNELS["sharpen"], step=10, padding="same", stride=2)
     assert fig.axes[2].get_title().startswith("output 14×14: [0, 10]")
-    with pytest.raises(ValueError, match="step must be from 0 to 195"):
+    with pytest.raises(ValueError, match="step must be a whole number from 0 to 195"):
         plot_convolution_step(digit, KERNELS["sharpen"], step=196, padding="same", stride=2)
     fig = plot_pooling()
     assert [ax.get_title() for ax in fig.axes][1] == "max pooling → 3×3"

@@ -314,13 +314,13 @@ def test_toy_defaults_and_odd_sizes():
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("noise", 0.6, "noise must be a number from 0.0 to 0.5"),
-        ("noise", -0.1, "noise must be a number from 0.0 to 0.5"),
-        ("noise", 30, "noise must be a number from 0.0 to 0.5"),
-        ("n_samples", 1, "n_samples must be an integer from 2"),
-        ("n_samples", 10.0, "n_samples must be an integer from 2"),
-        ("test_size", 0.0, "strictly between 0 and 1"),
-        ("test_size", 1.0, "strictly between 0 and 1"),
+        ("noise", 0.6, "noise must be a number from 0 to 0.5"),
+        ("noise", -0.1, "noise must be a number from 0 to 0.5"),
+        ("noise", 30, "noise must be a number from 0 to 0.5"),
+        ("n_samples", 1, "n_samples must be a whole number from 2 to 1,000,000"),
+        ("n_samples", 10.0, "n_samples must be a whole number from 2 to 1,000,000"),
+        ("test_size", 0.0, "test_size must be a number > 0 and < 1"),
+        ("test_size", 1.0, "test_size must be a number > 0 and < 1"),
     ],
 )
 def test_toy_options_are_validated(option, value, message):

@@ -24,7 +24,7 @@ def test_set_weights_redraws_once_and_checks_bounds():
     redraws = explorer.redraws
     explorer.set_weights(1.0, 1.0, -0.5)
     assert explorer.redraws == redraws + 1 and explorer.mistakes == 0
-    with pytest.raises(ValueError, match="w1 must be between -3.0 and 3.0"):
+    with pytest.raises(ValueError, match="w1 must be a number from -3 to 3; got 5"):
         explorer.set_weights(5, 0, 0)
 
 
@@ -93,5 +93,5 @@ def test_backprop_inspector_steps_and_shows_every_layer():
     assert inspector.losses[-1] < inspector.losses[0]
     assert not np.allclose(weights, model.weights[0])
     assert inspector.last_png != first_png and "step 3" in inspector.status.value
-    with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
+    with pytest.raises(ValueError, match="learning_rate must be a finite number > 0"):
         BackpropInspector(model, X, Y, learning_rate=0)

@@ -61,7 +61,7 @@ def test_reference_tables_ship_with_the_package():
     assert presets.shape == (44, 11)
     thesis = nr.reference_table("intro_thesis_runs")
     assert thesis.shape[0] == 1 and "circles" in thesis.attrs["source"]
-    with pytest.raises(ValueError, match="choose one of: autoencoder_framework_times"):
+    with pytest.raises(ValueError, match="table must be one of autoencoder_framework_times"):
         nr.reference_table("nope")
 
 

@@ -87,13 +87,13 @@ def test_settings_round_trip_through_a_string(pg):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("layers=0", "1 to 8 neurons"),
+        ("layers=0", r"hidden\[0\] must be a whole number from 1 to 8 \(neurons"),
         ("layers=2,2,2,2,2,2,2", "1 to 6 layers"),
         ("data=moons", "dataset must be one of clusters, circle, xor, spiral"),
         ("lr=0.05", "learning_rate must be one of"),
-        ("features=x3", "unknown feature 'x3'"),
+        ("features=x3", r"features\[0\] must be one of x1, x2.*; got 'x3'"),
         ("speed=fast", "expected key=value with keys data, noise"),
-        ("noise=70", "noise must be a whole percentage 0-50"),
+        ("noise=70", r"noise must be a whole number from 0 to 50 \(percent\)"),
     ],
 )
 def test_bad_settings_are_refused_with_a_clear_message(text, message):

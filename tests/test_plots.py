@@ -246,7 +246,7 @@ def test_confusion_matrix_panels(labels, normalize, panels):
 
 
 def test_confusion_matrix_bad_normalize_names_the_allowed_values(labels):
-    with pytest.raises(ValueError, match="'both'.*'true'.*None"):
+    with pytest.raises(ValueError, match="normalize must be one of both .*, true .*, None .*"):
         plot_confusion_matrix(*labels, normalize="all")
 
 

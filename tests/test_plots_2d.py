@@ -187,7 +187,7 @@ def test_labels_minus_one_plus_one_and_one_hot_are_read():
 
 def test_bad_inputs_are_refused_with_a_clear_message():
     X, y = data()
-    with pytest.raises(ValueError, match=r"shape \(N, 2\).*feature_map"):
+    with pytest.raises(ValueError, match=r"X must be an \(n, 2\) array.*\(5, 3\).*feature_map"):
         plot_decision_boundary(LinearModel(), np.zeros((5, 3)), np.zeros(5))
     with pytest.raises(ValueError, match="39 labels for 40 points"):
         plot_decision_boundary(LinearModel(), X, y[:-1])
@@ -353,7 +353,7 @@ def test_sigmoid_neuron_is_a_gradient_with_a_colour_bar_and_marks_wrong_points()
 
 
 def test_neuron_refuses_bad_arguments():
-    with pytest.raises(ValueError, match="'step'.*'sigmoid'"):
+    with pytest.raises(ValueError, match="must be one of step .*, sigmoid .*; got 'relu'"):
         plot_neuron([1, 1], 0, activation="relu")
     with pytest.raises(ValueError, match=r"weights_\[1:\]"):
         plot_neuron([0.5, 1, 1], 0)

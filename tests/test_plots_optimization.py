@@ -62,7 +62,7 @@ def test_race_rejects_bad_trajectories(bad):
 
 
 def test_race_rejects_unknown_surface(paths):
-    with pytest.raises(ValueError, match="unknown surface"):
+    with pytest.raises(ValueError, match="surface must be one of elongated, .*; got 'bowl'"):
         plot_optimizer_race("bowl", paths)
 
 
@@ -103,7 +103,7 @@ def test_activation_functions_panels_and_slopes():
 
 
 def test_activation_functions_rejects_unknown_and_empty():
-    with pytest.raises(ValueError, match="allowed"):
+    with pytest.raises(ValueError, match="activation must be one of sigmoid, .*; got 'swish'"):
         plot_activation_functions(["swish"])
     with pytest.raises(ValueError, match="empty"):
         plot_activation_functions([])

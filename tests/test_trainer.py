@@ -125,7 +125,7 @@ def test_a_diverging_run_ends_with_a_clear_message(data):
 def test_absurd_values_are_refused_with_the_allowed_range(trainer):
     with pytest.raises(ValueError, match="units must be a whole number from 1 to 1,024; got 0"):
         trainer.set(units=0)
-    with pytest.raises(ValueError, match="from 1 .* to 192"):
+    with pytest.raises(ValueError, match="batch_size must be a whole number from 1 to 192"):
         trainer.set(batch_size=1000)
     with pytest.raises(ValueError, match="learning_rate must be one of 1e-05, .*, 1; got 5"):
         trainer.set(learning_rate=5)

@@ -44,12 +44,15 @@ from typing import Any
 
 import numpy as np
 
+from neurona.validate import real_number
+
 __all__ = ["NotAnsweredError", "equal", "function", "shape", "value"]
 
 RIGHT = "✓"
 WRONG = "✗"
 _FORGOT_RETURN = "Did you forget to return or assign a value?"
 _MAX_SHOWN = 6  # arrays up to this many numbers are written out in the messages
+_TOL_MEANS = "a relative tolerance such as 1e-6"
 
 
 class NotAnsweredError(ValueError):
@@ -97,7 +100,7 @@ def value(
     False
     """
     _require_answer(answer, name)
-    tol = _check_tol(tol)
+    tol = real_number("tol", tol, 0, 1, high_open=True, note=_TOL_MEANS)
     if answer is None:
         return _report(False, name, f"got None, expected something else. {_FORGOT_RETURN}", hint)
     numbers = _numbers(answer)
@@ -280,7 +283,7 @@ def function(
     if label == "<lambda>":
         label = "function"
     _require_answer(student_fn, label)
-    tol = _check_tol(tol)
+    tol = real_number("tol", tol, 0, 1, high_open=True, note=_TOL_MEANS)
     if not callable(reference_fn):
         raise TypeError(f"reference_fn must be a function, got {reference_fn!r}")
     cases = list(inputs)
@@ -344,14 +347,6 @@ def _report(ok: bool, name: str, text: str, hint: str = "") -> bool:
         line += f" Hint: {hint}"
     print(line)
     return ok
-
-
-def _check_tol(tol: Any) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < 1:
-        raise ValueError(
-            f"tol must be a relative tolerance between 0 and 1, such as 1e-6; got {tol!r}"
-        )
-    return float(tol)
 
 
 def _numbers(x: Any) -> np.ndarray | None:

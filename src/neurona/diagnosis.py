@@ -32,6 +32,7 @@ from neurona.hardware import (
     resource_limits,
     tensorflow_gpu_names,
 )
+from neurona.validate import one_of
 
 #: The states of a check, from good to bad.
 STATUSES = ("ok", "warn", "fail")
@@ -100,8 +101,7 @@ class Check:
     fix: str = ""
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        one_of("status", self.status, STATUSES)
 
 
 @dataclass

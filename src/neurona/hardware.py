@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from neurona.startup import after_import
+from neurona.validate import whole_number
 
 #: Where a notebook can run; see :func:`hardware_report`.
 PLATFORMS = ("local", "Colab", "Binder", "JupyterHub", "Kaggle")
@@ -1376,18 +1377,10 @@ def _refuse_if_torch_on_gpu() -> None:
 
 
 def _check_threads(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be a whole number of threads from 1 to {MAX_THREADS}, got {value!r}"
-        )
-    if not 1 <= int(value) <= MAX_THREADS:
-        limits = resource_limits()
-        allowed = f"; {limits.cpu_text()}" if limits.cpus < limits.host_cpus else ""
-        raise ValueError(
-            f"{name} must be a whole number of threads from 1 to {MAX_THREADS} "
-            f"(this machine has {_core_counts()[1]} logical cores{allowed}), got {value!r}"
-        )
-    return int(value)
+    limits = resource_limits()
+    allowed = f"; {limits.cpu_text()}" if limits.cpus < limits.host_cpus else ""
+    note = f"threads; this machine has {_core_counts()[1]} logical cores{allowed}"
+    return whole_number(name, value, 1, MAX_THREADS, note=note)
 
 
 def set_threads(intra: int, inter: int | None = None) -> dict[str, int | None]:

@@ -7,8 +7,7 @@ Keras object or a clear message naming what is allowed.
 
 from __future__ import annotations
 
-import difflib
-import numbers
+from neurona.validate import one_of, real_number, whole_number
 
 #: Optimizer names the course uses (the 2018 book's list, plus SGD with momentum).
 OPTIMIZERS = (
@@ -51,23 +50,11 @@ def make_optimizer(name: str, learning_rate: float | None = None, **options):
     """
     import keras
 
-    key = str(name).strip().lower()
-    if key not in OPTIMIZERS:
-        close = difflib.get_close_matches(key, OPTIMIZERS, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(
-            f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}.{hint}"
-        )
+    key = one_of("optimizer", str(name).strip().lower(), OPTIMIZERS)
     if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
         options["learning_rate"] = learning_rate
     elif learning_rate is not None:
-        if (
-            isinstance(learning_rate, bool)
-            or not isinstance(learning_rate, numbers.Real)
-            or not learning_rate > 0
-        ):
-            raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
-        options["learning_rate"] = float(learning_rate)
+        options["learning_rate"] = real_number("learning_rate", learning_rate, 0, low_open=True)
     if key in ("momentum", "nesterov"):
         options.setdefault("momentum", 0.9)
         options["nesterov"] = key == "nesterov"
@@ -101,15 +88,12 @@ def check_batch_size(batch_size, n_samples: int | None = None) -> int:
     >>> check_batch_size(0)
     Traceback (most recent call last):
     ...
-    ValueError: batch_size must be a whole number from 1 (one sample per step) upward; got 0
+    ValueError: batch_size must be a whole number >= 1 (1 is one sample per step); got 0
     """
-    upper = f" to {n_samples:,} (the whole training set)" if n_samples else " upward"
-    allowed = f"a whole number from 1 (one sample per step){upper}"
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
-        raise ValueError(f"batch_size must be {allowed}; got {batch_size!r}")
-    if batch_size < 1 or (n_samples and batch_size > n_samples):
-        raise ValueError(f"batch_size must be {allowed}; got {batch_size!r}")
-    return int(batch_size)
+    note = "1 is one sample per step"
+    if n_samples:
+        note += f", {n_samples:,} the whole training set"
+    return whole_number("batch_size", batch_size, 1, n_samples or None, note=note)
 
 
 #: Learning-rate schedules the course's panels offer.
@@ -150,22 +134,10 @@ def make_schedule(kind: str, learning_rate: float, total_steps: int, warmup: flo
     ...
     ValueError: schedule must be one of constant, cosine; got 'linear'
     """
-    if kind not in SCHEDULES:
-        raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {kind!r}")
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, numbers.Real)
-        or not (learning_rate > 0)
-    ):
-        raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
-    if (
-        isinstance(total_steps, bool)
-        or not isinstance(total_steps, numbers.Integral)
-        or (total_steps < 1)
-    ):
-        raise ValueError(f"total_steps must be a whole number >= 1, got {total_steps!r}")
-    if not 0 <= warmup < 1:
-        raise ValueError(f"warmup must be a share of the steps from 0 to below 1, got {warmup!r}")
+    one_of("schedule", kind, SCHEDULES)
+    real_number("learning_rate", learning_rate, 0, low_open=True)
+    whole_number("total_steps", total_steps, 1)
+    real_number("warmup", warmup, 0, 1, high_open=True, note="a share of the steps")
     if kind == "constant":
         return float(learning_rate)
     import keras

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from neurona.validate import whole_number
+
 __all__ = [
     "ParameterTable",
     "count_conv2d",
@@ -91,7 +93,7 @@ def count_dense(sizes: Sequence[int]) -> int:
     """
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
         raise TypeError(f"sizes must be a list of layer widths such as [784, 10]; got {sizes!r}")
-    widths = [_positive_int(size, "every layer size") for size in sizes]
+    widths = [whole_number("every layer size", size, 1) for size in sizes]
     if len(widths) < 2:
         raise ValueError(
             f"sizes needs at least two widths (inputs and outputs), e.g. [784, 10]; got {sizes!r}"
@@ -131,15 +133,15 @@ def count_conv2d(kernel: int | Sequence[int], in_channels: int, filters: int,
     73728
     """
     if isinstance(kernel, (int, np.integer)) and not isinstance(kernel, bool):
-        kh = kw = _positive_int(kernel, "kernel")
+        kh = kw = whole_number("kernel", kernel, 1)
     elif isinstance(kernel, Sequence) and len(kernel) == 2:
-        kh, kw = (_positive_int(k, "kernel") for k in kernel)
+        kh, kw = (whole_number("kernel", k, 1) for k in kernel)
     else:
         raise ValueError(
             f"kernel must be an int such as 5 or a pair such as (5, 5); got {kernel!r}"
         )
-    channels = _positive_int(in_channels, "in_channels")
-    maps = _positive_int(filters, "filters")
+    channels = whole_number("in_channels", in_channels, 1)
+    maps = whole_number("filters", filters, 1)
     return kh * kw * channels * maps + (maps if bias else 0)
 
 
@@ -328,9 +330,3 @@ def _check_built(model: Any) -> None:
             "input shape: keras.Sequential([keras.Input(shape=(784,)), ...]) (or call "
             "model.build((None, 784)) or train it once), then ask again."
         )
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from importlib import resources
 
+from neurona.validate import one_of
+
 
 def reference_tables() -> list[str]:
     """Names of the shipped reference tables.
@@ -45,9 +47,7 @@ def reference_table(name: str):
 
     import pandas as pd
 
-    names = reference_tables()
-    if name not in names:
-        raise ValueError(f"unknown reference table {name!r}; choose one of: {', '.join(names)}")
+    one_of("reference table", name, reference_tables())
     text = (resources.files("neurona") / "reference" / f"{name}.csv").read_text("utf-8")
     lines = text.splitlines()
     notes = [line.lstrip("# ").rstrip() for line in lines if line.startswith("#")]

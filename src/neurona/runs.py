@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from neurona.validate import one_of, real_number
+
 #: The states a run can be in. ``running`` becomes one of the others when training ends.
 STATUSES = ("running", "finished", "stopped", "diverged", "interrupted")
 
@@ -80,8 +82,7 @@ class RunRecord:
     # -- writing -------------------------------------------------------------------------
     def add_epoch(self, metrics: dict[str, float], seconds: float) -> None:
         """Append one finished epoch: its metrics and its wall time in seconds."""
-        if seconds < 0 or not math.isfinite(seconds):
-            raise ValueError(f"epoch time must be a finite number of seconds >= 0, got {seconds!r}")
+        real_number("seconds", seconds, 0, note="the epoch's wall time")
         done = len(self.epoch_seconds)
         for key in [*self.history, *(k for k in metrics if k not in self.history)]:
             column = self.history.setdefault(key, [math.nan] * done)
@@ -91,9 +92,7 @@ class RunRecord:
 
     def finish(self, status: str = "finished", note: str = "") -> None:
         """Close the run with a final status and a one-line note."""
-        if status not in STATUSES or status == "running":
-            allowed = ", ".join(s for s in STATUSES if s != "running")
-            raise ValueError(f"status must be one of {allowed}; got {status!r}")
+        one_of("status", status, [s for s in STATUSES if s != "running"])
         self.status = status
         if note:
             self.note = note

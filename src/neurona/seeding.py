@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import random
 
+from neurona.validate import whole_number
+
 __all__ = ["seed"]
 
 
@@ -18,7 +20,7 @@ def seed(n: int = 0) -> int:
     Parameters
     ----------
     n : int
-        A non-negative integer.
+        A whole number >= 0.
 
     Returns
     -------
@@ -31,8 +33,7 @@ def seed(n: int = 0) -> int:
     >>> nr.seed(42)
     42
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {n!r}")
+    n = whole_number("seed", n, 0)
     random.seed(n)
     os.environ["PYTHONHASHSEED"] = str(n)
     import numpy as np

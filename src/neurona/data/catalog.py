@@ -2,41 +2,29 @@
 
 from __future__ import annotations
 
-import difflib
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
-
 from neurona.data import mnist, shipped, toy
 from neurona.data.dataset import Dataset, stratified_subset
 from neurona.settings import notice
+from neurona.validate import one_of, real_number, whole_number
 
 
 def _check_n_samples(value: Any) -> int:
-    if not _is_int(value) or not 2 <= value <= 1_000_000:
-        raise ValueError(f"n_samples must be an integer from 2 to 1,000,000; got {value!r}")
-    return int(value)
+    return whole_number("n_samples", value, 2, 1_000_000)
 
 
 def _check_noise(value: Any) -> float:
-    if not _is_number(value) or not 0.0 <= value <= 0.5:
-        raise ValueError(
-            "noise must be a number from 0.0 to 0.5 (a fraction: the Playground's "
-            f"noise 0-50 divided by 100); got {value!r}"
-        )
-    return float(value)
+    note = "a fraction: the Playground's noise 0-50 divided by 100"
+    return real_number("noise", value, 0, 0.5, note=note)
 
 
 def _check_test_size(value: Any) -> float:
-    if not _is_number(value) or not 0.0 < value < 1.0:
-        raise ValueError(
-            f"test_size must be a fraction strictly between 0 and 1, e.g. 0.25; got {value!r}"
-        )
-    return float(value)
+    note = "a fraction such as 0.25"
+    return real_number("test_size", value, 0, 1, low_open=True, high_open=True, note=note)
 
 
 @dataclass(frozen=True)
@@ -146,16 +134,11 @@ def load(
     >>> nr.load("spiral", noise=0.2, seed=1).x_train.shape
     (250, 2)
     """
-    entry = _ENTRIES.get(name) if isinstance(name, str) else None
-    if entry is None:
-        close = difflib.get_close_matches(str(name), list(_ENTRIES), n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise ValueError(f"unknown dataset {name!r}; {hint}choose one of: {', '.join(_ENTRIES)}")
+    entry = _ENTRIES[one_of("dataset", name, _ENTRIES)]
     for label, value in (("n_train", n_train), ("n_test", n_test)):
-        if value is not None and (not _is_int(value) or value < 1):
-            raise ValueError(f"{label} must be a positive integer, or None for all; got {value!r}")
-    if not _is_int(seed) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+        if value is not None:
+            whole_number(label, value, 1, note="or None for all")
+    whole_number("seed", seed, 0)
     if not isinstance(fallback, bool):
         raise ValueError(f"fallback must be True or False; got {fallback!r}")
     unknown = sorted(set(options) - set(entry.options))
@@ -181,22 +164,11 @@ def load(
             continue
         if wanted is None or wanted == len(y):
             continue
-        if wanted > len(y):
-            raise ValueError(
-                f"n_{split} must be from 1 to {len(y):,} (the size of the {split} set of "
-                f"{name!r}), or None for all; got {wanted:,}"
-            )
+        size = f"the size of the {split} set of {name!r}, or None for all"
+        whole_number(f"n_{split}", wanted, 1, len(y), note=size)
         keep = stratified_subset(y, int(wanted), int(seed))
         setattr(data, f"x_{split}", getattr(data, f"x_{split}")[keep])
         setattr(data, f"y_{split}", y[keep])
     if short:
         notice(f"asked the stand-in for {' and '.join(short)}: using all of them.")
     return data
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neurona.validate import one_of
+
 #: Where a dataset's arrays came from.
 #: ``cache``: the kit's download cache; ``system``: a folder already on this machine
 #: (Debian's ``/usr/share/datasets`` or one named in ``NEURONA_DATA_DIRS``); ``download``:
@@ -61,8 +63,7 @@ class Dataset:
     stands_in_for: str | None = None
 
     def __post_init__(self) -> None:
-        if self.source not in SOURCES:
-            raise ValueError(f"source must be one of {', '.join(SOURCES)}; got {self.source!r}")
+        one_of("source", self.source, SOURCES)
         for split in ("train", "test"):
             x, y = getattr(self, f"x_{split}"), getattr(self, f"y_{split}")
             if len(x) != len(y):

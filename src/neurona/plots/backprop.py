@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from neurona.plots.style import DIVERGING_CMAP, diverging_limits
+from neurona.validate import real_number, whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -108,8 +109,8 @@ def backprop_tables(
     """
     import pandas as pd
 
-    decimals = _non_negative_int(decimals, "decimals")
-    max_samples = _non_negative_int(max_samples, "max_samples")
+    decimals = whole_number("decimals", decimals, 0)
+    max_samples = whole_number("max_samples", max_samples, 0)
     layers, n_samples = _one_step(model, X, Y)
     shown = min(max_samples, n_samples)
     tables = []
@@ -179,10 +180,7 @@ def plot_backprop_step(model: Any, X: Any, Y: Any, learning_rate: float | None =
     import matplotlib.pyplot as plt
 
     if learning_rate is not None:
-        if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
-            raise TypeError(f"learning_rate must be a number such as 0.1, got {learning_rate!r}")
-        if not np.isfinite(learning_rate) or learning_rate <= 0:
-            raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
+        real_number("learning_rate", learning_rate, 0, low_open=True)
     layers, n_samples = _one_step(model, X, Y)
     columns = 4 if learning_rate is not None else 3
     heights = [float(np.clip(0.32 * layer.n_in + 1.6, 2.2, 4.4)) for layer in layers]
@@ -314,12 +312,6 @@ def _activation_names(model: Any, count: int) -> list[str | None]:
                 name if isinstance(name, str) else getattr(name, "name", None) for name in names
             ]
     return [None] * count
-
-
-def _non_negative_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
-    return int(value)
 
 
 def _input_names(number: int, n_in: int) -> list[str]:

@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from neurona.plots.style import SEQUENTIAL_CMAP
+from neurona.validate import one_of, whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -110,7 +111,7 @@ class ConfusionMatrix:
         >>> cm.hardest(2)                 # doctest: +SKIP
         [('Shirt', 0.58), ('Pullover', 0.76)]
         """
-        k = _positive_int(k, "k")
+        k = whole_number("k", k, 1)
         recall = self.recall
         present = [i for i in range(len(recall)) if np.isfinite(recall[i])]
         present.sort(key=lambda i: (recall[i], i))
@@ -134,7 +135,7 @@ class ConfusionMatrix:
         >>> cm.most_confused(1)           # doctest: +SKIP
         [('Shirt', 'T-shirt/top', 163)]
         """
-        k = _positive_int(k, "k")
+        k = whole_number("k", k, 1)
         off = self.matrix.copy()
         np.fill_diagonal(off, 0)
         rows, cols = np.nonzero(off)
@@ -205,9 +206,7 @@ def plot_confusion_matrix(
     """
     from sklearn.metrics import confusion_matrix
 
-    if not (normalize is None or (isinstance(normalize, str) and normalize in NORMALIZE_CHOICES)):
-        allowed = "; ".join(f"{choice!r} ({what})" for choice, what in NORMALIZE_CHOICES.items())
-        raise ValueError(f"normalize must be one of {allowed}; got {normalize!r}")
+    one_of("normalize", normalize, NORMALIZE_CHOICES, meanings=NORMALIZE_CHOICES)
 
     true, true_width = true_labels(y_true, "y_true")
     pred, _, pred_width = predicted_labels(y_pred, "y_pred")
@@ -372,12 +371,6 @@ def _class_names(
             f"(classes 0..{needed - 1}); give one name per class"
         )
     return names
-
-
-def _positive_int(k: Any, name: str) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"{name} must be a positive integer, got {k!r}")
-    return int(k)
 
 
 # -- drawing -----------------------------------------------------------------------------

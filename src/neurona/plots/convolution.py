@@ -33,6 +33,7 @@ from neurona.plots.style import (
     SEQUENTIAL_CMAP,
     diverging_limits,
 )
+from neurona.validate import whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -84,10 +85,8 @@ def plot_convolution_step(
     out_h = conv_output_size(x.shape[0], w.shape[0], padding, stride)
     out_w = conv_output_size(x.shape[1], w.shape[1], padding, stride)
     total = out_h * out_w
-    step = total - 1 if step is None else int(step)
-    if not 0 <= step < total:
-        raise ValueError(f"step must be from 0 to {total - 1} (there are {total} windows); "
-                         f"got {step}")
+    note = f"there are {total} windows"
+    step = total - 1 if step is None else whole_number("step", step, 0, total - 1, note=note)
     full = convolve2d(x, w, padding, stride)
     row, col = divmod(step, out_w)
     current_output = full.copy().ravel()

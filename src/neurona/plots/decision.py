@@ -34,6 +34,7 @@ import numpy as np
 
 from neurona.plots.render import PacedView, RedrawPacer
 from neurona.plots.style import OKABE_ITO
+from neurona.validate import points_2d, real_number, whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -392,27 +393,24 @@ def _predict_function(model: Any) -> Callable[[np.ndarray], Any]:
 
 def _as_points(X: Any, name: str) -> np.ndarray:
     try:
-        points = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be numbers of shape (N, 2), got {type(X).__name__}"
-        ) from None
-    if points.ndim != 2 or points.shape[1] != 2:
-        hint = ""
-        if points.ndim == 2 and points.shape[1] > 2:
-            hint = (
-                f" This picture needs the 2 raw features; if the model uses {points.shape[1]} "
+        return points_2d(name, X, note="one row per point, features x1, x2")
+    except ValueError as error:
+        columns = _columns(X)
+        if columns > 2:
+            raise ValueError(
+                f"{error}. This picture needs the 2 raw features; if the model uses {columns} "
                 "features made from them, pass the raw points and feature_map=..."
-            )
-        raise ValueError(
-            f"{name} must have shape (N, 2), one row per point with features x1, x2; "
-            f"got shape {points.shape}.{hint}"
-        )
-    if points.shape[0] == 0:
-        raise ValueError(f"{name} has no points (N = 0)")
-    if not np.all(np.isfinite(points)):
-        raise ValueError(f"{name} holds NaN or infinite coordinates")
-    return points
+            ) from None
+        raise
+
+
+def _columns(X: Any) -> int:
+    """Columns of a 2-D array-like; 0 for anything else (a ragged list too)."""
+    try:
+        shape = np.shape(X)
+    except ValueError:
+        return 0
+    return shape[1] if len(shape) == 2 else 0
 
 
 def class_labels(y: Any, n: int | None = None, name: str = "y") -> np.ndarray:
@@ -472,18 +470,11 @@ def _check_data(X, y, X_test, y_test):
 
 
 def _check_resolution(resolution: Any) -> int:
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
-        raise TypeError(f"resolution must be an integer number of grid points, got {resolution!r}")
-    if not 2 <= resolution <= _MAX_RESOLUTION:
-        raise ValueError(f"resolution must be between 2 and {_MAX_RESOLUTION}, got {resolution}")
-    return int(resolution)
+    return whole_number("resolution", resolution, 2, _MAX_RESOLUTION, note="grid points per side")
 
 
 def _check_padding(padding: Any) -> float:
-    value = float(padding)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"padding must be a margin >= 0 in feature units, got {padding!r}")
-    return value
+    return real_number("padding", padding, 0, note="a margin in feature units")
 
 
 def _features(feature_map, points: np.ndarray):

@@ -18,6 +18,7 @@ import numpy as np
 
 from neurona.plots.confusion import predicted_labels, true_labels
 from neurona.plots.style import WRONG_COLOR
+from neurona.validate import whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -83,8 +84,8 @@ def plot_image_grid(
     ...                    class_names=data.class_names);
     """
     array = _as_images(images)
-    cols = _positive_int(cols, "cols")
-    count = min(_positive_int(n, "n"), len(array)) if n is not None else None
+    cols = whole_number("cols", cols, 1)
+    count = min(whole_number("n", n, 1), len(array)) if n is not None else None
     if count is None:
         count = min(len(array), _DEFAULT_ROWS * cols)
     captions = None
@@ -148,8 +149,8 @@ def plot_misclassified(
             f"x has {len(array):,} images, y_true {true.size:,} labels and y_pred "
             f"{pred.size:,} predictions; they must describe the same samples"
         )
-    n = _positive_int(n, "n")
-    cols = _positive_int(cols, "cols")
+    n = whole_number("n", n, 1)
+    cols = whole_number("cols", cols, 1)
 
     wrong = np.flatnonzero(pred != true)
     if wrong.size == 0:
@@ -298,9 +299,3 @@ def _draw_grid(
     if title:
         figure.suptitle(title)
     return figure
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)

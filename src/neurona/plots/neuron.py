@@ -32,6 +32,7 @@ from neurona.plots.decision import (
     two_class_cmap,
 )
 from neurona.plots.style import WRONG_COLOR, metric_color
+from neurona.validate import one_of, points_2d, real_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -101,9 +102,10 @@ def plot_neuron(
     'z = 0.50 + 1.00·x1 + 1.00·x2'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    activation = _check_activation(activation)
+    activation = activation.lower() if isinstance(activation, str) else activation
+    one_of("activation", activation, ACTIVATIONS, meanings=ACTIVATIONS)
     w1, w2 = _check_weights(w, "w", 2)
-    b = _check_number(b, "b")
+    b = real_number("b", b)
     points, labels = _check_points(X, y)
     if ax is None:
         _, ax = plt.subplots(figsize=(5.8, 4.8), layout="constrained")
@@ -223,8 +225,8 @@ def plot_perceptron_update(
     sample = np.asarray(update["x"], dtype=float).ravel()
     if sample.size != 2 or not np.all(np.isfinite(sample)):
         raise ValueError(f"update['x'] must be one point (x1, x2), got {update['x']!r}")
-    target = _check_number(update["target"], "update['target']")
-    output = _check_number(update["output"], "update['output']")
+    target = real_number("update['target']", update["target"])
+    output = real_number("update['output']", update["output"])
     points, labels = _check_points(X, y)
     if points is None:
         raise ValueError("X and y are needed: the training points to draw the lines over")
@@ -404,24 +406,6 @@ def plot_training_errors(
 _UPDATE_KEYS = ("epoch", "index", "x", "target", "output", "w_before", "w_after")
 
 
-def _check_activation(activation: Any) -> str:
-    name = activation.lower() if isinstance(activation, str) else activation
-    if name not in ACTIVATIONS:
-        allowed = ", ".join(f"{key!r} ({text})" for key, text in ACTIVATIONS.items())
-        raise ValueError(f"activation must be one of {allowed}; got {activation!r}")
-    return name
-
-
-def _check_number(value: Any, name: str) -> float:
-    try:
-        number = float(np.asarray(value, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be one number, got {value!r}") from None
-    if not np.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return number
-
-
 def _check_weights(w: Any, name: str, size: int) -> tuple[float, ...]:
     try:
         array = np.asarray(w, dtype=float).ravel()
@@ -443,11 +427,7 @@ def _check_points(X: Any, y: Any) -> tuple[np.ndarray | None, np.ndarray | None]
         return None, None
     if X is None or y is None:
         raise ValueError("give both X and y (the points and their classes), or neither")
-    points = np.asarray(X, dtype=float)
-    if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
-        raise ValueError(f"X must have shape (N, 2), one row per point; got shape {points.shape}")
-    if not np.all(np.isfinite(points)):
-        raise ValueError("X holds NaN or infinite coordinates")
+    points = points_2d("X", X, note="one row per point")
     return points, class_labels(y, points.shape[0], "y")
 
 

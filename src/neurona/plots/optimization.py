@@ -28,6 +28,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from neurona.plots.style import WRONG_COLOR, series_color
+from neurona.validate import one_of, points_2d
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -93,12 +94,8 @@ def _trajectories(trajectories) -> dict[str, np.ndarray]:
         )
     paths = {}
     for label, path in trajectories.items():
-        path = np.asarray(path, dtype=np.float64)
-        if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
-            raise ValueError(
-                f"trajectories[{label!r}] must have shape (steps + 1, 2), got {path.shape}"
-            )
-        paths[str(label)] = path
+        note = "steps + 1 points"
+        paths[str(label)] = points_2d(f"trajectories[{label!r}]", path, finite=False, note=note)
     return paths
 
 
@@ -368,9 +365,7 @@ def plot_activation_functions(names: Sequence[str], ax: Any = None) -> Figure:
     if not names:
         raise ValueError("names is empty: give at least one activation, e.g. ['sigmoid']")
     for name in names:
-        if name not in ACTIVATION_FUNCTIONS:
-            allowed = ", ".join(repr(n) for n in ACTIVATION_FUNCTIONS)
-            raise ValueError(f"unknown activation {name!r}; allowed: {allowed}")
+        one_of("activation", name, ACTIVATION_FUNCTIONS)
     if ax is None:
         columns = min(len(names), _ACTIVATION_COLUMNS)
         rows = -(-len(names) // columns)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import time
 
+from neurona.validate import real_number
+
 
 def new_figure(width: float, height: float, dpi: int = 80):
     r"""Return a matplotlib Figure with an Agg canvas, outside pyplot.
@@ -76,12 +78,10 @@ class RedrawPacer:
     """
 
     def __init__(self, min_interval: float, max_overhead: float):
-        if min_interval < 0:
-            raise ValueError(f"min_interval must be >= 0 seconds, got {min_interval!r}")
-        if not 0 < max_overhead <= 1:
-            raise ValueError(f"max_overhead must be in (0, 1], got {max_overhead!r}")
-        self.min_interval = float(min_interval)
-        self.max_overhead = float(max_overhead)
+        self.min_interval = real_number("min_interval", min_interval, 0, note="seconds")
+        share = "the share of time spent drawing"
+        self.max_overhead = real_number("max_overhead", max_overhead, 0, 1, low_open=True,
+                                        note=share)
         self.redraws = 0
         self.draw_seconds = 0.0
         self._last_draw = -float("inf")

@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 import zlib
 
+from neurona.validate import whole_number
+
 #: Okabe-Ito colours by name.
 OKABE_ITO = {
     "blue": "#0072B2",
@@ -142,9 +144,7 @@ def series_color(k: int) -> str:
     >>> series_color(0), series_color(1)
     ('#0072B2', '#E69F00')
     """
-    if isinstance(k, bool) or not isinstance(k, int):
-        raise TypeError(f"k must be an integer series position, got {k!r}")
-    return PALETTE[k % len(PALETTE)]
+    return PALETTE[whole_number("k", k, 0, note="the series' position") % len(PALETTE)]
 
 
 def split_metric(name: str) -> tuple[str, bool]:

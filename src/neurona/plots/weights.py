@@ -28,6 +28,7 @@ from neurona.plots.style import (
     WRONG_COLOR,
     diverging_limits,
 )
+from neurona.validate import one_of, whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -100,7 +101,7 @@ def plot_weight_images(
         )
     units = kernel.shape[1]
     names = _names(class_names, units)
-    cols = _positive_int(cols, "cols")
+    cols = whole_number("cols", cols, 1)
     axes = _grid_axes(ax, units, cols)
     vmin, vmax = diverging_limits(kernel)
     image = None
@@ -219,7 +220,7 @@ def _kernel(weights: Any) -> np.ndarray:
 
 
 def _image_shape(image_shape: Any) -> tuple[int, ...]:
-    shape = tuple(_positive_int(d, "every image_shape entry") for d in image_shape)
+    shape = tuple(whole_number(f"image_shape[{i}]", d, 1) for i, d in enumerate(image_shape))
     if len(shape) == 3 and shape[2] == 1:
         shape = shape[:2]
     if len(shape) != 2:
@@ -267,9 +268,7 @@ def _class_index(true_class: Any, names: list[str]) -> int | None:
     if true_class is None:
         return None
     if isinstance(true_class, str):
-        if true_class not in names:
-            raise ValueError(f"true_class {true_class!r} is not one of the classes {names}")
-        return names.index(true_class)
+        return names.index(one_of("true_class", true_class, names))
     index = np.asarray(true_class)
     if index.size == 1 and np.issubdtype(index.dtype, np.integer):
         k = int(index.ravel()[0])
@@ -278,12 +277,6 @@ def _class_index(true_class: Any, names: list[str]) -> int | None:
     raise ValueError(
         f"true_class must be a class index 0..{len(names) - 1} or a class name; got {true_class!r}"
     )
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
 
 
 def _grid_axes(ax: Any, units: int, cols: int) -> list[Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neurona.scratch.registry import look_up
+from neurona.validate import one_of
 
 #: Slope of the leaky ReLU for negative inputs (Keras's ``LeakyReLU`` uses 0.3; 0.01 is the
 #: value of the original paper and of most textbooks).
@@ -208,4 +208,4 @@ def get_activation(name: str | Activation) -> Activation:
     """
     if isinstance(name, Activation):
         return name
-    return look_up(ACTIVATIONS, name, "activation")
+    return ACTIVATIONS[one_of("activation", name, ACTIVATIONS)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neurona.scratch.registry import look_up
+from neurona.validate import one_of, whole_number
 
 #: Half-width of the "uniform" initialiser, Keras's ``RandomUniform`` default.
 UNIFORM_LIMIT = 0.05
@@ -159,18 +159,8 @@ def initialize(name: str, fan_in: int, fan_out: int, rng: np.random.Generator | 
     >>> round(float(W.var() * 512), 1)      # He: variance 2 / fan_in
     2.0
     """
-    look_up(INITIALIZERS, name, "initializer")
-    for label, value in (("fan_in", fan_in), ("fan_out", fan_out)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{label} must be an integer >= 1, got {value!r}")
+    initializer = INITIALIZERS[one_of("initializer", name, INITIALIZERS)]
+    fan_in, fan_out = whole_number("fan_in", fan_in, 1), whole_number("fan_out", fan_out, 1)
     if not isinstance(rng, np.random.Generator):
-        rng = _generator(rng)
-    return INITIALIZERS[name].draw(int(fan_in), int(fan_out), rng)
-
-
-def _generator(seed) -> np.random.Generator:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(
-            f"rng must be a numpy.random.Generator or a seed (an integer >= 0), got {seed!r}"
-        )
-    return np.random.default_rng(seed)
+        rng = np.random.default_rng(whole_number("rng", rng, 0, note="a seed, or a Generator"))
+    return initializer.draw(fan_in, fan_out, rng)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neurona.scratch.registry import look_up
+from neurona.validate import one_of
 
 #: How close to 0 and 1 a probability may get inside a logarithm.
 CLIP = 1e-12
@@ -140,4 +140,4 @@ def get_loss(name: str | Loss) -> Loss:
     """
     if isinstance(name, Loss):
         return name
-    return look_up(LOSSES, name, "loss")
+    return LOSSES[one_of("loss", name, LOSSES)]

@@ -36,18 +36,16 @@ import numpy as np
 
 from neurona import runs
 from neurona.scratch.activations import Activation, get_activation
-from neurona.scratch.initializers import initialize
+from neurona.scratch.initializers import INITIALIZERS, initialize
 from neurona.scratch.losses import get_loss
 from neurona.scratch.perceptron import (
     as_float_array,
     check_bool,
-    check_init,
-    check_int,
-    check_learning_rate,
     diverged_note,
     plural,
     start_record,
 )
+from neurona.validate import one_of, real_number, whole_number
 
 #: Activations backpropagation cannot use in a hidden layer.
 _STEPS = ("heaviside", "sign")
@@ -143,9 +141,9 @@ class MLP:
         self.activation_names = self._choose_activations(activation, output_activation)
         self.activation = activation if isinstance(activation, str) else list(activation)
         self.output_activation = self.activation_names[-1]
-        self.init = check_init(init)
-        self.l2 = _check_l2(l2)
-        self.seed = check_int("seed", seed, minimum=0)
+        self.init = one_of("init", init, INITIALIZERS)
+        self.l2 = real_number("l2", l2, 0, note="0 means no weight decay")
+        self.seed = whole_number("seed", seed, 0)
         self._activations: list[Activation] = [get_activation(n) for n in self.activation_names]
         rng = np.random.default_rng(self.seed)
         sizes = list(zip(self.layers[:-1], self.layers[1:], strict=True))
@@ -404,8 +402,7 @@ class MLP:
         True
         """
         X, Y = self._check_data(X, Y)
-        if not isinstance(eps, (int, float)) or not 0 < eps < 1:
-            raise ValueError(f"eps must be a small number > 0 (about 1e-6), got {eps!r}")
+        real_number("eps", eps, 0, 1, low_open=True, high_open=True, note="a small step: 1e-6")
         grads = self._backward(X, Y, self._forward(X))
         analytic, numeric = [], []
         for params, gradients in ((self.weights, grads.dW), (self.biases, grads.db)):
@@ -446,7 +443,7 @@ class MLP:
         True
         """
         X, Y = self._check_data(X, Y)
-        return self._step(X, Y, check_learning_rate(learning_rate))[0]
+        return self._step(X, Y, real_number("learning_rate", learning_rate, 0, low_open=True))[0]
 
     def _step(self, X: np.ndarray, Y: np.ndarray, learning_rate: float):
         """Update in place; return (loss before the update, outputs before the update)."""
@@ -540,12 +537,13 @@ class MLP:
         """
         X, Y = self._check_data(X, Y)
         n = len(X)
-        epochs = check_int("epochs", epochs, minimum=1)
-        learning_rate = check_learning_rate(learning_rate)
-        batch = n if batch_size is None else _check_batch_size(batch_size, n)
+        epochs = whole_number("epochs", epochs, 1)
+        learning_rate = real_number("learning_rate", learning_rate, 0, low_open=True)
+        note = "the number of samples; None means the full batch"
+        batch = n if batch_size is None else whole_number("batch_size", batch_size, 1, n, note=note)
         validation = self._check_validation(X_val, Y_val)
         shuffle = check_bool("shuffle", shuffle)
-        every = check_int("every", every, minimum=1)
+        every = whole_number("every", every, 1)
         _check_watchers(view, on_epoch)
         hparams = {
             "layers": list(self.layers),
@@ -691,10 +689,7 @@ def _check_layers(layers) -> list[int]:
             "layers must be a list of at least 2 sizes, input first, e.g. "
             f"[2, 4, 1]; got {layers!r}"
         )
-    for size in layers:
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-            raise ValueError(f"every layer size must be an integer >= 1; got {layers!r}")
-    return [int(size) for size in layers]
+    return [whole_number(f"layers[{i}]", size, 1) for i, size in enumerate(layers)]
 
 
 def _check_hidden(name: str) -> None:
@@ -705,30 +700,6 @@ def _check_hidden(name: str) -> None:
         )
     if name == "softmax":
         raise ValueError("softmax is only allowed as the output layer, with loss='cross_entropy'")
-
-
-def _check_l2(l2) -> float:
-    if (
-        isinstance(l2, bool)
-        or not isinstance(l2, (int, float, np.number))
-        or not math.isfinite(l2)
-        or l2 < 0
-    ):
-        raise ValueError(f"l2 must be a number >= 0 (0 = no weight decay), got {l2!r}")
-    return float(l2)
-
-
-def _check_batch_size(batch_size, n: int) -> int:
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, (int, np.integer))
-        or not 1 <= batch_size <= n
-    ):
-        raise ValueError(
-            f"batch_size must be an integer from 1 to the number of samples ({n}), "
-            f"or None for the full batch; got {batch_size!r}"
-        )
-    return int(batch_size)
 
 
 def _check_watchers(view, on_epoch) -> None:

@@ -31,39 +31,10 @@ from __future__ import annotations
 
 import inspect
 import math
-from numbers import Real
 
 import numpy as np
 
-
-# -- checking hyper-parameters ------------------------------------------------------------------
-def _number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def _positive(name: str, value, example: str) -> float:
-    value = _number(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0 (for example {example}), got {value!r}")
-    return value
-
-
-def _non_negative(name: str, value, example: str) -> float:
-    value = _number(name, value)
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0 (for example {example}), got {value!r}")
-    return value
-
-
-def _decay(name: str, value, example: str) -> float:
-    value = _number(name, value)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(
-            f"{name} must satisfy 0 <= {name} < 1 (for example {example}), got {value!r}"
-        )
-    return value
+from neurona.validate import one_of, real_number
 
 
 # -- the common interface -----------------------------------------------------------------------
@@ -86,7 +57,9 @@ class Optimizer:
     name = "optimizer"
 
     def __init__(self, learning_rate: float):
-        self.learning_rate = _positive("learning_rate", learning_rate, "0.01")
+        self.learning_rate = real_number(
+            "learning_rate", learning_rate, 0, low_open=True, note="for example 0.01"
+        )
         self.reset()
 
     def reset(self) -> None:
@@ -197,7 +170,7 @@ class Momentum(Optimizer):
     name = "momentum"
 
     def __init__(self, learning_rate: float, beta: float = 0.9):
-        self.beta = _decay("beta", beta, "0.9")
+        self.beta = real_number("beta", beta, 0, 1, high_open=True, note="for example 0.9")
         super().__init__(learning_rate)
 
     def _reset_state(self):
@@ -283,8 +256,10 @@ class AdaGrad(Optimizer):
     def __init__(
         self, learning_rate: float, epsilon: float = 1e-7, initial_accumulator: float = 0.1
     ):
-        self.epsilon = _non_negative("epsilon", epsilon, "1e-7")
-        self.initial_accumulator = _non_negative("initial_accumulator", initial_accumulator, "0.1")
+        self.epsilon = real_number("epsilon", epsilon, 0, note="for example 1e-7")
+        self.initial_accumulator = real_number(
+            "initial_accumulator", initial_accumulator, 0, note="for example 0.1"
+        )
         if self.epsilon == 0 and self.initial_accumulator == 0:
             raise ValueError(
                 "epsilon and initial_accumulator cannot both be 0: a zero "
@@ -339,8 +314,8 @@ class RMSProp(Optimizer):
     name = "rmsprop"
 
     def __init__(self, learning_rate: float, rho: float = 0.9, epsilon: float = 1e-7):
-        self.rho = _decay("rho", rho, "0.9")
-        self.epsilon = _positive("epsilon", epsilon, "1e-7")
+        self.rho = real_number("rho", rho, 0, 1, high_open=True, note="for example 0.9")
+        self.epsilon = real_number("epsilon", epsilon, 0, low_open=True, note="for example 1e-7")
         super().__init__(learning_rate)
 
     def _reset_state(self):
@@ -412,9 +387,9 @@ class Adam(Optimizer):
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
     ):
-        self.beta_1 = _decay("beta_1", beta_1, "0.9")
-        self.beta_2 = _decay("beta_2", beta_2, "0.999")
-        self.epsilon = _positive("epsilon", epsilon, "1e-7")
+        self.beta_1 = real_number("beta_1", beta_1, 0, 1, high_open=True, note="for example 0.9")
+        self.beta_2 = real_number("beta_2", beta_2, 0, 1, high_open=True, note="for example 0.999")
+        self.epsilon = real_number("epsilon", epsilon, 0, low_open=True, note="for example 1e-7")
         super().__init__(learning_rate)
 
     def _reset_state(self):
@@ -509,8 +484,8 @@ class Adadelta(Optimizer):
     name = "adadelta"
 
     def __init__(self, learning_rate: float, rho: float = 0.95, epsilon: float = 1e-7):
-        self.rho = _decay("rho", rho, "0.95")
-        self.epsilon = _positive("epsilon", epsilon, "1e-7")
+        self.rho = real_number("rho", rho, 0, 1, high_open=True, note="for example 0.95")
+        self.epsilon = real_number("epsilon", epsilon, 0, low_open=True, note="for example 1e-7")
         super().__init__(learning_rate)
 
     def _reset_state(self):
@@ -570,10 +545,7 @@ def get_optimizer(name: str | Optimizer, **kwargs) -> Optimizer:
                 "pass hyper-parameters either to the optimizer or to get_optimizer, not both"
             )
         return name
-    key = name.lower() if isinstance(name, str) else name
-    if key not in OPTIMIZERS:
-        allowed = ", ".join(repr(n) for n in OPTIMIZERS)
-        raise ValueError(f"unknown optimizer {name!r}; allowed: {allowed}")
+    key = one_of("optimizer", name.lower() if isinstance(name, str) else name, OPTIMIZERS)
     cls = OPTIMIZERS[key]
     if "learning_rate" not in kwargs:
         raise ValueError(

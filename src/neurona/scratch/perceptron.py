@@ -18,7 +18,7 @@ import numpy as np
 from neurona import runs
 from neurona.scratch.activations import get_activation
 from neurona.scratch.initializers import INITIALIZERS, initialize
-from neurona.scratch.registry import look_up
+from neurona.validate import one_of, real_number, whole_number
 
 #: The label values each step activation produces, and so accepts as targets.
 PERCEPTRON_LABELS = {"heaviside": (0, 1), "sign": (-1, 1)}
@@ -144,16 +144,12 @@ class Perceptron(_Neuron):
         seed: int = 0,
         shuffle: bool = False,
     ):
-        if activation not in PERCEPTRON_LABELS:
-            allowed = ", ".join(repr(n) for n in PERCEPTRON_LABELS)
-            raise ValueError(
-                f"the perceptron's activation must be one of {allowed}; got {activation!r}"
-            )
-        self.activation = activation
-        self.learning_rate = check_learning_rate(learning_rate)
-        self.max_epochs = check_int("max_epochs", max_epochs, minimum=1)
-        self.init = check_init(init)
-        self.seed = check_int("seed", seed, minimum=0)
+        labels = {name: f"labels {a}/{b}" for name, (a, b) in PERCEPTRON_LABELS.items()}
+        self.activation = one_of("activation", activation, PERCEPTRON_LABELS, meanings=labels)
+        self.learning_rate = real_number("learning_rate", learning_rate, 0, low_open=True)
+        self.max_epochs = whole_number("max_epochs", max_epochs, 1)
+        self.init = one_of("init", init, INITIALIZERS)
+        self.seed = whole_number("seed", seed, 0)
         self.shuffle = check_bool("shuffle", shuffle)
 
     @property
@@ -326,10 +322,10 @@ class Adaline(_Neuron):
     def __init__(
         self, learning_rate: float = 0.01, epochs: int = 50, init: str = "zeros", seed: int = 0
     ):
-        self.learning_rate = check_learning_rate(learning_rate)
-        self.epochs = check_int("epochs", epochs, minimum=1)
-        self.init = check_init(init)
-        self.seed = check_int("seed", seed, minimum=0)
+        self.learning_rate = real_number("learning_rate", learning_rate, 0, low_open=True)
+        self.epochs = whole_number("epochs", epochs, 1)
+        self.init = one_of("init", init, INITIALIZERS)
+        self.seed = whole_number("seed", seed, 0)
 
     def fit(self, X, y, ledger: runs.Ledger | None = None, name: str | None = None) -> Adaline:
         """Run ``epochs`` full-batch gradient steps on ``0.5 * mean((y - z)^2)``.
@@ -482,33 +478,8 @@ def check_xy(X, y) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def check_int(label: str, value, minimum: int) -> int:
-    """``value`` as an int >= ``minimum``, or a ValueError that says what is allowed."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{label} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def check_bool(label: str, value) -> bool:
     """``value`` if it is True or False, else a ValueError."""
     if not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{label} must be True or False, got {value!r}")
     return bool(value)
-
-
-def check_learning_rate(value) -> float:
-    """Return a learning rate (a finite number > 0), or a ValueError."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float, np.number))
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"learning_rate must be a number > 0, got {value!r}")
-    return float(value)
-
-
-def check_init(name) -> str:
-    """Return the name of an initialiser, or a ValueError listing the allowed ones."""
-    look_up(INITIALIZERS, name, "init")
-    return name

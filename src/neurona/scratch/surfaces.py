@@ -21,12 +21,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from numbers import Integral
 
 import numpy as np
 
 from neurona.scratch.optimizers import Optimizer
-from neurona.scratch.registry import look_up
+from neurona.validate import one_of, points_2d, real_number, whole_number
 
 
 @dataclass(frozen=True)
@@ -240,7 +239,7 @@ def get_surface(name: str | Surface) -> Surface:
     """
     if isinstance(name, Surface):
         return name
-    return look_up(SURFACES, name, "surface")
+    return SURFACES[one_of("surface", name, SURFACES)]
 
 
 # -- the race -----------------------------------------------------------------------------------
@@ -292,14 +291,11 @@ def race(
     (True, False)
     """
     surface = get_surface(surface)
-    if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 0:
-        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    steps = whole_number("steps", steps, 0)
     start = np.asarray(surface.start if start is None else start, dtype=np.float64)
     if start.shape != (2,) or not np.isfinite(start).all():
         raise ValueError(f"start must be a finite point (x, y), got {start.tolist()!r}")
-    bound = surface.bound if bound is None else bound
-    if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not bound > 0:
-        raise ValueError(f"bound must be a positive number, got {bound!r}")
+    bound = real_number("bound", surface.bound if bound is None else bound, 0, low_open=True)
     if not isinstance(optimizers, Mapping):
         raise ValueError("optimizers must be a dict of label -> optimizer, e.g. {'GD': GD(0.01)}")
     for label, opt in optimizers.items():
@@ -359,8 +355,6 @@ def losses(surface: str | Surface, trajectory) -> np.ndarray:
     array([0.5, 0.5])
     """
     surface = get_surface(surface)
-    trajectory = np.asarray(trajectory, dtype=np.float64)
-    if trajectory.ndim != 2 or trajectory.shape[1] != 2:
-        raise ValueError(f"a trajectory has shape (n, 2), got {trajectory.shape}")
+    trajectory = points_2d("trajectory", trajectory, finite=False)
     with np.errstate(all="ignore"):
         return np.asarray(surface.f(trajectory[:, 0], trajectory[:, 1]), dtype=np.float64)

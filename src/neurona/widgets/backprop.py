@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurona.validate import real_number
 from neurona.widgets.panel import Panel
 
 EQUATIONS = r"""
@@ -55,9 +56,8 @@ class BackpropInspector(Panel):
     def __init__(self, model, X, Y, learning_rate: float = 0.5, max_samples: int = 4):
         import ipywidgets as w
 
-        if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
-            raise ValueError(f"learning_rate must be a number > 0; got {learning_rate!r}")
-        self.model, self.learning_rate, self.max_samples = model, float(learning_rate), max_samples
+        learning_rate = real_number("learning_rate", learning_rate, 0, low_open=True)
+        self.model, self.learning_rate, self.max_samples = model, learning_rate, max_samples
         self.X = np.asarray(X, dtype=float)
         self.Y = np.asarray(Y, dtype=float)
         if self.Y.ndim == 1:

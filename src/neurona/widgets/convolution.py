@@ -35,6 +35,7 @@ from neurona.cnn import (
     parse_kernel,
 )
 from neurona.plots.render import figure_png, new_figure
+from neurona.validate import one_of, whole_number
 from neurona.widgets.panel import Panel
 
 __all__ = ["ConvolutionExplorer", "PoolingExplorer", "keras_output_size"]
@@ -134,8 +135,8 @@ class ConvolutionExplorer(Panel):
         ])
         with self.redraw_once():
             self._use_kernel(kernel)
-            self.padding_buttons.value = _padding(padding)
-            self.stride_slider.value = _stride(stride)
+            self.padding_buttons.value = one_of("padding", padding, PADDINGS)
+            self.stride_slider.value = whole_number("stride", stride, 1, MAX_STRIDE)
             self._settings_changed()
             self.step_slider.value = self.step_slider.max
 
@@ -199,19 +200,15 @@ class ConvolutionExplorer(Panel):
             if kernel is not None:
                 self._use_kernel(kernel)
             if padding is not None:
-                self.padding_buttons.value = _padding(padding)
+                self.padding_buttons.value = one_of("padding", padding, PADDINGS)
             if stride is not None:
-                self.stride_slider.value = _stride(stride)
+                self.stride_slider.value = whole_number("stride", stride, 1, MAX_STRIDE)
             self._settings_changed(keep_end=step is None)
             if step is not None:
-                step = int(step)
                 last = self.windows - 1
-                if step == -1:
-                    step = last
-                if not 0 <= step <= last:
-                    raise ValueError(f"step must be from 0 to {last} (there are "
-                                     f"{last + 1} windows), or -1 for the last; got {step}")
-                self.step_slider.value = step
+                note = f"there are {last + 1} windows; -1 is the last"
+                step = whole_number("step", step, -1, last, note=note)
+                self.step_slider.value = last if step == -1 else step
 
     def redraw(self) -> None:
         """Draw the window on the input, the kernel and the output so far; write the formula."""
@@ -398,16 +395,3 @@ def _kernel_array(kernel: Any) -> np.ndarray:
     if not np.all(np.isfinite(values)):
         raise ValueError("the kernel must hold finite numbers")
     return values
-
-
-def _padding(value: Any) -> str:
-    if value not in PADDINGS:
-        raise ValueError(f"padding must be one of {PADDINGS}; got {value!r}")
-    return str(value)
-
-
-def _stride(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-            or not 1 <= value <= MAX_STRIDE:
-        raise ValueError(f"stride must be a whole number from 1 to {MAX_STRIDE}; got {value!r}")
-    return int(value)

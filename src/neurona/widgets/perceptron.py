@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from neurona.plots.render import figure_png, new_figure
+from neurona.validate import one_of, points_2d, real_number
 from neurona.widgets.panel import Panel
 
 #: The four corners of the unit square and the logic functions of two inputs on them.
@@ -23,13 +24,6 @@ PROBLEMS = {
     "XOR": np.array([0, 1, 1, 0]),
     "NAND": np.array([1, 1, 1, 0]),
 }
-
-
-def _check_problem(problem: str) -> str:
-    key = str(problem).upper()
-    if key not in PROBLEMS:
-        raise ValueError(f"problem must be one of {', '.join(PROBLEMS)}; got {problem!r}")
-    return key
 
 
 class PerceptronExplorer(Panel):
@@ -68,8 +62,8 @@ class PerceptronExplorer(Panel):
             "w2": w.FloatSlider(value=w2, description="w₂", **slider),
             "b": w.FloatSlider(value=b, description="b", **slider),
         }
-        self.problem_buttons = w.ToggleButtons(options=list(PROBLEMS),
-                                               value=_check_problem(problem))
+        problem = one_of("problem", str(problem).upper(), PROBLEMS)
+        self.problem_buttons = w.ToggleButtons(options=list(PROBLEMS), value=problem)
         self.activation_buttons = w.ToggleButtons(options=["step", "sigmoid"], value=activation)
         self.table = w.HTML()
         self.image = w.Image(format="png", layout=w.Layout(width="430px"))
@@ -94,9 +88,7 @@ class PerceptronExplorer(Panel):
         """Move the sliders (and redraw once)."""
         values = {"w1": w1, "w2": w2, "b": b}
         for key, value in values.items():
-            low, high = self.sliders[key].min, self.sliders[key].max
-            if not low <= value <= high:
-                raise ValueError(f"{key} must be between {low} and {high}; got {value!r}")
+            real_number(key, value, self.sliders[key].min, self.sliders[key].max)
         with self.redraw_once():
             for key, value in values.items():
                 self.sliders[key].value = value
@@ -184,9 +176,7 @@ class PerceptronReplay(Panel):
         updates = getattr(perceptron, "updates_", None)
         if updates is None:
             raise ValueError("fit the perceptron first: PerceptronReplay shows its updates_")
-        self.perceptron, self.X, self.y = perceptron, np.asarray(X), np.asarray(y)
-        if self.X.ndim != 2 or self.X.shape[1] != 2:
-            raise ValueError(f"X must have shape (N, 2) to be drawn; got {self.X.shape}")
+        self.perceptron, self.X, self.y = perceptron, points_2d("X", X), np.asarray(y)
         self.updates = list(updates)
         self.redraws, self.last_png = 0, None
         n = len(self.updates)

@@ -23,6 +23,7 @@ import numpy as np
 from neurona.plots.render import figure_png
 from neurona.plots.style import OKABE_ITO
 from neurona.scratch.losses import LOSSES
+from neurona.validate import one_of, whole_number
 from neurona.widgets.panel import Panel
 
 DATASETS = {"clusters": "clusters", "circle": "circles", "xor": "xor", "spiral": "spiral"}
@@ -142,55 +143,25 @@ class PlaygroundSettings:
 
 
 def _validate(s: PlaygroundSettings) -> None:
-    def check(ok: bool, message: str) -> None:
-        if not ok:
-            raise ValueError(message)
-
-    check(s.dataset in DATASETS, f"dataset must be one of {', '.join(DATASETS)}; got {s.dataset!r}")
-    check(_int_in(s.noise, 0, 50), f"noise must be a whole percentage 0-50; got {s.noise!r}")
-    check(_int_in(s.train_ratio, 10, 90), f"train_ratio must be 10-90 (%); got {s.train_ratio!r}")
-    check(
-        _int_in(s.batch_size, 1, MAX_BATCH),
-        f"batch_size must be 1-{MAX_BATCH}; got {s.batch_size!r}",
-    )
-    check(
-        s.learning_rate in LEARNING_RATES,
-        f"learning_rate must be one of {', '.join(f'{r:g}' for r in LEARNING_RATES)}; "
-        f"got {s.learning_rate!r}",
-    )
-    check(
-        s.activation in ACTIVATIONS,
-        f"activation must be one of {', '.join(ACTIVATIONS)}; got {s.activation!r}",
-    )
-    check(
-        s.l2 in L2_RATES,
-        f"l2 must be one of {', '.join(f'{r:g}' for r in L2_RATES)}; got {s.l2!r}",
-    )
-    check(
-        1 <= len(s.hidden) <= MAX_LAYERS,
-        f"hidden must have 1 to {MAX_LAYERS} layers; got {len(s.hidden)} ({s.hidden})",
-    )
-    for n in s.hidden:
-        check(
-            _int_in(n, 1, MAX_NEURONS),
-            f"each hidden layer has 1 to {MAX_NEURONS} neurons; got {n!r} in {s.hidden}",
+    one_of("dataset", s.dataset, DATASETS)
+    whole_number("noise", s.noise, 0, 50, note="percent")
+    whole_number("train_ratio", s.train_ratio, 10, 90, note="percent")
+    whole_number("batch_size", s.batch_size, 1, MAX_BATCH)
+    one_of("learning_rate", s.learning_rate, LEARNING_RATES)
+    one_of("activation", s.activation, ACTIVATIONS)
+    one_of("l2", s.l2, L2_RATES)
+    if not 1 <= len(s.hidden) <= MAX_LAYERS:
+        raise ValueError(
+            f"hidden must have 1 to {MAX_LAYERS} layers; got {len(s.hidden)} ({s.hidden})"
         )
-    check(len(s.features) >= 1, f"choose at least one input feature from {', '.join(FEATURES)}")
-    for f in s.features:
-        check(f in FEATURES, f"unknown feature {f!r}; choose from {', '.join(FEATURES)}")
-    check(_int_in(s.seed, 0, 2**31 - 1), f"seed must be a non-negative integer; got {s.seed!r}")
-    check(
-        _int_in(s.start, 0, 2**31 - 1),
-        f"start (the random start, advanced by Reset) must be >= 0; got {s.start!r}",
-    )
-
-
-def _int_in(value, low: int, high: int) -> bool:
-    return (
-        isinstance(value, (int, np.integer))
-        and not isinstance(value, bool)
-        and (low <= value <= high)
-    )
+    for i, n in enumerate(s.hidden):
+        whole_number(f"hidden[{i}]", n, 1, MAX_NEURONS, note="neurons in that layer")
+    if not s.features:
+        raise ValueError(f"choose at least one input feature from {', '.join(FEATURES)}")
+    for i, f in enumerate(s.features):
+        one_of(f"features[{i}]", f, FEATURES)
+    whole_number("seed", s.seed, 0, 2**31 - 1)
+    whole_number("start", s.start, 0, 2**31 - 1, note="the random start, advanced by Reset")
 
 
 @dataclass
@@ -235,13 +206,8 @@ class Playground(Panel):
                 f"PlaygroundSettings, or None; got {settings!r}"
             )
         settings = replace(settings or PlaygroundSettings(), **overrides)
-        if not _int_in(n_samples, 20, 100_000):
-            raise ValueError(
-                f"n_samples must be a whole number from 20 to 100,000; got {n_samples!r}"
-            )
-        if not _int_in(resolution, 10, 400):
-            raise ValueError(f"resolution must be from 10 to 400 cells; got {resolution!r}")
-        self.n_samples, self.resolution = n_samples, resolution
+        self.n_samples = whole_number("n_samples", n_samples, 20, 100_000)
+        self.resolution = whole_number("resolution", resolution, 10, 400, note="cells per side")
         self.redraws, self.draw_seconds, self.last_png = 0, 0.0, None
         self._playing, self._task, self._syncing = False, None, False
 
@@ -350,8 +316,7 @@ class Playground(Panel):
 
     def step(self, epochs: int = 1) -> None:
         """Train ``epochs`` epochs (mini-batches of the chosen size), then redraw."""
-        if not _int_in(epochs, 1, 100_000):
-            raise ValueError(f"epochs must be a whole number >= 1; got {epochs!r}")
+        epochs = whole_number("epochs", epochs, 1, 100_000)
         s = self.settings
         for _ in range(epochs):
             # One generator per network: step(300) and three step(100) give the same run.

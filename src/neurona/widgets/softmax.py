@@ -25,6 +25,7 @@ import numpy as np
 
 from neurona.plots.render import figure_png, new_figure
 from neurona.plots.style import OKABE_ITO, diverging_limits
+from neurona.validate import real_number
 from neurona.widgets.panel import Panel
 
 __all__ = ["SoftmaxExplorer", "softmax"]
@@ -169,10 +170,8 @@ class SoftmaxExplorer(Panel):
 
     def set_temperature(self, temperature: float) -> None:
         """Move the temperature slider (0.01 to 10)."""
-        t = _temperature(temperature)
         low, high = TEMPERATURE_RANGE
-        if not low <= t <= high:
-            raise ValueError(f"the temperature slider goes from {low} to {high}; got {t!r}")
+        t = real_number("temperature", temperature, low, high, note="the slider's range")
         self.temperature_slider.value = t
 
     def redraw(self) -> None:
@@ -261,10 +260,4 @@ def _classes(classes: Any) -> tuple[str, ...]:
 
 
 def _temperature(temperature: Any) -> float:
-    try:
-        t = float(temperature)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"temperature must be a positive number; got {temperature!r}") from error
-    if not (math.isfinite(t) and t > 0):
-        raise ValueError(f"temperature must be a positive number; got {temperature!r}")
-    return t
+    return real_number("temperature", temperature, 0, low_open=True)

@@ -31,7 +31,6 @@ from __future__ import annotations
 import html
 import inspect
 import math
-import numbers
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -42,7 +41,7 @@ from neurona.models import OPTIMIZERS, SCHEDULES, check_batch_size, make_optimiz
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger, RunRecord
 from neurona.tracking import NaNGuard, Track
-from neurona.validate import whole_number
+from neurona.validate import one_of, real_number, whole_number
 from neurona.widgets.panel import BackgroundTraining, Panel
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "elu", "selu", "linear")
@@ -167,10 +166,7 @@ class Trainer(BackgroundTraining, Panel):
             raise TypeError(
                 f"build must be a function that returns a keras.Model, got {type(build).__name__}"
             )
-        if not isinstance(validation_split, numbers.Real) or not 0 <= validation_split < 1:
-            raise ValueError(
-                f"validation_split must be from 0 to below 1; got {validation_split!r}"
-            )
+        real_number("validation_split", validation_split, 0, 1, high_open=True)
         if ledger is not None and not isinstance(ledger, Ledger):
             raise TypeError(f"ledger must be a neurona Ledger, got {type(ledger).__name__}")
         if name_format is not None and not (isinstance(name_format, str) or callable(name_format)):
@@ -419,24 +415,15 @@ class Trainer(BackgroundTraining, Panel):
         }
         fractions = {"dropout": MAX_DROPOUT, "l2": MAX_L2}
         if key in choices:
-            if value not in choices[key]:
-                allowed = ", ".join(f"{c:g}" if isinstance(c, float) else c for c in choices[key])
-                raise ValueError(f"{key} must be one of {allowed}; got {value!r}")
+            one_of(key, value, choices[key])
             return float(value) if key == "learning_rate" else value
         if key in whole:
             return whole_number(key, value, *whole[key])
         if key in fractions:
-            high = fractions[key]
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, numbers.Real)
-                or not 0 <= value <= high
-            ):
-                raise ValueError(f"{key} must be a number from 0 to {high:g}; got {value!r}")
-            return float(value)
+            return real_number(key, value, 0, fractions[key])
         if key == "batch_size":
             return check_batch_size(value, self.n_train)
-        raise ValueError(f"unknown hyper-parameter {key!r}; known: {', '.join(DEFAULTS)}")
+        one_of("hyper-parameter", key, DEFAULTS)
 
     def _choose_controls(self, controls: Iterable[str] | None) -> list[str]:
         possible = [k for k in DEFAULTS if k in TRAINING or k in self.accepted]
@@ -446,8 +433,7 @@ class Trainer(BackgroundTraining, Panel):
             raise TypeError(f"controls must be a list of names, e.g. ['units'], got {controls!r}")
         chosen = list(controls)
         for key in chosen:
-            if key not in DEFAULTS:
-                raise ValueError(f"unknown control {key!r}; choose from {', '.join(DEFAULTS)}")
+            one_of("control", key, DEFAULTS)
             if key not in possible:
                 raise ValueError(
                     f"the builder does not take {key!r}, so the panel cannot set it; "
