@@ -29,6 +29,8 @@ from neurona.hardware import (
     resource_limits,
 )
 
+__all__ = ["doctor"]
+
 #: The states of a check, from good to bad.
 STATUSES = ("ok", "warn", "fail")
 

@@ -17,6 +17,8 @@ import sys
 import tempfile
 import threading
 
+__all__ = ["seed"]
+
 # Lines TensorFlow's C++ core writes to the process's stderr while it starts. They are
 # written before its logging is configured, so TF_CPP_MIN_LOG_LEVEL cannot hide them, and
 # Jupyter forwards them into the notebook in red, where students read them as errors.

@@ -30,6 +30,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "hardware_report",
+    "HardwareReport",
+    "compute_device",
+    "use_cpu_only",
+    "set_threads",
+    "TooLateError",
+    "resource_limits",
+    "ResourceLimits",
+    "enough_memory",
+]
+
 #: Where a notebook can run; see :func:`hardware_report`.
 PLATFORMS = ("local", "Colab", "Binder", "JupyterHub", "Kaggle")
 

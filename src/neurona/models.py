@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import numbers
 
+__all__ = ["OPTIMIZERS", "make_optimizer", "make_schedule", "check_batch_size"]
+
 #: Optimizer names the course uses (the 2018 book's list, plus SGD with momentum).
 OPTIMIZERS = (
     "sgd",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from importlib import resources
 
+__all__ = ["reference_table", "reference_tables"]
+
 
 def reference_tables() -> list[str]:
     """Names of the shipped reference tables.

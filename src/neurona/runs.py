@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+__all__ = ["Ledger", "RunRecord", "ledger"]
+
 #: The states a run can be in. ``running`` becomes one of the others when training ends.
 STATUSES = ("running", "finished", "stopped", "diverged", "interrupted")
 

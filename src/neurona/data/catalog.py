@@ -15,6 +15,8 @@ from neurona.data import mnist, shipped, toy
 from neurona.data.dataset import Dataset, stratified_subset
 from neurona.settings import notice
 
+__all__ = ["DATASETS", "load"]
+
 
 def _check_n_samples(value: Any) -> int:
     if not _is_int(value) or not 2 <= value <= 1_000_000:

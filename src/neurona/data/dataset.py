@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = ["Dataset"]
+
 #: Where a dataset's arrays came from.
 #: ``cache``: the kit's download cache; ``system``: a folder already on this machine
 #: (Debian's ``/usr/share/datasets`` or one named in ``NEURONA_DATA_DIRS``); ``download``:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import time
 
+__all__ = ["new_figure", "figure_png", "pyplot_png", "kernel_shell", "RedrawPacer", "PacedView"]
+
 
 def new_figure(width: float, height: float, dpi: int = 80):
     r"""Return a matplotlib Figure with an Agg canvas, outside pyplot.

@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 import zlib
 
+__all__ = ["OKABE_ITO", "series_color"]
+
 #: Okabe-Ito colours by name.
 OKABE_ITO = {
     "blue": "#0072B2",
@@ -138,8 +140,8 @@ def series_color(k: int) -> str:
 
     Examples
     --------
-    >>> from neurona.plots.style import series_color
-    >>> series_color(0), series_color(1)
+    >>> import neurona as nr
+    >>> nr.series_color(0), nr.series_color(1)
     ('#0072B2', '#E69F00')
     """
     if isinstance(k, bool) or not isinstance(k, int):

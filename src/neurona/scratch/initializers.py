@@ -18,6 +18,8 @@ import numpy as np
 
 from neurona.scratch.registry import look_up
 
+__all__ = ["INITIALIZERS", "initialize"]
+
 #: Half-width of the "uniform" initialiser, Keras's ``RandomUniform`` default.
 UNIFORM_LIMIT = 0.05
 

@@ -49,6 +49,8 @@ from neurona.scratch.perceptron import (
     start_record,
 )
 
+__all__ = ["MLP", "Gradients"]
+
 #: Activations backpropagation cannot use in a hidden layer.
 _STEPS = ("heaviside", "sign")
 

@@ -35,6 +35,20 @@ from numbers import Real
 
 import numpy as np
 
+__all__ = [
+    "OPTIMIZERS",
+    "Optimizer",
+    "GD",
+    "Momentum",
+    "Nesterov",
+    "AdaGrad",
+    "RMSProp",
+    "Adam",
+    "Adamax",
+    "Adadelta",
+    "get_optimizer",
+]
+
 
 # -- checking hyper-parameters ------------------------------------------------------------------
 def _number(name: str, value) -> float:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+__all__ = ["look_up"]
+
 T = TypeVar("T")
 
 
