@@ -10,8 +10,8 @@ A package ``__init__`` that re-exports names lists its modules, never the names:
 :func:`lazy_exports` gives the package its ``__getattr__`` and ``__dir__`` (PEP 562). Nothing is
 read at import time. The first time a name is looked up, the ``__all__`` of each flat module is
 read from its source file without importing the module (:func:`public_names`); the name then
-imports only the module that defines it, so ``nr.callbacks()`` loads the live plot and not the
-fourteen other picture modules. A flat module that is itself such a package (``neurona.plots``)
+imports only the module that defines it, so ``nr.callbacks()`` loads the live plot and none of
+the other picture modules. A flat module that is itself such a package (``neurona.plots``)
 offers the names of its own flat modules.
 
 A module's ``__all__`` lists the names meant for use outside it. In a flat module those are the
@@ -136,19 +136,39 @@ def flat_modules(package: str) -> tuple[str, ...]:
     return tuple(modules)
 
 
-def _owners(package: str, flat: tuple[str, ...], topics: tuple[str, ...]) -> dict[str, str]:
-    """Map each name to the flat module of ``package`` that offers it; no name twice."""
-    owners: dict[str, str] = {}
-    for module in flat:
-        for name in public_names(f"{package}.{module}"):
-            if name in owners:
-                raise ImportError(f"{package}.{owners[name]} and {package}.{module} both offer "
-                                  f"{name!r}: a name must be offered by one module")
-            if name in flat or name in topics:
-                raise ImportError(f"{package}.{module} offers {name!r}, which is also the name "
-                                  f"of the module {package}.{name}")
-            owners[name] = module
-    return owners
+class _Owners:
+    """Which flat module of a package offers each name, read module by module as names are asked.
+
+    A look-up reads the flat modules in their order until one offers the name, so the names the
+    notebooks use most (``load``, ``ledger``, ``callbacks``) cost a few files, not all of them.
+    """
+
+    def __init__(self, package: str, flat: tuple[str, ...], topics: tuple[str, ...]) -> None:
+        self.package, self.modules = package, set(flat) | set(topics)
+        self.unread = list(flat)
+        self.found: dict[str, str] = {}
+
+    def _read(self, module: str) -> None:
+        for name in public_names(f"{self.package}.{module}"):
+            if name in self.found:
+                raise ImportError(f"{self.package}.{self.found[name]} and {self.package}.{module} "
+                                  f"both offer {name!r}: a name must be offered by one module")
+            if name in self.modules:
+                raise ImportError(f"{self.package}.{module} offers {name!r}, which is also the "
+                                  f"name of the module {self.package}.{name}")
+            self.found[name] = module
+
+    def get(self, name: str) -> str | None:
+        """Return the flat module that offers ``name``, or None."""
+        while name not in self.found and self.unread:
+            self._read(self.unread.pop(0))
+        return self.found.get(name)
+
+    def all(self) -> dict[str, str]:
+        """Return every offered name with its module, in the order of the flat modules."""
+        while self.unread:
+            self._read(self.unread.pop(0))
+        return self.found
 
 
 def _as_written(dotted: str) -> str:
@@ -203,24 +223,20 @@ def lazy_exports(
         __getattr__, __dir__ = lazy_exports(__name__, _FLAT)
     """
     flat, topics = tuple(flat), tuple(topics)
-    modules = set(flat) | set(topics)
+    owners = _Owners(package, flat, topics)
     namespace = sys.modules[package].__dict__
 
-    @functools.cache
-    def owners() -> dict[str, str]:
-        return _owners(package, flat, topics)
-
     def __getattr__(name: str) -> object:
-        if name in modules:
+        if name in owners.modules:
             return importlib.import_module(f"{package}.{name}")
         if name == "__all__":
-            namespace["__all__"] = [*owners(), *topics]
+            namespace["__all__"] = [*owners.all(), *topics]
             return namespace["__all__"]
         if name.startswith("_"):  # tools probing for hooks (_repr_html_, __wrapped__ ...)
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        owner = owners().get(name)
+        owner = owners.get(name)
         if owner is None:
-            raise AttributeError(_missing(package, name, owners(), topics))
+            raise AttributeError(_missing(package, name, owners.all(), topics))
         value = getattr(importlib.import_module(f"{package}.{owner}"), name)
         namespace[name] = value  # found once: later look-ups skip __getattr__
         return value
@@ -231,6 +247,6 @@ def lazy_exports(
         private = {key for key in namespace if key.startswith("_") and not key.startswith("__")}
         own = (key for key, value in namespace.items()
                if key not in private and not isinstance(value, ModuleType))
-        return sorted({*own, *owners(), *topics})
+        return sorted({*own, *owners.all(), *topics})
 
     return __getattr__, __dir__
