@@ -10,8 +10,9 @@ Reports:
 - import cycles among the package's modules, counting every ``import`` statement, also those
   inside functions (a cycle through a function-local import still ties two modules together);
 - the wall time of ``import neurona`` and then of ``nr.callbacks()`` (after ``import keras``,
-  whose own seconds are not the kit's) in a fresh interpreter, how many ``neurona`` modules each
-  loaded and whether pyplot was loaded (median of three fresh interpreters).
+  whose own seconds are not the kit's) in a fresh interpreter that imports this checkout's
+  ``src/``, how many ``neurona`` modules each loaded and whether pyplot was loaded (median of
+  three fresh interpreters); ``pyplot_after_import_keras`` says whether Keras loaded it itself.
 """
 
 from __future__ import annotations
@@ -160,11 +161,12 @@ import neurona as nr
 imported = time.perf_counter() - start
 loaded = sum(name.startswith("neurona") for name in sys.modules)
 import keras  # callbacks are Keras callbacks: Keras's own import is not the kit's cost
+keras_pyplot = "matplotlib.pyplot" in sys.modules
 start = time.perf_counter()
 nr.callbacks()
 called = time.perf_counter() - start
 print(imported, loaded, called, sum(name.startswith("neurona") for name in sys.modules),
-      "matplotlib.pyplot" in sys.modules, "tensorflow" in sys.modules)
+      "matplotlib.pyplot" in sys.modules, "tensorflow" in sys.modules, keras_pyplot)
 """
 
 
@@ -184,6 +186,7 @@ def import_cost(repeats: int = 3) -> dict[str, float]:
         "modules_after_callbacks": int(runs[0][3]),
         "pyplot_after_callbacks": runs[0][4] == "True",
         "tensorflow_after_callbacks": runs[0][5] == "True",
+        "pyplot_after_import_keras": runs[0][6] == "True",
     }
 
 

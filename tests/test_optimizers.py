@@ -19,7 +19,7 @@ from neurona.scratch.optimizers import (
     RMSProp,
     get_optimizer,
 )
-from neurona.scratch.surfaces import SURFACES, diverged, get_surface, losses, race
+from neurona.scratch.surfaces import SURFACES, diverged, get_surface, losses_along, race
 
 # A quadratic bowl f(w) = sum(A * w**2) / 2 with different curvatures per coordinate, so the
 # adaptive optimizers have something to adapt to.
@@ -268,7 +268,7 @@ def test_race_shapes_start_and_repeatability():
         assert path.shape == (51, 2)
         np.testing.assert_array_equal(path[0], (-1.5, 2.0))
         assert np.isfinite(path).all() and not diverged(path)
-        assert losses("rosenbrock", path).shape == (51,)
+        assert losses_along("rosenbrock", path).shape == (51,)
     # The optimizers are reset, so a second race with the same instances is identical.
     again = race("rosenbrock", opts, steps=50)
     for name in opts:
@@ -289,14 +289,14 @@ def test_gd_learning_rate_too_big_bounces_and_diverges_too_small_crawls():
     assert 1 < stop < 200
     assert np.hypot(*big[stop - 1]) > s.bound
     assert np.all(np.sign(big[1:stop, 1]) != np.sign(big[: stop - 1, 1]))
-    loss = losses(s, big)
+    loss = losses_along(s, big)
     assert np.isnan(loss[stop:]).all() and loss[stop - 1] > loss[0]
     # Good: at the minimum.
     assert not diverged(good) and np.abs(good[-1]).max() < 1e-3
     # Too small: 200 steps later it has barely left the start.
     assert not diverged(tiny)
     assert np.hypot(*(tiny[-1] - tiny[0])) < 0.1
-    assert losses(s, tiny)[-1] > 0.85 * losses(s, tiny)[0]
+    assert losses_along(s, tiny)[-1] > 0.85 * losses_along(s, tiny)[0]
 
 
 def test_non_finite_steps_stop_the_race_without_warnings():
@@ -310,7 +310,7 @@ def test_non_finite_steps_stop_the_race_without_warnings():
 
 def test_adaptive_optimizers_cross_the_plateau_where_gd_crawls():
     paths = race("plateau", {"gd": GD(0.1), "adam": Adam(0.1)}, steps=200)
-    loss = {k: losses("plateau", v)[-1] for k, v in paths.items()}
+    loss = {k: losses_along("plateau", v)[-1] for k, v in paths.items()}
     assert loss["gd"] > 0.99 and loss["adam"] < 1e-3
 
 

@@ -1,11 +1,29 @@
 """Package-level promises: fast import without TensorFlow, the flat API, shipped tables."""
 
+import ast
+import importlib
 import subprocess
 import sys
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
 import neurona as nr
+from neurona.exports import flat_modules, public_names
+
+SRC = Path(nr.__file__).parent
+
+# Modules being rewritten by the other helpers of issue 15 (phase 1, and validate.py of phase 2),
+# which get their __all__ when their work is merged; neurona.exports reads their public
+# definitions until then. This set must end empty.
+AWAITING_ALL = {
+    "neurona.bench.__main__", "neurona.bench.child", "neurona.bench.flops",
+    "neurona.bench.latency", "neurona.bench.laws", "neurona.bench.limits", "neurona.bench.runner",
+    "neurona.bench.sweeps", "neurona.bench.code", "neurona.distributed.launcher",
+    "neurona.distributed.local", "neurona.distributed.data", "neurona.plots.solar",
+    "neurona.widgets.autoencoder",
+}
 
 
 def run_python(code, **env):
@@ -45,10 +63,82 @@ def test_user_choice_of_tf_log_level_is_respected():
     assert result.stdout.strip() == "0"
 
 
-def test_every_public_name_resolves():
+def module_files():
+    """Dotted name -> source file of every module of the package."""
+    files = {}
+    for path in sorted(SRC.rglob("*.py")):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return files
+
+
+def test_every_module_declares_its_public_names_once():
+    for module, path in module_files().items():
+        tree = ast.parse(path.read_text())
+        assigned = [node for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))]
+        targets = [target for node in assigned
+                   for target in getattr(node, "targets", [getattr(node, "target", None)])]
+        targets += [element for target in targets if isinstance(target, ast.Tuple)
+                    for element in target.elts]   # A, B = 1, 2
+        declared = {target.id for target in targets if isinstance(target, ast.Name)}
+        if module in AWAITING_ALL:
+            assert "__all__" not in declared, f"{module} has __all__: take it off AWAITING_ALL"
+            continue
+        # A package that re-exports lists its modules (_FLAT), never their names.
+        assert ("__all__" in declared) != ("_FLAT" in declared), module
+        if "__all__" in declared:
+            defined = {getattr(node, "name", None) for node in tree.body} | declared | {
+                alias.asname or alias.name for node in tree.body
+                if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+            names = public_names(module)
+            assert len(set(names)) == len(names), f"{module}: a name twice in __all__"
+            assert set(names) <= defined, f"{module}: __all__ names {set(names) - defined}"
+
+
+def test_every_flat_name_resolves_from_neurona_to_its_module():
+    for module in flat_modules("neurona"):
+        imported = importlib.import_module(module)
+        for name in public_names(module):
+            assert getattr(nr, name) is getattr(imported, name), f"nr.{name} from {module}"
+    assert set(nr.__all__) <= set(dir(nr))
     for name in nr.__all__:
         assert getattr(nr, name) is not None, name
     assert not hasattr(nr, "no_such_thing")
+
+
+def test_no_two_flat_modules_offer_the_same_name():
+    offered = Counter(name for module in flat_modules("neurona") for name in public_names(module))
+    assert [name for name, count in offered.items() if count > 1] == []
+    modules = {name.rpartition(".")[2] for name in module_files()}
+    assert sorted(set(offered) & modules) == [], "a name is also a module's name"
+
+
+def test_a_mistyped_name_gets_close_matches_and_a_lesson_internal_its_topic():
+    with pytest.raises(AttributeError, match=r"did you mean nr\.plot_learning_curves\?"):
+        nr.plot_learning_curve  # noqa: B018
+    with pytest.raises(AttributeError, match=r"did you mean nr\.Playground\?"):
+        nr.playground  # noqa: B018
+    with pytest.raises(AttributeError, match=r"; use nr\.scratch\.Perceptron$"):
+        nr.Perceptron  # noqa: B018
+    with pytest.raises(AttributeError, match=r"^module 'neurona' has no attribute 'zzz'$"):
+        nr.zzz  # noqa: B018
+    assert {"load", "callbacks", "Playground", "check", "scratch"} <= set(dir(nr))
+    assert "Perceptron" not in dir(nr) and "Perceptron" in dir(nr.scratch)
+
+
+def test_import_loads_no_picture_and_callbacks_only_the_live_one():
+    result = run_python(
+        "import sys; import neurona as nr; "
+        "print(sorted(m for m in sys.modules if m.startswith(('neurona.', 'matplotlib', "
+        "'tensorflow', 'keras')))); "
+        "import keras; nr.callbacks(); "
+        "print(sorted(m for m in sys.modules if m.startswith('neurona.plots')))"
+    )
+    assert result.returncode == 0, result.stderr
+    at_import, after_callbacks = result.stdout.splitlines()
+    assert at_import == str(['neurona.exports', 'neurona.hardware', 'neurona.startup',
+                             'neurona.validate'])
+    assert after_callbacks == "['neurona.plots', 'neurona.plots.live', 'neurona.plots.render']"
 
 
 def test_reference_tables_ship_with_the_package():
@@ -74,8 +164,8 @@ def test_quick_mode_reads_the_environment(monkeypatch):
 
 def test_the_numpy_lessons_do_not_start_tensorflow():
     result = run_python(
-        "import neurona as nr, sys; nr.Playground; nr.PerceptronExplorer; nr.MLP; nr.check; "
-        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+        "import neurona as nr, sys; nr.Playground; nr.PerceptronExplorer; nr.scratch.MLP; "
+        "nr.check; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False False"

@@ -15,8 +15,8 @@ reads::
     ### BEGIN SOLUTION
     hidden_parameters = 28 * 28 * 128 + 128
     ### END SOLUTION
-    check.value(hidden_parameters, model.layers[1].count_params(),
-                hint="784 inputs per unit, 128 units, and one bias per unit")
+    nr.check.value(hidden_parameters, model.layers[1].count_params(),
+                   hint="784 inputs per unit, 128 units, and one bias per unit")
 
 ``course/solutions/make_student_version.py`` deletes every block from
 ``### BEGIN SOLUTION`` to ``### END SOLUTION``, so the students' copy keeps
@@ -26,11 +26,11 @@ the tests execute the notebooks.
 
 Examples
 --------
->>> from neurona import check
->>> check.value(784 * 128 + 128, 100480)
+>>> import neurona as nr
+>>> nr.check.value(784 * 128 + 128, 100480)
 ✓ answer: 100,480
 True
->>> check.value(784 * 128, 100480, hint="one bias per unit, too")
+>>> nr.check.value(784 * 128, 100480, hint="one bias per unit, too")
 ✗ answer: got 100352, expected something else. Hint: one bias per unit, too
 False
 """
@@ -91,11 +91,11 @@ def value(
 
     Examples
     --------
-    >>> from neurona import check
-    >>> check.value(0.1 + 0.2, 0.3, name="sum")
+    >>> import neurona as nr
+    >>> nr.check.value(0.1 + 0.2, 0.3, name="sum")
     ✓ sum: 0.3
     True
-    >>> check.value([1.0, 2.0], [1.0, 2.5], hint="look at the second element")
+    >>> nr.check.value([1.0, 2.0], [1.0, 2.5], hint="look at the second element")
     ✗ answer: got [1.0, 2.0], expected something else. Hint: look at the second element
     False
     """
@@ -144,11 +144,11 @@ def shape(array: Any, expected_shape: Any, hint: str = "", name: str = "shape") 
     Examples
     --------
     >>> import numpy as np
-    >>> from neurona import check
-    >>> check.shape(np.zeros((60000, 784)), (60000, 784))
+    >>> import neurona as nr
+    >>> nr.check.shape(np.zeros((60000, 784)), (60000, 784))
     ✓ shape: (60000, 784)
     True
-    >>> check.shape(np.zeros((28, 28)), (None, 784), hint="flatten each image")
+    >>> nr.check.shape(np.zeros((28, 28)), (None, 784), hint="flatten each image")
     ✗ shape: got (28, 28), expected something else. Hint: flatten each image
     False
     """
@@ -193,11 +193,11 @@ def equal(answer: Any, expected: Any, hint: str = "", name: str = "answer") -> b
 
     Examples
     --------
-    >>> from neurona import check
-    >>> check.equal("relu", "relu", name="activation")
+    >>> import neurona as nr
+    >>> nr.check.equal("relu", "relu", name="activation")
     ✓ activation: 'relu'
     True
-    >>> check.equal((28, 28), (784,), hint="the images are flattened")
+    >>> nr.check.equal((28, 28), (784,), hint="the images are flattened")
     ✗ answer: got (28, 28), expected something else. Hint: the images are flattened
     False
     """
@@ -267,15 +267,15 @@ def function(
     Examples
     --------
     >>> import numpy as np
-    >>> from neurona import check
+    >>> import neurona as nr
     >>> def relu(z):
     ...     return np.maximum(z, 0)
-    >>> check.function(relu, lambda z: np.maximum(z, 0), [-1.0, 0.0, 2.5])
+    >>> nr.check.function(relu, lambda z: np.maximum(z, 0), [-1.0, 0.0, 2.5])
     ✓ relu: same results as the reference on all 3 inputs
     True
     >>> def relu(z):
     ...     return abs(z)
-    >>> check.function(relu, lambda z: np.maximum(z, 0), [2.5, -1.0], hint="negative z gives 0")
+    >>> nr.check.function(relu, lambda z: np.maximum(z, 0), [2.5, -1.0], hint="negative z gives 0")
     ✗ relu(-1.0): got 1.0, expected something else. Hint: negative z gives 0
     False
     """

@@ -34,6 +34,8 @@ from neurona.hardware import (
 )
 from neurona.validate import one_of
 
+__all__ = ["doctor"]
+
 #: The states of a check, from good to bad.
 STATUSES = ("ok", "warn", "fail")
 

@@ -32,6 +32,18 @@ from typing import Any
 from neurona.startup import after_import
 from neurona.validate import whole_number
 
+__all__ = [
+    "hardware_report",
+    "HardwareReport",
+    "compute_device",
+    "use_cpu_only",
+    "set_threads",
+    "TooLateError",
+    "resource_limits",
+    "ResourceLimits",
+    "enough_memory",
+]
+
 #: Where a notebook can run; see :func:`hardware_report`.
 PLATFORMS = ("local", "Colab", "Binder", "JupyterHub", "Kaggle")
 

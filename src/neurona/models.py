@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from neurona.validate import one_of, real_number, whole_number
 
+__all__ = ["OPTIMIZERS", "make_optimizer", "make_schedule", "check_batch_size"]
+
 #: Optimizer names the course uses (the 2018 book's list, plus SGD with momentum).
 OPTIMIZERS = (
     "sgd",

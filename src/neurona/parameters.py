@@ -8,12 +8,12 @@ and puts Keras's ``count_params()`` beside it, so the two can be checked against
 
 Examples
 --------
->>> from neurona.parameters import count_conv2d, count_dense
->>> count_dense([784, 10, 10])          # the book's first network
+>>> import neurona as nr
+>>> nr.count_dense([784, 10, 10])          # the book's first network
 7960
->>> count_conv2d(5, 1, 20)              # a 5x5 receptive field, 20 feature maps
+>>> nr.count_conv2d(5, 1, 20)              # a 5x5 receptive field, 20 feature maps
 520
->>> count_dense([784, 30])              # a dense layer of 30 units on the same image
+>>> nr.count_dense([784, 30])              # a dense layer of 30 units on the same image
 23550
 """
 

@@ -11,6 +11,8 @@ from importlib import resources
 
 from neurona.validate import one_of
 
+__all__ = ["reference_table", "reference_tables"]
+
 
 def reference_tables() -> list[str]:
     """Names of the shipped reference tables.

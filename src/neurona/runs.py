@@ -22,6 +22,8 @@ from typing import Any
 
 from neurona.validate import one_of, real_number
 
+__all__ = ["Ledger", "RunRecord", "ledger"]
+
 #: The states a run can be in. ``running`` becomes one of the others when training ends.
 STATUSES = ("running", "finished", "stopped", "diverged", "interrupted")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = ["quick_mode", "cache_dir"]
+
 QUICK_ENV = "NEURONA_QUICK"
 OFFLINE_ENV = "NEURONA_OFFLINE"
 CACHE_ENV = "NEURONA_CACHE"

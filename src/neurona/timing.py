@@ -13,6 +13,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+__all__ = ["Stopwatch", "format_seconds"]
+
 
 @dataclass
 class Stopwatch:

@@ -28,6 +28,8 @@ from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger, RunRecord
 from neurona.runs import ledger as default_ledger
 
+__all__ = ["Track", "NaNGuard", "callbacks"]
+
 
 class Track(keras.callbacks.Callback):
     """Record one training in the ledger: per-epoch metrics, wall times, device, versions.

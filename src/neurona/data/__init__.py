@@ -17,11 +17,9 @@ Dataset 'fashion_mnist'
 ['circles', 'clusters', 'digits']
 """
 
-from __future__ import annotations
+from neurona.exports import lazy_exports as _lazy_exports
 
-from neurona.data.catalog import DATASETS, load
-from neurona.data.dataset import SOURCES, Dataset
-from neurona.data.fetch import DatasetUnavailable
-from neurona.data.idx import read_idx
+# Modules whose __all__ names this package offers (mnist, shipped and toy are its loaders).
+_FLAT = ("catalog", "dataset", "fetch", "idx")
 
-__all__ = ["DATASETS", "SOURCES", "Dataset", "DatasetUnavailable", "load", "read_idx"]
+__getattr__, __dir__ = _lazy_exports(__name__, _FLAT)

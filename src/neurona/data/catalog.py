@@ -12,6 +12,8 @@ from neurona.data.dataset import Dataset, stratified_subset
 from neurona.settings import notice
 from neurona.validate import one_of, real_number, whole_number
 
+__all__ = ["DATASETS", "load"]
+
 
 def _check_n_samples(value: Any) -> int:
     return whole_number("n_samples", value, 2, 1_000_000)

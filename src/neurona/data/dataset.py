@@ -9,6 +9,8 @@ import numpy as np
 
 from neurona.validate import one_of
 
+__all__ = ["Dataset"]
+
 #: Where a dataset's arrays came from.
 #: ``cache``: the kit's download cache; ``system``: a folder already on this machine
 #: (Debian's ``/usr/share/datasets`` or one named in ``NEURONA_DATA_DIRS``); ``download``:

@@ -19,6 +19,8 @@ from typing import TypeVar
 from neurona import settings
 from neurona.settings import notice
 
+__all__ = ["DatasetUnavailable"]
+
 T = TypeVar("T")
 
 #: Where Keras itself downloads MNIST and Fashion-MNIST from.

@@ -15,6 +15,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+__all__ = ["read_idx"]
+
 #: IDX type code -> NumPy dtype of the big-endian values in the file.
 IDX_DTYPES = {
     0x08: np.dtype(">u1"),  # unsigned byte

@@ -17,6 +17,8 @@ from neurona.data import fetch, shipped
 from neurona.data.dataset import Dataset
 from neurona.data.idx import read_idx
 
+__all__ = ["MNIST", "FASHION_MNIST", "ImageSet", "load_image_set"]
+
 #: Role -> IDX file name (without ``.gz``), the same for MNIST and Fashion-MNIST.
 IDX_FILES = {
     "x_train": "train-images-idx3-ubyte",

@@ -10,6 +10,8 @@ import numpy as np
 
 from neurona.data.dataset import Dataset
 
+__all__ = ["digits", "digits_28x28", "iris"]
+
 DIGITS_CREDIT = "scikit-learn's digits (UCI Optical Recognition of Handwritten Digits, CC BY 4.0)"
 IRIS_CREDIT = "Iris (R. A. Fisher 1936, UCI Machine Learning Repository, CC BY 4.0)"
 

@@ -14,6 +14,8 @@ import numpy as np
 
 from neurona.data.dataset import Dataset
 
+__all__ = ["TOY_SETS", "make_toy"]
+
 #: (points in class 0, points in class 1, noise, random generator, seed) -> (x, y)
 Generator = Callable[[int, int, float, np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
 

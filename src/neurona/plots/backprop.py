@@ -15,10 +15,10 @@ with :class:`neurona.scratch.MLP` and anything shaped like it.
 
 Examples
 --------
->>> from neurona.plots.backprop import backprop_tables, plot_backprop_step
->>> net = MLP([2, 2, 1], activation="sigmoid")                 # doctest: +SKIP
->>> backprop_tables(net, X_xor, y_xor)[-1]                      # doctest: +SKIP
->>> plot_backprop_step(net, X_xor, y_xor, learning_rate=0.5);   # doctest: +SKIP
+>>> import neurona as nr
+>>> net = nr.scratch.MLP([2, 2, 1], activation="sigmoid")         # doctest: +SKIP
+>>> nr.backprop_tables(net, X_xor, y_xor)[-1]                      # doctest: +SKIP
+>>> nr.plot_backprop_step(net, X_xor, y_xor, learning_rate=0.5);   # doctest: +SKIP
 """
 
 from __future__ import annotations

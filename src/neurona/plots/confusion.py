@@ -7,9 +7,9 @@ which pairs are confused most.
 
 Examples
 --------
->>> from neurona.plots.confusion import plot_confusion_matrix
->>> probabilities = model.predict(x_test)                                  # doctest: +SKIP
->>> cm = plot_confusion_matrix(y_test, probabilities, class_names=names)  # doctest: +SKIP
+>>> import neurona as nr
+>>> probabilities = model.predict(x_test)                                     # doctest: +SKIP
+>>> cm = nr.plot_confusion_matrix(y_test, probabilities, class_names=names)  # doctest: +SKIP
 >>> cm.hardest()                                                           # doctest: +SKIP
 """
 

@@ -7,9 +7,9 @@ Training curves are solid, validation curves dashed in the same colour (see
 
 Examples
 --------
->>> from neurona.plots.curves import plot_learning_curves
+>>> import neurona as nr
 >>> history = model.fit(x, y, validation_split=0.1, epochs=10)  # doctest: +SKIP
->>> plot_learning_curves(history);                               # doctest: +SKIP
+>>> nr.plot_learning_curves(history);                            # doctest: +SKIP
 """
 
 from __future__ import annotations

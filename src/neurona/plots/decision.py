@@ -19,8 +19,8 @@ How the model's output is read
 
 Examples
 --------
->>> from neurona.plots.decision import plot_decision_boundary
->>> plot_decision_boundary(net, X_train, y_train, X_test=X_test, y_test=y_test);  # doctest: +SKIP
+>>> import neurona as nr
+>>> nr.plot_decision_boundary(net, X_train, y_train, X_test=X_test, y_test=y_test); # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.colors import Colormap
 
-__all__ = ["CLASS_COLORS", "LiveDecisionMap", "plot_decision_boundary"]
+__all__ = ["plot_decision_boundary", "LiveDecisionMap"]
 
 #: Colour of class 0, 1, 2, ... in every 2-D picture. Class 0 is vermillion and class 1
 #: blue, the two ends of the course's red-negative / blue-positive scale, so a neuron's
@@ -131,12 +131,12 @@ def plot_decision_boundary(
     Examples
     --------
     >>> import numpy as np
-    >>> from neurona.plots.decision import plot_decision_boundary
+    >>> import neurona as nr
     >>> X = np.array([[-1.0, -1.0], [-0.5, -1.0], [1.0, 0.5], [0.5, 1.0]])
     >>> y = np.array([0, 0, 1, 1])
     >>> def predict(P):  # a fixed linear neuron: sigmoid(x1 + x2)
     ...     return 1 / (1 + np.exp(-(P[:, 0] + P[:, 1])))
-    >>> ax = plot_decision_boundary(predict, X, y, resolution=50)
+    >>> ax = nr.plot_decision_boundary(predict, X, y, resolution=50)
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('x1', 'x2')
     >>> ax.get_title()
@@ -214,9 +214,9 @@ class LiveDecisionMap(PacedView):
     Examples
     --------
     >>> import numpy as np
-    >>> from neurona.plots.decision import LiveDecisionMap
+    >>> import neurona as nr
     >>> X = np.array([[-1.0, -1.0], [1.0, 1.0]]); y = np.array([0, 1])
-    >>> view = LiveDecisionMap(resolution=40)
+    >>> view = nr.LiveDecisionMap(resolution=40)
     >>> view.update(lambda P: P.sum(axis=1), X, y, title="epoch 1")
     True
     >>> view.update(lambda P: P[:, 0], X, y, title="epoch 2")  # too soon after the first

@@ -2,9 +2,9 @@
 
 Examples
 --------
->>> from neurona.plots.images import plot_image_grid, plot_misclassified
->>> plot_image_grid(x_train, y_train, class_names=names);          # doctest: +SKIP
->>> plot_misclassified(x_test, y_test, model.predict(x_test), names);  # doctest: +SKIP
+>>> import neurona as nr
+>>> nr.plot_image_grid(x_train, y_train, class_names=names);             # doctest: +SKIP
+>>> nr.plot_misclassified(x_test, y_test, model.predict(x_test), names);  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ import time
 from neurona.plots.render import PacedView, RedrawPacer
 from neurona.runs import RunRecord
 
+__all__ = ["LiveCurves"]
+
 
 class LiveCurves(PacedView):
     """Learning curves of a run, redrawn in place (one picture, no flicker, no growing output).

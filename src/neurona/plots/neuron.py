@@ -10,8 +10,8 @@ is perpendicular to that line and points to the side where the output is 1.
 
 Examples
 --------
->>> from neurona.plots.neuron import plot_neuron
->>> plot_neuron([1.0, 1.0], 0.5, activation="sigmoid", X=X, y=y);  # doctest: +SKIP
+>>> import neurona as nr
+>>> nr.plot_neuron([1.0, 1.0], 0.5, activation="sigmoid", X=X, y=y);  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from neurona.validate import one_of, points_2d, real_number
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["ACTIVATIONS", "plot_neuron", "plot_perceptron_update", "plot_training_errors"]
+__all__ = ["plot_neuron", "plot_perceptron_update", "plot_training_errors"]
 
 #: The activations :func:`plot_neuron` can draw, with what each outputs.
 ACTIVATIONS = {
@@ -96,8 +96,8 @@ def plot_neuron(
 
     Examples
     --------
-    >>> from neurona.plots.neuron import plot_neuron
-    >>> ax = plot_neuron([1.0, 1.0], 0.5)
+    >>> import neurona as nr
+    >>> ax = nr.plot_neuron([1.0, 1.0], 0.5)
     >>> ax.get_title().splitlines()[0]
     'z = 0.50 + 1.00·x1 + 1.00·x2'
     >>> import matplotlib.pyplot as plt; plt.close("all")
@@ -208,9 +208,9 @@ def plot_perceptron_update(
 
     Examples
     --------
-    >>> from neurona.plots.neuron import plot_perceptron_update
-    >>> p = Perceptron(learning_rate=0.1).fit(X, y)        # doctest: +SKIP
-    >>> plot_perceptron_update(p.updates_[0], X, y);        # doctest: +SKIP
+    >>> import neurona as nr
+    >>> p = nr.scratch.Perceptron(learning_rate=0.1).fit(X, y)  # doctest: +SKIP
+    >>> nr.plot_perceptron_update(p.updates_[0], X, y);          # doctest: +SKIP
     """
     if not isinstance(update, Mapping):
         raise TypeError(f"update must be one entry of Perceptron.updates_ (a dict), got {update!r}")
@@ -354,8 +354,8 @@ def plot_training_errors(
 
     Examples
     --------
-    >>> from neurona.plots.neuron import plot_training_errors
-    >>> ax = plot_training_errors([3, 2, 1, 0], losses=[0.9, 0.5, 0.3, 0.2])
+    >>> import neurona as nr
+    >>> ax = nr.plot_training_errors([3, 2, 1, 0], losses=[0.9, 0.5, 0.3, 0.2])
     >>> ax.get_ylabel()
     'misclassified samples (count)'
     >>> import matplotlib.pyplot as plt; plt.close("all")

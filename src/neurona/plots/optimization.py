@@ -9,10 +9,10 @@ where they saturate.
 
 Examples
 --------
->>> from neurona.scratch.optimizers import GD, Adam
->>> from neurona.scratch.surfaces import race
->>> paths = race("rosenbrock", {"GD": GD(1e-3), "Adam": Adam(0.05)}, steps=100)
->>> ax = plot_optimizer_race("rosenbrock", paths)
+>>> import neurona as nr
+>>> racers = {"GD": nr.scratch.GD(1e-3), "Adam": nr.scratch.Adam(0.05)}
+>>> paths = nr.scratch.race("rosenbrock", racers, steps=100)
+>>> ax = nr.plot_optimizer_race("rosenbrock", paths)
 >>> len(ax.get_legend().get_texts())
 2
 >>> import matplotlib.pyplot as plt; plt.close("all")
@@ -143,14 +143,14 @@ def plot_optimizer_race(
 
     Examples
     --------
-    >>> from neurona.scratch.optimizers import GD
-    >>> from neurona.scratch.surfaces import race
-    >>> ax = plot_optimizer_race("elongated", race("elongated", {"GD": GD(0.05)}, 50))
+    >>> import neurona as nr
+    >>> paths = nr.scratch.race("elongated", {"GD": nr.scratch.GD(0.05)}, 50)
+    >>> ax = nr.plot_optimizer_race("elongated", paths)
     >>> ax.get_title()
     'elongated: f = (x**2 + 25 y**2) / 2'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    from neurona.scratch.surfaces import diverged, losses
+    from neurona.scratch.surfaces import diverged, losses_along
 
     surface = _surface(surface)
     paths = _trajectories(trajectories)
@@ -170,7 +170,7 @@ def plot_optimizer_race(
         color = series_color(k)
         last = _last_finite(path)
         gone = diverged(path)
-        loss = losses(surface, path[: last + 1])[-1]
+        loss = losses_along(surface, path[: last + 1])[-1]
         text = f"{label}: diverged" if gone else f"{label}: final loss {loss:.3g}"
         ax.plot(path[:, 0], path[:, 1], color=color, lw=1.6, marker=".", ms=3, label=text)
         ends.append((path[last], color, gone))
@@ -218,14 +218,14 @@ def plot_race_losses(surface: Any, trajectories: Mapping[str, Any], ax: Axes | N
 
     Examples
     --------
-    >>> from neurona.scratch.optimizers import GD
-    >>> from neurona.scratch.surfaces import race
-    >>> ax = plot_race_losses("plateau", race("plateau", {"GD": GD(0.1)}, 20))
+    >>> import neurona as nr
+    >>> paths = nr.scratch.race("plateau", {"GD": nr.scratch.GD(0.1)}, 20)
+    >>> ax = nr.plot_race_losses("plateau", paths)
     >>> ax.get_yscale(), len(ax.lines)
     ('log', 1)
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    from neurona.scratch.surfaces import losses
+    from neurona.scratch.surfaces import losses_along
 
     surface = _surface(surface)
     paths = _trajectories(trajectories)
@@ -233,7 +233,7 @@ def plot_race_losses(surface: Any, trajectories: Mapping[str, Any], ax: Axes | N
         ax = _new_axes((6.4, 3.8))
     f_min = surface.value(surface.minimum)
     for k, (label, path) in enumerate(paths.items()):
-        gap = losses(surface, path) - f_min
+        gap = losses_along(surface, path) - f_min
         # A run that lands exactly on the minimum would vanish from a log axis.
         gap = np.where(np.isfinite(gap), np.maximum(gap, 1e-16), np.nan)
         ax.plot(np.arange(len(path)), gap, color=series_color(k), lw=1.6, label=label)

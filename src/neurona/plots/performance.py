@@ -14,6 +14,17 @@ import numpy as np
 
 from neurona.plots.style import PALETTE, axes_or_new
 
+__all__ = [
+    "plot_thread_scaling",
+    "plot_time_vs_batch",
+    "plot_time_vs_parameters",
+    "plot_inference_latency",
+    "plot_share_of_peak",
+    "plot_speedup_heatmap",
+    "plot_scaling_laws",
+    "backend_verdicts",
+]
+
 
 def _frame(results: Any):
     import pandas as pd

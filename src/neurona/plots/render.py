@@ -12,6 +12,8 @@ import time
 
 from neurona.validate import real_number
 
+__all__ = ["new_figure", "figure_png", "pyplot_png", "kernel_shell", "RedrawPacer", "PacedView"]
+
 
 def new_figure(width: float, height: float, dpi: int = 80):
     r"""Return a matplotlib Figure with an Agg canvas, outside pyplot.

@@ -27,6 +27,8 @@ import zlib
 
 from neurona.validate import whole_number
 
+__all__ = ["OKABE_ITO", "series_color"]
+
 #: Okabe-Ito colours by name.
 OKABE_ITO = {
     "blue": "#0072B2",
@@ -140,8 +142,8 @@ def series_color(k: int) -> str:
 
     Examples
     --------
-    >>> from neurona.plots.style import series_color
-    >>> series_color(0), series_color(1)
+    >>> import neurona as nr
+    >>> nr.series_color(0), nr.series_color(1)
     ('#0072B2', '#E69F00')
     """
     return PALETTE[whole_number("k", k, 0, note="the series' position") % len(PALETTE)]

@@ -7,9 +7,10 @@ The prediction vector then turns that evidence into probabilities that sum to 1.
 
 Examples
 --------
->>> from neurona.plots.weights import plot_prediction_bars, plot_weight_images
->>> plot_weight_images(model, class_names=data.class_names);        # doctest: +SKIP
->>> plot_prediction_bars(model.predict(x_test[11:12])[0], true_class=y_test[11]);  # doctest: +SKIP
+>>> import neurona as nr
+>>> nr.plot_weight_images(model, class_names=data.class_names);     # doctest: +SKIP
+>>> probabilities = model.predict(x_test[11:12])[0]                 # doctest: +SKIP
+>>> nr.plot_prediction_bars(probabilities, true_class=y_test[11]);  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -9,35 +9,16 @@ plots as a Keras run.
 
 Examples
 --------
->>> from neurona.scratch import MLP
->>> net = MLP([2, 4, 1], activation="sigmoid", loss="mse")
+>>> import neurona as nr
+>>> net = nr.scratch.MLP([2, 4, 1], activation="sigmoid", loss="mse")
 >>> net.n_parameters
 17
 >>> record = net.fit(X, y, epochs=500, learning_rate=0.05)   # doctest: +SKIP
 """
 
-from neurona.scratch.activations import ACTIVATIONS, Activation, get_activation
-from neurona.scratch.initializers import INITIALIZERS, initialize
-from neurona.scratch.losses import LOSSES, get_loss
-from neurona.scratch.mlp import MLP, Gradients
-from neurona.scratch.optimizers import get_optimizer
-from neurona.scratch.perceptron import Adaline, Perceptron
-from neurona.scratch.surfaces import SURFACES, get_surface, race
+from neurona.exports import lazy_exports as _lazy_exports
 
-__all__ = [
-    "ACTIVATIONS",
-    "INITIALIZERS",
-    "LOSSES",
-    "MLP",
-    "SURFACES",
-    "Activation",
-    "Adaline",
-    "Gradients",
-    "Perceptron",
-    "get_activation",
-    "get_loss",
-    "get_optimizer",
-    "get_surface",
-    "initialize",
-    "race",
-]
+# Modules whose __all__ names this package offers.
+_FLAT = ("activations", "initializers", "losses", "mlp", "optimizers", "perceptron", "surfaces")
+
+__getattr__, __dir__ = _lazy_exports(__name__, _FLAT)

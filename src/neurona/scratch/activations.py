@@ -16,6 +16,8 @@ import numpy as np
 
 from neurona.validate import one_of
 
+__all__ = ["ACTIVATIONS", "Activation", "get_activation"]
+
 #: Slope of the leaky ReLU for negative inputs (Keras's ``LeakyReLU`` uses 0.3; 0.01 is the
 #: value of the original paper and of most textbooks).
 LEAKY_SLOPE = 0.01

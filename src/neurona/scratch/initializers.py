@@ -18,6 +18,8 @@ import numpy as np
 
 from neurona.validate import one_of, whole_number
 
+__all__ = ["INITIALIZERS", "initialize"]
+
 #: Half-width of the "uniform" initialiser, Keras's ``RandomUniform`` default.
 UNIFORM_LIMIT = 0.05
 

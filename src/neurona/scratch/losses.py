@@ -26,6 +26,8 @@ import numpy as np
 
 from neurona.validate import one_of
 
+__all__ = ["LOSSES", "get_loss"]
+
 #: How close to 0 and 1 a probability may get inside a logarithm.
 CLIP = 1e-12
 

@@ -47,6 +47,8 @@ from neurona.scratch.perceptron import (
 )
 from neurona.validate import one_of, real_number, whole_number
 
+__all__ = ["MLP", "Gradients"]
+
 #: Activations backpropagation cannot use in a hidden layer.
 _STEPS = ("heaviside", "sign")
 

@@ -36,6 +36,20 @@ import numpy as np
 
 from neurona.validate import one_of, real_number
 
+__all__ = [
+    "OPTIMIZERS",
+    "Optimizer",
+    "GD",
+    "Momentum",
+    "Nesterov",
+    "AdaGrad",
+    "RMSProp",
+    "Adam",
+    "Adamax",
+    "Adadelta",
+    "get_optimizer",
+]
+
 
 # -- the common interface -----------------------------------------------------------------------
 class Optimizer:

@@ -20,6 +20,8 @@ from neurona.scratch.activations import get_activation
 from neurona.scratch.initializers import INITIALIZERS, initialize
 from neurona.validate import one_of, real_number, whole_number
 
+__all__ = ["Perceptron", "Adaline"]
+
 #: The label values each step activation produces, and so accepts as targets.
 PERCEPTRON_LABELS = {"heaviside": (0, 1), "sign": (-1, 1)}
 

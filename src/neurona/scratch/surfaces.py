@@ -4,15 +4,17 @@ Each :class:`Surface` is a function ``f(x, y)`` a student can picture: a long na
 Rosenbrock's banana, a saddle, a plateau. It knows its analytic gradient, a start point
 where the race begins, its minimum and a plotting window. :func:`race` lets several
 optimizers from :mod:`neurona.scratch.optimizers` descend the same surface from the same
-point and returns their trajectories; :func:`losses` gives the loss along one of them.
+point and returns their trajectories; :func:`losses_along` gives the loss along one of them.
 
 Examples
 --------
->>> from neurona.scratch.optimizers import GD, Adam
->>> paths = race("rosenbrock", {"GD": GD(1e-3), "Adam": Adam(0.05)}, steps=300)
+>>> import neurona as nr
+>>> racers = {"GD": nr.scratch.GD(1e-3), "Adam": nr.scratch.Adam(0.05)}
+>>> paths = nr.scratch.race("rosenbrock", racers, steps=300)
 >>> paths["Adam"].shape
 (301, 2)
->>> bool(losses("rosenbrock", paths["Adam"])[-1] < losses("rosenbrock", paths["GD"])[-1])
+>>> final = {name: nr.scratch.losses_along("rosenbrock", path)[-1] for name, path in paths.items()}
+>>> bool(final["Adam"] < final["GD"])
 True
 """
 
@@ -26,6 +28,8 @@ import numpy as np
 
 from neurona.scratch.optimizers import Optimizer
 from neurona.validate import one_of, points_2d, real_number, whole_number
+
+__all__ = ["SURFACES", "Surface", "get_surface", "race", "diverged", "losses_along"]
 
 
 @dataclass(frozen=True)
@@ -285,9 +289,10 @@ def race(
 
     Examples
     --------
-    >>> from neurona.scratch.optimizers import GD
-    >>> paths = race("elongated", {"too big": GD(0.1), "fine": GD(0.05)}, steps=100)
-    >>> diverged(paths["too big"]), diverged(paths["fine"])
+    >>> import neurona as nr
+    >>> racers = {"too big": nr.scratch.GD(0.1), "fine": nr.scratch.GD(0.05)}
+    >>> paths = nr.scratch.race("elongated", racers, steps=100)
+    >>> nr.scratch.diverged(paths["too big"]), nr.scratch.diverged(paths["fine"])
     (True, False)
     """
     surface = get_surface(surface)
@@ -335,7 +340,7 @@ def diverged(trajectory) -> bool:
     return bool(trajectory.size) and bool(np.isnan(trajectory[-1]).any())
 
 
-def losses(surface: str | Surface, trajectory) -> np.ndarray:
+def losses_along(surface: str | Surface, trajectory) -> np.ndarray:
     """Return the loss at every point of a path: ``f(x_k, y_k)``, NaN after a run stopped.
 
     Parameters
@@ -351,7 +356,7 @@ def losses(surface: str | Surface, trajectory) -> np.ndarray:
 
     Examples
     --------
-    >>> losses("elongated", [[1.0, 0.0], [0.0, 0.2]])
+    >>> losses_along("elongated", [[1.0, 0.0], [0.0, 0.2]])
     array([0.5, 0.5])
     """
     surface = get_surface(surface)

@@ -3,10 +3,11 @@
 Examples
 --------
 >>> import numpy as np
->>> from neurona.scratch import MLP
+>>> import neurona as nr
 >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 >>> Y = np.array([[0], [1], [1], [0]], dtype=float)
->>> inspector = BackpropInspector(MLP([2, 2, 1], activation="sigmoid", seed=1), X, Y, 0.5)
+>>> net = nr.scratch.MLP([2, 2, 1], activation="sigmoid", seed=1)
+>>> inspector = nr.BackpropInspector(net, X, Y, 0.5)
 >>> inspector.step_button.click()
 >>> inspector.steps, inspector.losses[1] < inspector.losses[0]
 (1, True)
@@ -18,6 +19,8 @@ import numpy as np
 
 from neurona.validate import real_number
 from neurona.widgets.panel import Panel
+
+__all__ = ["BackpropInspector"]
 
 EQUATIONS = r"""
 <b>Forward</b>: z<sup>(l)</sup> = a<sup>(l−1)</sup> W<sup>(l)</sup> + b<sup>(l)</sup>,

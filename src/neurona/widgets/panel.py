@@ -6,6 +6,8 @@ import contextlib
 import threading
 from collections.abc import Callable
 
+__all__ = ["Panel", "BackgroundTraining"]
+
 
 class Panel:
     """A panel: its ipywidgets layout lives in ``widget``, and displaying the panel shows it.

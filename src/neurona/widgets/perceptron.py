@@ -16,6 +16,8 @@ from neurona.plots.render import figure_png, new_figure
 from neurona.validate import one_of, points_2d, real_number
 from neurona.widgets.panel import Panel
 
+__all__ = ["CORNERS", "PROBLEMS", "PerceptronExplorer", "PerceptronReplay"]
+
 #: The four corners of the unit square and the logic functions of two inputs on them.
 CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 PROBLEMS = {
@@ -161,10 +163,10 @@ class PerceptronReplay(Panel):
 
     Examples
     --------
-    >>> from neurona import Ledger
-    >>> from neurona.scratch import Perceptron
-    >>> X, y = CORNERS, PROBLEMS["OR"]
-    >>> replay = PerceptronReplay(Perceptron().fit(X, y, ledger=Ledger()), X, y)
+    >>> import neurona as nr
+    >>> X, y = nr.CORNERS, nr.PROBLEMS["OR"]
+    >>> perceptron = nr.scratch.Perceptron().fit(X, y, ledger=nr.Ledger())
+    >>> replay = nr.PerceptronReplay(perceptron, X, y)
     >>> replay.next_button.click()
     >>> replay.position
     1

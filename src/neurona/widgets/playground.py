@@ -26,6 +26,8 @@ from neurona.scratch.losses import LOSSES
 from neurona.validate import one_of, whole_number
 from neurona.widgets.panel import Panel
 
+__all__ = ["Playground", "PlaygroundSettings"]
+
 DATASETS = {"clusters": "clusters", "circle": "circles", "xor": "xor", "spiral": "spiral"}
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)

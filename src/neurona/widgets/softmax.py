@@ -28,7 +28,7 @@ from neurona.plots.style import OKABE_ITO, diverging_limits
 from neurona.validate import real_number
 from neurona.widgets.panel import Panel
 
-__all__ = ["SoftmaxExplorer", "softmax"]
+__all__ = ["SoftmaxExplorer"]
 
 #: Range of each evidence slider.
 EVIDENCE_RANGE = (-5.0, 5.0)

@@ -44,6 +44,8 @@ from neurona.tracking import NaNGuard, Track
 from neurona.validate import one_of, real_number, whole_number
 from neurona.widgets.panel import BackgroundTraining, Panel
 
+__all__ = ["Trainer"]
+
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "elu", "selu", "linear")
 INITIALIZERS = (
     "glorot_uniform",
