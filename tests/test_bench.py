@@ -12,9 +12,8 @@ from pathlib import Path
 import keras
 import pytest
 
-from neurona import bench
+from neurona import bench, processes
 from neurona.bench import sweeps
-from neurona.bench.child import ROW_PREFIX
 from neurona.parameters import count_conv2d, count_dense
 from neurona.reference import reference_table
 from neurona.runs import Ledger
@@ -106,7 +105,7 @@ def test_a_failing_child_returns_a_clear_error_row_not_a_hang(code):
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert child.returncode == 1
-    row = json.loads(child.stdout.strip().splitlines()[-1][len(ROW_PREFIX) :])
+    row = json.loads(child.stdout.strip().splitlines()[-1][len(processes.RESULT_PREFIX) :])
     assert not row["ok"]
     assert "timed_code.py defines no network 'resnet'; its networks: mlp, pyramid, lenet, cnn" in (
         row["error"]

@@ -14,7 +14,7 @@ import numpy as np
 import psutil
 import pytest
 
-from neurona import distributed
+from neurona import distributed, processes
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -110,9 +110,9 @@ def test_report_prints_the_line_launch_reads(capsys):
     result = distributed.report(index=1, replicas=2, loss=[np.float32(0.5)], epoch_seconds=[1.0],
                                 weights=[np.ones((2, 3)), np.full(4, 0.25)], steps=8)  # fmt: skip
     line = capsys.readouterr().out
-    assert line.startswith(distributed.RESULT_PREFIX) and line.endswith("\n")
-    assert json.loads(line[len(distributed.RESULT_PREFIX):]) == result
-    assert result == {"worker": 1, "replicas": 2, "loss": [0.5], "epoch_seconds": [1.0],
+    assert line.startswith(processes.RESULT_PREFIX) and line.endswith("\n")
+    assert json.loads(line[len(processes.RESULT_PREFIX):]) == result
+    assert result == {"ok": True, "worker": 1, "replicas": 2, "loss": [0.5], "epoch_seconds": [1.0],
                       "checksum": 7.0, "steps": 8}  # fmt: skip
 
 

@@ -6,9 +6,9 @@ Backend, visible devices and thread pools can only be chosen before the framewor
 so every configuration runs here, in a fresh interpreter. The network and the training loop
 come from the configuration's code file (notebook 09's ``timed_code.py``), imported here
 once the framework is set up; the child only adds random data of the network's shapes, the
-clock and the row. The last line of standard output is ``NEURONA_BENCH_ROW {...}``: the
-configuration, what the child read back from inside the framework (backend, thread counts,
-CPUs it may use, device), and the timings.
+clock and the row. The row is the child's one result line (:func:`neurona.processes.report`):
+the configuration, what the child read back from inside the framework (backend, thread
+counts, CPUs it may use, device), and the timings; an error is a row with ``ok`` false.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sys
 import time
 from typing import Any
 
-ROW_PREFIX = "NEURONA_BENCH_ROW "
+from neurona import processes
 
 
 def prepare_environment(config: dict[str, Any]) -> None:
@@ -267,12 +267,9 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m neurona.bench.child '<config as JSON>'", file=sys.stderr)
         return 2
     job = json.loads(argv[0])
-    try:
-        row = measure_peak(job) if job.get("job") == "peak" else run_config(job)
-    except Exception as err:  # reported as a row: a sweep goes on with the next configuration
-        row = {**job, "ok": False, "error": f"{type(err).__name__}: {err}"}
-    print(ROW_PREFIX + json.dumps(row, default=str), flush=True)
-    return 0 if row["ok"] else 1
+    # An error is reported as a row: a sweep goes on with the next configuration.
+    work = measure_peak if job.get("job") == "peak" else run_config
+    return processes.serve(lambda: work(job), fallback=job)
 
 
 if __name__ == "__main__":

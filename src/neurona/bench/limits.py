@@ -14,11 +14,10 @@ kernel die.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 
 from neurona.bench.config import Config, check_machine
-from neurona.bench.runner import Results, _child_row
+from neurona.bench.runner import Results, run_child
 from neurona.hardware import resource_limits
 
 
@@ -59,8 +58,7 @@ def matmul_peak(
     job = {"job": "peak", "matmul_dtype": dtype, "size": int(size), "device": device,
            "threads": threads, "inter_threads": None, "backend": backend, "budget_s": budget_s,
            "dtype": "float32"}  # fmt: skip
-    command = [sys.executable, "-m", "neurona.bench.child", json.dumps(job)]
-    row = _child_row(command, job, timeout)
+    row = run_child(json.dumps(job), job, timeout)
     row["label"] = f"matmul {size}x{size} {dtype} · {device}"
     return row
 

@@ -8,15 +8,13 @@ which is written after each row.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from neurona.bench.child import ROW_PREFIX
+from neurona import processes
 from neurona.bench.config import Config
 from neurona.runs import Ledger, RunRecord
 
@@ -46,32 +44,19 @@ def run(config: Config, *, python: str | None = None) -> dict[str, Any]:
     """
     if not isinstance(config, Config):
         raise TypeError(f"run takes a neurona.bench.Config, got {type(config).__name__}")
-    command = [python or sys.executable, "-m", "neurona.bench.child", config.to_json()]
-    return _child_row(command, config.to_dict(), config.timeout) | {"label": config.label()}
+    row = run_child(config.to_json(), config.to_dict(), config.timeout, python=python)
+    return row | {"label": config.label()}
 
 
-def _child_row(command: list[str], base: dict[str, Any], timeout: float) -> dict[str, Any]:
-    env = dict(os.environ)
-    env.pop("KERAS_BACKEND", None)  # the child sets its own
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        return {**base, "ok": False, "error": f"timed out after {timeout:g} s"}
-    except BaseException:  # KeyboardInterrupt: stop the child, then let the sweep stop
-        process.kill()
-        process.communicate()
-        raise
-    for line in reversed(out.splitlines()):
-        if line.startswith(ROW_PREFIX):
-            return json.loads(line[len(ROW_PREFIX) :])
-    tail = " | ".join(line for line in err.strip().splitlines()[-3:])
-    error = f"the child exited with code {process.returncode}: {tail}"
-    return {**base, "ok": False, "error": error}
+def run_child(job: str, base: dict[str, Any], timeout: float, *,
+              python: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """Run ``python -m neurona.bench.child job`` (a JSON job); return its row.
+
+    A child that fails before it reports (or runs out of time) gives ``base`` with ``ok=False``
+    and the reason in ``error``.
+    """
+    command = [python or sys.executable, "-m", "neurona.bench.child", job]
+    return {**base, **processes.run(command, timeout=timeout, env=processes.child_env())}
 
 
 class Results:

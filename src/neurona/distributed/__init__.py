@@ -13,7 +13,6 @@ Examples
 
 from neurona.distributed.data import make_data
 from neurona.distributed.launcher import (
-    RESULT_PREFIX,
     LaunchResult,
     WorkerError,
     check_tf_config,
@@ -27,7 +26,6 @@ from neurona.distributed.local import MODES, combine_deltas, simulate, split_cpu
 
 __all__ = [
     "MODES",
-    "RESULT_PREFIX",
     "LaunchResult",
     "WorkerError",
     "check_tf_config",

@@ -6,7 +6,7 @@ addresses and the worker's index), runs the script once per worker, streams thei
 them and returns what each reported with :func:`report`. Whatever happens (a worker fails, the
 time runs out, the notebook's stop button), every worker is stopped before :func:`launch` returns
 or raises: a worker left waiting for a dead partner would otherwise block forever in its
-all-reduce.
+all-reduce. The workers are child processes of :mod:`neurona.processes`, as a benchmark's are.
 
 On a real cluster nothing changes in the training script: each machine runs it with a
 ``TF_CONFIG`` naming every machine's address and its own index (:func:`tf_config`); Kubernetes
@@ -18,17 +18,14 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: The start of the one line a worker prints with its result (:func:`report`).
-RESULT_PREFIX = "NEURONA_DIST_RESULT "
+from neurona import processes
 
 
 class WorkerError(RuntimeError):
@@ -98,6 +95,8 @@ def report(*, index: int, replicas: int, loss: Sequence[float], epoch_seconds: S
            weights: Iterable[Any], **extra: Any) -> dict[str, Any]:
     """Print a worker's result as the one line :func:`launch` reads back; return it.
 
+    The line is a child's result line (:func:`neurona.processes.report`).
+
     Call it once, at the end of the worker script. The weights are reduced to a checksum (the
     sum of all their values): workers that hold copies of one model report the same checksum.
 
@@ -118,7 +117,7 @@ def report(*, index: int, replicas: int, loss: Sequence[float], epoch_seconds: S
     --------
     >>> result = report(index=0, replicas=1, loss=[2.3, 1.1], epoch_seconds=[0.5, 0.4],
     ...                 weights=[[1.0, 2.0], [0.5]])       # doctest: +ELLIPSIS
-    NEURONA_DIST_RESULT {"worker": 0, "replicas": 1, "loss": [2.3, 1.1], ..., "checksum": 3.5}
+    NEURONA_RESULT {"ok": true, "worker": 0, "replicas": 1, ..., "checksum": 3.5}
     >>> result["checksum"]
     3.5
     """
@@ -128,8 +127,7 @@ def report(*, index: int, replicas: int, loss: Sequence[float], epoch_seconds: S
     result = {"worker": int(index), "replicas": int(replicas), "loss": [float(v) for v in loss],
               "epoch_seconds": [float(v) for v in epoch_seconds], "checksum": checksum,
               **extra}  # fmt: skip
-    print(RESULT_PREFIX + json.dumps(result), flush=True)
-    return result
+    return processes.report(result)
 
 
 def free_ports(n: int) -> list[int]:
@@ -215,99 +213,41 @@ def launch(
             f"no worker script at {path}: write it first (notebook 11's %%writefile "
             f"worker_code.py cell) or give launch the path of yours"
         )
-    ports = free_ports(workers)
-    addresses = [f"localhost:{port}" for port in ports]
-    logs: list[list[str]] = [[] for _ in range(workers)]
-    processes: list[subprocess.Popen] = []
-    readers: list[threading.Thread] = []
+    addresses = [f"localhost:{port}" for port in free_ports(workers)]
+    children: list[processes.Child] = []
     start = time.perf_counter()
     try:
         for index in range(workers):
-            env = dict(os.environ)
-            env["KERAS_BACKEND"] = "tensorflow"
-            env["TF_CPP_MIN_LOG_LEVEL"] = env.get("TF_CPP_MIN_LOG_LEVEL", "3")
-            env["CUDA_VISIBLE_DEVICES"] = env.get("CUDA_VISIBLE_DEVICES", "-1")
-            if workers > 1:
-                env["TF_CONFIG"] = json.dumps(tf_config(addresses, index))
-            else:
-                env.pop("TF_CONFIG", None)
+            cluster = json.dumps(tf_config(addresses, index)) if workers > 1 else None
+            env = processes.child_env(KERAS_BACKEND="tensorflow", TF_CONFIG=cluster)
             if threads_per_worker:
                 env["TF_NUM_INTRAOP_THREADS"] = str(threads_per_worker)
-            process = subprocess.Popen(
-                [sys.executable, str(path), *map(str, args)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                env=env,
-                start_new_session=True,
-            )
-            processes.append(process)
-            reader = threading.Thread(
-                target=_read, args=(process, index, logs[index], on_line), daemon=True
-            )
-            reader.start()
-            readers.append(reader)
-        _wait_all(processes, logs, start + timeout, timeout)
-        for reader in readers:
-            reader.join(timeout=5)
+            env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+            env.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+            numbered = None if on_line is None else lambda line, i=index: on_line(i, line)
+            children.append(processes.start([sys.executable, path, *args], env,
+                                            on_line=numbered))
+        failed = processes.wait_all(children, timeout)
+    except TimeoutError:
+        raise TimeoutError(f"the workers did not finish within {timeout:g} s; all were stopped"
+                           ) from None
     finally:
-        _stop_all(processes)
+        processes.stop_all(children)  # also when a worker could not start
     seconds = time.perf_counter() - start
+    if failed is not None:
+        raise WorkerError(
+            f"worker {children.index(failed)} of {workers} exited with code {failed.returncode}; "
+            f"the others were stopped. Its last lines: {failed.tail()}"
+        )
     results = []
-    for index, lines in enumerate(logs):
-        found = [line for line in lines if line.startswith(RESULT_PREFIX)]
-        if not found:
+    for index, child in enumerate(children):
+        result = processes.result_of(child)
+        if not result["ok"]:
             raise WorkerError(f"worker {index} printed no result (its script must end with "
-                              f"distributed.report(...)): {_tail(lines)}")
-        results.append(json.loads(found[-1][len(RESULT_PREFIX) :]))
-    return LaunchResult(workers, seconds, results, logs, [p.pid for p in processes])
-
-
-def _read(process: subprocess.Popen, index: int, lines: list[str], on_line) -> None:
-    for line in process.stdout:
-        line = line.rstrip("\n")
-        lines.append(line)
-        if on_line is not None:
-            on_line(index, line)
-
-
-def _wait_all(processes, logs, deadline: float, timeout: float) -> None:
-    while True:
-        codes = [p.poll() for p in processes]
-        for index, code in enumerate(codes):
-            if code not in (None, 0):
-                raise WorkerError(
-                    f"worker {index} of {len(processes)} exited with code {code}; the others were "
-                    f"stopped. Its last lines: {_tail(logs[index])}"
-                )
-        if all(code == 0 for code in codes):
-            return
-        if time.perf_counter() > deadline:
-            raise TimeoutError(f"the workers did not finish within {timeout:g} s; all were stopped")
-        time.sleep(0.05)
-
-
-def _stop_all(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, 15)
-            except (ProcessLookupError, PermissionError, AttributeError):
-                process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(process.pid, 9)
-            except (ProcessLookupError, PermissionError, AttributeError):
-                process.kill()
-            process.wait(timeout=5)
-
-
-def _tail(lines: list[str], n: int = 3) -> str:
-    useful = [line for line in lines if line.strip() and not line.startswith(("I0000", "W0000"))]
-    return " | ".join(useful[-n:]) or "(no output)"
+                              f"distributed.report(...)): {child.tail()}")
+        results.append(result)
+    logs = [child.lines for child in children]
+    return LaunchResult(workers, seconds, results, logs, [child.pid for child in children])
 
 
 def scaling(
