@@ -34,6 +34,19 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+__all__ = [
+    "RESULT_PREFIX",
+    "Child",
+    "child_env",
+    "report",
+    "result_of",
+    "run",
+    "serve",
+    "start",
+    "stop_all",
+    "wait_all",
+]
+
 #: The start of the one line a child prints with its result (:func:`report`).
 RESULT_PREFIX = "NEURONA_RESULT "
 

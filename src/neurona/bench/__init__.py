@@ -25,43 +25,9 @@ Traceback (most recent call last):
 FileNotFoundError: code file 'no_such_code.py' not found (looked for ...)...
 """
 
-from neurona.bench import sweeps
-from neurona.bench.code import build, load_code
-from neurona.bench.config import BACKENDS, DEVICES, DTYPES, LEVELS, TASKS, Config
-from neurona.bench.flops import flops_table, forward_flops, layer_flops, training_flops
-from neurona.bench.latency import latency
-from neurona.bench.laws import amdahl_speedup, fit_parallel_fraction, gustafson_speedup
-from neurona.bench.limits import Estimate, add_share_of_peak, estimate, matmul_peak
-from neurona.bench.runner import Results, run, sweep, to_record
-from neurona.bench.sweeps import available_backends, cpu_count, pyramid_parameters
+from neurona.exports import lazy_exports as _lazy_exports
 
-__all__ = [
-    "BACKENDS",
-    "DEVICES",
-    "DTYPES",
-    "LEVELS",
-    "TASKS",
-    "Config",
-    "Estimate",
-    "Results",
-    "add_share_of_peak",
-    "amdahl_speedup",
-    "fit_parallel_fraction",
-    "gustafson_speedup",
-    "available_backends",
-    "build",
-    "cpu_count",
-    "estimate",
-    "matmul_peak",
-    "sweeps",
-    "flops_table",
-    "forward_flops",
-    "latency",
-    "layer_flops",
-    "load_code",
-    "pyramid_parameters",
-    "run",
-    "sweep",
-    "to_record",
-    "training_flops",
-]
+# Modules whose __all__ names this package offers: nr.bench.NAME.
+_FLAT = ("code", "config", "flops", "laws", "limits", "prediction", "runner", "sweeps")
+
+__getattr__, __dir__ = _lazy_exports(__name__, _FLAT)

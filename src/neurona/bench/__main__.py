@@ -19,6 +19,10 @@ import argparse
 import json
 import sys
 
+__all__ = [
+    "main",
+]
+
 SWEEPS = ("threads", "batch", "inference", "sizes", "backends", "levels", "devices", "peak")
 
 

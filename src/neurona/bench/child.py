@@ -23,6 +23,10 @@ from typing import Any
 
 from neurona import processes
 
+__all__ = [
+    "main",
+]
+
 
 def prepare_environment(config: dict[str, Any]) -> None:
     """Fix backend, devices and threads in the environment, before any framework import."""

@@ -28,6 +28,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+__all__ = [
+    "LEVELS",
+    "Network",
+    "build",
+    "load_code",
+]
+
 #: How the training loop is written: Keras ``fit``; a TensorFlow ``GradientTape`` loop
 #: compiled with ``tf.function``; the same loop run eagerly, op by op. Each is a function of
 #: that name in the code file.

@@ -24,8 +24,7 @@ TASKS = ("train", "infer")
 #: Number formats for the model and its data.
 DTYPES = ("float32", "bfloat16", "mixed_bfloat16")
 
-__all__ = ["BACKENDS", "DEVICES", "DTYPES", "LEVELS", "TASKS", "Config", "check_machine",
-           "describe"]
+__all__ = ["BACKENDS", "DEVICES", "DTYPES", "TASKS", "Config", "check_machine", "describe"]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,13 @@ from __future__ import annotations
 
 import math
 
+__all__ = [
+    "layer_flops",
+    "forward_flops",
+    "training_flops",
+    "flops_table",
+]
+
 #: A training step's FLOPs per forward pass's (forward + two backward products).
 TRAINING_FACTOR = 3
 

@@ -15,6 +15,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+__all__ = [
+    "amdahl_speedup",
+    "gustafson_speedup",
+    "fit_parallel_fraction",
+]
+
 
 def amdahl_speedup(fraction: float, processors):
     """Speed-up of a fixed problem whose share ``fraction`` runs on ``processors`` in parallel.

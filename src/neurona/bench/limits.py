@@ -20,6 +20,13 @@ from neurona.bench.config import Config, check_machine
 from neurona.bench.runner import Results, run_child
 from neurona.hardware import resource_limits
 
+__all__ = [
+    "Estimate",
+    "estimate",
+    "matmul_peak",
+    "add_share_of_peak",
+]
+
 
 def matmul_peak(
     dtype: str = "float32",

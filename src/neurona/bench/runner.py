@@ -18,6 +18,13 @@ from neurona import processes
 from neurona.bench.config import Config
 from neurona.runs import Ledger, RunRecord
 
+__all__ = [
+    "Results",
+    "run",
+    "sweep",
+    "to_record",
+]
+
 #: Columns of the tidy table, in order (configuration first, then what was measured).
 COLUMNS = (
     "label", "ok", "error", "code", "model", "model_args", "task", "samples", "batch_size",

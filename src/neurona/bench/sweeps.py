@@ -15,6 +15,24 @@ from neurona.bench.config import BACKENDS, LEVELS, Config
 from neurona.bench.runner import Results, sweep
 from neurona.hardware import resource_limits
 
+__all__ = [
+    "INFERENCE_SAMPLES",
+    "PYRAMIDS",
+    "available_backends",
+    "backends",
+    "batch_sizes",
+    "cpu_count",
+    "device_grid",
+    "devices",
+    "inference",
+    "levels",
+    "model_sizes",
+    "parameters",
+    "pyramid_parameters",
+    "speedup_table",
+    "threads",
+]
+
 #: Inference sizes of Martín López (2019)'s real-time test (samples per call).
 INFERENCE_SAMPLES = (2, 64, 512, 1024)
 #: The MLP grid of the Theano/TensorFlow/Keras study (2017): hidden layers x units per layer.

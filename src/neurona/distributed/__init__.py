@@ -11,31 +11,9 @@ Examples
 >>> run.loss, run.seconds                                           # doctest: +SKIP
 """
 
-from neurona.distributed.data import make_data
-from neurona.distributed.launcher import (
-    LaunchResult,
-    WorkerError,
-    check_tf_config,
-    free_ports,
-    launch,
-    report,
-    scaling,
-    tf_config,
-)
-from neurona.distributed.local import MODES, combine_deltas, simulate, split_cpu
+from neurona.exports import lazy_exports as _lazy_exports
 
-__all__ = [
-    "MODES",
-    "LaunchResult",
-    "WorkerError",
-    "check_tf_config",
-    "combine_deltas",
-    "free_ports",
-    "launch",
-    "make_data",
-    "report",
-    "scaling",
-    "simulate",
-    "split_cpu",
-    "tf_config",
-]
+# Modules whose __all__ names this package offers: nr.distributed.NAME.
+_FLAT = ("data", "launcher", "local")
+
+__getattr__, __dir__ = _lazy_exports(__name__, _FLAT)

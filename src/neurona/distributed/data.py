@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "make_data",
+]
+
 
 def make_data(samples: int, seed: int = 0, noise: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Return a deterministic 10-class problem of 64 features: ``(x, y)``, the same on every worker.

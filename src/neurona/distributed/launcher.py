@@ -27,6 +27,17 @@ from typing import Any
 
 from neurona import processes
 
+__all__ = [
+    "LaunchResult",
+    "WorkerError",
+    "check_tf_config",
+    "free_ports",
+    "launch",
+    "report",
+    "scaling",
+    "tf_config",
+]
+
 
 class WorkerError(RuntimeError):
     """A worker failed and the others were stopped; the message quotes its last lines."""

@@ -35,6 +35,13 @@ import numpy as np
 from neurona.distributed.data import make_data
 from neurona.validate import whole_number
 
+__all__ = [
+    "MODES",
+    "combine_deltas",
+    "simulate",
+    "split_cpu",
+]
+
 #: How :func:`simulate` combines the workers.
 MODES = ("sync", "async", "average", "sum")
 

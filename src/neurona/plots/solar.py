@@ -10,6 +10,18 @@ import pandas as pd
 
 from neurona.plots.style import PALETTE, axes_or_new, diverging_limits
 
+__all__ = [
+    "plot_sensor_grid",
+    "plot_day",
+    "plot_cloud_passage",
+    "plot_leads",
+    "plot_maps",
+    "plot_forecast",
+    "plot_predicted_vs_actual",
+    "plot_residuals",
+    "plot_skill",
+]
+
 
 def plot_sensor_grid(wind_direction: float | None = None, *, target: str | None = None, ax=None):
     """Draw the 16 sensors on the source's 50x50 grid (north up), the target and the wind.

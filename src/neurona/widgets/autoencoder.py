@@ -43,6 +43,11 @@ from neurona.runs import Ledger
 from neurona.validate import whole_number
 from neurona.widgets.panel import BackgroundTraining, Panel
 
+__all__ = [
+    "PresetExplorer",
+    "noise_slider",
+]
+
 MAX_EPOCHS, MAX_SEEDS = 100, 5
 MAX_NOISE = 0.8
 

@@ -17,6 +17,10 @@ from neurona.bench.child import time_inference
 from neurona.bench.runner import Results
 from neurona.bench.sweeps import INFERENCE_SAMPLES
 
+__all__ = [
+    "latency",
+]
+
 
 def latency(model, inputs, samples: Sequence[int] = INFERENCE_SAMPLES, *, repeats: int = 5,
             budget_s: float = 1.0, label: str | None = None) -> Results:  # fmt: skip
