@@ -46,6 +46,46 @@ def test_course_conventions(path):
     assert not re.search(r"\bTODO\b|\bFIXME\b", text)
 
 
+
+# A notebook reaches the kit one way: nr.NAME for the flat names, nr.TOPIC.NAME for a lesson's
+# internals (neurona/__init__.py): `import neurona as nr`, no other import of the kit, no local
+# alias, no name that left the flat API.
+IMPORT = re.compile(r"^\s*(from\s+neurona\b|import\s+neurona\b(?!\s+as\s+nr\s*(#|$)))")
+REACHED = re.compile(r"(?<![\w.])nr\.(\w+)(?:\.(\w+))?")
+
+
+def names_reached(path: Path) -> list[str]:
+    """What a notebook's code, and the inline code of its prose, reaches another way."""
+    import neurona
+    from neurona.exports import public_names
+
+    topics = set(neurona._TOPICS)
+    flat = set(public_names("neurona")) - topics
+    wrong = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            text = cell.source
+            wrong += [f"cell {cell.id}: {line.strip()}" for line in cell.source.splitlines()
+                      if IMPORT.match(line)]
+        else:  # what the prose tells students to type: its inline code
+            text = "\n".join(re.findall(r"`([^`\n]+)`", cell.source))
+        for match in REACHED.finditer(text):
+            name, inner = match[1], match[2]
+            if name in topics:
+                if inner and inner not in public_names(f"neurona.{name}"):
+                    wrong.append(f"cell {cell.id}: nr.{name}.{inner} (not in its __all__)")
+            elif name not in flat:
+                wrong.append(f"cell {cell.id}: nr.{name} (neither a flat name nor a topic)")
+    return wrong
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_reaches_names_one_way(path):
+    wrong = names_reached(path)
+    assert not wrong, f"{path.name} reaches names another way than nr.NAME or nr.TOPIC.NAME:\n" + \
+        "\n".join(wrong)
+
+
 # The notebooks that load MNIST or Fashion-MNIST: offline, without them, they run on a stand-in.
 LOADS_IMAGES = re.compile(r'nr\.load\(\\"(fashion_)?mnist\\"')  # as written in the .ipynb JSON
 IMAGE_NOTEBOOKS = [p for p in NOTEBOOKS if LOADS_IMAGES.search(p.read_text())]

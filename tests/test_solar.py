@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import neurona as nr
 from neurona import solar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
@@ -30,7 +31,7 @@ def classroom() -> pd.DataFrame:
 
 def notebook_task(frame: pd.DataFrame, cells=TASK_CELLS) -> dict:
     """Run notebook 10's task cells on ``frame``; return the namespace they fill."""
-    return run_cells("10", cells, {"np": np, "pd": pd, "solar": solar, "SEED": 0, "frame": frame})
+    return run_cells("10", cells, {"np": np, "pd": pd, "nr": nr, "SEED": 0, "frame": frame})
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def models() -> dict:
     import keras
 
     return run_cells("10", ["10-016a", "10-020a", "10-021b"],
-                     {"np": np, "solar": solar, "keras": keras})
+                     {"np": np, "nr": nr, "keras": keras})
 
 
 def test_generate_is_deterministic_per_seed():

@@ -3,13 +3,13 @@
 Examples
 --------
 >>> import numpy as np
->>> from neurona.cnn import KERNELS
->>> fig = plot_convolution_step(np.eye(8), KERNELS["sharpen"], step=5)
+>>> import neurona as nr
+>>> fig = nr.plot_convolution_step(np.eye(8), nr.cnn.KERNELS["sharpen"], step=5)
 >>> [ax.get_title().split(":")[0] for ax in fig.axes[:3]]
 ['input 8×8 (valid padding)', 'kernel 3×3', 'output 6×6']
->>> plot_pooling();                                     # doctest: +SKIP
->>> plot_filters(model);                                # doctest: +SKIP
->>> plot_feature_maps(model, x_test[0]);                # doctest: +SKIP
+>>> nr.plot_pooling();                                  # doctest: +SKIP
+>>> nr.plot_filters(model);                             # doctest: +SKIP
+>>> nr.plot_feature_maps(model, x_test[0]);             # doctest: +SKIP
 """
 
 from __future__ import annotations
