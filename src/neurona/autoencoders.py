@@ -21,10 +21,10 @@ reading; the default is the text's.
 
 Examples
 --------
->>> from neurona.autoencoders import preset
->>> preset("vii").label
+>>> import neurona as nr
+>>> nr.autoencoders.preset("vii").label
 'VII · batch 500 · Adam lr 0.001 · glorot_normal · relu, sigmoid out'
->>> preset("I").finding
+>>> nr.autoencoders.preset("I").finding
 'lr 0.1 with sigmoid: the loss stays flat — it never learns'
 """
 

@@ -31,11 +31,11 @@ interval), one float column per sensor in the order of :data:`SENSORS`, in W/m²
 
 Examples
 --------
->>> from neurona import solar
->>> frame = solar.generate(size="classroom", seed=0)
+>>> import neurona as nr
+>>> frame = nr.solar.generate(size="classroom", seed=0)
 >>> frame.shape
 (10800, 16)
->>> solar.skill([500.0, 300.0], [480.0, 350.0], [520.0, 500.0])   # 1: perfect, 0: persistence
+>>> nr.solar.skill([500.0, 300.0], [480.0, 350.0], [520.0, 500.0])   # 1: perfect, 0: persistence
 0.7320...
 """
 

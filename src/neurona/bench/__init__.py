@@ -9,17 +9,17 @@ table, a CSV file and the run ledger, even when it is interrupted.
 
 Examples
 --------
->>> from neurona import bench
->>> config = bench.Config(code="timed_code.py", model="mlp",   # doctest: +SKIP
-...                       model_args={"hidden_layers": 4, "units": 400}, threads=1)
+>>> import neurona as nr
+>>> config = nr.bench.Config(code="timed_code.py", model="mlp",   # doctest: +SKIP
+...                          model_args={"hidden_layers": 4, "units": 400}, threads=1)
 >>> config.label()                                             # doctest: +SKIP
 'mlp 4x400 · train · batch 128 · cpu · 1 thread'
->>> row = bench.run(config)                                    # doctest: +SKIP
->>> bench.Config(code="timed_code.py", model="mlp", backend="theano")
+>>> row = nr.bench.run(config)                                 # doctest: +SKIP
+>>> nr.bench.Config(code="timed_code.py", model="mlp", backend="theano")
 Traceback (most recent call last):
 ...
 ValueError: backend must be one of tensorflow, jax, torch; got 'theano'
->>> bench.Config(code="no_such_code.py", model="mlp")        # doctest: +ELLIPSIS
+>>> nr.bench.Config(code="no_such_code.py", model="mlp")        # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 FileNotFoundError: code file 'no_such_code.py' not found (looked for ...)...

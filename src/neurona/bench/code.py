@@ -153,8 +153,9 @@ def build(config) -> Any:
 
     Examples
     --------
-    >>> from neurona import bench
-    >>> model = build(bench.Config(code="timed_code.py", model="lenet"))   # doctest: +SKIP
+    >>> import neurona as nr
+    >>> config = nr.bench.Config(code="timed_code.py", model="lenet")   # doctest: +SKIP
+    >>> model = nr.bench.build(config)                                   # doctest: +SKIP
     """
     module = load_code(config.code)
     return network(module, config.model)(**config.model_args)

@@ -6,9 +6,9 @@ their data and reads back what they :func:`report`.
 
 Examples
 --------
->>> from neurona import distributed
->>> run = distributed.launch(2, "worker_code.py", ["--epochs", 2])  # doctest: +SKIP
->>> run.loss, run.seconds                                           # doctest: +SKIP
+>>> import neurona as nr
+>>> run = nr.distributed.launch(2, "worker_code.py", ["--epochs", 2])  # doctest: +SKIP
+>>> run.loss, run.seconds                                              # doctest: +SKIP
 """
 
 from neurona.exports import lazy_exports as _lazy_exports

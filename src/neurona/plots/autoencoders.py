@@ -2,9 +2,9 @@
 
 Examples
 --------
->>> from neurona.plots.autoencoders import plot_reconstructions, plot_roc
->>> plot_reconstructions(x_test, model.predict(x_test));     # doctest: +SKIP
->>> plot_roc(fpr, tpr, auc);                                 # doctest: +SKIP
+>>> import neurona as nr
+>>> nr.plot_reconstructions(x_test, model.predict(x_test));     # doctest: +SKIP
+>>> nr.plot_roc(fpr, tpr, auc);                                 # doctest: +SKIP
 """
 
 from __future__ import annotations
