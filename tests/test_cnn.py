@@ -64,10 +64,10 @@ def test_output_size_of_a_real_layer_call():
 
 @pytest.mark.parametrize("args, message", [
     ((4, 5), "does not fit"),
-    ((28, 3, "full"), "'valid', 'same'"),
-    ((28, 3, -1), "p >= 0"),
+    ((28, 3, "full"), "padding must be one of valid, same"),
+    ((28, 3, -1), "padding must be a whole number >= 0"),
     ((28, 3, "valid", 0), "stride"),
-    ((0, 3), "n (the input size)"),
+    ((0, 3), "n must be a whole number >= 1 (the input size)"),
 ])
 def test_output_size_errors_say_what_is_allowed(args, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):

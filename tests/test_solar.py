@@ -273,9 +273,9 @@ def test_load_nrel_explains_a_wrong_layout(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"size": "huge"}, "classroom, medium, source"),
-        ({"days": 0}, "positive integer"),
-        ({"step_seconds": 7}, "divides 3600"),
+        ({"size": "huge"}, "size must be one of classroom, medium, source"),
+        ({"days": 0}, "days must be a whole number >= 1"),
+        ({"step_seconds": 7}, r"step_seconds must be .* \(a divisor of 3600: 1, 2, 5"),
         ({"cloud_cover": 1.5}, "cloud_cover"),
         ({"noise": -0.1}, "noise"),
         ({"wind_speed": 0}, "wind_speed"),
@@ -306,6 +306,10 @@ def test_other_functions_reject_bad_arguments(classroom):
         solar.rmse([1, 2], [1])
     with pytest.raises(ValueError, match="persistence is perfect"):
         solar.skill([1, 2], [1, 2], [1, 2])
+    with pytest.raises(ValueError, match="wind_direction must be a finite number"):
+        solar.downwind_metres("west")
+    with pytest.raises(ValueError, match="max_lag_seconds must be a finite number > 0"):
+        solar.lead_seconds(classroom, "DH11", max_lag_seconds=0)
 
 
 def test_sensor_metres():
@@ -389,7 +393,7 @@ def test_reference_times_rescaled_to_one_epoch():
 
     raw = reference_table("heterogeneous_mlp_training")
     np.testing.assert_allclose(per_epoch["gtx1080"].dropna(), raw["gtx1080"].dropna() / 2)
-    with pytest.raises(ValueError, match="samples must be a positive integer"):
+    with pytest.raises(ValueError, match="samples must be a whole number >= 1"):
         solar.reference_per_epoch(0)
 
 
@@ -416,6 +420,8 @@ def test_solar_pictures_draw(classroom):
     plots.plot_residuals(actual, forecasts)
     ax = plots.plot_skill({"persistence": 0.0, "model": 0.4})
     assert [p.get_width() for p in ax.patches] == [0.0, 0.4]
-    with pytest.raises(ValueError, match="day must be from 0 to 1"):
+    with pytest.raises(ValueError, match="day must be a whole number from 0 to 1"):
         plots.plot_day(classroom, day=5)
+    with pytest.raises(ValueError, match="target must be one of AP1, AP4"):
+        plots.plot_sensor_grid(target="DH99")
     plt.close("all")

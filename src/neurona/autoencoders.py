@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from neurona.startup import quiet_retracing
-from neurona.validate import whole_number
+from neurona.validate import one_of, real_number, whole_number
 
 __all__ = [
     "ACTIVATIONS",
@@ -246,8 +246,7 @@ def _split_init(init: str) -> tuple[str, str]:
     else:
         kernel = bias = init
     for name in (kernel, bias):
-        if name not in INITIALIZERS:
-            raise ValueError(f"unknown initialiser {name!r} in the table; known: {INITIALIZERS}")
+        one_of("init", name, INITIALIZERS)
     return kernel, bias
 
 
@@ -277,7 +276,7 @@ def preset(name: str | Preset) -> Preset:
     >>> preset("XIV")
     Traceback (most recent call last):
     ...
-    ValueError: unknown preset 'XIV'; choose one of: I, II, III, IV, V, VI, VII, VIII, III.a, IV.a, IV.b, V.a, V.b, VI.a, VII.a, VII.b, VII.c, IX, X, XI, XII, XIII
+    ValueError: preset must be one of I, II, III, IV, V, VI, VII, VIII, III.a, IV.a, IV.b, V.a, V.b, VI.a, VII.a, VII.b, VII.c, IX, X, XI, XII, XIII; got 'XIV' (did you mean 'XI'?)
     """  # noqa: E501
     if isinstance(name, Preset):
         return name
@@ -286,7 +285,7 @@ def preset(name: str | Preset) -> Preset:
         for key, value in PRESETS.items():
             if key.lower() == wanted.lower():
                 return value
-    raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
+    return PRESETS[one_of("preset", name, PRESETS)]  # nothing matched: this raises
 
 
 # -- initialisers ---------------------------------------------------------------------------------
@@ -331,7 +330,7 @@ def make_initializer(name: str, seed: int | None = None, *, reading: str = DEFAU
     >>> make_initializer("uniform", reading="keras3")
     Traceback (most recent call last):
     ...
-    ValueError: unknown initialiser reading 'keras3'; choose one of: text, keras2
+    ValueError: reading must be one of text, keras2; got 'keras3' (did you mean 'keras2'?)
     """
     import keras
 
@@ -345,24 +344,24 @@ def make_initializer(name: str, seed: int | None = None, *, reading: str = DEFAU
         "glorot_uniform": lambda: init.GlorotUniform(seed=seed),
         "he_normal": lambda: init.HeNormal(seed=seed),
     }
-    if name not in makers:
-        raise ValueError(f"unknown initialiser {name!r}; choose one of: {', '.join(INITIALIZERS)}")
-    return makers[name]()
+    return makers[one_of("initializer", name, INITIALIZERS)]()
 
 
-def check_reading(reading: str) -> str:
+def check_reading(reading: str, *, name: str = "reading") -> str:
     """Return ``reading`` if it is one of ``INIT_READINGS``, else raise a ValueError naming them.
+
+    ``name`` is the argument's name in the message (``"init_reading"`` in :func:`run_preset`).
 
     Examples
     --------
     >>> check_reading("keras2")
     'keras2'
+    >>> check_reading("Text", name="init_reading")
+    Traceback (most recent call last):
+    ...
+    ValueError: init_reading must be one of text, keras2; got 'Text' (did you mean 'text'?)
     """
-    if not isinstance(reading, str) or reading not in INIT_READINGS:
-        raise ValueError(
-            f"unknown initialiser reading {reading!r}; choose one of: {', '.join(INIT_READINGS)}"
-        )
-    return reading
+    return one_of(name, reading, INIT_READINGS)
 
 
 # -- running presets ----------------------------------------------------------------------------
@@ -595,7 +594,7 @@ def run_preset(
 
     chosen = _preset_arg(preset)
     build = check_build(build)
-    init_reading = check_reading(init_reading)
+    init_reading = check_reading(init_reading, name="init_reading")
     epochs = whole_number("epochs", epochs, 1)
     seeds = tuple(whole_number("seed", s, 0) for s in seeds)
     if not seeds:
@@ -774,8 +773,7 @@ def add_noise(x, level: float, seed: int | None = None) -> np.ndarray:
     >>> noisy.shape, noisy.dtype.name, bool((noisy >= 0).all() and (noisy <= 1).all())
     ((2, 3), 'float32', True)
     """
-    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 <= level <= 1:
-        raise ValueError(f"level must be a noise standard deviation from 0 to 1; got {level!r}")
+    level = real_number("level", level, 0, 1, note="the noise's standard deviation")
     array = np.asarray(x, dtype="float32")
     rng = np.random.default_rng(seed)
     noisy = array + float(level) * rng.standard_normal(array.shape).astype("float32")
@@ -810,9 +808,8 @@ def latent_grid(decoder, n: int = 15, span: float | tuple[float, float] = 2.5) -
     """
     n = whole_number("n", n, 2)
     if isinstance(span, numbers.Real) and not isinstance(span, bool):
-        if not span > 0:
-            raise ValueError(f"span must be > 0; got {span!r}")
-        low, high = -float(span), float(span)
+        span = real_number("span", span, 0, low_open=True)
+        low, high = -span, span
     else:
         try:
             low, high = (float(v) for v in span)
@@ -917,11 +914,12 @@ def anomaly_split(data, normal_classes: Iterable[int], n_train: int | None = Non
     >>> split.is_anomaly.mean()                                # doctest: +SKIP
     """
     n_classes = int(max(data.y_train.max(), data.y_test.max())) + 1
-    normal = tuple(sorted({int(c) for c in normal_classes}))
-    if not normal or not set(normal) <= set(range(n_classes)):
-        raise ValueError(
-            f"normal_classes must be class numbers from 0 to {n_classes - 1}; got {normal!r}"
-        )
+    normal = tuple(sorted({
+        whole_number(f"normal_classes[{i}]", c, 0, n_classes - 1, note="a class number")
+        for i, c in enumerate(normal_classes)
+    }))
+    if not normal:
+        raise ValueError("normal_classes must name at least one class, e.g. [0, 1, 2]")
     if len(normal) == n_classes:
         raise ValueError("normal_classes must leave out at least one class to be the anomalies")
     keep = np.isin(data.y_train, normal)
@@ -1003,9 +1001,7 @@ def check_dataset(dataset: str) -> str:
     >>> check_dataset("fashion_mnist")
     'fashion_mnist'
     """
-    if dataset not in PRESET_DATASETS:
-        raise ValueError(f"dataset must be one of {', '.join(PRESET_DATASETS)}; got {dataset!r}")
-    return dataset
+    return one_of("dataset", dataset, PRESET_DATASETS)
 
 
 def finite_stat(function: Callable, values: np.ndarray) -> np.ndarray:

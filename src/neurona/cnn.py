@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from neurona.validate import one_of, whole_number
+
 __all__ = [
     "BOOK_SEVEN",
     "KERNELS",
@@ -135,20 +137,15 @@ def conv_output_size(n: int, k: int, padding: str | int = "valid", stride: int =
     >>> conv_output_size(7, 3, stride=2)
     3
     """
-    n = _positive_int(n, "n (the input size)")
-    k = _positive_int(k, "k (the kernel size)")
-    s = _positive_int(stride, "stride")
+    n = whole_number("n", n, 1, note="the input size")
+    k = whole_number("k", k, 1, note="the kernel size")
+    s = whole_number("stride", stride, 1)
     if isinstance(padding, str):
-        if padding not in PADDINGS:
-            raise ValueError(
-                "padding must be 'valid', 'same' or a whole number of zeros p >= 0; "
-                f"got {padding!r}"
-            )
-        if padding == "same":
+        if one_of("padding", padding, PADDINGS) == "same":
             return -(-n // s)
         p = 0
     else:
-        p = _padding_int(padding)
+        p = whole_number("padding", padding, 0, note="zeros on each side; or 'valid' or 'same'")
     if k > n + 2 * p:
         raise ValueError(
             f"a {k}x{k} window does not fit in {n} + 2*{p} = {n + 2 * p} positions; "
@@ -314,12 +311,10 @@ def pool2d(x: Any, size: int = 2, stride: int | None = None, mode: str = "max",
     [[2.5]]
     """
     image = _image(x)
-    size = _positive_int(size, "size")
-    stride = size if stride is None else _positive_int(stride, "stride")
-    if mode not in POOL_MODES:
-        raise ValueError(f"mode must be one of {POOL_MODES}; got {mode!r}")
-    if padding not in PADDINGS:
-        raise ValueError(f"pooling padding must be one of {PADDINGS}; got {padding!r}")
+    size = whole_number("size", size, 1)
+    stride = size if stride is None else whole_number("stride", stride, 1)
+    one_of("mode", mode, POOL_MODES)
+    one_of("padding", padding, PADDINGS)
     (top, bottom), (left, right) = (padding_amounts(n, size, padding, stride)
                                     for n in image.shape)
     out_h, out_w = (conv_output_size(n, size, padding, stride) for n in image.shape)
@@ -418,8 +413,7 @@ def choose_precision(precision: str = "auto") -> tuple[str, str]:
     ...
     ValueError: precision must be one of auto, float32, mixed_bfloat16; got 'half'
     """
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}; got {precision!r}")
+    one_of("precision", precision, PRECISIONS)
     if precision != "auto":
         return precision, f"{precision}, as asked"
     from neurona.hardware import compute_device, cpu_has_bf16, keras_backend
@@ -485,8 +479,8 @@ def activation_memory(model: Any, batch_size: int = 1, bytes_per_value: int = 4,
     """
     import pandas as pd
 
-    batch = _positive_int(batch_size, "batch_size")
-    size = _positive_int(bytes_per_value, "bytes_per_value")
+    batch = whole_number("batch_size", batch_size, 1)
+    size = whole_number("bytes_per_value", bytes_per_value, 1)
     _check_model(model)
     rows = []
     if include_input:
@@ -546,9 +540,7 @@ def training_memory_estimate(model: Any, batch_size: int, optimizer: str = "adam
     """
     import pandas as pd
 
-    key = str(optimizer).lower()
-    if key not in OPTIMIZER_SLOTS:
-        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZER_SLOTS)}; got {optimizer!r}")
+    key = one_of("optimizer", str(optimizer).lower(), OPTIMIZER_SLOTS)
     table = activation_memory(model, batch_size, bytes_per_value)
     weights = table.attrs["parameter MB"] / 1000
     forward = float(table.iloc[-1]["MB"]) / 1000
@@ -588,7 +580,7 @@ def _check_model(model: Any) -> None:
 
 def _padded(x: np.ndarray, kernel_shape: tuple[int, int], padding: str | int,
             stride: int) -> tuple[np.ndarray, tuple[int, int]]:
-    stride = _positive_int(stride, "stride")
+    stride = whole_number("stride", stride, 1)
     out = tuple(conv_output_size(n, k, padding, stride)
                 for n, k in zip(x.shape, kernel_shape, strict=True))
     pads = [padding_amounts(n, k, padding, stride)
@@ -627,17 +619,3 @@ def _number(token: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{token!r} is not a finite number")
     return value
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
-    return int(value)
-
-
-def _padding_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(
-            f"padding must be 'valid', 'same' or a whole number of zeros p >= 0; got {value!r}"
-        )
-    return int(value)

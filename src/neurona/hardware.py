@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import numbers
 import os
 import platform
 import re
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from neurona.startup import after_import
-from neurona.validate import whole_number
+from neurona.validate import real_number, whole_number
 
 __all__ = [
     "hardware_report",
@@ -638,16 +637,7 @@ def enough_memory(needed_bytes: int, what: str) -> bool:
     neurona: skipping VGG16's forward pass: it needs about 2.6 GB and this container allows
     2.0 GB (cgroup v2 memory.max), 1.1 GB of it free now
     """
-    if (
-        isinstance(needed_bytes, bool)
-        or not isinstance(needed_bytes, numbers.Real)
-        or not math.isfinite(needed_bytes)
-        or needed_bytes < 0
-    ):
-        raise ValueError(
-            f"needed_bytes must be a number of bytes, 0 or more (e.g. 2_500_000_000), "
-            f"got {needed_bytes!r}"
-        )
+    real_number("needed_bytes", needed_bytes, 0, note="bytes, e.g. 2_500_000_000")
     if not isinstance(what, str) or not what.strip():
         raise ValueError(
             "what must be a short text naming the computation, e.g. \"VGG16's forward pass\", "

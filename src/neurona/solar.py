@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from neurona.startup import quiet_retracing
+from neurona.validate import one_of, real_number, whole_number
 
 __all__ = [
     "CELL_METRES",
@@ -201,14 +202,14 @@ def clear_sky(times, latitude: float = LATITUDE, longitude: float = LONGITUDE, *
 # --------------------------------------------------------------------------- generator
 
 
-def _check_fraction(name: str, value, low: float = 0.0, high: float = 1.0) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number from {low} to {high}; got {value!r}") from None
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be from {low} to {high}; got {value}")
-    return value
+def _check_step(step_seconds) -> int:
+    """Seconds per row: a whole number that divides an hour, so that rows line up on the hour."""
+    note = "a divisor of 3600: 1, 2, 5, 10, 30, 60, ..."
+    step = whole_number("step_seconds", step_seconds, 1, 3600, note=note)
+    if 3600 % step:
+        raise ValueError(
+            f"step_seconds must be a whole number from 1 to 3,600 ({note}); got {step_seconds!r}")
+    return step
 
 
 def _cloud_field(rng: np.random.Generator, length: int, width: int, cell: float,
@@ -358,24 +359,17 @@ def generate(days: int = 2, *, seed: int = 0, start: str = "2010-06-01",
     (10800, 16)
     """
     if size is not None:
-        if size not in SIZES:
-            raise ValueError(f"size must be one of {', '.join(SIZES)} or None; got {size!r}")
-        days = SIZES[size]
-    if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
-        raise ValueError(f"days must be a positive integer; got {days!r}")
-    if (isinstance(step_seconds, bool) or not isinstance(step_seconds, (int, np.integer))
-            or step_seconds < 1 or 3600 % step_seconds):
-        raise ValueError(
-            f"step_seconds must be a positive integer that divides 3600 (1, 2, 5, 10, 30, "
-            f"60, ...); got {step_seconds!r}")
-    cloud_cover = _check_fraction("cloud_cover", cloud_cover)
-    noise = _check_fraction("noise", noise, 0.0, 0.5)
-    if wind_speed is not None and not (isinstance(wind_speed, (int, float, np.number))
-                                       and 0 < wind_speed <= 60):
-        raise ValueError(f"wind_speed must be in m/s, above 0 and at most 60; got {wind_speed!r}")
-    if wind_direction is not None and not isinstance(wind_direction, (int, float, np.number)):
-        raise ValueError(
-            f"wind_direction must be degrees clockwise from north; got {wind_direction!r}")
+        days = SIZES[one_of("size", size, SIZES)]
+    days = whole_number("days", days, 1)
+    seed = whole_number("seed", seed, 0)
+    step_seconds = _check_step(step_seconds)
+    cloud_cover = real_number("cloud_cover", cloud_cover, 0, 1, note="0 clear, 1 overcast")
+    noise = real_number("noise", noise, 0, 0.5, note="0.01 = 1 %")
+    if wind_speed is not None:
+        wind_speed = real_number("wind_speed", wind_speed, 0, 60, low_open=True, note="m/s")
+    if wind_direction is not None:
+        wind_direction = real_number(
+            "wind_direction", wind_direction, note="degrees clockwise from north")
     try:
         low, high = (float(h) for h in hours)
     except (TypeError, ValueError):
@@ -483,10 +477,7 @@ def load_nrel(path, *, step_seconds: int = 10) -> pd.DataFrame:
         Like :func:`generate`: local-time index, one column per sensor (W/m²), float32;
         ``attrs["source"]`` is ``"nrel"``.
     """
-    if (isinstance(step_seconds, bool) or not isinstance(step_seconds, (int, np.integer))
-            or step_seconds < 1 or 3600 % step_seconds):
-        raise ValueError(f"step_seconds must be a positive integer that divides 3600; "
-                         f"got {step_seconds!r}")
+    step_seconds = _check_step(step_seconds)
     path = Path(path)
     if path.is_dir():
         files = sorted(p for p in path.rglob("*")
@@ -722,6 +713,7 @@ def clear_sky_index(frame: pd.DataFrame, min_clear_sky: float = 300.0) -> pd.Dat
     (True, True)
     """
     frame = _check_frame(frame)
+    min_clear_sky = real_number("min_clear_sky", min_clear_sky, 0, note="W/m²")
     sky = clear_sky(frame.index)
     day = sky > min_clear_sky
     return frame.loc[day, list(SENSORS)].div(sky[day], axis=0)
@@ -739,9 +731,10 @@ def downwind_metres(wind_direction: float, target: str = TARGET) -> pd.Series:
     >>> float(downwind_metres(270.0)["DH11"])     # west wind: DH11 is 200 m west of DH10
     -200.0
     """
-    if target not in SENSORS:
-        raise ValueError(f"target must be one of {', '.join(SENSORS)}; got {target!r}")
-    blowing = np.deg2rad(float(wind_direction) + 180.0)   # where the wind blows *to*
+    one_of("target", target, SENSORS)
+    wind_direction = real_number(
+        "wind_direction", wind_direction, note="degrees clockwise from north")
+    blowing = np.deg2rad(wind_direction + 180.0)   # where the wind blows *to*
     to_east, to_north = np.sin(blowing), np.cos(blowing)
     t = list(SENSORS).index(target)
     along = (_EAST - _EAST[t]) * to_east + (_NORTH - _NORTH[t]) * to_north
@@ -763,9 +756,9 @@ def lead_seconds(frame: pd.DataFrame, sensor: str, target: str = TARGET,
     (float, float)
         The lag in seconds and the correlation at that lag.
     """
-    for name in (sensor, target):
-        if name not in SENSORS:
-            raise ValueError(f"sensor must be one of {', '.join(SENSORS)}; got {name!r}")
+    one_of("sensor", sensor, SENSORS)
+    one_of("target", target, SENSORS)
+    max_lag_seconds = real_number("max_lag_seconds", max_lag_seconds, 0, low_open=True)
     index = clear_sky_index(frame)
     if len(index) < 10:
         raise ValueError("frame has too little daylight to correlate (fewer than 10 rows)")
@@ -826,6 +819,9 @@ def zoo(max_parameters: int | None = None, inputs: int = 50) -> pd.DataFrame:
     """
     from neurona.parameters import count_dense
 
+    inputs = whole_number("inputs", inputs, 1)
+    if max_parameters is not None:
+        max_parameters = whole_number("max_parameters", max_parameters, 1)
     rows = [{"model": "-".join(map(str, w)), "widths": w, "hidden_layers": len(w),
              "parameters": count_dense([inputs, *w, 1])} for w in ZOO_WIDTHS]  # fmt: skip
     table = pd.DataFrame(rows).set_index("model").sort_values("parameters")
@@ -845,8 +841,7 @@ def reference_per_epoch(samples: int) -> pd.DataFrame:
     """
     from neurona.reference import reference_table
 
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
-        raise ValueError(f"samples must be a positive integer; got {samples!r}")
+    samples = whole_number("samples", samples, 1)
     table = reference_table("heterogeneous_mlp_training").copy()
     devices = [c for c in table.columns if c not in ("hidden_layers", "parameters")]
     table[devices] = table[devices] * (samples / (2 * 1_366_100))

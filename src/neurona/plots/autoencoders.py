@@ -24,6 +24,7 @@ from neurona.plots.style import (
     WRONG_COLOR,
     series_color,
 )
+from neurona.validate import one_of, points_2d, whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -82,10 +83,8 @@ def plot_reconstructions(
         raise ValueError(
             f"originals {top.shape} and reconstructions {bottom.shape} must have the same shape"
         )
-    orders = ("first", "worst", "best")
-    if order not in orders:
-        raise ValueError(f"order must be one of {', '.join(orders)}; got {order!r}")
-    n = min(_positive(n, "n"), len(top))
+    one_of("order", order, ("first", "worst", "best"))
+    n = min(whole_number("n", n, 1), len(top))
     errors = ((top - bottom) ** 2).reshape(len(top), -1).mean(axis=1)
     if order == "first":
         shown = np.arange(n)
@@ -135,7 +134,7 @@ def plot_denoising(clean: Any, noisy: Any, denoised: Any, n: int = 8, title: str
         raise ValueError(
             f"clean, noisy and denoised must have one shape; got {[r.shape for r in rows]}"
         )
-    n = min(_positive(n, "n"), len(rows[0]))
+    n = min(whole_number("n", n, 1), len(rows[0]))
     figure, grid = plt.subplots(
         3, n, figsize=(_TILE * n, 3 * _TILE + 0.5), layout="constrained", squeeze=False
     )
@@ -191,10 +190,8 @@ def plot_loss_band(
     results = list(results)
     if not results or not all(isinstance(r, PresetResult) for r in results):
         raise TypeError("results must be one or more PresetResult objects from run_preset")
-    if metric not in ("val_loss", "loss"):
-        raise ValueError(f"metric must be 'val_loss' or 'loss'; got {metric!r}")
-    if band not in ("std", "range"):
-        raise ValueError(f"band must be 'std' or 'range'; got {band!r}")
+    one_of("metric", metric, ("val_loss", "loss"))
+    one_of("band", band, ("std", "range"))
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
     style = VALIDATION_LINESTYLE if metric == "val_loss" else TRAIN_LINESTYLE
@@ -315,9 +312,7 @@ def plot_latent_scatter(
     >>> ax.get_xlabel()
     'z[0]'
     """
-    points = np.asarray(codes, dtype=float)
-    if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"codes must be (N, 2) points of a 2-D latent space; got {points.shape}")
+    points = points_2d("codes", codes, note="a 2-D latent space")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 5.4), layout="constrained")
     if labels is None:
@@ -440,12 +435,6 @@ def _images(values: Any, name: str) -> np.ndarray:
     if array.ndim != 3 or not len(array):
         raise ValueError(f"{name} must be images (N, H, W) or flat (N, 784); got {array.shape}")
     return array
-
-
-def _positive(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
-    return int(value)
 
 
 def _short(preset) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from neurona.plots.style import PALETTE, axes_or_new, diverging_limits
+from neurona.validate import one_of, real_number, whole_number
 
 __all__ = [
     "plot_sensor_grid",
@@ -37,7 +38,9 @@ def plot_sensor_grid(wind_direction: float | None = None, *, target: str | None 
     """
     from neurona import solar
 
-    target = target or solar.TARGET
+    target = one_of("target", solar.TARGET if target is None else target, solar.SENSORS)
+    if wind_direction is not None:
+        real_number("wind_direction", wind_direction, note="degrees clockwise from north")
     ax = axes_or_new(ax, 5.5, 5.5)
     for name, (row, col) in solar.SENSORS.items():
         is_target = name == target
@@ -77,8 +80,7 @@ def plot_day(frame: pd.DataFrame, day: int = 0, *, sensors=None, ax=None):
     from neurona import solar
 
     days = frame.index.normalize().unique()
-    if not 0 <= day < len(days):
-        raise ValueError(f"day must be from 0 to {len(days) - 1}; got {day!r}")
+    day = whole_number("day", day, 0, len(days) - 1, note="which day of the frame")
     rows = frame[frame.index.normalize() == days[day]]
     sensors = list(sensors or [solar.TARGET, "DH1", "AP6"])
     ax = axes_or_new(ax, 10, 3.8)
@@ -118,6 +120,7 @@ def plot_cloud_passage(frame: pd.DataFrame, start, minutes: float = 5.0, *,
     """
     from neurona import solar
 
+    minutes = real_number("minutes", minutes, 0, low_open=True)
     start = pd.Timestamp(start)
     window = frame[(frame.index >= start) & (frame.index < start + pd.Timedelta(minutes=minutes))]
     if window.empty:

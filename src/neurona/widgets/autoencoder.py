@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import math
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -40,7 +39,7 @@ from neurona.autoencoders import (
 )
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger
-from neurona.validate import whole_number
+from neurona.validate import real_number, whole_number
 from neurona.widgets.panel import BackgroundTraining, Panel
 
 __all__ = [
@@ -341,8 +340,7 @@ class NoiseSlider(Panel):
         images = np.asarray(x, dtype="float32")
         if images.ndim < 2 or not len(images):
             raise ValueError(f"x must hold images (N, 28, 28) or (N, 784); got {images.shape}")
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-            raise ValueError(f"n must be a whole number >= 1; got {n!r}")
+        n = whole_number("n", n, 1)
         self.model = model
         self.images = images[:n]
         self.seed = seed
@@ -363,13 +361,7 @@ class NoiseSlider(Panel):
 
     def set(self, level: float) -> None:
         """Move the slider to ``level`` (0 to 0.8); the picture redraws."""
-        if (
-            isinstance(level, bool)
-            or not isinstance(level, numbers.Real)
-            or not 0 <= level <= MAX_NOISE
-        ):
-            raise ValueError(f"level must be a number from 0 to {MAX_NOISE:g}; got {level!r}")
-        self.slider.value = float(level)
+        self.slider.value = real_number("level", level, 0, MAX_NOISE)
 
     def redraw(self) -> None:
         """Draw the three rows for the slider's noise level."""
