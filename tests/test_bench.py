@@ -189,7 +189,7 @@ def test_bad_configurations_are_refused_with_the_allowed_values(code):
         bench.Config(code=code, model="mlp", level="graph")
     with pytest.raises(ValueError, match="level 'eager' is a TensorFlow loop"):
         bench.Config(code=code, model="mlp", level="eager", backend="jax")
-    with pytest.raises(ValueError, match="threads must be a whole number >= 1 or None"):
+    with pytest.raises(ValueError, match=r"threads must be a whole number >= 1 \(or None"):
         bench.Config(code=code, model="mlp", threads=0)
     with pytest.raises(ValueError, match="Config has no field 'thread'"):
         bench.Config(code=code, model="mlp").with_(thread=2)

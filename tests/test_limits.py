@@ -558,5 +558,5 @@ def test_bench_memory_limit_follows_the_memory_limit(monkeypatch):
     hw.resource_limits(refresh=True)
     assert memory_limit(0.5) == 3 * GiB // 8
     assert memory_limit(1) == 3 * GiB // 4
-    with pytest.raises(ValueError, match="share must be a fraction more than 0 and at most 1"):
+    with pytest.raises(ValueError, match="share must be a number > 0 and <= 1"):
         memory_limit(0)

@@ -5,6 +5,7 @@ import signal
 import sys
 import textwrap
 import threading
+import time
 
 import psutil
 import pytest
@@ -16,8 +17,18 @@ def python(code: str) -> list[str]:
     return [sys.executable, "-c", textwrap.dedent(code)]
 
 
-def gone(pid: int) -> bool:
-    return not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+def gone(pid: int, within: float = 10.0) -> bool:
+    """Whether process ``pid`` has ended, waiting up to ``within`` s for a signal to act."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            if not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def test_the_result_line_is_read_back_and_every_line_is_streamed():

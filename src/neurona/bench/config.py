@@ -8,12 +8,12 @@ process minutes later.
 from __future__ import annotations
 
 import json
-import numbers
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from neurona.bench.code import LEVELS, check, resolve
+from neurona.validate import one_of, real_number, whole_number
 
 #: Keras backends a configuration may name (the child process fixes it before Keras starts).
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -94,13 +94,13 @@ class Config:
     timeout: float = 600.0
 
     def __post_init__(self) -> None:
-        _choice("task", self.task, TASKS)
-        _choice("level", self.level, LEVELS)
-        _choice("dtype", self.dtype, DTYPES)
+        one_of("task", self.task, TASKS)
+        one_of("level", self.level, LEVELS)
+        one_of("dtype", self.dtype, DTYPES)
         check_machine(self.device, self.threads, self.inter_threads, self.backend)
         for name in ("samples", "batch_size", "epochs", "repeats"):
-            _whole(name, getattr(self, name), 1)
-        _whole("seed", self.seed, 0)
+            whole_number(name, getattr(self, name), 1)
+        whole_number("seed", self.seed, 0)
         if self.level != "fit" and self.backend != "tensorflow":
             raise ValueError(
                 f"level {self.level!r} is a TensorFlow loop: use backend 'tensorflow', "
@@ -108,12 +108,7 @@ class Config:
             )
         if self.task == "infer" and self.level != "fit":
             raise ValueError("level applies to training; use level 'fit' with task 'infer'")
-        if (
-            isinstance(self.timeout, bool)
-            or not isinstance(self.timeout, numbers.Real)
-            or not self.timeout > 0
-        ):
-            raise ValueError(f"timeout must be a number of seconds > 0, got {self.timeout!r}")
+        real_number("timeout", self.timeout, 0, low_open=True, note="seconds")
         args = {} if self.model_args is None else self.model_args
         if not isinstance(args, dict):
             raise TypeError(f"model_args must be a dict, got {type(args).__name__}")
@@ -210,19 +205,8 @@ def check_machine(device: str, threads: int | None, inter_threads: int | None,
     ...
     ValueError: backend must be one of tensorflow, jax, torch; got 'theano'
     """
-    _choice("device", device, DEVICES)
-    _choice("backend", backend, BACKENDS)
+    one_of("device", device, DEVICES)
+    one_of("backend", backend, BACKENDS)
     for name, value in (("threads", threads), ("inter_threads", inter_threads)):
         if value is not None:
-            _whole(name, value, 1, "or None for the framework's default")
-
-
-def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
-
-
-def _whole(name: str, value: Any, low: int, extra: str = "") -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        tail = f" {extra}" if extra else ""
-        raise ValueError(f"{name} must be a whole number >= {low}{tail}; got {value!r}")
+            whole_number(name, value, 1, note="or None for the framework's default")

@@ -10,10 +10,11 @@ speed-ups measured on the student's machine.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
+
+from neurona.validate import real_number
 
 __all__ = [
     "amdahl_speedup",
@@ -82,5 +83,4 @@ def fit_parallel_fraction(threads: Sequence[float], speedups: Sequence[float]) -
 
 
 def _share(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
-        raise ValueError(f"{name} must be a share from 0 to 1; got {value!r}")
+    real_number(name, value, 0, 1, note="a share")

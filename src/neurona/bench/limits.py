@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from neurona.bench.config import Config, check_machine
 from neurona.bench.runner import Results, run_child
 from neurona.hardware import resource_limits
+from neurona.validate import one_of, real_number
 
 __all__ = [
     "Estimate",
@@ -59,8 +60,7 @@ def matmul_peak(
     dict
         A row with ``peak_gflops`` (best product) and ``ok``/``error``.
     """
-    if dtype not in ("float32", "bfloat16"):
-        raise ValueError(f"dtype must be one of float32, bfloat16; got {dtype!r}")
+    one_of("dtype", dtype, ("float32", "bfloat16"))
     check_machine(device, threads, None, backend)  # the same checks as a run
     job = {"job": "peak", "matmul_dtype": dtype, "size": int(size), "device": device,
            "threads": threads, "inter_threads": None, "backend": backend, "budget_s": budget_s,
@@ -72,8 +72,7 @@ def matmul_peak(
 
 def add_share_of_peak(results: Results, peak_gflops: float) -> Results:
     """Add ``percent_of_peak`` (achieved / peak FLOP/s x 100) to every row that ran."""
-    if not peak_gflops or peak_gflops <= 0:
-        raise ValueError(f"peak_gflops must be a positive number, got {peak_gflops!r}")
+    real_number("peak_gflops", peak_gflops, 0, low_open=True)
     for row in results.rows:
         if row.get("ok") and row.get("achieved_gflops") is not None:
             row["percent_of_peak"] = 100.0 * row["achieved_gflops"] / peak_gflops
@@ -200,8 +199,7 @@ def memory_limit(share: float = 0.5) -> int:
     >>> memory_limit(0.5) > 0
     True
     """
-    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
-        raise ValueError(f"share must be a fraction more than 0 and at most 1, got {share!r}")
+    real_number("share", share, 0, 1, low_open=True, note="of the memory available now")
     return int(resource_limits().available_memory_bytes() * share)
 
 

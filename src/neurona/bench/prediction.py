@@ -7,7 +7,6 @@ calls per input size, then ``repeats`` timed calls of ``model.predict_on_batch``
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy as np
 from neurona.bench.child import time_inference
 from neurona.bench.runner import Results
 from neurona.bench.sweeps import INFERENCE_SAMPLES
+from neurona.validate import real_number, whole_number
 
 __all__ = [
     "latency",
@@ -49,17 +49,14 @@ def latency(model, inputs, samples: Sequence[int] = INFERENCE_SAMPLES, *, repeat
     """
     from neurona.hardware import compute_device
 
-    if isinstance(repeats, bool) or not isinstance(repeats, numbers.Integral) or repeats < 1:
-        raise ValueError(f"repeats must be a positive integer; got {repeats!r}")
-    if not isinstance(budget_s, numbers.Real) or budget_s <= 0:
-        raise ValueError(f"budget_s must be a positive number of seconds; got {budget_s!r}")
+    whole_number("repeats", repeats, 1)
+    real_number("budget_s", budget_s, 0, low_open=True, note="seconds")
     inputs = np.asarray(inputs)
     if inputs.ndim < 2 or len(inputs) == 0:
         raise ValueError(f"inputs must be a non-empty batch of rows; got shape {inputs.shape}")
-    sizes = list(samples)
-    if not sizes or any(isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1
-                        for n in sizes):
-        raise ValueError(f"samples must be positive whole numbers; got {samples!r}")
+    sizes = [whole_number(f"samples[{i}]", n, 1) for i, n in enumerate(samples)]
+    if not sizes:
+        raise ValueError("samples must name at least one batch size, e.g. (1, 64)")
     name = label or model.name
     device = compute_device()
     rows: list[dict[str, Any]] = []

@@ -14,6 +14,7 @@ from typing import Any
 from neurona.bench.config import BACKENDS, LEVELS, Config
 from neurona.bench.runner import Results, sweep
 from neurona.hardware import resource_limits
+from neurona.validate import one_of
 
 __all__ = [
     "INFERENCE_SAMPLES",
@@ -127,7 +128,7 @@ def model_sizes(
     elif grid == "pyramid":
         configs = [base.with_(model="pyramid", model_args={"widths": w}) for w in PYRAMIDS]
     else:
-        raise ValueError(f"grid must be one of mlp, lenet, pyramid; got {grid!r}")
+        one_of("grid", grid, ("mlp", "lenet", "pyramid"))
     if max_parameters is not None:
         configs = [c for c in configs if parameters(c) <= max_parameters]
     return sweep(configs, **options)
@@ -200,8 +201,7 @@ def device_grid(base: Config, grid: str = "mlp", **options: Any) -> Results:
     Each GPU row gets ``speedup`` = CPU time / GPU time; :func:`speedup_table` lays them out
     like the 2017 study's tables. Without a GPU the GPU rows fail with the reason.
     """
-    if grid not in DEVICE_GRIDS:
-        raise ValueError(f"grid must be one of {', '.join(DEVICE_GRIDS)}; got {grid!r}")
+    one_of("grid", grid, DEVICE_GRIDS)
     row_key, row_values, column_key, column_values = DEVICE_GRIDS[grid]
     configs = []
     for r in row_values:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from neurona import processes
+from neurona.validate import one_of, whole_number
 
 __all__ = [
     "LaunchResult",
@@ -70,7 +71,7 @@ def check_tf_config(config: str | dict[str, Any]) -> dict[str, Any]:
     >>> check_tf_config('{"cluster": {"worker": ["a:1"]}, "task": {"type": "worker", "index": 3}}')
     Traceback (most recent call last):
     ...
-    ValueError: TF_CONFIG task index 3 is outside the cluster: 1 worker, indices 0 to 0
+    ValueError: TF_CONFIG task index must be a whole number from 0 to 0 (1 worker); got 3
     """
     if isinstance(config, str):
         try:
@@ -93,12 +94,8 @@ def check_tf_config(config: str | dict[str, Any]) -> dict[str, Any]:
     if not isinstance(task, dict) or task.get("type") not in ("worker", "chief"):
         raise ValueError('TF_CONFIG needs "task": {"type": "worker" or "chief", "index": N}')
     index = task.get("index")
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(workers):
-        n = len(workers)
-        raise ValueError(
-            f"TF_CONFIG task index {index!r} is outside the cluster: {n} worker{'s' * (n != 1)}, "
-            f"indices 0 to {n - 1}"
-        )
+    n = len(workers)
+    whole_number("TF_CONFIG task index", index, 0, n - 1, note=f"{n} worker{'s' * (n != 1)}")
     return config
 
 
@@ -216,8 +213,7 @@ def launch(
     >>> run = launch(2, "worker_code.py", ["--epochs", 2])     # doctest: +SKIP
     >>> run.loss, run.seconds                                   # doctest: +SKIP
     """
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 16:
-        raise ValueError(f"workers must be a whole number from 1 to 16; got {workers!r}")
+    whole_number("workers", workers, 1, 16)
     path = Path(script).expanduser().resolve()
     if not path.is_file():
         raise FileNotFoundError(
@@ -301,8 +297,7 @@ def scaling(
     """
     import pandas as pd
 
-    if mode not in ("strong", "weak"):
-        raise ValueError(f"mode must be one of strong, weak; got {mode!r}")
+    one_of("mode", mode, ("strong", "weak"))
     run = run or launch
     rows = []
     for count in workers:

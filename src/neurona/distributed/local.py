@@ -26,14 +26,13 @@ ways, to compare their losses on equal terms:
 from __future__ import annotations
 
 import logging
-import numbers
 from collections import deque
 from typing import Any
 
 import numpy as np
 
 from neurona.distributed.data import make_data
-from neurona.validate import whole_number
+from neurona.validate import one_of, real_number, whole_number
 
 __all__ = [
     "MODES",
@@ -64,8 +63,7 @@ def combine_deltas(start: list[np.ndarray], finals: list[list[np.ndarray]],
     >>> combine_deltas(start, finals, "mean")       # the average of the two workers' weights
     [array([0.5, 2. ])]
     """
-    if how not in ("sum", "mean"):
-        raise ValueError(f"how must be one of sum, mean; got {how!r}")
+    one_of("how", how, ("sum", "mean"))
     if not finals:
         raise ValueError("combine_deltas needs at least one worker's weights")
     reduce = np.sum if how == "sum" else np.mean
@@ -176,16 +174,14 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
     ...
     ValueError: mode must be one of sync, async, average, sum; got 'elephas'
     """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    one_of("mode", mode, MODES)
     workers = whole_number("workers", workers, 1, 32)
     epochs = whole_number("epochs", epochs, 1, 1000)
     samples = whole_number("samples", samples, 64, 10_000_000)
     global_batch = whole_number("global_batch", global_batch, 1, samples)
     if global_batch % workers:
         raise ValueError(f"global_batch ({global_batch}) must be a multiple of workers ({workers})")
-    if not isinstance(learning_rate, numbers.Real) or not learning_rate > 0:
-        raise ValueError(f"learning_rate must be a positive number; got {learning_rate!r}")
+    real_number("learning_rate", learning_rate, 0, low_open=True)
     stale = workers - 1 if staleness is None else whole_number("staleness", staleness, 0, 1000)
     local_epochs = whole_number("local_epochs", local_epochs, 1, epochs)
     if epochs % local_epochs:
