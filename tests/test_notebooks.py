@@ -143,3 +143,17 @@ def test_executes_on_a_fresh_offline_machine(path, monkeypatch, tmp_path):
     out = printed(execute_quickly(path, monkeypatch, tmp_path))
     assert "NEURONA_OFFLINE=1 makes this machine fresh and offline" in out
     assert "digits" in out
+
+
+# The NumPy notebooks (01 the perceptron, 03 the playground) build no Keras model.
+KERAS_NOTEBOOKS = [p for p in NOTEBOOKS if p.stem[:2] not in {"01", "03"}]
+
+
+@pytest.mark.parametrize("path", KERAS_NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_keras_notebook_shows_its_model_and_how_it_trains(path):
+    """Students see the code they learn: a model definition and a compile/fit or a training step."""
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    assert re.search(r"keras\.(Sequential|Model)\b", code), f"{path.name}: no model in a cell"
+    trains = (".compile(" in code and ".fit(" in code) or "GradientTape" in code
+    assert trains, f"{path.name}: no visible compile/fit or training step"
