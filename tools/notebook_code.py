@@ -12,8 +12,6 @@ it from the committed notebook with these functions instead of keeping a second 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -50,15 +48,16 @@ def writefile_body(name: str, filename: str) -> str:
 
 
 def written_module(name: str, filename: str, folder: Path) -> ModuleType:
-    """Write notebook ``name``'s ``%%writefile filename`` cell into ``folder`` and import it."""
+    """Write notebook ``name``'s ``%%writefile filename`` cell into ``folder`` and import it.
+
+    It is imported the way the kit imports such a file for a child process
+    (:func:`neurona.bench.load_code`).
+    """
+    from neurona.bench import load_code
+
     path = Path(folder) / filename
     path.write_text(writefile_body(name, filename))
-    module_name = f"_notebook_{name}_{path.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_code(path)
 
 
 def run_cells(name: str, cell_ids: list[str], namespace: dict | None = None) -> dict:

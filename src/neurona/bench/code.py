@@ -163,15 +163,16 @@ def build(config) -> Any:
 
 def network(module: ModuleType, name: str):
     """Return the network function ``name`` of an imported code file, checked."""
-    found = getattr(module, name, None)
-    if not callable(found):
-        raise ValueError(f"{Path(module.__file__).name} defines no network {name!r}")
-    return found
+    return _function(module, name, "network")
 
 
 def loop(module: ModuleType, level: str):
     """Return the training-loop function ``level`` of an imported code file, checked."""
-    found = getattr(module, level, None)
+    return _function(module, level, "training loop")
+
+
+def _function(module: ModuleType, name: str, kind: str):
+    found = getattr(module, name, None)
     if not callable(found):
-        raise ValueError(f"{Path(module.__file__).name} defines no training loop {level!r}")
+        raise ValueError(f"{Path(module.__file__).name} defines no {kind} {name!r}")
     return found
