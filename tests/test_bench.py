@@ -315,10 +315,11 @@ def test_the_device_grid_pairs_cpu_and_gpu_rows_into_a_speedup_table(code):
 
 
 def test_the_modules_notebooks_07_and_10_time_define_what_their_cells_name(tmp_path):
-    """Cell 07-055b times backend_code.py's dense and cnn; 10-028 pyramid_code.py's pyramid_mlp."""
-    nb07 = written_module("07", "backend_code.py", tmp_path)
-    assert nb07.dense().count_params() == 266_610 and nb07.cnn().count_params() == 225_034
-    for model in ("dense", "cnn"):
+    """Cell 07-055b times cnn_code.py's dense_network and fast_cnn; 10-028 pyramid_code.py's."""
+    nb07 = written_module("07", "cnn_code.py", tmp_path)
+    assert nb07.dense_network().count_params() == 266_610
+    assert nb07.fast_cnn().count_params() == 225_034
+    for model in ("dense_network", "fast_cnn"):
         bench.Config(code=nb07.__file__, model=model, backend="jax")
     nb10 = written_module("10", "pyramid_code.py", tmp_path)
     widths = [800, 400, 208]

@@ -14,7 +14,7 @@ from neurona.parameters import parameter_table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-from notebook_code import run_cells  # noqa: E402
+from notebook_code import run_cells, written_module  # noqa: E402
 
 
 def notebook_07(cell_ids, **names):
@@ -22,6 +22,16 @@ def notebook_07(cell_ids, **names):
     namespace = {"nr": nr, "keras": keras, "np": np, "SEED": 0,
                  "display": lambda *args, **kwargs: None, **names}
     return run_cells("07", cell_ids, namespace)
+
+
+@pytest.fixture
+def cnn_code(tmp_path, monkeypatch):
+    """Notebook 07's ``cnn_code.py`` written in a folder that becomes the working directory.
+
+    Cell 07-033b writes the file; cell 07-033c imports it from the working directory, as in a run.
+    """
+    monkeypatch.chdir(tmp_path)
+    return written_module("07", "cnn_code.py", tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -166,11 +176,12 @@ def test_parse_kernel_errors(text, message):
     (["07-031"], "lenet",
      (5 * 5 * 6 + 6) + (5 * 5 * 6 * 16 + 16) + (400 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10),
      61_706),
-    (["07-033", "07-033b"], "fast_cnn",
+    (["07-033", "07-033c"], "fast_cnn",
      (9 * 32 + 32) + (9 * 32 * 64 + 64) + (5 * 5 * 64 * 128 + 128) + (128 * 10 + 10), 225_034),
-    (["07-039"], "dense", 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10, 266_610),
+    (["07-033", "07-033c", "07-039"], "dense",
+     784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10, 266_610),
 ], ids=["book CNN", "LeNet-5", "fast CNN", "Dense"])
-def test_the_notebooks_networks_have_the_parameters_it_counts(cells, name, hand, total):
+def test_the_notebooks_networks_have_the_parameters_it_counts(cells, name, hand, total, cnn_code):
     found = notebook_07(cells)[name]
     model = found if isinstance(found, keras.Model) else found()   # the fast CNN is a builder
     assert model.count_params() == hand == total
@@ -260,13 +271,13 @@ def test_auto_precision_picks_bfloat16_only_where_it_pays(machine, device, backe
     assert reason in why
 
 
-def test_the_notebooks_fast_cnn_computes_in_the_chosen_policy(machine):
+def test_the_notebooks_fast_cnn_computes_in_the_chosen_policy(machine, cnn_code):
     machine(backend="jax", bf16=True)
-    found = notebook_07(["07-033", "07-033b"])
+    found = notebook_07(["07-033", "07-033c"])
     assert found["policy"] == "float32"
     assert {layer.dtype_policy.name for layer in found["fast_cnn"]().layers} == {"float32"}
     machine(backend="tensorflow", bf16=True)
-    found = notebook_07(["07-033", "07-033b"])
+    found = notebook_07(["07-033", "07-033c"])
     assert found["policy"] == "mixed_bfloat16"
     model = found["fast_cnn"]()
     assert model.layers[0].dtype_policy.name == "mixed_bfloat16"
