@@ -1,28 +1,40 @@
-"""Self-check exercises: compare an answer with the right one and say so in one line.
+"""Self-check exercises and questions: compare an answer with the right one, say so in one line.
 
 Each check prints ``✓`` and the answer when it is right, or ``✗``, what was given and the
-hint when it is wrong, and returns True or False. A wrong answer never raises (a student
-should read a hint, not a traceback) and the expected value is never printed, so that
-the exercise still makes you think. An answer still left as ``...`` raises
-:class:`NotAnsweredError`: the cell is not done yet.
+hint when it is wrong, and returns True or False. The expected value is never printed, so
+that the exercise still makes you think, and a check line never has to show it either: an
+answer that does not depend on the run is given *sealed* (:func:`sealed`), out of sight. An
+answer still left as ``...`` prints ``✎`` and a reminder: running the whole notebook never
+stops at an exercise.
+
+Questions about ideas (:func:`question`) take a letter or a number and print the feedback
+written for that answer: why it is right, or why that option is wrong. Their right answers
+and feedback live in the kit's question bank (``neurona/questions/NN.json``), not in the
+notebook.
+
+Graded mode
+-----------
+With ``NEURONA_STRICT=1`` (:func:`neurona.settings.strict_mode`) a wrong answer raises
+:class:`CheckFailed` and an unanswered one :class:`NotAnsweredError`, after the same line is
+printed: an autograder (``course/grade.py``, which runs nbgrader) then gives the check cell no
+points. Students never need it.
 
 How the notebooks use it
 ------------------------
-Exercises follow the nbgrader convention. In the teacher's notebook an exercise cell
-reads::
+The course's notebooks live with their solutions in ``course/solutions/``; the copies in
+``notebooks/`` that students open are generated from them without the solutions
+(``course/grade.py``). An exercise is an answer cell and a check cell::
 
-    hidden_parameters = ...
+    # Exercise 2 (2 points). How many parameters has Conv2D(128, (3, 3)) on 64 channels?
+    conv_parameters = ...
     ### BEGIN SOLUTION
-    hidden_parameters = 28 * 28 * 128 + 128
+    conv_parameters = 3 * 3 * 64 * 128 + 128
     ### END SOLUTION
-    nr.check.value(hidden_parameters, model.layers[1].count_params(),
-                   hint="784 inputs per unit, 128 units, and one bias per unit")
 
-``course/solutions/make_student_version.py`` deletes every block from
-``### BEGIN SOLUTION`` to ``### END SOLUTION``, so the students' copy keeps
-``hidden_parameters = ...`` for them to fill in, and the check below it tells them whether
-they got it. The teacher's copy runs from top to bottom with the solutions, which is how
-the tests execute the notebooks.
+    nr.check.value(conv_parameters, nr.check.sealed("..."), hint="one bias per filter");
+
+The students' copy keeps ``conv_parameters = ...`` for them to fill in; the check cell is
+the grader's test.
 
 Examples
 --------
@@ -33,30 +45,170 @@ True
 >>> nr.check.value(784 * 128, 100480, hint="one bias per unit, too")
 ✗ answer: got 100352, expected something else. Hint: one bias per unit, too
 False
+>>> nr.check.value(784 * 128 + 128, nr.check.sealed(nr.check.seal(100480)))
+✓ answer: 100,480
+True
 """
 
 from __future__ import annotations
 
+import base64
 import copy
+import functools
+import hashlib
+import importlib.resources
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from neurona.settings import strict_mode
 from neurona.validate import real_number
 
-__all__ = ["NotAnsweredError", "equal", "function", "shape", "value"]
+__all__ = [
+    "CheckFailed",
+    "NotAnsweredError",
+    "Sealed",
+    "answered",
+    "equal",
+    "function",
+    "question",
+    "question_bank",
+    "question_widget",
+    "seal",
+    "sealed",
+    "shape",
+    "value",
+]
 
 RIGHT = "✓"
 WRONG = "✗"
+PENDING = "✎"
 _FORGOT_RETURN = "Did you forget to return or assign a value?"
 _MAX_SHOWN = 6  # arrays up to this many numbers are written out in the messages
 _TOL_MEANS = "a relative tolerance such as 1e-6"
 
 
 class NotAnsweredError(ValueError):
-    """Raised when an answer is still ``...``: the exercise has not been filled in."""
+    """Raised in graded mode when an answer is still ``...``: the exercise is not done."""
+
+
+class CheckFailed(AssertionError):
+    """Raised in graded mode (``NEURONA_STRICT=1``) when an answer is wrong."""
+
+
+class Sealed:
+    """An expected answer kept out of sight: shown as ``<sealed answer>``, compared as its value.
+
+    Made by :func:`sealed` from a token of :func:`seal`. Sealing hides an answer from a
+    reader of the check line; it is not encryption, and a determined student can unseal it.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+    def __repr__(self) -> str:
+        return "<sealed answer>"
+
+
+_SEAL_PREFIX = "nr1:"
+
+
+def seal(answer: Any) -> str:
+    """Return a token that holds ``answer`` out of sight, for a check line (see :func:`sealed`).
+
+    ``answer`` is a number, a string, a bool, or a list or tuple of them (NumPy numbers and
+    arrays become plain numbers and lists). Authors run it once and paste the token.
+
+    Examples
+    --------
+    >>> token = seal(0.08)
+    >>> token.startswith("nr1:") and "0.08" not in token
+    True
+    """
+    data = json.dumps(_to_json(answer), separators=(",", ":")).encode()
+    return _SEAL_PREFIX + base64.urlsafe_b64encode(_xor(data)).decode().rstrip("=")
+
+
+def sealed(token: str) -> Sealed:
+    """Return the expected answer in ``token`` (made by :func:`seal`), to pass to a check.
+
+    Raises ValueError for text that is not such a token.
+
+    Examples
+    --------
+    >>> sealed(seal((1, "relu")))
+    <sealed answer>
+    """
+    if not isinstance(token, str) or not token.startswith(_SEAL_PREFIX):
+        raise ValueError(f"not a sealed answer (a token from nr.check.seal, starting "
+                         f"{_SEAL_PREFIX!r}): {token!r}")
+    body = token[len(_SEAL_PREFIX):]
+    try:
+        raw = _xor(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        return Sealed(_from_json(json.loads(raw)))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"the sealed answer {token!r} is damaged: {error}") from None
+
+
+def _xor(data: bytes) -> bytes:
+    stream = b""
+    counter = 0
+    while len(stream) < len(data):
+        stream += hashlib.sha256(b"neurona-check-%d" % counter).digest()
+        counter += 1
+    return bytes(a ^ b for a, b in zip(data, stream, strict=False))
+
+
+def _to_json(x: Any) -> Any:
+    if isinstance(x, np.ndarray):
+        return _to_json(x.tolist())
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, tuple):
+        return {"tuple": [_to_json(item) for item in x]}
+    if isinstance(x, list):
+        return [_to_json(item) for item in x]
+    if x is None or isinstance(x, (bool, int, float, str)):
+        return x
+    raise TypeError(f"only numbers, strings, bools and lists or tuples of them can be sealed, "
+                    f"not {type(x).__name__}")
+
+
+def _from_json(x: Any) -> Any:
+    if isinstance(x, dict):
+        return tuple(_from_json(item) for item in x["tuple"])
+    if isinstance(x, list):
+        return [_from_json(item) for item in x]
+    return x
+
+
+def _unsealed(expected: Any) -> Any:
+    return expected._value if isinstance(expected, Sealed) else expected
+
+
+def answered(*answers: Any, name: str = "answer") -> bool:
+    """Whether every one of ``answers`` is filled in (none is still ``...``).
+
+    A check cell that must use an answer before checking it (to train with it, to draw it)
+    starts with ``if nr.check.answered(x):``. When one is missing, it prints ``✎`` and a
+    reminder and returns False; in graded mode it raises :class:`NotAnsweredError`.
+
+    Examples
+    --------
+    >>> answered(3, (1, 2))
+    True
+    >>> answered(3, ..., name="weights")
+    ✎ weights: not answered yet. Replace the ... in the cell above, run it, then this cell.
+    False
+    """
+    if any(_holds_ellipsis(answer) for answer in answers):
+        return _not_answered(name)
+    return True
 
 
 def value(
@@ -68,8 +220,8 @@ def value(
     ----------
     answer : number or array-like
         The student's answer.
-    expected : number or array-like
-        The right answer (never printed).
+    expected : number, array-like or Sealed
+        The right answer (never printed); :func:`sealed` keeps it out of the check line.
     hint : str
         Printed after a wrong answer.
     tol : float
@@ -86,8 +238,11 @@ def value(
 
     Raises
     ------
+    CheckFailed
+        In graded mode (``NEURONA_STRICT=1``), when the answer is wrong.
     NotAnsweredError
-        If ``answer`` is still ``...``.
+        In graded mode, if ``answer`` is still ``...``. Otherwise that prints a reminder and
+        returns False.
 
     Examples
     --------
@@ -99,8 +254,10 @@ def value(
     ✗ answer: got [1.0, 2.0], expected something else. Hint: look at the second element
     False
     """
-    _require_answer(answer, name)
+    if not answered(answer, name=name):
+        return False
     tol = real_number("tol", tol, 0, 1, high_open=True, note=_TOL_MEANS)
+    expected = _unsealed(expected)
     if answer is None:
         return _report(False, name, f"got None, expected something else. {_FORGOT_RETURN}", hint)
     numbers = _numbers(answer)
@@ -138,8 +295,11 @@ def shape(array: Any, expected_shape: Any, hint: str = "", name: str = "shape") 
 
     Raises
     ------
+    CheckFailed
+        In graded mode (``NEURONA_STRICT=1``), when the answer is wrong.
     NotAnsweredError
-        If ``array`` is still ``...``.
+        In graded mode, if ``array`` is still ``...``. Otherwise that prints a reminder and
+        returns False.
 
     Examples
     --------
@@ -152,8 +312,9 @@ def shape(array: Any, expected_shape: Any, hint: str = "", name: str = "shape") 
     ✗ shape: got (28, 28), expected something else. Hint: flatten each image
     False
     """
-    _require_answer(array, name)
-    wanted = _shape_spec(expected_shape)
+    if not answered(array, name=name):
+        return False
+    wanted = _shape_spec(_unsealed(expected_shape))
     if array is None:
         return _report(False, name, f"got None, expected an array. {_FORGOT_RETURN}", hint)
     actual = _shape_of(array)
@@ -174,9 +335,9 @@ def equal(answer: Any, expected: Any, hint: str = "", name: str = "answer") -> b
     ----------
     answer : object
         The student's answer.
-    expected : object
-        The right answer (never printed); compared with ``==`` (arrays: same shape and
-        elements).
+    expected : object or Sealed
+        The right answer (never printed; :func:`sealed` keeps it out of sight); compared
+        with ``==`` (arrays: same shape and elements).
     hint : str
         Printed after a wrong answer.
     name : str
@@ -188,8 +349,11 @@ def equal(answer: Any, expected: Any, hint: str = "", name: str = "answer") -> b
 
     Raises
     ------
+    CheckFailed
+        In graded mode (``NEURONA_STRICT=1``), when the answer is wrong.
     NotAnsweredError
-        If ``answer`` is still ``...``.
+        In graded mode, if ``answer`` is still ``...``. Otherwise that prints a reminder and
+        returns False.
 
     Examples
     --------
@@ -201,7 +365,9 @@ def equal(answer: Any, expected: Any, hint: str = "", name: str = "answer") -> b
     ✗ answer: got (28, 28), expected something else. Hint: the images are flattened
     False
     """
-    _require_answer(answer, name)
+    if not answered(answer, name=name):
+        return False
+    expected = _unsealed(expected)
     if _same(answer, expected):
         return _report(True, name, _pretty(answer))
     if answer is None:
@@ -259,8 +425,11 @@ def function(
 
     Raises
     ------
+    CheckFailed
+        In graded mode (``NEURONA_STRICT=1``), when the function is wrong.
     NotAnsweredError
-        If the function is still ``...``, returns ``...`` or raises NotImplementedError.
+        In graded mode, if the function is still ``...``, returns ``...`` or raises
+        NotImplementedError. Otherwise that prints a reminder and returns False.
     ValueError
         If there are no inputs to try.
 
@@ -282,7 +451,8 @@ def function(
     label = name or getattr(student_fn, "__name__", None) or "function"
     if label == "<lambda>":
         label = "function"
-    _require_answer(student_fn, label)
+    if not answered(student_fn, name=label):
+        return False
     tol = real_number("tol", tol, 0, 1, high_open=True, note=_TOL_MEANS)
     if not callable(reference_fn):
         raise TypeError(f"reference_fn must be a function, got {reference_fn!r}")
@@ -299,17 +469,15 @@ def function(
         try:
             got = student_fn(*copy.deepcopy(args))
         except NotImplementedError:
-            raise NotAnsweredError(
-                f"{label} is not written yet (it raises NotImplementedError): "
-                "fill in its body first, then run this cell again"
-            ) from None
+            return _not_answered(label, "its body is not written yet (it raises "
+                                        "NotImplementedError). Write it, run that cell, "
+                                        "then this one.")
         except Exception as error:  # a wrong answer: report it, do not raise
             message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             return _report(False, call, f"raised {message}.", hint)
         if got is Ellipsis:
-            raise NotAnsweredError(
-                f"{label} still returns ...: fill in the ... first, then run this cell again"
-            )
+            return _not_answered(label, "it still returns ... Fill it in, run that cell, "
+                                        "then this one.")
         if not _matches(got, expected, tol):
             text = f"got {_plain(got)}, expected something else."
             if got is None and expected is not None:
@@ -319,14 +487,184 @@ def function(
     return _report(True, label, f"same results as the reference on {count}")
 
 
+def question(answer: Any, question_id: str) -> bool:
+    """Check the answer to one of the course's questions about ideas, and explain it.
+
+    Prints ``✓`` or ``✗`` with the feedback written for that very answer: why it is right,
+    or why that option is wrong. The question's text and options are in the notebook; its
+    right answer and feedback are in the kit's question bank, out of sight.
+
+    Parameters
+    ----------
+    answer : str or number
+        A letter (``"b"``; case, spaces and brackets do not matter) for a multiple-choice
+        question, a number for a numeric one.
+    question_id : str
+        ``"NN.k"``: question ``k`` of notebook ``NN``, as the notebook names it.
+
+    Returns
+    -------
+    bool
+        True when the answer is right.
+
+    Raises
+    ------
+    ValueError
+        For a question the bank does not hold (the message lists the notebook's questions).
+    CheckFailed, NotAnsweredError
+        In graded mode (``NEURONA_STRICT=1``), for a wrong or a missing answer. Otherwise a
+        missing answer prints a reminder and, in a notebook, shows buttons to try the
+        options and read their feedback in place.
+
+    Examples
+    --------
+    >>> import neurona as nr
+    >>> nr.check.question("B", "00.1")   # doctest: +ELLIPSIS
+    ✓ Question 00.1 (b): ...
+    True
+    """
+    entry = _question_entry(question_id)
+    label = f"Question {question_id}"
+    if _holds_ellipsis(answer):
+        if not strict_mode() and _show_question_widget(question_id, entry):
+            print(f"{PENDING} {label}: not answered yet. Try an answer with the buttons below; "
+                  "write it in the cell above to record it, then run this cell again.")
+            return False
+        return _not_answered(label)
+    ok, text = _judge(entry, answer)
+    line = f"{RIGHT if ok else WRONG} {label} {text}"
+    print(line)
+    if not ok and strict_mode():
+        raise CheckFailed(line)
+    return ok
+
+
+_QUESTION_KINDS = ("choice", "number")
+
+
+def _question_entry(question_id: str) -> dict:
+    if not isinstance(question_id, str) or "." not in question_id:
+        raise ValueError(f"question_id must read 'NN.k', e.g. '07.2', got {question_id!r}")
+    notebook = question_id.split(".", 1)[0]
+    bank = question_bank(notebook)
+    if question_id not in bank:
+        known = ", ".join(bank) or "none"
+        raise ValueError(f"there is no question {question_id!r}; notebook {notebook}'s "
+                         f"questions: {known}")
+    return bank[question_id]
+
+
+def question_bank(notebook: str) -> dict[str, dict]:
+    """Return notebook ``notebook``'s questions (``"07"`` -> {"07.1": entry, ...}), checked.
+
+    Each entry has ``kind`` ("choice" or "number"), ``answer`` and ``feedback``: for a choice,
+    one explanation per option letter; for a number, ``right``, ``low`` and ``high`` (and a
+    relative ``tol``). Empty for a notebook without questions.
+    """
+    return _load_bank(str(notebook))
+
+
+@functools.cache
+def _load_bank(notebook: str) -> dict[str, dict]:
+    path = importlib.resources.files("neurona").joinpath("questions", f"{notebook}.json")
+    if not path.is_file():
+        return {}
+    bank = json.loads(path.read_text(encoding="utf-8"))
+    for question_id, entry in bank.items():
+        kind = entry.get("kind")
+        if kind not in _QUESTION_KINDS:
+            raise ValueError(f"question {question_id}: kind must be one of {_QUESTION_KINDS}, "
+                             f"got {kind!r}")
+        feedback = entry.get("feedback", {})
+        if kind == "choice" and entry.get("answer") not in feedback:
+            raise ValueError(f"question {question_id}: the answer {entry.get('answer')!r} is "
+                             f"not one of its options {sorted(feedback)}")
+        if kind == "number" and set(feedback) != {"right", "low", "high"}:
+            raise ValueError(f"question {question_id}: a number's feedback needs 'right', "
+                             f"'low' and 'high'")
+    return bank
+
+
+def _judge(entry: dict, answer: Any) -> tuple[bool, str]:
+    """Whether ``answer`` is right, and the text that explains it (after the label)."""
+    feedback = entry["feedback"]
+    if entry["kind"] == "choice":
+        letters = list(feedback)
+        letter = str(answer).strip().strip("()[]. ").lower() if isinstance(answer, str) else None
+        if letter not in feedback:
+            allowed = ", ".join(repr(x) for x in letters[:-1]) + f" or {letters[-1]!r}"
+            return False, f"({_plain(answer)}): not one of the options; answer {allowed}."
+        return letter == entry["answer"], f"({letter}): {feedback[letter]}"
+    number = _numbers(answer)
+    if number is None or number.ndim != 0:
+        return False, f"({_plain(answer)}): expected a number."
+    right = float(entry["answer"])
+    got = float(number)
+    if _close(np.asarray(got), np.asarray(right), float(entry.get("tol", 1e-6))):
+        return True, f"({_pretty(got)}): {feedback['right']}"
+    return False, f"({_pretty(got)}): {feedback['low' if got < right else 'high']}"
+
+
+def _show_question_widget(question_id: str, entry: dict) -> bool:
+    """Show buttons (or a number box) that give each answer's feedback; False without widgets."""
+    from neurona.plots.render import kernel_shell
+
+    if kernel_shell() is None:
+        return False
+    try:
+        from IPython.display import display
+
+        panel = question_widget(question_id, entry)
+    except ImportError:  # pragma: no cover - ipywidgets is a dependency
+        return False
+    display(panel)
+    return True
+
+
+def question_widget(question_id: str, entry: dict | None = None):
+    """Return the widget that tries answers to question ``question_id`` and shows feedback.
+
+    A row of letter buttons for a multiple-choice question, a number box and a button for a
+    numeric one; the feedback appears under it. Nothing is recorded: the answer cell is.
+    """
+    import html
+
+    import ipywidgets as widgets
+
+    entry = entry or _question_entry(question_id)
+    feedback = widgets.HTML(value="")
+
+    def show(answer: Any) -> None:
+        ok, text = _judge(entry, answer)
+        mark = RIGHT if ok else WRONG
+        feedback.value = f"<b>{mark}</b> {html.escape(text)}"
+
+    if entry["kind"] == "choice":
+        picker = widgets.ToggleButtons(options=list(entry["feedback"]), value=None,
+                                       description="try", style={"button_width": "3em"})
+        picker.observe(lambda change: change["new"] is not None and show(change["new"]),
+                       names="value")
+        controls = [picker]
+    else:
+        box = widgets.FloatText(description="try", layout=widgets.Layout(width="14em"))
+        button = widgets.Button(description="Check", layout=widgets.Layout(width="6em"))
+        button.on_click(lambda _: show(box.value))
+        controls = [widgets.HBox([box, button])]
+    panel = widgets.VBox([*controls, feedback])
+    panel.question_id = question_id
+    return panel
+
+
 # -- internals -------------------------------------------------------------------------
 
 
-def _require_answer(answer: Any, name: str) -> None:
-    if _holds_ellipsis(answer):
-        raise NotAnsweredError(
-            f"{name} is still ...: fill in the ... first, then run this cell again"
-        )
+def _not_answered(name: str, why: str = "") -> bool:
+    text = f"{name}: not answered yet. " + (
+        why or "Replace the ... in the cell above, run it, then this cell.")
+    if strict_mode():
+        raise NotAnsweredError(text)
+    print(f"{PENDING} {text}")
+    return False
 
 
 def _holds_ellipsis(answer: Any, depth: int = 0) -> bool:
@@ -346,6 +684,8 @@ def _report(ok: bool, name: str, text: str, hint: str = "") -> bool:
     if not ok and hint:
         line += f" Hint: {hint}"
     print(line)
+    if not ok and strict_mode():
+        raise CheckFailed(line)
     return ok
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["quick_mode", "cache_dir"]
+__all__ = ["quick_mode", "cache_dir", "strict_mode"]
 
 QUICK_ENV = "NEURONA_QUICK"
 OFFLINE_ENV = "NEURONA_OFFLINE"
+STRICT_ENV = "NEURONA_STRICT"
 CACHE_ENV = "NEURONA_CACHE"
 DATA_DIRS_ENV = "NEURONA_DATA_DIRS"
 
@@ -81,6 +82,26 @@ def quick_mode() -> bool:
     >>> EPOCHS = 1 if quick_mode() else 10
     """
     return _switch(QUICK_ENV, "quick mode", "full mode")
+
+
+def strict_mode() -> bool:
+    """Whether self-checks are graded (``NEURONA_STRICT=1``): a wrong or missing answer raises.
+
+    Students never need it: their checks print one line and go on. An autograder sets it
+    (``course/grade.py`` does), so that a failed check fails the grader's test cell, and the
+    test suite sets it when it runs the solution notebooks, so that every check must pass.
+
+    Returns
+    -------
+    bool
+        True when ``NEURONA_STRICT`` is ``1``, ``true``, ``yes`` or ``on``.
+
+    Examples
+    --------
+    >>> strict_mode() in (True, False)
+    True
+    """
+    return _switch(STRICT_ENV, "strict (graded) checks", "self-checks that never raise")
 
 
 def offline() -> bool:
