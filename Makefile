@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks course tools
 
 # Installs again only when the dependencies change; a second `make lab` starts at once.
 $(STAMP): pyproject.toml requirements/lock.txt
@@ -40,13 +40,13 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	@if [ ! -x $(BIN)/python ]; then \
 	  echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV) || exit 1; fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e ".[lab,test,backends]"
+	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e ".[lab,test,backends,grading]"
 	@touch $(STAMP)
 	@echo "neurona is installed in $(VENV)."
 
 # Maintainers: re-pin every dependency for all supported Pythons and platforms at once.
 lock:
-	uv pip compile pyproject.toml --extra lab --extra test --extra backends --universal --python-version 3.10 \
+	uv pip compile pyproject.toml --extra lab --extra test --extra backends --extra grading --universal --python-version 3.10 \
 	  --no-header --no-annotate -o requirements/lock.txt
 
 # Maintainers, after `make lock`: binder/requirements.txt, the lock's pins for Binder

@@ -64,7 +64,7 @@ class Graded:
 
 
 def solution_notebooks(only: list[str] | None = None) -> list[Path]:
-    """The source notebooks, with their solutions, in course order (``only``: these "NN" prefixes)."""
+    """Return the source notebooks, with solutions, in course order (``only``: those "NN")."""
     paths = sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
     return [p for p in paths if only is None or p.name[:2] in only]
 
@@ -94,7 +94,8 @@ def graded_items(nb: nbformat.NotebookNode, name: str = "notebook") -> list[Grad
     return items
 
 
-def with_grading_metadata(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
+def with_grading_metadata(nb: nbformat.NotebookNode,
+                          name: str = "notebook") -> nbformat.NotebookNode:
     """Return a copy of ``nb`` whose answer and check cells carry nbgrader's metadata.
 
     Answer cells are nbgrader *solution* cells; check cells are locked *autograder test* cells

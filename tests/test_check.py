@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -71,31 +73,128 @@ def test_hint_is_shown_only_on_a_wrong_answer(capsys):
 # -- an unanswered exercise --------------------------------------------------------------
 
 
-def test_an_answer_still_left_as_ellipsis_raises_a_clear_error():
-    with pytest.raises(NotAnsweredError, match=r"fill in the \.\.\. first"):
-        check.value(..., 3)
-    with pytest.raises(NotAnsweredError, match="hidden_parameters is still"):
+def test_an_answer_still_left_as_ellipsis_is_a_reminder_not_an_error(capsys):
+    assert check.value(..., 3, name="hidden_parameters") is False
+    assert one_line(capsys) == ("✎ hidden_parameters: not answered yet: replace the ... in the "
+                                "cell above, run it, then this cell.")
+    assert check.equal((28, ...), (28, 28)) is False
+    assert check.shape(..., (3,)) is False
+    assert check.function(..., abs, [1]) is False
+    assert check.answered(1, [2, ...], name="weights") is False
+    assert check.answered(1, (2, 3)) is True
+    assert capsys.readouterr().out.count("✎") == 4
+
+
+def test_graded_mode_raises_for_a_missing_or_a_wrong_answer(monkeypatch, capsys):
+    monkeypatch.setenv("NEURONA_STRICT", "1")
+    with pytest.raises(NotAnsweredError, match=r"hidden_parameters: not answered yet"):
         check.value(..., 3, name="hidden_parameters")
+    with pytest.raises(check.CheckFailed, match="✗ answer: got 4, expected something else"):
+        check.value(4, 3)
+    with pytest.raises(check.CheckFailed):
+        check.question("a", "00.1")
     with pytest.raises(NotAnsweredError):
-        check.equal((28, ...), (28, 28))
-    with pytest.raises(NotAnsweredError):
-        check.shape(..., (3,))
-    with pytest.raises(NotAnsweredError):
-        check.function(..., abs, [1])
+        check.question(..., "00.1")
+    assert check.value(3, 3) is True
+    assert issubclass(check.CheckFailed, AssertionError)
     assert issubclass(NotAnsweredError, ValueError)
+    capsys.readouterr()
 
 
-def test_a_function_that_is_not_written_yet_raises_too():
+def test_a_function_that_is_not_written_yet_is_a_reminder_too(capsys, monkeypatch):
     def returns_ellipsis(x):
         return ...
 
     def not_implemented(x):
         raise NotImplementedError()
 
-    with pytest.raises(NotAnsweredError, match="returns_ellipsis still returns"):
-        check.function(returns_ellipsis, abs, [1])
+    assert check.function(returns_ellipsis, abs, [1]) is False
+    assert "returns_ellipsis: not written yet (it still returns ...)" in one_line(capsys)
+    assert check.function(not_implemented, abs, [1]) is False
+    assert "not_implemented: not written yet (it raises NotImplementedError)" in one_line(capsys)
+    monkeypatch.setenv("NEURONA_STRICT", "1")
     with pytest.raises(NotAnsweredError, match="not written yet"):
         check.function(not_implemented, abs, [1])
+
+
+# -- sealed answers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [0.08, 101_770, "relu", ("x1sq", "x2sq"), [1.5, 2], True])
+def test_a_sealed_answer_hides_its_value_and_checks_like_the_value(answer, capsys):
+    token = check.seal(answer)
+    assert str(answer) not in token and repr(answer) not in token
+    expected = check.sealed(token)
+    assert repr(expected) == "<sealed answer>" and str(answer) not in str(expected)
+    checker = check.value if isinstance(answer, (int, float, list)) and \
+        not isinstance(answer, bool) else check.equal
+    assert checker(answer, expected) is True
+    assert checker("wrong" if isinstance(answer, (str, tuple)) else -1, expected) is False
+    assert capsys.readouterr().out.splitlines()[-1].startswith("✗ answer: got ")
+
+
+def test_a_damaged_or_foreign_token_is_refused_clearly():
+    with pytest.raises(ValueError, match="not a sealed answer"):
+        check.sealed("0.08")
+    with pytest.raises(ValueError, match="is damaged"):
+        check.sealed("nr1:@@@")
+    with pytest.raises(TypeError, match="can be sealed"):
+        check.seal({"a": 1})
+
+
+# -- questions about ideas ------------------------------------------------------------------
+
+
+def test_a_question_explains_the_chosen_answer(capsys):
+    entry = check.question_bank("00")["00.1"]
+    assert check.question(" (B) ", "00.1") is True
+    assert one_line(capsys) == f"✓ Question 00.1 (b): {entry['feedback']['b']}"
+    assert check.question("a", "00.1") is False
+    assert one_line(capsys) == f"✗ Question 00.1 (a): {entry['feedback']['a']}"
+    assert check.question("z", "00.1") is False
+    assert one_line(capsys) == ("✗ Question 00.1 ('z'): not one of the options; "
+                                "answer 'a', 'b', 'c' or 'd'.")
+
+
+def test_an_unknown_question_names_the_notebooks_questions():
+    with pytest.raises(ValueError, match="no question '00.9'; notebook 00's questions: 00.1, 00.2"):
+        check.question("a", "00.9")
+    with pytest.raises(ValueError, match="'NN.k'"):
+        check.question("a", "first")
+
+
+def test_a_number_question_says_too_low_or_too_high(monkeypatch, capsys):
+    bank = {"99.1": {"kind": "number", "answer": 4.0, "tol": 0.05,
+                     "feedback": {"right": "Right: four.", "low": "Too low.", "high": "Too high."}}}
+    monkeypatch.setattr(check, "_load_bank", lambda notebook: bank)
+    assert check.question(4.1, "99.1") is True
+    assert one_line(capsys) == "✓ Question 99.1 (4.1): Right: four."
+    assert check.question(3, "99.1") is False
+    assert one_line(capsys) == "✗ Question 99.1 (3): Too low."
+    assert check.question(9, "99.1") is False and "Too high." in one_line(capsys)
+    assert check.question("four", "99.1") is False
+    assert one_line(capsys) == "✗ Question 99.1 ('four'): expected a number."
+
+
+def test_the_question_widget_gives_the_feedback_of_the_clicked_answer():
+    entry = check.question_bank("00")["00.2"]
+    panel = check.question_widget("00.2")
+    buttons, feedback = panel.children
+    assert list(buttons.options) == list(entry["feedback"]) and feedback.value == ""
+    buttons.value = "a"
+    assert feedback.value.startswith("<b>✗</b>") and "(a)" in feedback.value
+    buttons.value = entry["answer"]
+    assert feedback.value.startswith("<b>✓</b>")
+
+
+def test_every_bank_entry_is_well_formed():
+    for path in sorted((Path(check.__file__).parent / "questions").glob("*.json")):
+        bank = check.question_bank(path.stem)
+        assert bank, path.name
+        for entry in bank.values():
+            if entry["kind"] == "choice":
+                assert entry["answer"] in entry["feedback"] and len(entry["feedback"]) >= 3
+
 
 
 # -- shape and equal -------------------------------------------------------------------------

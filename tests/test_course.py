@@ -1,37 +1,111 @@
-"""Course material: student versions without solutions still parse and keep the exercises."""
+"""Course material: the student release, autograding with nbgrader, and the instructor pages."""
 
 import ast
+import copy
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "course" / "solutions"))
-from make_student_version import strip_solutions  # noqa: E402
+sys.path.insert(0, str(ROOT / "course"))
+import grade  # noqa: E402
 
 
-def test_strip_solutions_keeps_the_blank_and_the_check():
-    source = (
-        "answer = ...\n### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION\n"
-        "assert answer == 42, 'Hint'\n"
-    )
-    assert strip_solutions(source) == "answer = ...\nassert answer == 42, 'Hint'\n"
+def test_strip_solutions_keeps_the_blank_and_the_function_stub():
+    source = "answer = ...\n### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION"
+    assert grade.strip_solutions(source) == "answer = ..."
+    function = ("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
+                "    raise NotImplementedError('write f')")
+    assert grade.strip_solutions(function) == "def f(x):\n    raise NotImplementedError('write f')"
+    with pytest.raises(ValueError, match="unbalanced"):
+        grade.strip_solutions("### BEGIN SOLUTION\nx = 1")
 
 
-def test_student_versions_of_every_notebook(tmp_path):
-    script = ROOT / "course" / "solutions" / "make_student_version.py"
-    result = subprocess.run([sys.executable, str(script), str(ROOT / "notebooks"), str(tmp_path)],
-                            capture_output=True, text=True, check=True)
-    assert "solutions removed" in result.stdout
-    for path in tmp_path.glob("*.ipynb"):
+def test_a_malformed_answer_cell_is_named():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("# Exercise 1. no points\nx = ...\n### BEGIN SOLUTION\nx = 1\n"
+                                  "### END SOLUTION"),
+        nbformat.v4.new_code_cell("nr.check.value(x, 1);"),
+    ])
+    with pytest.raises(ValueError, match="first line must give its points"):
+        grade.graded_items(nb, "07_test.ipynb")
+    nb.cells[0].source = nb.cells[0].source.replace("Exercise 1.", "Exercise 1 (2 points).")
+    nb.cells[1].source = "print(x)"
+    with pytest.raises(ValueError, match="must be its check cell"):
+        grade.graded_items(nb, "07_test.ipynb")
+
+
+def test_the_release_command_writes_every_student_notebook(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "course" / "grade.py"), "release",
+                             str(tmp_path)], capture_output=True, text=True, check=True)
+    written = sorted(tmp_path.glob("*.ipynb"))
+    assert [p.name for p in written] == [p.name for p in grade.solution_notebooks()]
+    assert result.stdout.count(" -> ") == len(written)
+    for path in written:
         nb = nbformat.read(path, as_version=4)
+        assert path.read_text() == (ROOT / "notebooks" / path.name).read_text()
         for cell in nb.cells:
             assert "BEGIN SOLUTION" not in cell.source
-            if cell.cell_type == "code" and not cell.source.lstrip().startswith("%"):
+            if cell.metadata.get("nbgrader", {}).get("grade"):
+                assert cell.metadata["editable"] is False and cell.metadata["deletable"] is False
+            if cell.cell_type == "code":
                 ast.parse("\n".join(line for line in cell.source.splitlines()
-                                    if not line.lstrip().startswith("%")))
+                                    if not line.lstrip().startswith(("%", "!"))))
+
+
+def test_autograde_refuses_a_folder_it_cannot_grade(tmp_path):
+    with pytest.raises(ValueError, match="holds no notebooks"):
+        grade.submissions(tmp_path)
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "homework.ipynb").write_text("{}")
+    with pytest.raises(ValueError, match="not a course notebook; hand in one of: 00_start_here"):
+        grade.submissions(tmp_path)
+
+
+def filled(student: nbformat.NotebookNode, solution: nbformat.NotebookNode,
+           answer_ids: list[str]) -> nbformat.NotebookNode:
+    """A student's copy with the answer cells ``answer_ids`` written as the solution writes them."""
+    nb = copy.deepcopy(student)
+    solved = {cell.id: cell.source for cell in solution.cells}
+    for cell in nb.cells:
+        if cell.id in answer_ids:
+            cell.source = "\n".join(line for line in solved[cell.id].splitlines()
+                                    if "### BEGIN SOLUTION" not in line
+                                    and "### END SOLUTION" not in line)
+    return nb
+
+
+@pytest.mark.timeout(900)
+def test_nbgrader_grades_a_blank_a_full_and_a_half_done_notebook(tmp_path, monkeypatch):
+    """The real grader, offline: a blank copy earns 0, the solution every point, half of it half."""
+    monkeypatch.setenv("NEURONA_OFFLINE", "1")  # as on a fresh machine: no data, no network
+    name = "00_start_here"
+    solution = nbformat.read(grade.SOLUTIONS / f"{name}.ipynb", as_version=4)
+    student = nbformat.read(grade.NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    items = grade.graded_items(solution, name)
+    total = sum(item.points for item in items)
+    half = [item for item in items if item.kind == "exercise"][:2]
+    submissions = {"blank": student,
+                   "full": filled(student, solution, [item.answer_id for item in items]),
+                   "half": filled(student, solution, [item.answer_id for item in half])}
+    for who, nb in submissions.items():
+        (tmp_path / "in" / who).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "in" / who / f"{name}.ipynb")
+    rows = grade.autograde(tmp_path / "in", workdir=tmp_path / "nbgrader")
+    scores = {row["student"]: row for row in rows}
+    assert {row["max_score"] for row in rows} == {total}
+    assert scores["blank"]["score"] == 0
+    assert scores["full"]["score"] == total
+    assert scores["half"]["score"] == sum(item.points for item in half)
+    for item in half:
+        assert scores["half"][item.check_id] == item.points
+    grade.write_grades(rows, tmp_path / "grades.csv")
+    header = (tmp_path / "grades.csv").read_text().splitlines()[0]
+    assert header.startswith("student,notebook,score,max_score,")
+    assert all(item.check_id in header for item in items)
 
 
 def test_every_notebook_has_an_instructor_page():

@@ -203,7 +203,7 @@ def answered(*answers: Any, name: str = "answer") -> bool:
     >>> answered(3, (1, 2))
     True
     >>> answered(3, ..., name="weights")
-    ✎ weights: not answered yet. Replace the ... in the cell above, run it, then this cell.
+    ✎ weights: not answered yet: replace the ... in the cell above, run it, then this cell.
     False
     """
     if any(_holds_ellipsis(answer) for answer in answers):
@@ -469,15 +469,14 @@ def function(
         try:
             got = student_fn(*copy.deepcopy(args))
         except NotImplementedError:
-            return _not_answered(label, "its body is not written yet (it raises "
-                                        "NotImplementedError). Write it, run that cell, "
-                                        "then this one.")
+            return _not_answered(label, "not written yet (it raises NotImplementedError): "
+                                        "write its body, run that cell, then this one.")
         except Exception as error:  # a wrong answer: report it, do not raise
             message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             return _report(False, call, f"raised {message}.", hint)
         if got is Ellipsis:
-            return _not_answered(label, "it still returns ... Fill it in, run that cell, "
-                                        "then this one.")
+            return _not_answered(label, "not written yet (it still returns ...): fill it "
+                                        "in, run that cell, then this one.")
         if not _matches(got, expected, tol):
             text = f"got {_plain(got)}, expected something else."
             if got is None and expected is not None:
@@ -527,8 +526,8 @@ def question(answer: Any, question_id: str) -> bool:
     label = f"Question {question_id}"
     if _holds_ellipsis(answer):
         if not strict_mode() and _show_question_widget(question_id, entry):
-            print(f"{PENDING} {label}: not answered yet. Try an answer with the buttons below; "
-                  "write it in the cell above to record it, then run this cell again.")
+            print(f"{PENDING} {label}: not answered yet: try the answers with the buttons below, "
+                  "then write yours in the cell above and run this cell again.")
             return False
         return _not_answered(label)
     ok, text = _judge(entry, answer)
@@ -659,8 +658,8 @@ def question_widget(question_id: str, entry: dict | None = None):
 
 
 def _not_answered(name: str, why: str = "") -> bool:
-    text = f"{name}: not answered yet. " + (
-        why or "Replace the ... in the cell above, run it, then this cell.")
+    text = f"{name}: " + (
+        why or "not answered yet: replace the ... in the cell above, run it, then this cell.")
     if strict_mode():
         raise NotAnsweredError(text)
     print(f"{PENDING} {text}")
