@@ -37,7 +37,7 @@ def test_a_notebook_that_names_a_source_ends_with_its_sources_cell(path):
         return
     assert is_sources_cell(nb.cells[-1]), (
         f"{path.name}: the last cell must be the Sources cell "
-        "(python tools/course_sources.py notebooks/*.ipynb)")
+        "(python tools/course_sources.py course/solutions/*.ipynb, then course/grade.py notebooks)")
     assert [cell.source for cell in sources_cells] == [expected], (
         f"{path.name}: the Sources cell is stale (python tools/course_sources.py {path})")
 

@@ -4,8 +4,8 @@ Student-facing text names a source by its short name (``Torres (2018)``, ...), n
 letter. Every notebook that names a source ends with a "Sources" cell that gives the full
 citation of each source it names; this module writes that cell, and the tests check it::
 
-    python tools/course_sources.py notebooks/*.ipynb          # add or refresh the Sources cells
-    python tools/course_sources.py --check notebooks/*.ipynb  # exit 1 when one is missing or stale
+    python tools/course_sources.py course/solutions/*.ipynb   # add or refresh the Sources cells
+    python tools/course_sources.py --check course/solutions/*.ipynb  # exit 1 when missing or stale
 
 ``course/README.md`` carries the same citations (checked by the tests), and
 ``course/sources.md`` lists every claim the course makes about a source, with its section.

@@ -4,10 +4,11 @@ Every notebook's second cell is the same set-up cell, ``SETUP``: on Colab, or an
 not installed yet, it installs the release tagged for ``version`` in pyproject.toml (tests check
 it). After a release, point every notebook's set-up cell at the new tag::
 
-    python tools/release.py --refresh-setup notebooks/*.ipynb
+    python tools/release.py --refresh-setup course/solutions/*.ipynb
+    python course/grade.py notebooks      # the students' copies in notebooks/ follow
 
-The notebooks themselves are edited in JupyterLab (or with nbformat in a script); nothing
-generates them.
+The notebooks are edited in ``course/solutions/`` (in JupyterLab, or with nbformat in a script);
+``course/grade.py notebooks`` generates the students' copies from them.
 """
 
 from __future__ import annotations
