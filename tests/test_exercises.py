@@ -209,3 +209,19 @@ def test_every_notebook_ends_with_key_ideas_and_further_reading(path):
     key_ideas = next(cell.source for cell in nb.cells if cell.source.startswith("## Key ideas"))
     lines = [line for line in key_ideas.splitlines()[1:] if line.strip()]
     assert 1 <= len(lines) <= 5, f"{path.name}: Key ideas in five lines at most"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_the_instructor_page_says_how_long_the_exercises_take(path):
+    page = (ROOT / "course" / "instructor" / f"{path.stem}.md").read_text()
+    assert "\n## Exercises and questions\n" in page
+    section = page.split("\n## Exercises and questions\n", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"\d+ minutes", section), f"{path.stem}: say how long the exercises take"
+    _, items = load(path)
+    questions = sum(item.kind == "question" for item in items)
+    assert section.count("**Question") == questions, f"{path.stem}: each question's answer"
+
+
+def test_notebook_11s_open_projects_have_a_rubric():
+    page = (ROOT / "course" / "instructor" / "11_distributed.md").read_text()
+    assert "\n## Rubric for the open projects\n" in page
