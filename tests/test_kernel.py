@@ -1,5 +1,6 @@
 """What a student sees in a real Jupyter kernel: live curves updated in place, an interrupted
-run kept in the ledger, the %%timed magic, and no start-up noise from TensorFlow."""
+run kept in the ledger, the %%timed magic, a question's buttons, and no start-up noise from
+TensorFlow."""
 
 import nbformat
 import pytest
@@ -64,6 +65,8 @@ CELLS = [
     "panel.stop()\n"
     "panel.wait()\n"
     "print('background run', run.status)",
+    # 9: an unanswered question: one reminder line, then buttons to try the answers in place
+    "q1 = ...\nnr.check.question(q1, '00.1');",
 ]
 
 
@@ -130,3 +133,12 @@ def test_a_background_trainer_run_survives_the_cell_that_started_it(executed):
     text = "".join(o.text for o in outputs(executed, 8, "stream"))
     assert "background run stopped" in text
     assert "interrupted" not in "".join(o.get("text", "") for o in executed.cells[7].outputs)
+
+
+def test_an_unanswered_question_shows_its_buttons_after_one_line(executed):
+    cell = executed.cells[9].outputs
+    assert not [o for o in cell if o.output_type == "error"]
+    assert cell[0].output_type == "stream"
+    assert cell[0].text.startswith("✎ Question 00.1: not answered")
+    widgets = [o for o in cell if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widgets) == 1 and cell.index(widgets[0]) == 1

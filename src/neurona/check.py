@@ -525,11 +525,14 @@ def question(answer: Any, question_id: str) -> bool:
     entry = _question_entry(question_id)
     label = f"Question {question_id}"
     if _holds_ellipsis(answer):
-        if not strict_mode() and _show_question_widget(question_id, entry):
-            print(f"{PENDING} {label}: not answered yet: try the answers with the buttons below, "
-                  "then write yours in the cell above and run this cell again.")
-            return False
-        return _not_answered(label)
+        if strict_mode() or not _widgets_shown():
+            return _not_answered(label)
+        print(f"{PENDING} {label}: not answered yet: try the answers with the buttons below, "
+              "then write yours in the cell above and run this cell again.", flush=True)
+        from IPython.display import display
+
+        display(question_widget(question_id, entry))
+        return False
     ok, text = _judge(entry, answer)
     line = f"{RIGHT if ok else WRONG} {label} {text}"
     print(line)
@@ -604,19 +607,16 @@ def _judge(entry: dict, answer: Any) -> tuple[bool, str]:
     return False, f"({_pretty(got)}): {feedback['low' if got < right else 'high']}"
 
 
-def _show_question_widget(question_id: str, entry: dict) -> bool:
-    """Show buttons (or a number box) that give each answer's feedback; False without widgets."""
+def _widgets_shown() -> bool:
+    """Whether this runs in a Jupyter kernel with ipywidgets, where a widget can be drawn."""
     from neurona.plots.render import kernel_shell
 
     if kernel_shell() is None:
         return False
     try:
-        from IPython.display import display
-
-        panel = question_widget(question_id, entry)
+        import ipywidgets  # noqa: F401
     except ImportError:  # pragma: no cover - ipywidgets is a dependency
         return False
-    display(panel)
     return True
 
 
