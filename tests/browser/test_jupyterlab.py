@@ -513,8 +513,23 @@ def shut_kernel(lab: Lab, name: str) -> None:
                 lab.api(f"/api/sessions/{session['id']}", method="DELETE")
 
 
+def press_question(page, report: list[str]) -> None:
+    """Try two answers of the first unanswered question: each shows its own feedback."""
+    panel = page.locator(".jp-NotebookPanel .jp-OutputArea-output").filter(
+        has=page.locator("button.widget-toggle-button")).first
+    feedback = panel.locator(".widget-html-content").last
+    shown = []
+    for letter, mark in (("a", "✗"), ("b", "✓")):  # Question 00.1's right answer is b
+        exactly = re.compile(rf"^\s*{letter}\s*$")
+        panel.locator("button.widget-toggle-button", has_text=exactly).click()
+        text = wait_until(page, lambda m=mark: (t := feedback.inner_text()).startswith(m) and t,
+                          f"the feedback of answer {letter} starting with {mark}")
+        shown.append(text[:60])
+    report.append(f"Question 00.1: a -> {shown[0]!r}; b -> {shown[1]!r}")
+
+
 NOTEBOOK_CASES = {
-    "00_start_here.ipynb": None,
+    "00_start_here.ipynb": press_question,
     "03_playground.ipynb": press_playground,
     "06_overfitting.ipynb": press_trainer,
 }
