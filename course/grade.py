@@ -171,6 +171,22 @@ def build_notebooks(write: bool = True, only: list[str] | None = None) -> list[s
     return changed
 
 
+def answered_copy(student: nbformat.NotebookNode, solution: nbformat.NotebookNode,
+                  answer_ids: list[str]) -> nbformat.NotebookNode:
+    """Return the students' copy with the answer cells ``answer_ids`` filled in as the solution.
+
+    What a student who answered those items right hands in: the tests and
+    ``benchmarks/grading_time.py`` grade such copies.
+    """
+    nb = copy.deepcopy(student)
+    solved = {cell.id: cell.source for cell in solution.cells}
+    for cell in nb.cells:
+        if cell.id in answer_ids:
+            cell.source = "\n".join(line for line in solved[cell.id].splitlines()
+                                    if line.strip() not in (BEGIN, END))
+    return nb
+
+
 def release(out: Path) -> list[Path]:
     """Write the student notebooks into ``out`` (what students get), and return their paths."""
     out.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,6 @@
 """Course material: the student release, autograding with nbgrader, and the instructor pages."""
 
 import ast
-import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -65,19 +64,6 @@ def test_autograde_refuses_a_folder_it_cannot_grade(tmp_path):
         grade.submissions(tmp_path)
 
 
-def filled(student: nbformat.NotebookNode, solution: nbformat.NotebookNode,
-           answer_ids: list[str]) -> nbformat.NotebookNode:
-    """A student's copy with the answer cells ``answer_ids`` written as the solution writes them."""
-    nb = copy.deepcopy(student)
-    solved = {cell.id: cell.source for cell in solution.cells}
-    for cell in nb.cells:
-        if cell.id in answer_ids:
-            cell.source = "\n".join(line for line in solved[cell.id].splitlines()
-                                    if "### BEGIN SOLUTION" not in line
-                                    and "### END SOLUTION" not in line)
-    return nb
-
-
 @pytest.mark.timeout(900)
 def test_nbgrader_grades_a_blank_a_full_and_a_half_done_notebook(tmp_path, monkeypatch):
     """The real grader, offline: a blank copy earns 0, the solution every point, half of it half."""
@@ -89,8 +75,8 @@ def test_nbgrader_grades_a_blank_a_full_and_a_half_done_notebook(tmp_path, monke
     total = sum(item.points for item in items)
     half = [item for item in items if item.kind == "exercise"][:2]
     submissions = {"blank": student,
-                   "full": filled(student, solution, [item.answer_id for item in items]),
-                   "half": filled(student, solution, [item.answer_id for item in half])}
+                   "full": grade.answered_copy(student, solution, [i.answer_id for i in items]),
+                   "half": grade.answered_copy(student, solution, [i.answer_id for i in half])}
     for who, nb in submissions.items():
         (tmp_path / "in" / who).mkdir(parents=True)
         nbformat.write(nb, tmp_path / "in" / who / f"{name}.ipynb")
