@@ -1,6 +1,7 @@
 """Course material: the student release, autograding with nbgrader, and the instructor pages."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,31 @@ def test_nbgrader_grades_a_blank_a_full_and_a_half_done_notebook(tmp_path, monke
 def test_every_notebook_has_an_instructor_page():
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         assert (ROOT / "course" / "instructor" / f"{path.stem}.md").exists(), path.name
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\s`*_]+", " ", text.lower().replace("-", ""))
+
+
+def test_the_glossary_lists_each_term_once_under_the_notebook_that_uses_it():
+    """course/glossary.md: a section per notebook, in course order; each term found in it."""
+    text = (ROOT / "course" / "glossary.md").read_text()
+    sections = re.split(r"^## (\d\d) · .*$", text, flags=re.MULTILINE)[1:]
+    numbers = sections[0::2]
+    assert numbers == [path.name[:2] for path in grade.solution_notebooks()]
+    seen = set()
+    for number, body in zip(numbers, sections[1::2], strict=True):
+        (path,) = grade.solution_notebooks([number])
+        lesson = _plain("\n".join(c.source for c in nbformat.read(path, as_version=4).cells))
+        terms = re.findall(r"^- \*\*(.+?)\*\*", body, flags=re.MULTILINE)
+        assert terms, f"glossary section {number} is empty"
+        for term in terms:
+            assert term.lower() not in seen, f"{term!r} is in the glossary twice"
+            seen.add(term.lower())
+            stem = _plain(term).strip()
+            words = [word.rstrip("s") for word in re.findall(r"\w+", stem) if len(word) > 2]
+            found = stem.rstrip("s") in lesson or all(re.search(rf"\b{re.escape(word)}", lesson)
+                                                       for word in words)
+            assert found, (
+                f"glossary: {term!r} is listed under {number}, whose text never uses it")
+    assert len(seen) >= 100
