@@ -119,9 +119,10 @@ def test_every_claim_row_is_complete_and_points_at_a_real_cell():
             for cell_id in cells.group(2).split(", "):
                 assert cell_id in ids[cells.group(1)], f"{where}: no cell {cell_id}"
         else:
-            page = re.fullmatch(r"instructor \d\d|README|dataset \S+|package src/\S+", where)
-            assert page, "where must be 'NN cell <id>[, <id>...]', 'instructor NN', 'dataset "
-            f"<card>' or 'package <path>': {where!r}"
+            pages = r"instructor \d\d|README|glossary|dataset \S+|package src/\S+"
+            assert re.fullmatch(pages, where), (
+                "where must be 'NN cell <id>[, <id>...]', 'instructor NN', 'glossary', "
+                f"'dataset <card>' or 'package <path>': {where!r}")
 
 
 def test_every_notebook_that_names_a_source_has_rows_in_sources_md():
