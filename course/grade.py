@@ -84,8 +84,7 @@ def graded_items(nb: nbformat.NotebookNode, name: str = "notebook") -> list[Grad
         if not points:
             raise ValueError(f"{where}: the answer cell's first line must give its points, "
                              f"e.g. '# Exercise 1 (2 points). ...'; it reads {first!r}")
-        following = [c for c in cells[index + 1:] if c.cell_type == "code"]
-        check = following[0] if following else None
+        check = next((c for c in cells[index + 1:] if c.cell_type == "code"), None)
         if check is None or BEGIN in check.source or not CHECK_CALL.search(check.source):
             raise ValueError(f"{where}: the code cell after an answer cell must be its check "
                              "cell, calling nr.check (and holding no solution)")

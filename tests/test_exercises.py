@@ -89,7 +89,7 @@ def _dedented(code: str) -> str:
 def is_lookup(code: str) -> bool:
     """Whether a solution only reads values: assignments of names, attributes or items."""
     tree = ast.parse(_dedented(code))
-    reads = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Load, ast.Index)
+    reads = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Load)
     assignments = [node for node in tree.body if isinstance(node, ast.Assign)]
     if not assignments or len(assignments) != len(tree.body):
         return False

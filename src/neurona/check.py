@@ -533,12 +533,8 @@ def question(answer: Any, question_id: str) -> bool:
 
         display(question_widget(question_id, entry))
         return False
-    ok, text = _judge(entry, answer)
-    line = f"{RIGHT if ok else WRONG} {label} {text}"
-    print(line)
-    if not ok and strict_mode():
-        raise CheckFailed(line)
-    return ok
+    ok, shown, text = _judge(entry, answer)
+    return _report(ok, f"{label} ({shown})", text)
 
 
 _QUESTION_KINDS = ("choice", "number")
@@ -587,24 +583,24 @@ def _load_bank(notebook: str) -> dict[str, dict]:
     return bank
 
 
-def _judge(entry: dict, answer: Any) -> tuple[bool, str]:
-    """Whether ``answer`` is right, and the text that explains it (after the label)."""
+def _judge(entry: dict, answer: Any) -> tuple[bool, str, str]:
+    """Whether ``answer`` is right, the answer as shown, and the text that explains it."""
     feedback = entry["feedback"]
     if entry["kind"] == "choice":
         letters = list(feedback)
         letter = str(answer).strip().strip("()[]. ").lower() if isinstance(answer, str) else None
         if letter not in feedback:
             allowed = ", ".join(repr(x) for x in letters[:-1]) + f" or {letters[-1]!r}"
-            return False, f"({_plain(answer)}): not one of the options; answer {allowed}."
-        return letter == entry["answer"], f"({letter}): {feedback[letter]}"
+            return False, _plain(answer), f"not one of the options; answer {allowed}."
+        return letter == entry["answer"], letter, feedback[letter]
     number = _numbers(answer)
     if number is None or number.ndim != 0:
-        return False, f"({_plain(answer)}): expected a number."
+        return False, _plain(answer), "expected a number."
     right = float(entry["answer"])
     got = float(number)
     if _close(np.asarray(got), np.asarray(right), float(entry.get("tol", 1e-6))):
-        return True, f"({_pretty(got)}): {feedback['right']}"
-    return False, f"({_pretty(got)}): {feedback['low' if got < right else 'high']}"
+        return True, _pretty(got), feedback["right"]
+    return False, _pretty(got), feedback["low" if got < right else "high"]
 
 
 def _widgets_shown() -> bool:
@@ -634,9 +630,9 @@ def question_widget(question_id: str, entry: dict | None = None):
     feedback = widgets.HTML(value="")
 
     def show(answer: Any) -> None:
-        ok, text = _judge(entry, answer)
+        ok, shown, text = _judge(entry, answer)
         mark = RIGHT if ok else WRONG
-        feedback.value = f"<b>{mark}</b> {html.escape(text)}"
+        feedback.value = f"<b>{mark}</b> {html.escape(f'({shown}): {text}')}"
 
     if entry["kind"] == "choice":
         picker = widgets.ToggleButtons(options=list(entry["feedback"]), value=None,
@@ -649,9 +645,7 @@ def question_widget(question_id: str, entry: dict | None = None):
         button = widgets.Button(description="Check", layout=widgets.Layout(width="6em"))
         button.on_click(lambda _: show(box.value))
         controls = [widgets.HBox([box, button])]
-    panel = widgets.VBox([*controls, feedback])
-    panel.question_id = question_id
-    return panel
+    return widgets.VBox([*controls, feedback])
 
 
 # -- internals -------------------------------------------------------------------------
