@@ -4,9 +4,9 @@
 
 Trains, on the real Fashion-MNIST (60,000 training and 10,000 test images):
 
-- ``course``: notebook 07's default recipe, its ``fast_cnn(policy)`` as cell 07-033b writes it
+- ``course``: notebook 08's default recipe, its ``fast_cnn(policy)`` as cell 08-033b writes it
   to ``cnn_code.py`` (Conv 32 3x3 - Pool - Conv 64 3x3 - Pool - Dropout - Dense 128 - Dropout -
-  Dense 10; read from cells 07-033 and 07-033b, so that a change there is what gets timed),
+  Dense 10; read from cells 08-033 and 08-033b, so that a change there is what gets timed),
   batch 128, Adam with a warm-up + cosine learning-rate schedule peaking at 0.003, 8 epochs,
   in the number format the notebook's ``policy`` picks (``nr.cnn.choose_precision()``: mixed
   bfloat16 where the CPU multiplies bfloat16 in hardware and Keras runs on TensorFlow, else
@@ -40,8 +40,8 @@ import neurona as nr  # before Keras: it quiets TensorFlow's start-up log
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from notebook_code import run_cells  # noqa: E402
 
-#: Notebook 07's cells that choose the number format and write ``cnn_code.py`` (its ``fast_cnn``).
-FAST_CNN_CELLS = ["07-033", "07-033b"]
+#: Notebook 08's cells that choose the number format and write ``cnn_code.py`` (its ``fast_cnn``).
+FAST_CNN_CELLS = ["08-033", "08-033b"]
 
 RECIPES = {
     # name: (builder, batch size, peak learning rate, schedule, epochs, options)
@@ -59,12 +59,12 @@ VARIANTS = {
 
 
 def notebook_fast_cnn(policy: str | None = None):
-    """Build notebook 07's fast CNN from its own cells, in its policy or in ``policy``."""
+    """Build notebook 08's fast CNN from its own cells, in its policy or in ``policy``."""
     import keras
 
     with contextlib.redirect_stdout(io.StringIO()):  # the cells' print and summary
-        cells = run_cells("07", FAST_CNN_CELLS, {"nr": nr, "keras": keras})
-    # cnn_code.py's fast_cnn(policy), in the policy the notebook passes it (cell 07-033c) or the one
+        cells = run_cells("08", FAST_CNN_CELLS, {"nr": nr, "keras": keras})
+    # cnn_code.py's fast_cnn(policy), in the policy the notebook passes it (cell 08-033c) or the one
     # a student overruling the kit's choice writes
     return cells["fast_cnn"](policy or cells["policy"])
 

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/distributed_scaling.py [--workers 1 2 4] [--units 128]
         [--samples 16384] [--epochs 3] [--mode strong|weak] [--threads-per-worker N]
 
-Runs notebook 11's worker script (its ``%%writefile worker_code.py`` cell, written to a temporary
+Runs notebook 14's worker script (its ``%%writefile worker_code.py`` cell, written to a temporary
 folder) as that many processes joined by ``TF_CONFIG`` (``neurona.distributed.scaling``) and
 prints training time without start-up, speed-up, efficiency and final loss per worker count, plus
 the Amdahl fraction fitted to the speed-ups. ``--units`` sets the width of the two hidden layers:
@@ -44,7 +44,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "worker_code.py"
-        script.write_text(writefile_body("11", "worker_code.py"))
+        script.write_text(writefile_body("14", "worker_code.py"))
         table = distributed.scaling(args.workers, script, run_args, mode=args.mode,
                                     samples=args.samples, run=launch)  # fmt: skip
     print(f"{args.mode} scaling, {args.units} units, {args.samples:,} samples, "

@@ -53,7 +53,7 @@ def measure(path: Path, full: bool) -> dict:
 def main() -> None:
     """Command line: time the grading of each chosen notebook and print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("only", nargs="*", help="notebook numbers, e.g. 00 07 (default: all)")
+    parser.add_argument("only", nargs="*", help="notebook numbers, e.g. 00 08 (default: all)")
     parser.add_argument("--full", action="store_true", help="grade in full mode")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     args = parser.parse_args()

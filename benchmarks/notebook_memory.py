@@ -373,7 +373,7 @@ def main() -> None:
     """Parse the options, execute the notebooks, print and save the table."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
-                   help="part of a notebook's file name, e.g. 07 or 11_distributed")  # fmt: skip
+                   help="part of a notebook's file name, e.g. 08 or 14_distributed")  # fmt: skip
     p.add_argument("--mode", nargs="+", choices=("quick", "full"), default=["quick", "full"])
     p.add_argument("--out", type=Path, default=ROOT / "artifacts" / "notebook_memory.csv")
     p.add_argument("--limit", type=parse_size, default=None,

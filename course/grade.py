@@ -8,7 +8,7 @@ nbgrader's metadata, derived from the notebook itself. Instructors run::
     .venv/bin/python course/grade.py autograde SUBMISSIONS  # grade a folder of submissions
 
 ``SUBMISSIONS`` holds one folder per student, named by the student's id, with the notebooks they
-handed in under their course names (``SUBMISSIONS/alice/07_cnn.ipynb``). ``autograde`` runs
+handed in under their course names (``SUBMISSIONS/alice/08_cnn.ipynb``). ``autograde`` runs
 nbgrader (https://nbgrader.readthedocs.io) offline in a working folder of its own: each submission
 is executed with the checks in graded mode (``NEURONA_STRICT=1``: a wrong or missing answer fails
 its check cell) and in quick mode unless ``--full``; it prints every student's points and writes
@@ -226,7 +226,7 @@ def submissions(folder: Path) -> dict[str, list[Path]]:
             found.setdefault(student.name, []).append(path)
     if not found:
         raise ValueError(f"{folder} holds no notebooks: put each student's notebooks in a folder "
-                         "named by the student's id, e.g. alice/07_cnn.ipynb")
+                         "named by the student's id, e.g. alice/08_cnn.ipynb")
     return found
 
 
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--timeout", type=int, default=900, help="seconds per cell (default 900)")
     build = commands.add_parser("notebooks",
                                 help="maintainers: regenerate notebooks/ from the solutions")
-    build.add_argument("only", nargs="*", help="only these notebooks, by number (e.g. 07 08)")
+    build.add_argument("only", nargs="*", help="only these notebooks, by number (e.g. 08 10)")
     args = parser.parse_args(argv)
     if args.command == "release":
         for path in release(args.out):

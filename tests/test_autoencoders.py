@@ -1,6 +1,6 @@
 """Autoencoders: the thesis's presets, the notebook's networks and VAE, anomaly detection, panels.
 
-The networks are notebook 08's own cells (its dense autoencoder of any preset, its convolutional
+The networks are notebook 10's own cells (its dense autoencoder of any preset, its convolutional
 autoencoder, its VAE with the sampling layer and the KL term), run here with
 tools/notebook_code.run_cells; the package's plumbing around them is tested on them.
 """
@@ -22,9 +22,9 @@ from neurona.runs import Ledger
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from notebook_code import run_cells  # noqa: E402
 
-# The cells of notebook 08 that define its networks: the dense autoencoder of any preset, the
+# The cells of notebook 10 that define its networks: the dense autoencoder of any preset, the
 # convolutional autoencoder, the VAE's sampling layer and loss terms, its model, its builder.
-LESSON_CELLS = ["08-013a", "08-033", "08-039a", "08-039c", "08-039e"]
+LESSON_CELLS = ["10-013a", "10-033", "10-039a", "10-039c", "10-039e"]
 
 PNG = b"\x89PNG"
 ALL = [
@@ -77,7 +77,7 @@ def _close_figures():
 @pytest.fixture(scope="module")
 def lesson():
     """The notebook's own definitions, run in a namespace with what its earlier cells import."""
-    return run_cells("08", LESSON_CELLS, {"keras": keras, "nr": nr, "np": np})
+    return run_cells("10", LESSON_CELLS, {"keras": keras, "nr": nr, "np": np})
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The performance lab's runner: fresh processes that time the notebook's own code, and obey.
 
-The networks and training loops timed here are notebook 09's: its ``%%writefile timed_code.py``
+The networks and training loops timed here are notebook 11's: its ``%%writefile timed_code.py``
 cell, written to a temporary folder exactly as the notebook writes it.
 """
 
@@ -28,8 +28,8 @@ TINY = {"model": "mlp", "model_args": {"hidden_layers": 1, "units": 16}, "sample
 
 @pytest.fixture(scope="module")
 def timed(tmp_path_factory):
-    """Notebook 09's timed_code.py, written and imported as the notebook does."""
-    return written_module("09", "timed_code.py", tmp_path_factory.mktemp("notebook09"))
+    """Notebook 11's timed_code.py, written and imported as the notebook does."""
+    return written_module("11", "timed_code.py", tmp_path_factory.mktemp("notebook11"))
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def test_the_notebooks_training_loops_and_inference_all_run(code):
 def test_a_students_change_to_the_file_is_what_the_child_times(tmp_path):
     """A network added to the notebook's file (a regressor: one output, MSE) is built and timed."""
     path = tmp_path / "timed_code.py"
-    path.write_text(writefile_body("09", "timed_code.py") + '''
+    path.write_text(writefile_body("11", "timed_code.py") + '''
 
 def tiny(units=3):
     return keras.Sequential([keras.Input((5,)), keras.layers.Dense(units), keras.layers.Dense(1)])
@@ -243,7 +243,7 @@ def test_the_notebooks_networks_have_the_sources_parameter_counts(timed, code):
     # 32 -> conv 5x5 -> 28 -> pool -> 14 -> conv -> 10 -> pool -> 5
     assert lenet.count_params() == (count_conv2d(5, 3, 6) + count_conv2d(5, 6, 6)
                                     + count_dense([5 * 5 * 6, 120, 84, 10]))  # fmt: skip
-    assert timed.cnn().count_params() == 225_034  # notebook 07's CNN
+    assert timed.cnn().count_params() == 225_034  # notebook 08's CNN
     reference = reference_table("heterogeneous_mlp_training")
     assert sorted(reference["parameters"]) == sorted(
         bench.pyramid_parameters(w) for w in sweeps.PYRAMIDS
@@ -314,15 +314,15 @@ def test_the_device_grid_pairs_cpu_and_gpu_rows_into_a_speedup_table(code):
         sweeps.speedup_table(bench.Results([]))
 
 
-def test_the_modules_notebooks_07_and_10_time_define_what_their_cells_name(tmp_path):
-    """Cell 07-055b times cnn_code.py's dense_network and fast_cnn; 10-028 pyramid_code.py's."""
-    nb07 = written_module("07", "cnn_code.py", tmp_path)
-    assert nb07.dense_network().count_params() == 266_610
-    assert nb07.fast_cnn().count_params() == 225_034
+def test_the_modules_notebooks_08_and_12_time_define_what_their_cells_name(tmp_path):
+    """Cell 08-055b times cnn_code.py's dense_network and fast_cnn; 12-028 pyramid_code.py's."""
+    nb08 = written_module("08", "cnn_code.py", tmp_path)
+    assert nb08.dense_network().count_params() == 266_610
+    assert nb08.fast_cnn().count_params() == 225_034
     for model in ("dense_network", "fast_cnn"):
-        bench.Config(code=nb07.__file__, model=model, backend="jax")
-    nb10 = written_module("10", "pyramid_code.py", tmp_path)
+        bench.Config(code=nb08.__file__, model=model, backend="jax")
+    nb12 = written_module("12", "pyramid_code.py", tmp_path)
     widths = [800, 400, 208]
-    assert nb10.pyramid_mlp(widths).count_params() == bench.pyramid_parameters(widths)
-    bench.Config(code=nb10.__file__, model="pyramid_mlp",
+    assert nb12.pyramid_mlp(widths).count_params() == bench.pyramid_parameters(widths)
+    bench.Config(code=nb12.__file__, model="pyramid_mlp",
                  model_args={"widths": widths, "inputs": 50})

@@ -1,4 +1,4 @@
-"""Convolution arithmetic against Keras, and the parameter counts of notebook 07's own networks."""
+"""Convolution arithmetic against Keras, and the parameter counts of notebook 08's own networks."""
 
 import itertools
 import sys
@@ -17,27 +17,27 @@ sys.path.insert(0, str(ROOT / "tools"))
 from notebook_code import run_cells, written_module  # noqa: E402
 
 
-def notebook_07(cell_ids, **names):
-    """Run notebook 07's cells ``cell_ids`` with what its earlier cells define; return the names."""
+def notebook_08(cell_ids, **names):
+    """Run notebook 08's cells ``cell_ids`` with what its earlier cells define; return the names."""
     namespace = {"nr": nr, "keras": keras, "np": np, "SEED": 0,
                  "display": lambda *args, **kwargs: None, **names}
-    return run_cells("07", cell_ids, namespace)
+    return run_cells("08", cell_ids, namespace)
 
 
 @pytest.fixture
 def cnn_code(tmp_path, monkeypatch):
-    """Notebook 07's ``cnn_code.py`` written in a folder that becomes the working directory.
+    """Notebook 08's ``cnn_code.py`` written in a folder that becomes the working directory.
 
-    Cell 07-033b writes the file; cell 07-033c imports it from the working directory, as in a run.
+    Cell 08-033b writes the file; cell 08-033c imports it from the working directory, as in a run.
     """
     monkeypatch.chdir(tmp_path)
-    return written_module("07", "cnn_code.py", tmp_path)
+    return written_module("08", "cnn_code.py", tmp_path)
 
 
 @pytest.fixture(scope="module")
 def vgg16_cells():
-    """Notebook 07's section 7: VGG16 counted by formula, built by hand, compared with Keras's."""
-    found = notebook_07(["07-048", "07-048a"])
+    """Notebook 08's section 7: VGG16 counted by formula, built by hand, compared with Keras's."""
+    found = notebook_08(["08-048", "08-048a"])
     if not found["VGG_FITS"]:
         pytest.skip("not enough free memory to build VGG16 (the notebook skips it too)")
     yield found
@@ -171,18 +171,18 @@ def test_parse_kernel_errors(text, message):
 
 
 @pytest.mark.parametrize("cells, name, hand, total", [
-    (["07-025"], "book",
+    (["08-025"], "book",
      (5 * 5 * 1 * 32 + 32) + (5 * 5 * 32 * 64 + 64) + (4 * 4 * 64 * 10 + 10), 62_346),
-    (["07-031"], "lenet",
+    (["08-031"], "lenet",
      (5 * 5 * 6 + 6) + (5 * 5 * 6 * 16 + 16) + (400 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10),
      61_706),
-    (["07-033", "07-033c"], "fast_cnn",
+    (["08-033", "08-033c"], "fast_cnn",
      (9 * 32 + 32) + (9 * 32 * 64 + 64) + (5 * 5 * 64 * 128 + 128) + (128 * 10 + 10), 225_034),
-    (["07-033", "07-033c", "07-039"], "dense",
+    (["08-033", "08-033c", "08-039"], "dense",
      784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10, 266_610),
 ], ids=["book CNN", "LeNet-5", "fast CNN", "Dense"])
 def test_the_notebooks_networks_have_the_parameters_it_counts(cells, name, hand, total, cnn_code):
-    found = notebook_07(cells)[name]
+    found = notebook_08(cells)[name]
     model = found if isinstance(found, keras.Model) else found()   # the fast CNN is a builder
     assert model.count_params() == hand == total
     table = parameter_table(model)
@@ -273,11 +273,11 @@ def test_auto_precision_picks_bfloat16_only_where_it_pays(machine, device, backe
 
 def test_the_notebooks_fast_cnn_computes_in_the_chosen_policy(machine, cnn_code):
     machine(backend="jax", bf16=True)
-    found = notebook_07(["07-033", "07-033c"])
+    found = notebook_08(["08-033", "08-033c"])
     assert found["policy"] == "float32"
     assert {layer.dtype_policy.name for layer in found["fast_cnn"]().layers} == {"float32"}
     machine(backend="tensorflow", bf16=True)
-    found = notebook_07(["07-033", "07-033c"])
+    found = notebook_08(["08-033", "08-033c"])
     assert found["policy"] == "mixed_bfloat16"
     model = found["fast_cnn"]()
     assert model.layers[0].dtype_policy.name == "mixed_bfloat16"

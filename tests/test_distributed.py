@@ -1,6 +1,6 @@
 """Data-parallel training on local worker processes: it runs, it matches, it cleans up.
 
-The workers run notebook 11's own worker script (its ``%%writefile worker_code.py`` cell).
+The workers run notebook 14's own worker script (its ``%%writefile worker_code.py`` cell).
 """
 
 import json
@@ -38,7 +38,7 @@ time.sleep(120)
 def worker_code(tmp_path):
     """The notebook's worker script, written as the notebook writes it."""
     path = tmp_path / "worker_code.py"
-    path.write_text(writefile_body("11", "worker_code.py"))
+    path.write_text(writefile_body("14", "worker_code.py"))
     return path
 
 
@@ -149,7 +149,7 @@ import json, sys
 sys.path.insert(0, {str(ROOT / "tools")!r})
 import neurona as nr
 from notebook_code import run_cells
-ns = run_cells("11", ["11-002", "11-003", "11-005", "11-007"], {{"nr": nr}})
+ns = run_cells("14", ["14-002", "14-003", "14-005", "14-007"], {{"nr": nr}})
 print("RESULT", json.dumps([ns["devices"], ns["one"], ns["mirrored"], ns["difference"]]))
 """
     env = {**os.environ, "NEURONA_QUICK": "1"}

@@ -223,6 +223,6 @@ def test_the_instructor_page_says_how_long_the_exercises_take(path):
     assert section.count("**Question") == questions, f"{path.stem}: each question's answer"
 
 
-def test_notebook_11s_open_projects_have_a_rubric():
-    page = (ROOT / "course" / "instructor" / "11_distributed.md").read_text()
+def test_notebook_14s_open_projects_have_a_rubric():
+    page = (ROOT / "course" / "instructor" / "14_distributed.md").read_text()
     assert "\n## Rubric for the open projects\n" in page

@@ -1,6 +1,6 @@
 """bench.latency: inference time of a model in memory, against a real-time budget.
 
-The models are notebook 09's pyramid MLPs (its ``%%writefile timed_code.py`` cell).
+The models are notebook 11's pyramid MLPs (its ``%%writefile timed_code.py`` cell).
 """
 
 import sys
@@ -18,7 +18,7 @@ from notebook_code import written_module  # noqa: E402
 
 @pytest.fixture(scope="module")
 def timed(tmp_path_factory):
-    return written_module("09", "timed_code.py", tmp_path_factory.mktemp("notebook09"))
+    return written_module("11", "timed_code.py", tmp_path_factory.mktemp("notebook11"))
 
 
 def test_latency_rows_per_size_with_the_budget(timed):

@@ -1,4 +1,4 @@
-"""The widgets of notebooks 01-02 driven from Python: sliders, replay, backprop inspector."""
+"""The widgets of notebooks 02-03 driven from Python: sliders, replay, backprop inspector."""
 
 import numpy as np
 import pytest

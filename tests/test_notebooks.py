@@ -123,8 +123,8 @@ def printed(nb: nbformat.NotebookNode) -> str:
 # Ratios the notebooks compute from their own models (once typed by hand, and typed wrong):
 # what they must print, whatever the data, because parameter counts do not depend on it.
 COMPUTED = {
-    "07_cnn": ["17,391 times the parameters of one shared filter", "520 vs 23,550, 45 times"],
-    "08_autoencoders": ["dense 2,893,066, convolutional 3,217: 899 times fewer"],
+    "08_cnn": ["17,391 times the parameters of one shared filter", "520 vs 23,550, 45 times"],
+    "10_autoencoders": ["dense 2,893,066, convolutional 3,217: 899 times fewer"],
 }
 
 
@@ -136,7 +136,7 @@ def test_executes_in_quick_mode(path, monkeypatch, tmp_path):
 
 
 def test_the_image_notebooks_are_found():
-    assert {p.stem[:2] for p in IMAGE_NOTEBOOKS} >= {"00", "04", "05", "06", "07", "08"}
+    assert {p.stem[:2] for p in IMAGE_NOTEBOOKS} >= {"00", "05", "06", "07", "08", "10"}
 
 
 @pytest.mark.parametrize("path", IMAGE_NOTEBOOKS, ids=lambda p: p.stem)
@@ -149,8 +149,8 @@ def test_executes_on_a_fresh_offline_machine(path, monkeypatch, tmp_path):
     assert "digits" in out
 
 
-# The NumPy notebooks (01 the perceptron, 03 the playground) build no Keras model.
-KERAS_NOTEBOOKS = [p for p in NOTEBOOKS if p.stem[:2] not in {"01", "03"}]
+# The NumPy notebooks (02 the perceptron, 04 the playground) build no Keras model.
+KERAS_NOTEBOOKS = [p for p in NOTEBOOKS if p.stem[:2] not in {"02", "04"}]
 
 
 @pytest.mark.parametrize("path", KERAS_NOTEBOOKS, ids=lambda p: p.stem)

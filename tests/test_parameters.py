@@ -184,23 +184,23 @@ def _notebook_models():
     ]
     return {
         "00 first model": dense(128),
-        "02 circles in keras": keras.Sequential([
+        "03 circles in keras": keras.Sequential([
             keras.Input((2,)), keras.layers.Dense(4, activation="sigmoid"),
             keras.layers.Dense(1, activation="sigmoid")]),
-        "04 book 784-10-10": dense(10, activation="sigmoid"),
-        "04 book 784-512-10": dense(512),
-        "04 thesis 300-100-10": dense(300, 100),
-        "04 softmax only": dense(),
-        "06 baseline 2x256": dense(256, 256),
-        "06 dropout": keras.Sequential([
+        "05 book 784-10-10": dense(10, activation="sigmoid"),
+        "05 book 784-512-10": dense(512),
+        "05 thesis 300-100-10": dense(300, 100),
+        "05 softmax only": dense(),
+        "07 baseline 2x256": dense(256, 256),
+        "07 dropout": keras.Sequential([
             keras.Input((28, 28)), keras.layers.Flatten(),
             keras.layers.Dense(256, activation="relu"),
             keras.layers.Dropout(0.4), keras.layers.Dense(256, activation="relu"),
             keras.layers.Dropout(0.4), keras.layers.Dense(10, activation="softmax")]),
-        "06 augmentation": dense(256, 256, extra=augment),
-        "05 optimizers 2x128": dense(128, 128),
-        "05 clipping 3x128": dense(128, 128, 128),
-        "05 batch norm 8x100": _deep_batch_norm(keras),
+        "07 augmentation": dense(256, 256, extra=augment),
+        "06 optimizers 2x128": dense(128, 128),
+        "06 clipping 3x128": dense(128, 128, 128),
+        "06 batch norm 8x100": _deep_batch_norm(keras),
     }
 
 

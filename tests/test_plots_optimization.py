@@ -1,4 +1,4 @@
-"""The pictures of notebook 05: optimizer race, race losses, layer histograms, activations."""
+"""The pictures of notebook 06: optimizer race, race losses, layer histograms, activations."""
 
 import matplotlib.pyplot as plt
 import numpy as np

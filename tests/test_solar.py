@@ -1,6 +1,6 @@
-"""The Oahu solar generator, the checks, persistence skill, and notebook 10's own task code.
+"""The Oahu solar generator, the checks, persistence skill, and notebook 12's own task code.
 
-Notebook 10 builds the lesson in its cells (the lagged features, the split by days, the
+Notebook 12 builds the lesson in its cells (the lagged features, the split by days, the
 pyramid MLPs, the maps and the map CNN); the tests run those very cells (by id) on a small
 generated frame instead of keeping a second copy.
 """
@@ -20,8 +20,8 @@ from neurona import solar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from notebook_code import run_cells  # noqa: E402
 
-#: Notebook 10's cells that build the task: features, the split by days, scaling and skill.
-TASK_CELLS = ["10-013", "10-013b", "10-014a"]
+#: Notebook 12's cells that build the task: features, the split by days, scaling and skill.
+TASK_CELLS = ["12-013", "12-013b", "12-014a"]
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +30,8 @@ def classroom() -> pd.DataFrame:
 
 
 def notebook_task(frame: pd.DataFrame, cells=TASK_CELLS) -> dict:
-    """Run notebook 10's task cells on ``frame``; return the namespace they fill."""
-    return run_cells("10", cells, {"np": np, "pd": pd, "nr": nr, "SEED": 0, "frame": frame})
+    """Run notebook 12's task cells on ``frame``; return the namespace they fill."""
+    return run_cells("12", cells, {"np": np, "pd": pd, "nr": nr, "SEED": 0, "frame": frame})
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def task(classroom) -> dict:
 def models() -> dict:
     import keras
 
-    return run_cells("10", ["10-016a", "10-020a", "10-021b"],
+    return run_cells("12", ["12-016a", "12-020a", "12-021b"],
                      {"np": np, "nr": nr, "keras": keras})
 
 
@@ -318,7 +318,7 @@ def test_sensor_metres():
     assert table.loc["DH1", "east_m"] == 49 * solar.CELL_METRES
 
 
-# --------------------------------------------------------------------------- notebook 10's helpers
+# --------------------------------------------------------------------------- notebook 12's helpers
 
 
 def test_clear_sky_index_is_one_in_the_sun():

@@ -43,14 +43,14 @@ def test_a_notebook_that_names_a_source_ends_with_its_sources_cell(path):
 
 
 def test_the_tool_adds_updates_and_removes_the_sources_cell(tmp_path):
-    path = tmp_path / "07_test.ipynb"
+    path = tmp_path / "08_test.ipynb"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("As Torres (2018) shows.")])
     nbformat.write(nb, path)
     assert refresh(path, check=True)  # missing: check reports it and changes nothing
     assert len(nbformat.read(path, as_version=4).cells) == 1
     assert refresh(path) and not refresh(path, check=True)
     cells = nbformat.read(path, as_version=4).cells
-    assert cells[-1].id == "07-sources" and "Jordi Torres" in cells[-1].source
+    assert cells[-1].id == "08-sources" and "Jordi Torres" in cells[-1].source
     assert "Martín López" not in cells[-1].source
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].source = "The Theano/TensorFlow/Keras study (2017) and Martín López (2019)."

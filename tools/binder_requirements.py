@@ -37,7 +37,7 @@ BINDER = ROOT / "binder"
 OUTPUT = BINDER / "requirements.txt"
 
 # JAX (jax and jaxlib) adds 0.39 GB installed to the 2.69 GB of the rest (TensorFlow: 1.91 GB).
-# Without it notebook 09's comparison of one network on two backends, whose JAX row is the
+# Without it notebook 11's comparison of one network on two backends, whose JAX row is the
 # fastest, would only say "skipped" on Binder. This layer is now cached across commits, so the
 # size is paid when the lock changes and when a node first pulls the image, not at every launch.
 EXTRAS = ("lab", "backends")

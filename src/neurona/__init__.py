@@ -12,8 +12,8 @@ A notebook reaches every name one way:
   They are the ``__all__`` of the modules listed in ``_FLAT`` below.
 - ``nr.TOPIC.NAME`` for the internals of one lesson or one tool, listed in ``_TOPICS``:
   ``nr.check`` (the exercises' self-checks), ``nr.scratch`` (the NumPy networks of notebooks
-  01-05), ``nr.cnn`` (07), ``nr.autoencoders`` (08), ``nr.bench`` (the performance lab, 09),
-  ``nr.solar`` (10) and ``nr.distributed`` (11).
+  02-06), ``nr.cnn`` (08), ``nr.autoencoders`` (10), ``nr.bench`` (the performance lab, 11),
+  ``nr.solar`` (12) and ``nr.distributed`` (14).
 
 ``import neurona`` is fast: a name imports its module the first time it is used, so TensorFlow,
 matplotlib and scikit-learn load only when a function needs them (see :mod:`neurona.exports`).

@@ -8,7 +8,7 @@ rows; the kit has 22 presets, because row VIII.a is described nowhere in the tex
 :data:`PRESETS` is read from the shipped table ``autoencoder_framework_times.csv``, so that
 the settings and the thesis's timings come from one place.
 
-The networks are the lesson, so notebook 08 writes them: the dense autoencoder under any
+The networks are the lesson, so notebook 10 writes them: the dense autoencoder under any
 preset, the convolutional one, the variational one with its sampling layer and KL loss. This
 module runs the notebook's builder over several seeds (:func:`run_preset`, checking what it
 builds), compares the times with the thesis's (:func:`thesis_times`, :func:`times_table`),

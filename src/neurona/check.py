@@ -542,7 +542,7 @@ _QUESTION_KINDS = ("choice", "number")
 
 def _question_entry(question_id: str) -> dict:
     if not isinstance(question_id, str) or "." not in question_id:
-        raise ValueError(f"question_id must read 'NN.k', e.g. '07.2', got {question_id!r}")
+        raise ValueError(f"question_id must read 'NN.k', e.g. '08.2', got {question_id!r}")
     notebook = question_id.split(".", 1)[0]
     bank = question_bank(notebook)
     if question_id not in bank:
@@ -553,7 +553,7 @@ def _question_entry(question_id: str) -> dict:
 
 
 def question_bank(notebook: str) -> dict[str, dict]:
-    """Return notebook ``notebook``'s questions (``"07"`` -> {"07.1": entry, ...}), checked.
+    """Return notebook ``notebook``'s questions (``"08"`` -> {"08.1": entry, ...}), checked.
 
     Each entry has ``kind`` ("choice" or "number"), ``answer`` and ``feedback``: for a choice,
     one explanation per option letter; for a number, ``right``, ``low`` and ``high`` (and a

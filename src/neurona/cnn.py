@@ -1,6 +1,6 @@
 """Convolutional networks in numbers: output sizes, convolution and pooling in NumPy, their cost.
 
-Notebook 07 writes its networks out itself (the book's CNN, LeNet-5, the fast CNN, a Dense
+Notebook 08 writes its networks out itself (the book's CNN, LeNet-5, the fast CNN, a Dense
 network and VGG16 are ``keras.Sequential`` models in its cells); this module holds what
 explains and checks them:
 
@@ -374,7 +374,7 @@ def parse_kernel(text: str) -> np.ndarray:
     return np.array(rows, dtype=float)
 
 
-# -- the number format of notebook 07's fast CNN ------------------------------------------------
+# -- the number format of notebook 08's fast CNN ------------------------------------------------
 
 
 #: Number formats :func:`choose_precision` accepts.
@@ -390,7 +390,7 @@ BF16_FAST_BACKENDS = ("tensorflow",)
 
 
 def choose_precision(precision: str = "auto") -> tuple[str, str]:
-    """Return the Keras dtype policy for notebook 07's fast CNN here, and one line saying why.
+    """Return the Keras dtype policy for notebook 08's fast CNN here, and one line saying why.
 
     The notebook passes the policy to its layers as ``dtype=policy`` (the output layer stays
     ``"float32"``, so that the probabilities keep their full precision); a student can
@@ -471,7 +471,7 @@ def activation_memory(model: Any, batch_size: int = 1, bytes_per_value: int = 4,
 
     Examples
     --------
-    On notebook 07's VGG16 (cell 07-048a builds ``vgg_by_hand``):
+    On notebook 08's VGG16 (cell 08-048a builds ``vgg_by_hand``):
 
     >>> table = activation_memory(vgg_by_hand)                 # doctest: +SKIP
     >>> int(table.iloc[-1]["values"])                          # doctest: +SKIP
@@ -533,7 +533,7 @@ def training_memory_estimate(model: Any, batch_size: int, optimizer: str = "adam
 
     Examples
     --------
-    On notebook 07's VGG16 (``vgg_by_hand``, cell 07-048a):
+    On notebook 08's VGG16 (``vgg_by_hand``, cell 08-048a):
 
     >>> training_memory_estimate(vgg_by_hand, 32).round(2)["total"]   # doctest: +SKIP
     np.float64(6.11)

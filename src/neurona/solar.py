@@ -18,7 +18,7 @@ Classrooms and CI cannot reach that archive, so this module
   :func:`lead_seconds`) and **scores** forecasts against persistence (:func:`rmse`,
   :func:`skill`; the baseline and the score are the course's addition: the thesis scored
   no forecasts);
-* **checks** the task notebook 10 builds in its own cells (the lagged features, the split by
+* **checks** the task notebook 12 builds in its own cells (the lagged features, the split by
   days, the pyramid MLPs, the maps and the CNN live there, for students to read and change):
   :func:`check_no_future` (no input uses a later reading) and :func:`check_day_split` (no day
   on both sides of the split);

@@ -530,8 +530,8 @@ def press_question(page, report: list[str]) -> None:
 
 NOTEBOOK_CASES = {
     "00_start_here.ipynb": press_question,
-    "03_playground.ipynb": press_playground,
-    "06_overfitting.ipynb": press_trainer,
+    "04_playground.ipynb": press_playground,
+    "07_overfitting.ipynb": press_trainer,
 }
 
 

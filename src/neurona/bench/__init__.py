@@ -1,7 +1,7 @@
 """The performance lab: time one configuration in a fresh process, sweep grids, compare.
 
 What is timed is the student's code: a Python file of networks and training loops (notebook
-09 writes ``timed_code.py`` with a ``%%writefile`` cell; :mod:`neurona.bench.code` says what
+11 writes ``timed_code.py`` with a ``%%writefile`` cell; :mod:`neurona.bench.code` says what
 it holds). Backend, thread pools and visible devices can only be chosen before the framework
 starts, so every configuration runs in its own Python process (:func:`run`), which imports
 that file; a sweep (:func:`sweep`) runs a grid of them and keeps every finished row, in a

@@ -7,7 +7,7 @@
     python -m neurona.bench backends | levels | devices --code timed_code.py
     python -m neurona.bench peak
 
-``--code`` is the file of networks and training loops that notebook 09 writes
+``--code`` is the file of networks and training loops that notebook 11 writes
 (``notebooks/timed_code.py`` once the notebook has run), or your own. Each configuration
 runs in a fresh process; a progress bar shows on standard error. Ctrl-C stops the sweep and
 keeps the rows finished so far (and the CSV file, when given).
@@ -34,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("sweep", choices=SWEEPS, help="what to measure")
     p.add_argument("--code", help="the Python file of networks and training loops to time "
-                   "(notebook 09 writes notebooks/timed_code.py); needed by every sweep but peak")
+                   "(notebook 11 writes notebooks/timed_code.py); needed by every sweep but peak")
     p.add_argument("--model", default="mlp", help="a network (function) of the code file")
     p.add_argument("--model-args", help="other arguments of the network, as JSON, "
                    "e.g. '{\"inputs\": 20}'")
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.code:
         print("error: give --code, the file of networks and training loops to time "
-              "(notebook 09 writes notebooks/timed_code.py)", file=sys.stderr)
+              "(notebook 11 writes notebooks/timed_code.py)", file=sys.stderr)
         return 2
     try:
         extra = json.loads(args.model_args) if args.model_args else {}

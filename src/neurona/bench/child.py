@@ -4,7 +4,7 @@
 
 Backend, visible devices and thread pools can only be chosen before the framework starts,
 so every configuration runs here, in a fresh interpreter. The network and the training loop
-come from the configuration's code file (notebook 09's ``timed_code.py``), imported here
+come from the configuration's code file (notebook 11's ``timed_code.py``), imported here
 once the framework is set up; the child only adds random data of the network's shapes, the
 clock and the row. The row is the child's one result line (:func:`neurona.processes.report`):
 the configuration, what the child read back from inside the framework (backend, thread

@@ -1,6 +1,6 @@
 """The code a benchmark times: a Python file of networks and training loops, read and imported.
 
-Notebook 09 writes its networks and its training loops to ``timed_code.py`` (a ``%%writefile``
+Notebook 11 writes its networks and its training loops to ``timed_code.py`` (a ``%%writefile``
 cell) and every :class:`~neurona.bench.Config` names such a file: the child process imports
 that very file, so a student's change is what gets timed. The file holds
 

@@ -35,7 +35,7 @@ class Config:
     ----------
     code : str or Path
         The Python file of networks and training loops to time, e.g. ``"timed_code.py"``
-        (notebook 09's ``%%writefile`` cell writes it; see :mod:`neurona.bench.code`). Kept
+        (notebook 11's ``%%writefile`` cell writes it; see :mod:`neurona.bench.code`). Kept
         as an absolute path, so that the child process finds it.
     model : str
         A network of that file: the name of a function that returns an uncompiled Keras

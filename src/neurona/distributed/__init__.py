@@ -1,7 +1,7 @@
 """Data-parallel training on several processes: the plumbing around the workers' script.
 
 The training script every worker runs is the notebook's (``%%writefile worker_code.py`` in
-notebook 11); this package starts the workers, writes and checks their ``TF_CONFIG``, gives them
+notebook 14); this package starts the workers, writes and checks their ``TF_CONFIG``, gives them
 their data and reads back what they :func:`report`.
 
 Examples

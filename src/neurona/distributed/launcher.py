@@ -1,6 +1,6 @@
 """Start a data-parallel training on several worker processes on this machine, and clean up.
 
-The training script is yours (notebook 11 writes it with ``%%writefile worker_code.py``).
+The training script is yours (notebook 14 writes it with ``%%writefile worker_code.py``).
 :func:`launch` gives each worker a free localhost port and its ``TF_CONFIG`` (the cluster's
 addresses and the worker's index), runs the script once per worker, streams their output, times
 them and returns what each reported with :func:`report`. Whatever happens (a worker fails, the
@@ -217,7 +217,7 @@ def launch(
     path = Path(script).expanduser().resolve()
     if not path.is_file():
         raise FileNotFoundError(
-            f"no worker script at {path}: write it first (notebook 11's %%writefile "
+            f"no worker script at {path}: write it first (notebook 14's %%writefile "
             f"worker_code.py cell) or give launch the path of yours"
         )
     addresses = [f"localhost:{port}" for port in free_ports(workers)]

@@ -1,4 +1,4 @@
-"""Pictures of notebook 10: the Oahu sensor grid, a cloud crossing it, maps and forecasts."""
+"""Pictures of notebook 12: the Oahu sensor grid, a cloud crossing it, maps and forecasts."""
 
 from __future__ import annotations
 
@@ -235,7 +235,7 @@ def plot_forecast(times, actual, forecasts: Mapping[str, np.ndarray], *, start=N
     Parameters
     ----------
     times : DatetimeIndex
-        When each forecast was made (notebook 10's ``times_val``, the validation rows' "now").
+        When each forecast was made (notebook 12's ``times_val``, the validation rows' "now").
     actual : array
         The target's real reading.
     forecasts : dict of str to array

@@ -21,7 +21,7 @@ A consequence for its learning rates: the source's cost derivative is ``2 * (a -
 of this module's gradient; its bias step is ``eta * 2 * mean``. Its two-circles setting
 (``[2, 4, 1]``, sigmoid, MSE, "learning rate 0.05", 500 full-batch epochs) therefore takes
 the weight steps of ``learning_rate=0.05 * 2 * N`` here (25 for 250 points), which
-separates the circles; 0.05 itself barely moves the weights in 500 epochs. (Notebook 02
+separates the circles; 0.05 itself barely moves the weights in 500 epochs. (Notebook 03
 runs the source's own rule beside both.)
 """
 
