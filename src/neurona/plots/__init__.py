@@ -22,6 +22,7 @@ _FLAT = (
     "confusion",
     "decision",
     "neuron",
+    "losses",
     "backprop",
     "weights",
     "optimization",

@@ -12,6 +12,7 @@ _FLAT = (
     "backprop",
     "playground",
     "softmax",
+    "losses",
     "trainer",
     "convolution",
     "autoencoder",
