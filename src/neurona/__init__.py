@@ -54,6 +54,7 @@ _FLAT = (
     "diagnosis",
     "seeding",
     "settings",
+    "network",
     "models",
     "parameters",
     "reference",

@@ -62,6 +62,9 @@ class RunRecord:
         Time spent by the kit itself (drawing live plots), kept out of ``epoch_seconds``.
     started : str
         ISO time stamp of the start.
+    resumed_after : list of int
+        The epochs after which the training was resumed from a checkpoint (:meth:`resume`),
+        e.g. ``[3]`` for a run trained 3 epochs, saved, loaded and trained on.
     """
 
     name: str
@@ -80,6 +83,7 @@ class RunRecord:
     started: str = field(
         default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds")
     )
+    resumed_after: list[int] = field(default_factory=list)
 
     # -- writing -------------------------------------------------------------------------
     def add_epoch(self, metrics: dict[str, float], seconds: float) -> None:
@@ -91,6 +95,43 @@ class RunRecord:
             column.append(float(metrics.get(key, math.nan)))
         self.epoch_seconds.append(float(seconds))
         self.partial_batches = 0
+
+    def resume(self, initial_epoch: int) -> None:
+        """Open a finished run again, to append the epochs of a training resumed from a checkpoint.
+
+        Parameters
+        ----------
+        initial_epoch : int
+            The ``initial_epoch`` the resumed ``fit`` starts from: the epochs recorded so far,
+            so that the record's epochs go on where they stopped.
+
+        Raises
+        ------
+        ValueError
+            When ``initial_epoch`` is not the number of epochs recorded, or the run is still
+            running.
+
+        Examples
+        --------
+        >>> run = RunRecord("part 1", status="finished", epoch_seconds=[1.0, 1.0])
+        >>> run.resume(2)
+        >>> run.status, run.resumed_after
+        ('running', [2])
+        >>> run.resume(3)
+        Traceback (most recent call last):
+        ...
+        ValueError: run 'part 1' is still running: finish it before resuming it
+        """
+        if self.status == "running":
+            raise ValueError(f"run {self.name!r} is still running: finish it before resuming it")
+        if initial_epoch != self.epochs:
+            raise ValueError(
+                f"run {self.name!r} has {_count(self.epochs, 'epoch')} recorded: resume it with "
+                f"fit(..., initial_epoch={self.epochs}) so that its epochs go on from there "
+                f"(got initial_epoch={initial_epoch})"
+            )
+        self.resumed_after.append(int(initial_epoch))
+        self.status = "running"
 
     def finish(self, status: str = "finished", note: str = "") -> None:
         """Close the run with a final status and a one-line note."""
@@ -173,6 +214,9 @@ class RunRecord:
             if value is not None and math.isfinite(value):
                 line += f"; {metric} {value:.4f}"
                 break
+        if self.resumed_after:
+            after = ", ".join(str(epoch) for epoch in self.resumed_after)
+            line += f" (resumed after epoch {after})"
         if self.status != "finished":
             line += f" [{self.status}{': ' + self.note if self.note else ''}]"
         return line

@@ -63,13 +63,25 @@ def quiet_tensorflow() -> None:
 
     Sets ``TF_CPP_MIN_LOG_LEVEL=3`` and, while TensorFlow is first imported, holds the
     process's stderr back and lets through only the lines that are not known start-up
-    noise. Nothing happens if the user set ``TF_CPP_MIN_LOG_LEVEL`` already (they want
-    to choose) or if TensorFlow is already imported.
+    noise; then keeps TensorFlow's Python logger to warnings and errors, less its notes
+    about retracing (:func:`quiet_retracing`). Nothing happens if the user set
+    ``TF_CPP_MIN_LOG_LEVEL`` already (they want to choose) or if TensorFlow is already
+    imported.
     """
     if "TF_CPP_MIN_LOG_LEVEL" in os.environ or "tensorflow" in sys.modules:
         return
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     quiet_import("tensorflow", _TF_NOISE)
+    after_import("tensorflow", "log level", _warnings_only)
+
+
+def _warnings_only(tensorflow: Any) -> None:
+    # In a Jupyter kernel TensorFlow takes itself for an interactive shell and sets its Python
+    # logger to INFO: saving a SavedModel (model.export) then writes "INFO:tensorflow:Assets
+    # written to ..." to stderr, in red. And a notebook that predicts with several models
+    # traces a new function for each, which TensorFlow notes as "retracing".
+    tensorflow.get_logger().setLevel(logging.WARNING)
+    quiet_retracing()
 
 
 def quiet_import(module: str, noise: re.Pattern) -> None:

@@ -51,6 +51,13 @@ class Track(keras.callbacks.Callback):
         Base metrics the live view shows (default: all).
     verbose : bool
         Print a one-line summary when training ends.
+    resume : RunRecord, optional
+        A finished run to go on with, for a training resumed from a checkpoint: ``fit``
+        must start at ``initial_epoch=resume.epochs``, and its epochs are appended to this
+        record (which joins ``ledger`` if it is not there yet) instead of making a new one.
+        The record may come from a ledger saved with the checkpoint
+        (:meth:`neurona.Ledger.to_csv`, read back with :meth:`neurona.Ledger.read_csv`).
+        ``name``, if given, renames it.
     **hparams
         Extra hyper-parameters to store with the run (e.g. ``units=512``). Batch size,
         epochs, optimizer, learning rate and loss are read from the model and from ``fit``.
@@ -67,6 +74,13 @@ class Track(keras.callbacks.Callback):
     >>> track = nr.Track("relu", units=512)                    # doctest: +SKIP
     >>> model.fit(x, y, epochs=5, callbacks=[track])           # doctest: +SKIP
     >>> track.record.steady_epoch_seconds                      # doctest: +SKIP
+
+    A training saved after 3 epochs, loaded and continued (notebook 09):
+
+    >>> part = nr.Ledger.read_csv("checkpoint_runs.csv")["source"]     # doctest: +SKIP
+    >>> model = keras.models.load_model("checkpoint.keras")            # doctest: +SKIP
+    >>> model.fit(x, y, initial_epoch=3, epochs=6,
+    ...           callbacks=[nr.Track(resume=part)])                   # doctest: +SKIP
     """
 
     def __init__(
@@ -77,12 +91,19 @@ class Track(keras.callbacks.Callback):
         ledger: Ledger | None = None,
         metrics: list[str] | None = None,
         verbose: bool = True,
+        resume: RunRecord | None = None,
         **hparams: Any,
     ):
         super().__init__()
         if name is not None and not isinstance(name, str):
             raise TypeError(f"name must be a string, got {type(name).__name__}")
+        if resume is not None and not isinstance(resume, RunRecord):
+            raise TypeError(
+                f"resume must be the RunRecord of the run to go on with (e.g. "
+                f"nr.Ledger.read_csv(path)['its name']), got {type(resume).__name__}"
+            )
         self.name = name
+        self.resume = resume
         self.live = live
         self.ledger = default_ledger if ledger is None else ledger
         self.metrics = metrics
@@ -101,6 +122,9 @@ class Track(keras.callbacks.Callback):
         steps = self.params.get("steps")
         samples = _samples_per_epoch(fit_args, steps)
         hparams = {**_model_hparams(self.model, fit_args, self.params), **self.hparams}
+        if self.resume is not None:
+            self._go_on(self.resume, fit_args, hparams)
+            return
         self.record = RunRecord(
             name=self.name or self.ledger.new_name(),
             hparams=hparams,
@@ -111,6 +135,19 @@ class Track(keras.callbacks.Callback):
             parameters=_count_params(self.model),
         )
         self.record.hparams.setdefault("steps_per_epoch", steps)
+        self._start()
+
+    def _go_on(self, record: RunRecord, fit_args: dict[str, Any], hparams: dict[str, Any]) -> None:
+        """Append this fit to ``record``, a run resumed from a checkpoint."""
+        record.resume(int(fit_args.get("initial_epoch") or 0))   # refuses a gap or an overlap
+        if self.name is not None:
+            record.name = self.name
+        # What this part was given (epochs: the new total) overrides; the rest is kept.
+        record.hparams.update(hparams)
+        self.record = record
+        self._start()
+
+    def _start(self) -> None:
         self.ledger.add(self.record)
         # Other callbacks of the same fit (NaNGuard, the Trainer's Stop) find it: record_of.
         fit_started(self.record, self.model)
@@ -208,6 +245,8 @@ def callbacks(
     live: bool = True,
     guard: bool = True,
     ledger: Ledger | None = None,
+    resume: RunRecord | None = None,
+    verbose: bool = True,
     **hparams: Any,
 ) -> list[keras.callbacks.Callback]:
     """Return the course's standard callbacks for ``model.fit``: tracking, live curves, NaN guard.
@@ -222,6 +261,11 @@ def callbacks(
         Stop the run if the loss becomes NaN or infinite.
     ledger : Ledger, optional
         Where the run goes (default ``neurona.ledger``).
+    resume : RunRecord, optional
+        A run to go on with after loading a checkpoint; ``fit`` starts at
+        ``initial_epoch=resume.epochs`` (see :class:`Track`).
+    verbose : bool
+        Print the run's one-line summary when training ends.
     **hparams
         Extra hyper-parameters to store with the run.
 
@@ -233,7 +277,9 @@ def callbacks(
     --------
     >>> history = model.fit(x, y, epochs=5, callbacks=nr.callbacks("first model"))  # doctest: +SKIP
     """
-    chosen: list[keras.callbacks.Callback] = [Track(name, live=live, ledger=ledger, **hparams)]
+    chosen: list[keras.callbacks.Callback] = [
+        Track(name, live=live, ledger=ledger, verbose=verbose, resume=resume, **hparams)
+    ]
     if guard:
         chosen.append(NaNGuard())
     return chosen

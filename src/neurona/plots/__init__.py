@@ -30,6 +30,7 @@ _FLAT = (
     "autoencoders",
     "performance",
     "solar",
+    "transfer",
     "style",
 )
 
