@@ -29,6 +29,7 @@ _FLAT = (
     "autoencoders",
     "performance",
     "solar",
+    "sequences",
     "style",
 )
 
