@@ -531,7 +531,7 @@ def _check_frame(frame) -> pd.DataFrame:
 
 
 def _listed(days, most: int = 6) -> str:
-    days = list(days)
+    days = [str(day) for day in days]        # days, or column names, which need not be text
     shown = ", ".join(days[:most])
     return shown + (f" and {len(days) - most} more" if len(days) > most else "")
 

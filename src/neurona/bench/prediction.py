@@ -30,8 +30,10 @@ def latency(model, inputs, samples: Sequence[int] = INFERENCE_SAMPLES, *, repeat
     ----------
     model : keras.Model
         A built model.
-    inputs : numpy.ndarray
-        Real inputs to draw from (rows are repeated if ``n`` exceeds them).
+    inputs : numpy.ndarray, or a list of them
+        Real inputs to draw from (rows are repeated if ``n`` exceeds them). For a model with
+        several inputs (Keras's functional API), a list with one array per input, in the
+        order of ``model.inputs``, all with the same number of rows.
     samples : sequence of int
         Inputs per call; the source used 2, 64, 512 and 1,024.
     repeats : int
@@ -51,9 +53,17 @@ def latency(model, inputs, samples: Sequence[int] = INFERENCE_SAMPLES, *, repeat
 
     whole_number("repeats", repeats, 1)
     real_number("budget_s", budget_s, 0, low_open=True, note="seconds")
-    inputs = np.asarray(inputs)
-    if inputs.ndim < 2 or len(inputs) == 0:
-        raise ValueError(f"inputs must be a non-empty batch of rows; got shape {inputs.shape}")
+    several = isinstance(inputs, (list, tuple))
+    arrays = [np.asarray(a) for a in inputs] if several else [np.asarray(inputs)]
+    if not arrays:
+        raise ValueError("inputs must be an array of rows, or a list with one array per input")
+    for k, array in enumerate(arrays):
+        where = f"inputs[{k}]" if several else "inputs"
+        if array.ndim < 2 or len(array) == 0:
+            raise ValueError(f"{where} must be a non-empty batch of rows; got shape {array.shape}")
+    if len({len(a) for a in arrays}) > 1:
+        raise ValueError(f"the arrays of inputs must have as many rows each; got "
+                         f"{', '.join(str(len(a)) for a in arrays)}")
     sizes = [whole_number(f"samples[{i}]", n, 1) for i, n in enumerate(samples)]
     if not sizes:
         raise ValueError("samples must name at least one batch size, e.g. (1, 64)")
@@ -61,7 +71,8 @@ def latency(model, inputs, samples: Sequence[int] = INFERENCE_SAMPLES, *, repeat
     device = compute_device()
     rows: list[dict[str, Any]] = []
     for n in sizes:
-        batch = np.resize(inputs, (int(n), *inputs.shape[1:]))   # repeats rows if needed
+        batch = [np.resize(a, (int(n), *a.shape[1:])) for a in arrays]   # repeats rows if needed
+        batch = batch if several else batch[0]
         times, warmup = time_inference(model, batch, repeats)   # as a benchmark's child times it
         median = float(np.median(times))
         rows.append({"label": f"{name} · infer {n}", "ok": True, "model": name, "model_args": {},

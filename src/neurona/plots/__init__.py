@@ -31,6 +31,7 @@ _FLAT = (
     "performance",
     "solar",
     "transfer",
+    "sequences",
     "style",
 )
 
