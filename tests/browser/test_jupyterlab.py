@@ -528,8 +528,27 @@ def press_question(page, report: list[str]) -> None:
     report.append(f"Question 00.1: a -> {shown[0]!r}; b -> {shown[1]!r}")
 
 
+def press_loss_explorer(page, report: list[str]) -> None:
+    """Switch the classification loss explorer's target: its numbers and its picture follow."""
+    outputs = page.locator(".jp-NotebookPanel .jp-OutputArea-output")
+    panel = outputs.filter(has=page.locator("img.widget-image")).filter(
+        has=page.locator("button.widget-toggle-button")).first
+    image = panel.locator("img.widget-image").first
+    readout = panel.locator(".widget-html-content").last
+    picture, numbers = image_digest(image), readout.inner_text()
+    panel.locator("button.widget-toggle-button", has_text=re.compile(r"^\s*0\s*$")).click()
+    wait_until(
+        page,
+        lambda: image_digest(image) != picture and readout.inner_text() != numbers,
+        "choosing target 0 did not redraw the loss explorer and its numbers",
+    )
+    shown = readout.inner_text()[:80]
+    report.append(f"Loss explorer target 1 -> 0: picture and numbers redrawn ({shown!r})")
+
+
 NOTEBOOK_CASES = {
     "00_start_here.ipynb": press_question,
+    "01_foundations.ipynb": press_loss_explorer,
     "04_playground.ipynb": press_playground,
     "07_overfitting.ipynb": press_trainer,
 }
