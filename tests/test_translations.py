@@ -222,9 +222,25 @@ def test_todo_prints_what_to_translate_with_fingerprints(tiny_course):
     del entries["00-002"]
     (translations.CATALOGUES / "00_tiny.json").write_text(json.dumps(entries))
     text = translations.todo("00")
-    assert "## 00-002 (markdown, missing)" in text
+    assert "----- cell 00-002 (markdown, missing)" in text
     assert f'"en": "{translations.fingerprint("Some *text*.")}"' in text
     assert "00-000" not in text and "00-003" not in text
+    draft = json.loads(translations.todo("00", as_json=True))
+    assert draft == {"00-002": {"en": translations.fingerprint("Some *text*."),
+                                "es": ["Some *text*."]}}
+
+
+@pytest.mark.parametrize("source, text", [
+    ("x = f(1)  # why", True),
+    ('print("two words")', True),
+    ('print(f"{n} images")', True),
+    ("%%timed a label\nx = 1", True),
+    ('model.compile(loss="mse", metrics=["accuracy"])', False),
+    ('nr.check.question(q1, "00.1");', False),
+    ("%load_ext neurona", False),
+])
+def test_todo_lists_a_code_cell_only_when_it_has_text_a_student_reads(source, text):
+    assert translations.has_text(source) is text
 
 
 def test_a_malformed_catalogue_says_what_an_entry_must_be(tmp_path):

@@ -33,6 +33,7 @@ the tests execute every Spanish notebook in quick mode.
 How a translator works::
 
     python tools/translations.py todo 03    # the cells of 03 to translate, with fingerprints
+    python tools/translations.py todo 03 --json  # the same as entries to fill in (es: English)
     # write course/es/catalogues/03_mlp_from_scratch.json (each entry: "en" from todo, "es")
     python tools/translations.py build 03   # write notebooks/es/03_mlp_from_scratch.ipynb
     python tools/translations.py check      # stale, missing, orphan entries, code differences
@@ -47,13 +48,16 @@ import argparse
 import ast
 import copy
 import hashlib
+import io
 import json
 import re
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from release import SETUP
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -168,8 +172,23 @@ def code_difference(english: str, spanish: str) -> str | None:
 
 
 def has_text(source: str) -> bool:
-    """Whether code cell ``source`` has comments or strings (text a translator may translate)."""
-    return "#" in source or "'" in source or '"' in source
+    """Whether code cell ``source`` has text a student reads: a comment, or a string with a space.
+
+    Strings without a space (``"relu"``, ``"val_accuracy"``, ``"00.1"``) are taken for data.
+    """
+    python = "\n".join("" if _magic(line) else line for line in source.splitlines())
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return True
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            return True
+        if token.type == tokenize.STRING:
+            text = token.string.lstrip("rRbBuUfF")
+            if any(c.isspace() for c in text.strip("'\"")):
+                return True
+    return any(line.split()[0] in LABEL_MAGICS for line in source.splitlines() if _magic(line))
 
 
 # -- checking and building -------------------------------------------------------------------------
@@ -272,8 +291,13 @@ def check(only: list[str] | None = None) -> list[str]:
     return problems
 
 
-def todo(number: str) -> str:
-    """For a translator: the English cells of notebook ``number`` that need a (new) translation."""
+def todo(number: str, as_json: bool = False) -> str:
+    """For a translator: the English cells of notebook ``number`` that need a (new) translation.
+
+    Each comes with its id, why it is listed (missing, stale, or optional: a code cell with text
+    that is copied in English until translated) and the fingerprint to record. With ``as_json``,
+    the same cells as catalogue entries whose ``es`` is still the English text, to translate.
+    """
     found = sorted(NOTEBOOKS.glob(f"{number}_*.ipynb"))
     if len(found) != 1:
         raise LookupError(f"no English notebook {number}_*.ipynb in {NOTEBOOKS}")
@@ -284,18 +308,23 @@ def todo(number: str) -> str:
     report = compare(english, entries, path.name)
     stale, missing = set(report.stale), set(report.missing)
     out = [f"# {path.relative_to(ROOT)} -> {catalogue.relative_to(ROOT)}"]
+    draft = {}
     for cell in english.cells:
         if cell.id in stale:
             why = "stale: the English changed since it was translated"
         elif cell.id in missing:
             why = "missing"
-        elif cell.cell_type == "code" and cell.id not in entries and has_text(cell.source):
-            why = "optional: code with comments or strings, copied in English until translated"
+        elif (cell.cell_type == "code" and cell.id not in entries and has_text(cell.source)
+              and cell.source != SETUP):
+            why = "optional: code with text a student reads, copied in English until translated"
         else:
             continue
-        out += [f"\n## {cell.id} ({cell.cell_type}, {why}) \"en\": \"{fingerprint(cell.source)}\"",
-                cell.source]
-    out += [f"\n# orphan entry, to delete: {i}" for i in report.orphan]
+        draft[cell.id] = {"en": fingerprint(cell.source), "es": cell.source.split("\n")}
+        out += [f"\n----- cell {cell.id} ({cell.cell_type}, {why}) "
+                f"\"en\": \"{fingerprint(cell.source)}\"", cell.source]
+    out += [f"\n----- orphan entry, to delete: {i}" for i in report.orphan]
+    if as_json:
+        return json.dumps(draft, ensure_ascii=False, indent=1)
     return "\n".join(out)
 
 
@@ -310,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("only", nargs="*", help="only these notebooks, by number (e.g. 00 08)")
     sub = commands.add_parser("todo", help="print the English cells of a notebook to translate")
     sub.add_argument("number", help="the notebook's number, e.g. 03")
+    sub.add_argument("--json", action="store_true",
+                     help="print them as catalogue entries, their text still English")
     args = parser.parse_args(argv)
     if args.command == "build":
         changed = build(only=args.only or None)
@@ -320,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(problems) if problems else "the Spanish notebooks are up to date")
         return 1 if problems else 0
     try:
-        print(todo(args.number))
+        print(todo(args.number, as_json=args.json))
     except LookupError as error:
         print(f"translations: {error}", file=sys.stderr)
         return 1
