@@ -114,13 +114,18 @@ def translated_notebooks(only: list[str] | None = None) -> list[Path]:
 # -- what "the same code" means --------------------------------------------------------------------
 
 class _Strings(ast.NodeTransformer):
-    """Replace every string constant by one placeholder; keep only an f-string's fields, sorted."""
+    """Replace every string constant by one placeholder; keep only an f-string's fields, sorted.
+
+    A field's expression, conversion (``!r``) and format (``:.2f``) are kept as they are.
+    """
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         return ast.Constant("<str>") if isinstance(node.value, str) else node
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
-        fields = [self.visit(v) for v in node.values if isinstance(v, ast.FormattedValue)]
+        fields = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+        for field_ in fields:
+            field_.value = self.visit(field_.value)
         node.values = sorted(fields, key=ast.dump)
         return node
 
