@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "course"))
 import grade  # noqa: E402
 import translations  # noqa: E402
 from release import REPO, SETUP  # noqa: E402
-from test_notebooks import execute_quickly  # noqa: E402
+from test_notebooks import execute_quickly, names_reached  # noqa: E402
 
 TRANSLATED = translations.translated_notebooks()
 SPANISH = [translations.SPANISH / path.name for path in TRANSLATED]
@@ -68,6 +68,11 @@ def test_a_spanish_notebook_follows_the_course_conventions(path):
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("path", SPANISH, ids=lambda p: p.stem)
+def test_a_spanish_notebook_reaches_the_kit_one_way(path):
+    assert names_reached(path) == []  # its code is the English code; its prose is new
 
 
 def test_no_other_tool_mistakes_the_spanish_notebooks_for_english_ones():
