@@ -16,6 +16,11 @@ them, check by check, to ``grades.csv``. Maintainers, after editing a notebook i
 ``course/solutions/``::
 
     .venv/bin/python course/grade.py notebooks               # regenerate notebooks/
+    .venv/bin/python tools/translations.py check             # the Spanish copies: what is stale
+    .venv/bin/python tools/translations.py build             # regenerate notebooks/es/
+
+``notebooks/es/`` is the Spanish edition, built from ``notebooks/`` and the translations in
+``course/es/catalogues/`` (tools/translations.py); nothing here reads or writes it.
 
 How a notebook marks what is graded
 -----------------------------------

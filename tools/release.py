@@ -6,6 +6,7 @@ it). After a release, point every notebook's set-up cell at the new tag::
 
     python tools/release.py --refresh-setup course/solutions/*.ipynb
     python course/grade.py notebooks      # the students' copies in notebooks/ follow
+    python tools/translations.py build    # and the Spanish ones in notebooks/es/
 
 The notebooks are edited in ``course/solutions/`` (in JupyterLab, or with nbformat in a script);
 ``course/grade.py notebooks`` generates the students' copies from them.
