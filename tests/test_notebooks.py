@@ -34,17 +34,24 @@ def test_committed_without_outputs(path):
             assert cell.get("execution_count") is None, f"{path.name}: execution counts left in"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_course_conventions(path):
-    nb = nbformat.read(path, as_version=4)
-    assert nb.metadata.kernelspec.name == "python3"  # the kernel every Jupyter install has
+def assert_course_conventions(nb: nbformat.NotebookNode, where: str,
+                              headings: tuple[str, str] = ("What you will learn", "What it needs")):
+    """A title with its headings and a Colab badge opening ``where`` (the notebook's path in the
+    repository), the standard set-up cell second, and one parameters cell with quick mode."""
     title = nb.cells[0].source
-    assert title.startswith("# ") and "What you will learn" in title and "What it needs" in title
-    badge = f"colab.research.google.com/github/{REPO}/blob/main/notebooks/{path.name}"
+    assert title.startswith("# ") and all(heading in title for heading in headings)
+    badge = f"colab.research.google.com/github/{REPO}/blob/main/{where}"
     assert badge in title, "the Colab badge must open this very notebook"
     assert nb.cells[1].source == SETUP, "the second cell must be the standard set-up cell"
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and "quick_mode()" in tagged[0].source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_course_conventions(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"  # the kernel every Jupyter install has
+    assert_course_conventions(nb, f"notebooks/{path.name}")
     text = "\n".join(c.source for c in nb.cells)
     assert not re.search(r"\bTODO\b|\bFIXME\b", text)
 

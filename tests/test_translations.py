@@ -20,8 +20,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "course"))
 import grade  # noqa: E402
 import translations  # noqa: E402
-from release import REPO, SETUP  # noqa: E402
-from test_notebooks import execute_quickly, names_reached  # noqa: E402
+from test_notebooks import (  # noqa: E402
+    assert_course_conventions,
+    execute_quickly,
+    names_reached,
+)
 
 TRANSLATED = translations.translated_notebooks()
 SPANISH = [translations.SPANISH / path.name for path in TRANSLATED]
@@ -58,13 +61,7 @@ def test_a_spanish_notebook_follows_the_course_conventions(path):
     english = nbformat.read(translations.NOTEBOOKS / path.name, as_version=4)
     assert [c.id for c in nb.cells] == [c.id for c in english.cells]
     assert [c.metadata for c in nb.cells] == [c.metadata for c in english.cells]
-    title = nb.cells[0].source
-    assert title.startswith("# ") and "Qué aprenderás" in title and "Qué necesita" in title
-    badge = f"colab.research.google.com/github/{REPO}/blob/main/notebooks/es/{path.name}"
-    assert badge in title, "the Colab badge must open this very notebook"
-    assert nb.cells[1].source == SETUP, "the second cell must be the standard set-up cell"
-    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1 and "quick_mode()" in tagged[0].source
+    assert_course_conventions(nb, f"notebooks/es/{path.name}", ("Qué aprenderás", "Qué necesita"))
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
