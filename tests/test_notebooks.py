@@ -35,14 +35,16 @@ def test_committed_without_outputs(path):
 
 
 def assert_course_conventions(nb: nbformat.NotebookNode, where: str,
-                              headings: tuple[str, str] = ("What you will learn", "What it needs")):
+                              headings: tuple[str, str] = ("What you will learn", "What it needs"),
+                              setup: str = SETUP):
     """A title with its headings and a Colab badge opening ``where`` (the notebook's path in the
-    repository), the standard set-up cell second, and one parameters cell with quick mode."""
+    repository), the standard set-up cell (``setup``) second, and one parameters cell with quick
+    mode."""
     title = nb.cells[0].source
     assert title.startswith("# ") and all(heading in title for heading in headings)
     badge = f"colab.research.google.com/github/{REPO}/blob/main/{where}"
     assert badge in title, "the Colab badge must open this very notebook"
-    assert nb.cells[1].source == SETUP, "the second cell must be the standard set-up cell"
+    assert nb.cells[1].source == setup, "the second cell must be the standard set-up cell"
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and "quick_mode()" in tagged[0].source
 

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "course"))
 import grade  # noqa: E402
 import translations  # noqa: E402
+from release import SETUP_ES  # noqa: E402
 from test_notebooks import (  # noqa: E402
     assert_course_conventions,
     execute_quickly,
@@ -61,7 +62,8 @@ def test_a_spanish_notebook_follows_the_course_conventions(path):
     english = nbformat.read(translations.NOTEBOOKS / path.name, as_version=4)
     assert [c.id for c in nb.cells] == [c.id for c in english.cells]
     assert [c.metadata for c in nb.cells] == [c.metadata for c in english.cells]
-    assert_course_conventions(nb, f"notebooks/es/{path.name}", ("Qué aprenderás", "Qué necesita"))
+    assert_course_conventions(nb, f"notebooks/es/{path.name}", ("Qué aprenderás", "Qué necesita"),
+                              SETUP_ES)
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None

@@ -38,6 +38,22 @@ except ImportError:
     importlib.invalidate_caches()  # let this running Python see the newly installed package
     import neurona as nr'''
 
+# The Spanish notebooks' set-up cell (tools/translations.py writes it): the same code, then the
+# kit's language.
+SETUP_ES = f'''# Preparación: en Colab, o donde el kit aún no esté instalado, esto lo instala.
+try:
+    import neurona as nr
+except ImportError:
+    import importlib
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "neurona @ git+https://github.com/{REPO}@{RELEASE}"], check=True)
+    importlib.invalidate_caches()  # que este Python, ya en marcha, vea el paquete recién instalado
+    import neurona as nr
+nr.set_language("es")  # el kit en español: paneles, mensajes, tablas y gráficas'''
+
 
 def refresh_setup(path: str | Path) -> bool:
     """Make the set-up cell (the second cell) of notebook ``path`` read ``SETUP``.

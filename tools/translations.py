@@ -25,8 +25,10 @@ What a catalogue must hold:
   except the label after ``%%timed``, which is text a student reads; a cell magic's body is
   compared as Python.
 
-The build keeps cell ids, metadata and tags, clears outputs, and points the Colab badge of the
-title cell at ``notebooks/es/<file>``. Strings that are data, not text (a run's name used again
+The build keeps cell ids, metadata and tags, clears outputs, points the Colab badge of the
+title cell at ``notebooks/es/<file>`` and writes the Spanish set-up cell (``SETUP_ES`` of
+``tools/release.py``: the same code, then ``nr.set_language("es")``, so that the kit's panels,
+messages and plots speak Spanish too). Strings that are data, not text (a run's name used again
 as ``nr.ledger["..."]``, a loss name), are for the translator to keep consistent or untouched:
 the tests execute every Spanish notebook in quick mode.
 
@@ -57,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from release import SETUP
+from release import SETUP, SETUP_ES
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -246,6 +248,8 @@ def spanish_version(english: nbformat.NotebookNode, entries: dict[str, dict[str,
             cell.source = entries[cell.id]["es"]
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+            if cell.source == SETUP:  # the Spanish one also sets the kit's language
+                cell.source = SETUP_ES
     title = nb.cells[0]
     title.source = BADGE.sub(lambda m: f"{m[1]}es/{name}", title.source)
     nbformat.validate(nb)

@@ -54,6 +54,7 @@ _FLAT = (
     "diagnosis",
     "seeding",
     "settings",
+    "i18n",
     "network",
     "models",
     "parameters",

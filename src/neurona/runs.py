@@ -20,12 +20,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from neurona.i18n import N_, _, grouped, ngettext
 from neurona.validate import one_of, real_number
 
 __all__ = ["Ledger", "RunRecord", "ledger"]
 
 #: The states a run can be in. ``running`` becomes one of the others when training ends.
 STATUSES = ("running", "finished", "stopped", "diverged", "interrupted")
+# How a table shows them (the record keeps the English word: code compares it).
+STATUS_LABELS = {"running": N_("running"), "finished": N_("finished"), "stopped": N_("stopped"),
+                 "diverged": N_("diverged"), "interrupted": N_("interrupted")}
 
 
 @dataclass
@@ -123,12 +127,13 @@ class RunRecord:
         ValueError: run 'part 1' is still running: finish it before resuming it
         """
         if self.status == "running":
-            raise ValueError(f"run {self.name!r} is still running: finish it before resuming it")
+            raise ValueError(_("run {name!r} is still running: finish it before resuming it")
+                             .format(name=self.name))
         if initial_epoch != self.epochs:
             raise ValueError(
-                f"run {self.name!r} has {_count(self.epochs, 'epoch')} recorded: resume it with "
-                f"fit(..., initial_epoch={self.epochs}) so that its epochs go on from there "
-                f"(got initial_epoch={initial_epoch})"
+                _("run {name!r} has {epochs} recorded: resume it with fit(..., initial_epoch={n}) "
+                  "so that its epochs go on from there (got initial_epoch={got})").format(
+                    name=self.name, epochs=_epochs(self.epochs), n=self.epochs, got=initial_epoch)
             )
         self.resumed_after.append(int(initial_epoch))
         self.status = "running"
@@ -197,17 +202,21 @@ class RunRecord:
         """One line a student can read: epochs, time per epoch, throughput, device, result."""
         from neurona.timing import format_seconds
 
-        parts = [f"{self.name}: {_count(self.epochs, 'epoch')}"]
+        parts = [f"{self.name}: {_epochs(self.epochs)}"]
         if self.first_epoch_seconds is not None:
+            first = format_seconds(self.first_epoch_seconds)
             # Only frameworks that compile the training step have a tracing cost.
-            why = "" if self.backend in ("numpy", "") else " (includes tracing)"
-            parts.append(f"first {format_seconds(self.first_epoch_seconds)}{why}")
+            parts.append(_("first {seconds}").format(seconds=first)
+                         if self.backend in ("numpy", "")
+                         else _("first {seconds} (includes tracing)").format(seconds=first))
         if self.steady_epoch_seconds is not None:
-            parts.append(f"then {format_seconds(self.steady_epoch_seconds)}/epoch")
+            parts.append(_("then {seconds}/epoch").format(
+                seconds=format_seconds(self.steady_epoch_seconds)))
         if self.samples_per_second:
-            parts.append(f"{self.samples_per_second:,.0f} samples/s")
+            rate = grouped(self.samples_per_second, ",.0f")
+            parts.append(_("{rate} samples/s").format(rate=rate))
         if self.device:
-            parts.append(f"on {self.device}")
+            parts.append(_("on {device}").format(device=self.device))
         line = ", ".join(parts)
         for metric in ("val_accuracy", "accuracy", "val_loss", "loss"):
             value = self.final(metric)
@@ -216,9 +225,10 @@ class RunRecord:
                 break
         if self.resumed_after:
             after = ", ".join(str(epoch) for epoch in self.resumed_after)
-            line += f" (resumed after epoch {after})"
+            line += " " + _("(resumed after epoch {epochs})").format(epochs=after)
         if self.status != "finished":
-            line += f" [{self.status}{': ' + self.note if self.note else ''}]"
+            status = _(STATUS_LABELS.get(self.status, self.status))
+            line += f" [{status}{': ' + self.note if self.note else ''}]"
         return line
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,7 +269,8 @@ class Ledger:
     def add(self, record: RunRecord) -> RunRecord:
         """Add a record; a name already taken gets a suffix `` (2)``, `` (3)``..."""
         if not isinstance(record, RunRecord):
-            raise TypeError(f"a Ledger holds RunRecord objects, got {type(record).__name__}")
+            raise TypeError(_("a Ledger holds RunRecord objects, got {kind}").format(
+                kind=type(record).__name__))
         if any(r is record for r in self._runs):
             return record
         taken = {r.name for r in self._runs}
@@ -291,8 +302,9 @@ class Ledger:
         for run in reversed(self._runs):
             if run.name == key:
                 return run
-        names = ", ".join(repr(r.name) for r in self._runs) or "none yet"
-        raise KeyError(f"no run named {key!r}; runs in this ledger: {names}")
+        names = ", ".join(repr(r.name) for r in self._runs) or _("none yet")
+        raise KeyError(_("no run named {key!r}; runs in this ledger: {names}").format(
+            key=key, names=names))
 
     @property
     def last(self) -> RunRecord | None:
@@ -320,29 +332,38 @@ class Ledger:
         closed = []
         for run in self._runs:
             if run.status == "running" and not (keep is not None and keep(run)):
-                done = f"after {_count(run.epochs, 'epoch')}"
                 if run.partial_batches:
-                    done += f" and {_count(run.partial_batches, 'batch', 'batches')}"
-                run.finish(status, note or f"interrupted {done}; the model keeps what it learned")
+                    done = _("interrupted after {epochs} and {batches}; the model keeps what it "
+                             "learned").format(epochs=_epochs(run.epochs),
+                                               batches=_batches(run.partial_batches))
+                else:
+                    done = _("interrupted after {epochs}; the model keeps what it learned").format(
+                        epochs=_epochs(run.epochs))
+                run.finish(status, note or done)
                 closed.append(run)
         return closed
 
     # -- views ---------------------------------------------------------------------------
     def table(self):
-        """One row per run: status, epochs, timing, device and final metrics (a DataFrame)."""
+        """One row per run: status, epochs, timing, device and final metrics (a DataFrame).
+
+        The columns of the ledger's own (run, status, epochs, parameters, first and steady
+        epoch, samples/s, device) and the status are in the kit's language; the metrics keep
+        Keras's names and the hyper-parameters the names the notebook gave them.
+        """
         import pandas as pd
 
         rows = []
         for run in self._runs:
             row = {
-                "run": run.name,
-                "status": run.status,
-                "epochs": run.epochs,
-                "parameters": run.parameters,
-                "first epoch (s)": run.first_epoch_seconds,
-                "steady epoch (s)": run.steady_epoch_seconds,
-                "samples/s": run.samples_per_second,
-                "device": run.device,
+                _("run"): run.name,
+                _("status"): _(STATUS_LABELS.get(run.status, run.status)),
+                _("epochs"): run.epochs,
+                _("parameters"): run.parameters,
+                _("first epoch (s)"): run.first_epoch_seconds,
+                _("steady epoch (s)"): run.steady_epoch_seconds,
+                _("samples/s"): run.samples_per_second,
+                _("device"): run.device,
             }
             for metric in run.metrics():
                 row[metric] = run.final(metric)
@@ -350,7 +371,7 @@ class Ledger:
                 row.setdefault(key, value if _is_scalar(value) else str(value))
             rows.append(row)
         frame = pd.DataFrame(rows)
-        return frame.set_index("run") if len(frame) else frame
+        return frame.set_index(_("run")) if len(frame) else frame
 
     def select(self, names: Iterable[str]) -> list[RunRecord]:
         """Return the runs called ``names``, in that order (to compare a few of them).
@@ -438,18 +459,25 @@ class Ledger:
 
     def _repr_html_(self) -> str:
         if not self._runs:
-            return "<p><i>The ledger is empty: train a model with neurona's callbacks.</i></p>"
+            return "<p><i>{}</i></p>".format(
+                _("The ledger is empty: train a model with neurona's callbacks."))
         return self.table().to_html(float_format=lambda v: f"{v:,.4g}", na_rep="")
 
     def __repr__(self) -> str:
-        lines = [f"Ledger with {len(self)} run{'s' if len(self) != 1 else ''}"]
+        lines = [ngettext("Ledger with {n} run", "Ledger with {n} runs", len(self)).format(
+            n=len(self))]
         lines += [f"  {run.summary()}" for run in self._runs]
         return "\n".join(lines)
 
 
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    """``1 epoch``, ``3 epochs``; ``_count(2, "batch", "batches")``."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+def _epochs(n: int) -> str:
+    """``1 epoch``, ``3 epochs``, in the kit's language."""
+    return ngettext("{n} epoch", "{n} epochs", n).format(n=n)
+
+
+def _batches(n: int) -> str:
+    """``1 batch``, ``3 batches``, in the kit's language."""
+    return ngettext("{n} batch", "{n} batches", n).format(n=n)
 
 
 def _is_scalar(value: Any) -> bool:

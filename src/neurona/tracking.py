@@ -24,8 +24,9 @@ from typing import Any
 
 import keras
 
+from neurona.i18n import _
 from neurona.plots.live import LiveCurves
-from neurona.runs import Ledger, RunRecord
+from neurona.runs import Ledger, RunRecord, _epochs
 from neurona.runs import ledger as default_ledger
 
 __all__ = ["Track", "NaNGuard", "callbacks"]
@@ -96,11 +97,12 @@ class Track(keras.callbacks.Callback):
     ):
         super().__init__()
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a string, got {type(name).__name__}")
+            raise TypeError(_("name must be a string, got {kind}").format(kind=type(name).__name__))
         if resume is not None and not isinstance(resume, RunRecord):
             raise TypeError(
-                f"resume must be the RunRecord of the run to go on with (e.g. "
-                f"nr.Ledger.read_csv(path)['its name']), got {type(resume).__name__}"
+                _("resume must be the RunRecord of the run to go on with (e.g. "
+                  "nr.Ledger.read_csv(path)['its name']), got {kind}").format(
+                    kind=type(resume).__name__)
             )
         self.name = name
         self.resume = resume
@@ -169,7 +171,8 @@ class Track(keras.callbacks.Callback):
         seconds = time.perf_counter() - self._epoch_start
         steps = self.params.get("steps")
         if steps and self._batches < steps and self.model.stop_training:
-            cut = f"last epoch cut short after {self._batches}/{steps} batches"
+            cut = _("last epoch cut short after {done}/{steps} batches").format(
+                done=self._batches, steps=steps)
             self.record.note = f"{self.record.note}; {cut}" if self.record.note else cut
         self.record.add_epoch(_floats(logs), seconds)
         self._redraw(final=False)
@@ -180,7 +183,8 @@ class Track(keras.callbacks.Callback):
         if record.status == "running":
             planned = record.hparams.get("epochs")
             if self.model.stop_training and planned and record.epochs < planned:
-                record.finish("stopped", record.note or f"stopped after {record.epochs} epochs")
+                record.finish("stopped", record.note or _("stopped after {epochs}").format(
+                    epochs=_epochs(record.epochs)))
             else:
                 record.finish("finished")
         self._redraw(final=True)
@@ -224,19 +228,18 @@ class NaNGuard(keras.callbacks.Callback):
             return
         self.model.stop_training = True
         self.stopped_at = (self._epoch + 1, batch + 1)
-        message = (
-            f"training stopped in epoch {self._epoch + 1}, batch {batch + 1}: "
-            f"the loss became {float(loss)}"
-        )
+        message = _("training stopped in epoch {epoch}, batch {batch}: the loss became {loss}")
+        message = message.format(epoch=self._epoch + 1, batch=batch + 1, loss=float(loss))
         rate = _learning_rate(self.model)
         cure = ""
         if rate:
-            cure = f"; the learning rate ({rate:g}) is probably too large: try 10x smaller"
+            cure = "; " + _("the learning rate ({rate:g}) is probably too large: try 10x smaller"
+                            ).format(rate=rate)
         record = record_of(self.model)
         if record is not None and record.status == "running":
             record.finish("diverged", message)
         if self.verbose:
-            print(f"neurona: {message}{cure}. The history up to here is kept.")
+            print(f"neurona: {message}{cure}. " + _("The history up to here is kept."))
 
 
 def callbacks(
@@ -372,7 +375,8 @@ def watch_interrupts(ledger: Ledger) -> None:
     def close_runs(result=None) -> None:
         for run in ledger.close_open_runs("interrupted", keep=still_training):
             _FITS.pop(id(run), None)
-            print(f"neurona: '{run.name}' was {run.note}. Its history is in the ledger.")
+            print("neurona: " + _("'{name}' was {note}. Its history is in the ledger.").format(
+                name=run.name, note=run.note))
 
     shell.events.register("post_run_cell", close_runs)
     _WATCHED.append((shell, ledger))

@@ -22,6 +22,8 @@ import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from neurona.i18n import _, grouped
+
 __all__ = ["one_of", "points_2d", "real_number", "whole_number"]
 
 
@@ -73,7 +75,8 @@ def whole_number(
     whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not whole or value < low or (high is not None and value > high):
         allowed = _range_text(low, high, False, False, whole_numbers=True)
-        raise ValueError(_must(name, f"a whole number {allowed}", note, value))
+        raise ValueError(_must(name, _("a whole number {allowed}").format(allowed=allowed),
+                               note, value))
     return int(value)
 
 
@@ -140,9 +143,10 @@ def real_number(
         ok = value < high if high_open else value <= high
     if not ok:
         # With both ends given the range says it is finite; with one open side it says so.
-        kind = "a number" if low is not None and high is not None else "a finite number"
         allowed = _range_text(low, high, low_open, high_open, whole_numbers=False)
-        raise ValueError(_must(name, f"{kind} {allowed}".rstrip(), note, value))
+        kind = (_("a number {allowed}") if low is not None and high is not None
+                else _("a finite number {allowed}"))
+        raise ValueError(_must(name, kind.format(allowed=allowed).rstrip(), note, value))
     return float(value)
 
 
@@ -207,7 +211,8 @@ def one_of(
     listed = ", ".join(
         _shown(c) + (f" ({meanings[c]})" if c in meanings else "") for c in choices
     )
-    message = f"{name} must be one of {listed}; got {value!r}"
+    message = _("{name} must be one of {listed}; got {value!r}").format(
+        name=name, listed=listed, value=value)
     if isinstance(value, str):
         import difflib
 
@@ -216,7 +221,7 @@ def one_of(
             c for c in names if c.lower() == value.lower()
         ]
         if close:
-            message += f" (did you mean {close[0]!r}?)"
+            message += " " + _("(did you mean {name!r}?)").format(name=close[0])
     raise ValueError(message)
 
 
@@ -262,22 +267,25 @@ def points_2d(name: str, value: Any, *, finite: bool = True, note: str = "") -> 
     """
     import numpy as np
 
-    wanted = f"an (n, 2) array of {'finite ' if finite else ''}2-D points, n >= 1"
+    wanted = (_("an (n, 2) array of finite 2-D points, n >= 1") if finite
+              else _("an (n, 2) array of 2-D points, n >= 1"))
     try:
         points = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(_must(name, wanted, note, value, got=_kind(value))) from None
     if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
-        raise ValueError(_must(name, wanted, note, value, got=f"shape {points.shape}"))
+        raise ValueError(_must(name, wanted, note, value,
+                               got=_("shape {shape}").format(shape=points.shape)))
     if finite and not np.isfinite(points).all():
-        raise ValueError(_must(name, wanted, note, value, got="NaN or inf"))
+        raise ValueError(_must(name, wanted, note, value, got=_("NaN or inf")))
     return points
 
 
 def _must(name: str, wanted: str, note: str, value: Any, got: str | None = None) -> str:
     """Write the one sentence: ``name must be wanted (note); got value``."""
     note = f" ({note})" if note else ""
-    return f"{name} must be {wanted}{note}; got {repr(value) if got is None else got}"
+    return _("{name} must be {wanted}{note}; got {got}").format(
+        name=name, wanted=wanted, note=note, got=repr(value) if got is None else got)
 
 
 def _range_text(
@@ -285,15 +293,15 @@ def _range_text(
 ) -> str:
     def num(x: float) -> str:
         if whole_numbers or (isinstance(x, numbers.Integral) and not isinstance(x, bool)):
-            return f"{int(x):,}"
+            return grouped(int(x))
         return f"{x:g}"
 
     above = f"{'>' if low_open else '>='} {num(low)}" if low is not None else ""
     below = f"{'<' if high_open else '<='} {num(high)}" if high is not None else ""
     if low is not None and high is not None:
         if not (low_open or high_open):
-            return f"from {num(low)} to {num(high)}"
-        return f"{above} and {below}"
+            return _("from {low} to {high}").format(low=num(low), high=num(high))
+        return _("{above} and {below}").format(above=above, below=below)
     return above or below
 
 
@@ -307,7 +315,7 @@ def _shown(choice: Any) -> str:
 
 
 def _kind(value: Any) -> str:
-    return f"a {type(value).__name__}"
+    return _("a {kind}").format(kind=type(value).__name__)
 
 
 def _is_bool(value: Any) -> bool:
