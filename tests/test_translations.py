@@ -15,6 +15,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+import neurona as nr
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "course"))
@@ -46,6 +48,46 @@ def test_the_catalogue_is_current_complete_and_keeps_the_code(path):
     report = translations.compare(nbformat.read(path, as_version=4), entries, path.name)
     assert not report.lines(), "\n".join(report.lines()) + \
         f"\n(python tools/translations.py todo {path.name[:2]} shows what to translate)"
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=lambda p: p.stem)
+def test_the_feedback_of_its_questions_is_translated_and_current(path):
+    assert translations.compare_feedback(path.name[:2])[0] == []
+
+
+def test_a_spanish_student_reads_spanish_feedback_with_the_english_answers():
+    bank = nr.check.question_bank("00")
+    nr.set_language("es")
+    try:
+        spanish = nr.check.question_bank("00")
+    finally:
+        nr.set_language("en")
+    assert set(spanish) == set(bank)
+    for question_id, entry in spanish.items():
+        assert entry["answer"] == bank[question_id]["answer"]
+        right = entry["feedback"][entry["answer"]]
+        assert right.startswith("Correcto:") and right != bank[question_id]["feedback"][
+            entry["answer"]]
+
+
+def test_a_changed_english_feedback_makes_its_translation_stale(tmp_path, monkeypatch):
+    english = {"99.1": {"kind": "choice", "answer": "a",
+                        "feedback": {"a": "Right: yes.", "b": "No: no."}}}
+    (tmp_path / "99.json").write_text(json.dumps(english))
+    (tmp_path / "es").mkdir()
+    monkeypatch.setattr(translations, "QUESTIONS", tmp_path)
+    monkeypatch.setattr(translations, "SPANISH_QUESTIONS", tmp_path / "es")
+    problems, draft = translations.compare_feedback("99")
+    assert problems == ["questions/es/99.json: 99.1 missing (run: python tools/translations.py "
+                        "questions 99)"]
+    spanish = {"99.1": {"en": draft["99.1"]["en"],
+                        "feedback": {"a": "Correcto: sí.", "b": "No: no."}}}
+    translations.write_feedback(tmp_path / "es" / "99.json", spanish)
+    assert translations.compare_feedback("99") == ([], {})
+    english["99.1"]["feedback"]["b"] = "No: not at all."
+    (tmp_path / "99.json").write_text(json.dumps(english))
+    problems, draft = translations.compare_feedback("99")
+    assert "stale" in problems[0] and draft["99.1"]["feedback"]["b"] == "No: not at all."
 
 
 @pytest.mark.parametrize("path", TRANSLATED, ids=lambda p: p.stem)
@@ -183,6 +225,7 @@ def tiny_course(tmp_path, monkeypatch):
     monkeypatch.setattr(translations, "NOTEBOOKS", tmp_path / "notebooks")
     monkeypatch.setattr(translations, "SPANISH", tmp_path / "notebooks" / "es")
     monkeypatch.setattr(translations, "CATALOGUES", tmp_path / "catalogues")
+    monkeypatch.setattr(translations, "QUESTIONS", tmp_path / "questions")  # none: no questions
     translations.NOTEBOOKS.mkdir()
     translations.CATALOGUES.mkdir()
     nb = english_notebook()

@@ -42,6 +42,12 @@ How a translator works::
 
 After an English notebook changes (``course/grade.py notebooks``), ``check`` names the stale
 entries; ``todo NN`` prints their English text; update ``es`` and ``en``, then ``build``.
+
+The feedback of a notebook's questions (``src/neurona/questions/NN.json``, which the kit shows
+when a student answers) has its Spanish in ``src/neurona/questions/es/NN.json``, one entry per
+question: ``{"NN.k": {"en": fingerprint of the English feedback, "feedback": {"a": "...", ...}}}``.
+``questions NN`` prints the entries still to translate (their feedback in English);
+``check`` fails for a missing or stale one, as for the cells.
 """
 
 from __future__ import annotations
@@ -65,6 +71,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SPANISH = NOTEBOOKS / "es"
 CATALOGUES = ROOT / "course" / "es" / "catalogues"
+QUESTIONS = ROOT / "src" / "neurona" / "questions"
+SPANISH_QUESTIONS = QUESTIONS / "es"
 BADGE = re.compile(r"(colab\.research\.google\.com/github/[^)\s]+/blob/main/notebooks/)"
                    r"([^)\s/]+\.ipynb)")
 # Cell magics whose argument is a label for the reader, free to translate.
@@ -111,6 +119,54 @@ def translated_notebooks(only: list[str] | None = None) -> list[Path]:
     names = sorted(path.stem for path in CATALOGUES.glob("[0-9][0-9]_*.json"))
     paths = [NOTEBOOKS / f"{name}.ipynb" for name in names]
     return [p for p in paths if only is None or p.name[:2] in only]
+
+
+# -- the feedback of the questions ---------------------------------------------------------------
+
+def feedback_fingerprint(feedback: dict[str, str]) -> str:
+    """Return the fingerprint a Spanish bank records for the English feedback of one question."""
+    return fingerprint(json.dumps(feedback, ensure_ascii=False, sort_keys=True))
+
+
+def write_feedback(path: Path, entries: dict[str, dict]) -> None:
+    """Write a Spanish question bank the way it is committed (sorted keys, UTF-8)."""
+    text = json.dumps(entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def compare_feedback(number: str) -> tuple[list[str], dict[str, dict]]:
+    """Check notebook ``number``'s Spanish question bank against the English one.
+
+    Returns the problems, one line each, and a draft of the entries still to translate
+    (``{"NN.k": {"en": fingerprint, "feedback": the English feedback}}``).
+    """
+    english_path = QUESTIONS / f"{number}.json"
+    if not english_path.exists():
+        return [], {}
+    english = json.loads(english_path.read_text(encoding="utf-8"))
+    spanish_path = SPANISH_QUESTIONS / english_path.name
+    where = f"questions/es/{english_path.name}"
+    spanish = (json.loads(spanish_path.read_text(encoding="utf-8"))
+               if spanish_path.exists() else {})
+    problems, draft = [], {}
+    for question_id, entry in english.items():
+        feedback = entry["feedback"]
+        ours = spanish.get(question_id)
+        if ours is None or ours.get("en") != feedback_fingerprint(feedback):
+            why = "missing" if ours is None else "stale: the English feedback changed"
+            problems.append(f"{where}: {question_id} {why} (run: python tools/translations.py "
+                            f"questions {number})")
+            draft[question_id] = {"en": feedback_fingerprint(feedback), "feedback": feedback}
+        elif set(ours.get("feedback", {})) != set(feedback) or not all(ours["feedback"].values()):
+            problems.append(f"{where}: {question_id} must give feedback for exactly "
+                            f"{sorted(feedback)}")
+    problems += [f"{where}: {question_id} is no question of the English bank"
+                 for question_id in spanish if question_id not in english]
+    if spanish_path.exists() and spanish:
+        written = json.dumps(spanish, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        if spanish_path.read_text(encoding="utf-8") != written:
+            problems.append(f"{where}: not written as write_feedback writes it")
+    return problems, draft
 
 
 # -- what "the same code" means --------------------------------------------------------------------
@@ -292,6 +348,7 @@ def check(only: list[str] | None = None) -> list[str]:
     for path in translated_notebooks(only):
         english = nbformat.read(path, as_version=4)
         problems += compare(english, read_catalogue(catalogue_path(path.name)), path.name).lines()
+        problems += compare_feedback(path.name[:2])[0]
     for name in sorted(p.stem for p in CATALOGUES.glob("*.json")):
         if not (NOTEBOOKS / f"{name}.ipynb").exists():
             problems.append(f"{name}.json: a catalogue for no English notebook")
@@ -338,7 +395,7 @@ def todo(number: str, as_json: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``build [NN ...]``, ``check [NN ...]``, ``todo NN``."""
+    """Command line: ``build [NN ...]``, ``check [NN ...]``, ``todo NN``, ``questions NN``."""
     parser = argparse.ArgumentParser(description="The Spanish notebooks, from the English ones "
                                      "and the catalogues in course/es/catalogues/.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -350,7 +407,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_argument("number", help="the notebook's number, e.g. 03")
     sub.add_argument("--json", action="store_true",
                      help="print them as catalogue entries, their text still English")
+    sub = commands.add_parser("questions", help="print the question feedback of a notebook to "
+                              "translate, as entries of src/neurona/questions/es/NN.json")
+    sub.add_argument("number", help="the notebook's number, e.g. 03")
     args = parser.parse_args(argv)
+    if args.command == "questions":
+        print(json.dumps(compare_feedback(args.number)[1], ensure_ascii=False, indent=1))
+        return 0
     if args.command == "build":
         changed = build(only=args.only or None)
         print("\n".join(changed) if changed else "notebooks/es/ is up to date")

@@ -64,6 +64,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.i18n import language
 from neurona.settings import strict_mode
 from neurona.validate import real_number
 
@@ -557,9 +558,26 @@ def question_bank(notebook: str) -> dict[str, dict]:
 
     Each entry has ``kind`` ("choice" or "number"), ``answer`` and ``feedback``: for a choice,
     one explanation per option letter; for a number, ``right``, ``low`` and ``high`` (and a
-    relative ``tol``). Empty for a notebook without questions.
+    relative ``tol``). Empty for a notebook without questions. With the kit in Spanish the
+    feedback is the Spanish one, from ``questions/es/NN.json`` (kept in step with the English
+    by ``tools/translations.py``); the answers are the English bank's.
     """
-    return _load_bank(str(notebook))
+    bank = _load_bank(str(notebook))
+    if language() == "es":
+        spanish = _load_spanish_feedback(str(notebook))
+        bank = {question_id: {**entry, "feedback": spanish.get(question_id, entry["feedback"])}
+                for question_id, entry in bank.items()}
+    return bank
+
+
+@functools.cache
+def _load_spanish_feedback(notebook: str) -> dict[str, dict[str, str]]:
+    """{question id: Spanish feedback} of notebook ``notebook`` (empty without a Spanish bank)."""
+    path = importlib.resources.files("neurona").joinpath("questions", "es", f"{notebook}.json")
+    if not path.is_file():
+        return {}
+    return {question_id: entry["feedback"]
+            for question_id, entry in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 @functools.cache
