@@ -1,7 +1,8 @@
 # neurona: two commands do all the set-up on a fresh machine.
 #   make lab    create .venv (once), install the kit with pinned dependencies, open JupyterLab
 #   make test   the same set-up, then the whole test suite
-# Other targets: make lint, make lock (maintainers), make clean.
+# Other targets: make lab-es (the Spanish notebooks, the kit in Spanish), make lint,
+# make lock (maintainers), make clean.
 
 SHELL := /bin/bash
 VENV ?= .venv
@@ -18,13 +19,17 @@ PYTHON ?= $(shell for p in python3 python3.12 python3.11 python3.13 python3.10 p
 	$$p -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' >/dev/null 2>&1 \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: lab test lint lock clean
+.PHONY: lab lab-es test lint lock clean
 
 # JupyterLab refuses to run as root unless told; containers and some hubs run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+
+# La edición en español: los cuadernos de notebooks/es/, con el kit en español.
+lab-es: $(STAMP)
+	NEURONA_LANG=es $(BIN)/jupyter lab --ServerApp.root_dir=notebooks/es $(ROOT_FLAG)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)

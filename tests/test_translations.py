@@ -298,3 +298,43 @@ def test_a_malformed_catalogue_says_what_an_entry_must_be(tmp_path):
     path.write_text('{"00-001": {"en": "abc", "es": "one string"}}')
     with pytest.raises(ValueError, match="line by line"):
         translations.read_catalogue(path)
+
+
+# -- the course's pages ----------------------------------------------------------------------------
+
+def test_every_spanish_page_of_the_course_is_current():
+    assert [line for line in translations.compare_pages() if ": missing," not in line] == []
+
+
+def test_a_page_names_its_english_page_and_goes_stale_when_it_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(translations, "ROOT", tmp_path)
+    (tmp_path / "course" / "instructor").mkdir(parents=True)
+    (tmp_path / "course" / "es" / "instructor").mkdir(parents=True)
+    english = tmp_path / "course" / "instructor" / "00_x.md"
+    english.write_text("# Notes\n")
+    spanish = tmp_path / "course" / "es" / "instructor" / "00_x.md"
+    spanish.write_text("# Notas\n")
+    header = translations.page_header("course/instructor/00_x.md")
+    assert f"course/es/instructor/00_x.md: its first line must be {header!r}" in (
+        translations.compare_pages())
+    spanish.write_text(f"{header}\n# Notas\n")
+    assert not [p for p in translations.compare_pages() if "00_x" in p]
+    english.write_text("# Notes, revised\n")
+    assert any("00_x.md: stale" in p for p in translations.compare_pages())
+
+
+def test_the_spanish_glossary_gives_each_english_term_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(translations, "ROOT", tmp_path)
+    (tmp_path / "course" / "es").mkdir(parents=True)
+    (tmp_path / "course" / "instructor").mkdir()
+    (tmp_path / "course" / "glossary.md").write_text(
+        "# Glossary\n\n- **epoch**: one pass.\n- **Keras**: a library.\n"
+        "- **loss** (also: cost): x\n")
+    header = translations.page_header("course/glossary.md")
+    good = (f"{header}\n# Glosario\n\n- **época** (*epoch*): una pasada.\n- **Keras**: una "
+            "biblioteca.\n- **pérdida** (*loss*; también: coste): x\n")
+    (tmp_path / "course" / "es" / "glosario.md").write_text(good)
+    assert not [p for p in translations.compare_pages() if "glosario" in p]
+    (tmp_path / "course" / "es" / "glosario.md").write_text(good.replace(" (*loss*;", " (;"))
+    problem = next(p for p in translations.compare_pages() if "glosario" in p)
+    assert "English terms" in problem and "['loss']" in problem

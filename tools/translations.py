@@ -48,6 +48,13 @@ when a student answers) has its Spanish in ``src/neurona/questions/es/NN.json``,
 question: ``{"NN.k": {"en": fingerprint of the English feedback, "feedback": {"a": "...", ...}}}``.
 ``questions NN`` prints the entries still to translate (their feedback in English);
 ``check`` fails for a missing or stale one, as for the cells.
+
+The course's pages (the syllabus ``course/README.md``, the glossary and the instructor pages)
+have their Spanish in ``course/es/`` (``README.md``, ``glosario.md``, ``instructor/NN_name.md``).
+A page is translated whole; its first line names the English page and the fingerprint of the
+text it translates (``pages`` prints the line each must carry), so ``check`` names a page whose
+English changed since. Each entry of the Spanish glossary gives its English term beside the
+Spanish one: ``- **época** (*epoch*): ...``, in the English glossary's order.
 """
 
 from __future__ import annotations
@@ -167,6 +174,65 @@ def compare_feedback(number: str) -> tuple[list[str], dict[str, dict]]:
         if spanish_path.read_text(encoding="utf-8") != written:
             problems.append(f"{where}: not written as write_feedback writes it")
     return problems, draft
+
+
+# -- the course's pages ----------------------------------------------------------------------------
+
+PAGE_HEADER = re.compile(r"<!-- traducción de (\S+), huella ([0-9a-f]{12})\b[^>]*-->")
+GLOSSARY_TERM = re.compile(r"^- \*\*(.+?)\*\*(?: \(\*(.+?)\*[;)])?", re.MULTILINE)
+
+
+def pages() -> dict[str, str]:
+    """{English page: its Spanish page}, paths relative to the repository (``course/es/``)."""
+    found = {"course/README.md": "course/es/README.md",
+             "course/glossary.md": "course/es/glosario.md"}
+    for path in sorted((ROOT / "course" / "instructor").glob("*.md")):
+        found[f"course/instructor/{path.name}"] = f"course/es/instructor/{path.name}"
+    return found
+
+
+def page_header(english: str) -> str:
+    """Return the first line a Spanish page carries: the English page it translates, and when."""
+    text = (ROOT / english).read_text(encoding="utf-8")
+    return (f"<!-- traducción de {english}, huella {fingerprint(text)}: "
+            "python tools/translations.py pages -->")
+
+
+def glossary_terms(text: str, spanish: bool) -> list[str]:
+    """Return the English terms of a glossary's entries, in order.
+
+    A Spanish entry gives its English term in ``(*...*)`` after the bold one
+    (``- **época** (*epoch*): ...``), or none when the two are the same.
+    """
+    return [(match[2] or match[1]) if spanish else match[1]
+            for match in GLOSSARY_TERM.finditer(text)]
+
+
+def compare_pages() -> list[str]:
+    """Every problem of the Spanish pages of ``course/es/``, one line each (none: all good)."""
+    problems = []
+    for english, spanish in pages().items():
+        path = ROOT / spanish
+        if not path.exists():
+            problems.append(f"{spanish}: missing, the translation of {english}")
+            continue
+        text = path.read_text(encoding="utf-8")
+        first = text.split("\n", 1)[0]
+        header = PAGE_HEADER.fullmatch(first)
+        if header is None or header[1] != english:
+            problems.append(f"{spanish}: its first line must be {page_header(english)!r}")
+        elif first != page_header(english):
+            problems.append(f"{spanish}: stale, {english} changed since it was translated "
+                            f"(git diff its English, update the Spanish, then the first line)")
+        if english.endswith("glossary.md"):
+            theirs = glossary_terms((ROOT / english).read_text(encoding="utf-8"), spanish=False)
+            ours = glossary_terms(text, spanish=True)
+            if ours != theirs:
+                lost = [t for t in theirs if t not in ours][:5]
+                problems.append(f"{spanish}: its entries must give the English terms of "
+                                f"{english} in the same order ({len(ours)} of {len(theirs)}; "
+                                f"first missing or out of place: {lost})")
+    return problems
 
 
 # -- what "the same code" means --------------------------------------------------------------------
@@ -354,6 +420,8 @@ def check(only: list[str] | None = None) -> list[str]:
             problems.append(f"{name}.json: a catalogue for no English notebook")
     problems += [f"{path}: not up to date (run: python tools/translations.py build)"
                  for path in build(write=False, only=only)]
+    if only is None:
+        problems += compare_pages()
     return problems
 
 
@@ -410,7 +478,15 @@ def main(argv: list[str] | None = None) -> int:
     sub = commands.add_parser("questions", help="print the question feedback of a notebook to "
                               "translate, as entries of src/neurona/questions/es/NN.json")
     sub.add_argument("number", help="the notebook's number, e.g. 03")
+    commands.add_parser("pages", help="list the Spanish pages of course/es/ that are missing or "
+                        "stale, with the first line each must carry")
     args = parser.parse_args(argv)
+    if args.command == "pages":
+        for line in compare_pages():
+            print(line)
+        for english, spanish in pages().items():
+            print(f"{spanish}: {page_header(english)}")
+        return 0
     if args.command == "questions":
         print(json.dumps(compare_feedback(args.number)[1], ensure_ascii=False, indent=1))
         return 0
