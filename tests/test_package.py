@@ -126,8 +126,8 @@ def test_import_loads_no_picture_and_callbacks_only_the_live_one():
     )
     assert result.returncode == 0, result.stderr
     at_import, after_callbacks = result.stdout.splitlines()
-    assert at_import == str(['neurona.exports', 'neurona.hardware', 'neurona.startup',
-                             'neurona.validate'])
+    assert at_import == str(['neurona.exports', 'neurona.hardware', 'neurona.i18n',
+                             'neurona.startup', 'neurona.validate'])
     assert after_callbacks == "['neurona.plots', 'neurona.plots.live', 'neurona.plots.render']"
 
 
