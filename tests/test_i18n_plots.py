@@ -1,0 +1,151 @@
+"""The kit's pictures speak Spanish: every text the kit writes on a figure, in the chosen language.
+
+Each test draws one picture in English and again in Spanish and reads every text on the figure
+(titles, axis labels, tick labels, legends, annotations): a word of three or more letters
+that is the same in both languages is English left untranslated, unless it is a name or a word
+both languages share (:data:`SAME_IN_BOTH`) or a label the test itself passed in.
+"""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.text  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from neurona import i18n  # noqa: E402
+from neurona.runs import RunRecord  # noqa: E402
+
+#: Words the same in English and Spanish, names and symbols' spellings.
+SAME_IN_BOTH = {"auc", "nan", "relu", "sigmoid", "tanh", "softmax", "keras", "numpy", "mnist",
+                "error", "total", "final", "normal"}
+WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@pytest.fixture(autouse=True)
+def english_after():
+    """English again, and no figure left open, after each test."""
+    yield
+    i18n.set_language("en")
+    plt.close("all")
+
+
+def texts_of(figure) -> list[str]:
+    """Every text shown on ``figure``: titles, labels, ticks, legends, annotations."""
+    found = [t.get_text() for t in figure.findobj(matplotlib.text.Text)]
+    return [text for text in found if text.strip()]
+
+
+def figure_of(drawn):
+    """The Figure of what a plotting function returned (a Figure, an Axes or Axes)."""
+    if hasattr(drawn, "findobj") and hasattr(drawn, "axes") and not hasattr(drawn, "figure"):
+        return drawn
+    if hasattr(drawn, "get_figure"):
+        return drawn.get_figure()
+    if isinstance(drawn, (list, tuple, np.ndarray)):
+        return figure_of(np.ravel(drawn)[0])
+    return drawn.figure
+
+
+def in_both(draw) -> tuple[list[str], list[str]]:
+    """Draw with ``draw()`` in English, then in Spanish; return the two lists of texts."""
+    shown = {}
+    for code in ("en", "es"):
+        i18n.set_language(code)
+        shown[code] = texts_of(figure_of(draw()))
+        plt.close("all")
+    i18n.set_language("en")
+    return shown["en"], shown["es"]
+
+
+def words(texts) -> set[str]:
+    return {word.lower() for text in texts for word in WORD.findall(text)}
+
+
+def assert_spanish(draw, given=()):
+    """Fail on any word of 3+ letters that reads the same in the English and Spanish picture."""
+    english, spanish = in_both(draw)
+    assert spanish, "the picture shows no text"
+    allowed = SAME_IN_BOTH | words(given)
+    left = sorted((words(english) & words(spanish)) - allowed)
+    untranslated = [text for text in spanish if words([text]) & set(left)]
+    assert left == [], f"English left in the Spanish picture: {left} in {untranslated}"
+    return english, spanish
+
+
+# -- learning curves, comparisons, time per epoch, live curves -------------------------------------
+
+HISTORY = {"loss": [0.9, 0.6, 0.45], "val_loss": [0.95, 0.7, 0.6],
+           "accuracy": [0.6, 0.75, 0.82], "val_accuracy": [0.55, 0.7, 0.78],
+           "mae": [0.5, 0.4, 0.3]}
+
+
+def run(name="r1", history=HISTORY, finish=True, epochs=None):
+    record = RunRecord(name, hparams={"epochs": epochs} if epochs else None)
+    for e in range(len(history["loss"])):
+        record.add_epoch({k: v[e] for k, v in history.items()}, 2.0 if e == 0 else 1.0)
+    if finish:
+        record.finish()
+    return record
+
+
+def test_learning_curves_speak_spanish():
+    from neurona.plots.curves import plot_learning_curves
+
+    english, spanish = assert_spanish(lambda: plot_learning_curves(HISTORY))
+    assert "Curvas de aprendizaje" in spanish and "Learning curves" in english
+    assert "exactitud de validación" not in spanish  # one subplot per metric: its legend says
+    assert {"entrenamiento", "validación", "época"} <= words(spanish)
+
+
+def test_run_comparison_and_time_per_epoch_speak_spanish():
+    from neurona.plots.curves import plot_run_comparison, plot_time_per_epoch
+
+    without = {"loss": [0.5, 0.4, 0.3]}
+    runs = [run("r1"), run("r2"), run("r3", history=without)]
+    for metric in ("val_accuracy", "loss", "mae"):
+        assert_spanish(lambda metric=metric: plot_run_comparison(runs, metric=metric),
+                       given=[metric])
+    english, spanish = assert_spanish(lambda: plot_time_per_epoch(run("r1")))
+    assert any("época" in text for text in spanish)
+    assert_spanish(lambda: plot_time_per_epoch([3.0, 1.0, 1.2]))
+
+
+def test_live_curves_speak_spanish():
+    from neurona.plots.live import LiveCurves
+
+    def draw(final):
+        view = LiveCurves(min_interval=0)
+        record = run("r1", finish=final, epochs=5)
+        view.update(record, final=final)
+        return view._figure
+
+    for final in (False, True):
+        english, spanish = assert_spanish(lambda final=final: draw(final))
+    assert any("época 3/5" in text and "terminada" in text for text in spanish), spanish
+
+
+def test_metric_names_in_words_follow_the_language():
+    from neurona.plots.style import axis_label, metric_label
+
+    i18n.set_language("es")
+    assert metric_label("val_accuracy") == "exactitud de validación"
+    assert axis_label("accuracy") == "exactitud (fracción de aciertos)"
+    assert metric_label("my_metric") == "my metric"  # a notebook's own metric: as written
+    i18n.set_language("en")
+    assert metric_label("val_accuracy") == "validation accuracy"
+
+
+def test_an_error_of_the_pictures_keeps_its_class_and_speaks_spanish():
+    from neurona.plots.curves import plot_learning_curves
+
+    i18n.set_language("es")
+    with pytest.raises(ValueError, match="no registrado en esta ejecución: 'f1'"):
+        plot_learning_curves(HISTORY, metrics="f1")
+    with pytest.raises(TypeError, match="se recibió"):
+        plot_learning_curves(HISTORY, metrics=[3])
