@@ -149,3 +149,43 @@ def test_an_error_of_the_pictures_keeps_its_class_and_speaks_spanish():
         plot_learning_curves(HISTORY, metrics="f1")
     with pytest.raises(TypeError, match="se recibió"):
         plot_learning_curves(HISTORY, metrics=[3])
+
+
+# -- confusion matrix and image grids ----------------------------------------------------------
+
+CLASSES = ["gato", "perro", "ave"]
+Y_TRUE = np.array([0, 1, 2, 2, 1, 0])
+Y_SCORES = np.array([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8],
+                     [0.6, 0.3, 0.1], [0.1, 0.2, 0.7], [0.9, 0.05, 0.05]])
+
+
+def test_confusion_matrix_speaks_spanish():
+    from neurona.plots.confusion import plot_confusion_matrix
+
+    for normalize in ("both", "true", None):
+        assert_spanish(lambda normalize=normalize: plot_confusion_matrix(
+            Y_TRUE, Y_SCORES, class_names=CLASSES, normalize=normalize).figure, given=CLASSES)
+    english, spanish = assert_spanish(
+        lambda: plot_confusion_matrix(Y_TRUE, Y_SCORES, title="Prueba").figure, given=["Prueba"])
+    assert any(text.startswith("Prueba\nexactitud = traza / total") for text in spanish)
+    i18n.set_language("es")
+    matrix = plot_confusion_matrix(Y_TRUE, Y_SCORES, class_names=CLASSES)
+    assert repr(matrix).startswith("ConfusionMatrix: exactitud 66.7% (4 / 6) en 3 clases")
+
+
+def test_image_grids_speak_spanish(capsys):
+    from neurona.plots.images import plot_image_grid, plot_misclassified
+
+    images = np.random.default_rng(0).random((6, 4, 4))
+    english, spanish = assert_spanish(lambda: plot_image_grid(images, Y_TRUE, n=4, cols=2))
+    assert "primeras 4 de 6 imágenes" in spanish
+    assert_spanish(lambda: plot_image_grid(images, Y_TRUE, class_names=CLASSES, cols=3),
+                   given=CLASSES)
+    for scores in (Y_SCORES, Y_SCORES.argmax(axis=1)):
+        assert_spanish(lambda scores=scores: plot_misclassified(
+            images, Y_TRUE, scores, class_names=CLASSES), given=CLASSES)
+    i18n.set_language("es")
+    assert plot_misclassified(images, Y_TRUE, Y_TRUE) is None
+    assert "Las 6 predicciones son correctas" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="no hay imágenes que mostrar"):
+        plot_image_grid(np.zeros((0, 4, 4)))
