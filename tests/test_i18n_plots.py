@@ -189,3 +189,26 @@ def test_image_grids_speak_spanish(capsys):
     assert "Las 6 predicciones son correctas" in capsys.readouterr().out
     with pytest.raises(ValueError, match="no hay imágenes que mostrar"):
         plot_image_grid(np.zeros((0, 4, 4)))
+
+
+# -- losses and their gradients ----------------------------------------------------------------
+
+LOSSES = {"cuadrática": (lambda y, v: (v - y) ** 2, lambda y, v: 2 * (v - y)),
+          "absoluta": (lambda y, v: np.abs(v - y), lambda y, v: np.sign(v - y))}
+
+
+def test_losses_speak_spanish():
+    from neurona.plots.losses import plot_losses
+
+    english, spanish = assert_spanish(lambda: plot_losses(LOSSES, 1.0, 0.5), given=LOSSES)
+    assert "pérdida L de un ejemplo" in spanish
+    english, spanish = assert_spanish(lambda: plot_losses(LOSSES, 1.0, against="value"),
+                                      given=LOSSES)
+    assert "predicción ŷ" in spanish
+    given = [*LOSSES, "entrada neta"]
+    english, spanish = assert_spanish(lambda: plot_losses(
+        LOSSES, 1.0, against="value", value_name="entrada neta", symbol="z"), given=given)
+    assert "entrada neta z" in spanish
+    i18n.set_language("es")
+    with pytest.raises(TypeError, match="la función gradiente de 'mala' debe devolver"):
+        plot_losses({"mala": (LOSSES["absoluta"][0], lambda y, v: v[:2])}, 1.0)
