@@ -212,3 +212,48 @@ def test_losses_speak_spanish():
     i18n.set_language("es")
     with pytest.raises(TypeError, match="la función gradiente de 'mala' debe devolver"):
         plot_losses({"mala": (LOSSES["absoluta"][0], lambda y, v: v[:2])}, 1.0)
+
+
+# -- decision maps -----------------------------------------------------------------------------
+
+X2 = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 0.5], [0.8, -0.2]])
+Y2 = np.array([0, 1, 0, 1])
+
+
+def probability(points):
+    return 1 / (1 + np.exp(-3 * (points[:, 0] + points[:, 1])))
+
+
+def three_classes(points):
+    return np.stack([points[:, 0], points[:, 1], -points[:, 0] - points[:, 1]], axis=1)
+
+
+def test_decision_boundary_speaks_spanish():
+    from neurona.plots.decision import plot_decision_boundary
+
+    english, spanish = assert_spanish(lambda: plot_decision_boundary(
+        probability, X2, Y2, X_test=X2[:2], y_test=Y2[:2], resolution=20))
+    assert any(text.startswith("Frontera de decisión · exactitud de entrenamiento")
+               for text in spanish), spanish
+    assert {"prueba", "clase"} <= words(spanish)
+    assert_spanish(lambda: plot_decision_boundary(
+        lambda points: points[:, 0] + points[:, 1], X2, Y2, resolution=20))
+    assert_spanish(lambda: plot_decision_boundary(
+        three_classes, X2, [0, 1, 2, 1], resolution=20, title="Tres"), given=["Tres"])
+
+
+def test_live_decision_map_speaks_spanish():
+    from neurona.plots.decision import LiveDecisionMap
+
+    def draw(model):
+        view = LiveDecisionMap(min_interval=0, resolution=20)
+        view.update(model, X2, Y2, X_test=X2[:2], y_test=Y2[:2], title="época 3", final=True)
+        return view.figure
+
+    english, spanish = assert_spanish(lambda: draw(probability), given=["época"])
+    english, spanish = assert_spanish(
+        lambda: draw(lambda points: np.full(len(points), np.nan)), given=["época"])
+    assert any("¿divergió el entrenamiento?" in text for text in spanish), spanish
+    i18n.set_language("es")
+    with pytest.raises(ValueError, match="da X_test e y_test a la vez"):
+        LiveDecisionMap().update(probability, X2, Y2, X_test=X2)
