@@ -23,7 +23,7 @@ from neurona.runs import RunRecord  # noqa: E402
 
 #: Words the same in English and Spanish, names and symbols' spellings.
 SAME_IN_BOTH = {"auc", "nan", "relu", "sigmoid", "tanh", "softmax", "keras", "numpy", "mnist",
-                "error", "total", "final", "normal"}
+                "error", "total", "final", "normal", "adaline"}
 WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -257,3 +257,33 @@ def test_live_decision_map_speaks_spanish():
     i18n.set_language("es")
     with pytest.raises(ValueError, match="da X_test e y_test a la vez"):
         LiveDecisionMap().update(probability, X2, Y2, X_test=X2)
+
+
+# -- the neuron, the perceptron's update and its mistakes ---------------------------------------
+
+UPDATE = {"epoch": 2, "index": 3, "x": np.array([0.5, -1.0]), "target": 1, "output": 0,
+          "w_before": np.array([-0.2, 1.0, 1.0]), "w_after": np.array([-0.1, 1.05, 0.9])}
+XP = np.array([[0.5, -1.0], [1.0, 1.0], [-1.0, -1.0]])
+YP = np.array([1, 1, 0])
+
+
+def test_neuron_pictures_speak_spanish():
+    from neurona.plots.neuron import plot_neuron, plot_perceptron_update, plot_training_errors
+
+    english, spanish = assert_spanish(lambda: plot_neuron([1.0, 2.0], -0.5, X=XP, y=[0, 1, 1]))
+    assert any(text.endswith("ŷ = escalón(z)") for text in spanish), spanish
+    assert_spanish(lambda: plot_neuron([1.0, 1.0], 0.0, activation="sigmoid", X=XP, y=YP))
+    english, spanish = assert_spanish(lambda: plot_neuron([0.0, 0.0], 0.5))
+    assert any("no hay recta de decisión" in text for text in spanish), spanish
+    assert_spanish(lambda: plot_neuron([1.0, 0.0], -50.0))
+    assert_spanish(lambda: plot_perceptron_update(UPDATE, XP, YP))
+    assert_spanish(lambda: plot_perceptron_update(dict(UPDATE, w_after=UPDATE["w_before"]),
+                                                  XP, YP))
+    english, spanish = assert_spanish(
+        lambda: plot_training_errors([4, 2, 1, 0], losses=[1.0, 0.6, 0.4, 0.35]))
+    assert "pérdida de Adaline (por época)" in spanish
+    assert_spanish(lambda: plot_training_errors([3, 0], losses=[0.5, 0.2], loss_label="ECM"),
+                   given=["ECM"])
+    i18n.set_language("es")
+    with pytest.raises(ValueError, match="el sesgo primero"):
+        plot_neuron([0.5, 1, 1], 0)
