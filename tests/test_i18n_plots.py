@@ -25,6 +25,7 @@ from neurona.runs import RunRecord  # noqa: E402
 SAME_IN_BOTH = {"auc", "nan", "relu", "sigmoid", "tanh", "softmax", "keras", "numpy", "mnist",
                 "error", "total", "final", "normal", "adaline"}
 WORD = re.compile(r"[^\W\d_]{3,}")
+MATH = re.compile(r"\$[^$]*\$")  # matplotlib's mathtext: symbols, not words
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +65,7 @@ def in_both(draw) -> tuple[list[str], list[str]]:
 
 
 def words(texts) -> set[str]:
-    return {word.lower() for text in texts for word in WORD.findall(text)}
+    return {word.lower() for text in texts for word in WORD.findall(MATH.sub(" ", text))}
 
 
 def assert_spanish(draw, given=()):
@@ -287,3 +288,37 @@ def test_neuron_pictures_speak_spanish():
     i18n.set_language("es")
     with pytest.raises(ValueError, match="el sesgo primero"):
         plot_neuron([0.5, 1, 1], 0)
+
+
+# -- one step of backpropagation ---------------------------------------------------------------
+
+XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+def test_backprop_step_and_tables_speak_spanish():
+    from neurona.plots.backprop import backprop_tables, plot_backprop_step
+    from neurona.scratch import MLP
+
+    net = MLP([2, 3, 1], activation="tanh", seed=0)
+    for rate in (None, 0.5):
+        english, spanish = assert_spanish(lambda rate=rate: plot_backprop_step(
+            net, XOR, XOR_Y, learning_rate=rate))
+    assert "Un paso de retropropagación con 4 muestras · tasa de aprendizaje η = 0.5" in spanish
+    assert_spanish(lambda: plot_backprop_step(net, XOR[:1], XOR_Y[:1]))
+
+    def table_texts(code):
+        i18n.set_language(code)
+        table = backprop_tables(net, XOR, XOR_Y)[0]
+        return [str(label) for label in (*table.index.get_level_values(1), *table.columns,
+                                         table.columns.name, *table.index.names)]
+
+    english, spanish = table_texts("en"), table_texts("es")
+    left = (words(english) & words(spanish)) - SAME_IN_BOTH
+    assert left == set(), f"English left in the Spanish table: {sorted(left)}"
+    i18n.set_language("es")
+    table = backprop_tables(net, XOR, XOR_Y)[0]
+    assert table.loc["delta"].shape == (4, 3)  # the quantities are keys: they stay as they are
+    assert list(table.loc["dW"].index) == ["desde x1", "desde x2"]
+    with pytest.raises(TypeError, match="no tiene forward"):
+        plot_backprop_step(object(), XOR, XOR_Y)
