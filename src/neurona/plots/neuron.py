@@ -45,8 +45,8 @@ ACTIVATIONS = {
     "step": N_("1 where z >= 0, else 0"),
     "sigmoid": N_("1 / (1 + exp(-z)), between 0 and 1"),
 }
-# The activation's name in the title's formula, ŷ = step(z).
-_ACTIVATION_NAMES = {"step": N_("step"), "sigmoid": "sigmoid"}
+# The output's formula in the title (a whole message: "step" alone means other things).
+_OUTPUT_FORMULAS = {"step": N_("ŷ = step(z)"), "sigmoid": "ŷ = sigmoid(z)"}
 
 _DEFAULT_LIMITS = (-2.0, 2.0)  # the view without data points, on both axes
 _PADDING = 0.5  # margin around the data points, in feature units
@@ -174,7 +174,7 @@ def plot_neuron(
             wrong=int(wrong.sum()), total=wrong.size)))
 
     _frame(ax, limits)
-    ax.set_title(f"{_formula(w1, w2, b)}\nŷ = {_(_ACTIVATION_NAMES[activation])}(z)")
+    ax.set_title(f"{_formula(w1, w2, b)}\n{_(_OUTPUT_FORMULAS[activation])}")
     ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
     return ax
 
