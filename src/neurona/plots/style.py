@@ -138,7 +138,6 @@ _UNITS = {
     "mae": _TARGET_UNITS,
     "mean_absolute_error": _TARGET_UNITS,
     "rmse": _TARGET_UNITS,
-    "root_mean_squared_error": _TARGET_UNITS,
     "mse": _TARGET_UNITS_SQUARED,
     "mean_squared_error": _TARGET_UNITS_SQUARED,
     "seconds": "s",
