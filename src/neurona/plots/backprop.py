@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from neurona.i18n import _, ngettext
 from neurona.plots.style import DIVERGING_CMAP, diverging_limits
 from neurona.validate import real_number, whole_number
 
@@ -92,7 +93,8 @@ def backprop_tables(
         One table per weight layer, first layer first. The columns are the layer's units;
         the rows are grouped by quantity: ``z``, ``a`` and ``delta`` (one row per sample),
         ``dW`` (one row per input of the layer) and ``db``. Select one with
-        ``table.loc["delta"]``. The corner of the table names the layer.
+        ``table.loc["delta"]``. The corner of the table names the layer. The labels of the
+        units, samples and inputs are in the kit's language.
 
     Raises
     ------
@@ -115,19 +117,20 @@ def backprop_tables(
     shown = min(max_samples, n_samples)
     tables = []
     for layer in layers:
-        units = [f"unit {j + 1}" for j in range(layer.n_out)]
+        units = [_("unit {number}").format(number=j + 1) for j in range(layer.n_out)]
         sources = _input_names(layer.number, layer.n_in)
         blocks, keys = [], []
         for name in ("z", "a", "delta"):
             values = getattr(layer, name)[:shown]
-            rows = [f"sample {n + 1}" for n in range(shown)]
+            rows = [_("sample {number}").format(number=n + 1) for n in range(shown)]
             blocks.append(pd.DataFrame(values, index=rows, columns=units))
             keys.append(name)
-        blocks.append(pd.DataFrame(layer.dW, index=[f"from {s}" for s in sources], columns=units))
+        sources = [_("from {source}").format(source=source) for source in sources]
+        blocks.append(pd.DataFrame(layer.dW, index=sources, columns=units))
         keys.append("dW")
-        blocks.append(pd.DataFrame(layer.db[None, :], index=["bias"], columns=units))
+        blocks.append(pd.DataFrame(layer.db[None, :], index=[_("bias")], columns=units))
         keys.append("db")
-        table = pd.concat(blocks, keys=keys, names=["quantity", "row"]).round(decimals)
+        table = pd.concat(blocks, keys=keys, names=[_("quantity"), _("row")]).round(decimals)
         table.columns.name = _layer_name(layer)
         table.attrs.update(
             {
@@ -194,13 +197,14 @@ def plot_backprop_step(model: Any, X: Any, Y: Any, learning_rate: float | None =
         if learning_rate is not None:
             after = layer.W - learning_rate * layer.dW
             w_limits = diverging_limits(np.concatenate([layer.W.ravel(), after.ravel()]))
-        _heat_map(axes[0], layer.W, w_limits, layer, rf"weights $W^{{({l})}}$")
+        _heat_map(axes[0], layer.W, w_limits, layer,
+                  _("weights {symbol}").format(symbol=rf"$W^{{({l})}}$"))
         _heat_map(
             axes[1],
             layer.dW,
             diverging_limits(layer.dW),
             layer,
-            rf"gradient $\partial L/\partial W^{{({l})}}$",
+            _("gradient {symbol}").format(symbol=rf"$\partial L/\partial W^{{({l})}}$"),
         )
         if learning_rate is not None:
             _heat_map(
@@ -208,7 +212,8 @@ def plot_backprop_step(model: Any, X: Any, Y: Any, learning_rate: float | None =
                 after,
                 w_limits,
                 layer,
-                rf"after the step $W - \eta\,\partial L/\partial W$, η = {learning_rate:g}",
+                _("after the step {update}, η = {rate:g}").format(
+                    update=r"$W - \eta\,\partial L/\partial W$", rate=learning_rate),
             )
         _delta_bars(axes[-1], layer, n_samples)
         if l == last:
@@ -220,9 +225,11 @@ def plot_backprop_step(model: Any, X: Any, Y: Any, learning_rate: float | None =
             )
         gradient = rf"$\partial L/\partial W^{{({l})}} = a^{{({l - 1})T}} \delta^{{({l})}}$"
         row.suptitle(f"{_layer_name(layer)}:   {rule}    {gradient}", fontsize="medium")
-    step = f" · learning rate η = {learning_rate:g}" if learning_rate is not None else ""
-    batch = f"{n_samples} sample{'s' if n_samples != 1 else ''}"
-    figure.suptitle(f"One step of backpropagation on {batch}{step}", fontsize="large")
+    title = ngettext("One step of backpropagation on {n} sample",
+                     "One step of backpropagation on {n} samples", n_samples).format(n=n_samples)
+    if learning_rate is not None:
+        title += " · " + _("learning rate η = {rate:g}").format(rate=learning_rate)
+    figure.suptitle(title, fontsize="large")
     return figure
 
 
@@ -234,20 +241,22 @@ def _one_step(model: Any, X: Any, Y: Any) -> tuple[list[_Layer], int]:
     for method in ("forward", "backward"):
         if not callable(getattr(model, method, None)):
             raise TypeError(
-                f"model must have forward(X) and backward(X, Y) methods like "
-                f"neurona.scratch.MLP; {type(model).__name__} has no {method}()"
+                _("model must have forward(X) and backward(X, Y) methods like "
+                  "neurona.scratch.MLP; {kind} has no {method}()").format(
+                    kind=type(model).__name__, method=method)
             )
     weights = getattr(model, "weights", None)
     if weights is None:
         raise TypeError(
-            f"model must have a list of weight matrices, model.weights; "
-            f"{type(model).__name__} has none"
+            _("model must have a list of weight matrices, model.weights; {kind} has none")
+            .format(kind=type(model).__name__)
         )
     inputs = np.asarray(X, dtype=float)
     if inputs.ndim == 1:
         inputs = inputs[None, :]
     if inputs.ndim != 2 or inputs.shape[0] == 0:
-        raise ValueError(f"X must be a batch of shape (N, n_inputs), got shape {inputs.shape}")
+        raise ValueError(_("X must be a batch of shape (N, n_inputs), got shape {shape}").format(
+            shape=inputs.shape))
     pairs = list(model.forward(X))
     gradients = model.backward(X, Y)
     deltas, dWs, dbs = (_field(gradients, name) for name in ("deltas", "dW", "db"))
@@ -256,8 +265,9 @@ def _one_step(model: Any, X: Any, Y: Any) -> tuple[list[_Layer], int]:
     for name, values in (("forward(X)", pairs), ("deltas", deltas), ("dW", dWs), ("db", dbs)):
         if len(values) != count:
             raise ValueError(
-                f"the model has {count} weight layers but {name} has {len(values)} entries; "
-                "expected one per weight layer, first layer first"
+                _("the model has {count} weight layers but {name} has {entries} entries; "
+                  "expected one per weight layer, first layer first").format(
+                    count=count, name=name, entries=len(values))
             )
     names = _activation_names(model, count)
     layers = []
@@ -267,8 +277,9 @@ def _one_step(model: Any, X: Any, Y: Any) -> tuple[list[_Layer], int]:
         W = np.asarray(weights[k], dtype=float)
         if W.ndim != 2 or W.shape[0] != a_prev.shape[1]:
             raise ValueError(
-                f"layer {k + 1}: weights of shape {W.shape} do not take inputs of width "
-                f"{a_prev.shape[1]}; expected W of shape (n_in, n_out)"
+                _("layer {number}: weights of shape {shape} do not take inputs of width "
+                  "{width}; expected W of shape (n_in, n_out)").format(
+                    number=k + 1, shape=W.shape, width=a_prev.shape[1])
             )
         z, a = (np.asarray(v, dtype=float) for v in pairs[k])
         delta = np.asarray(deltas[k], dtype=float)
@@ -284,8 +295,10 @@ def _one_step(model: Any, X: Any, Y: Any) -> tuple[list[_Layer], int]:
         ):
             if value.shape != shape:
                 raise ValueError(
-                    f"layer {k + 1}: {label} has shape {value.shape}, expected {shape} "
-                    f"for {n} samples and W of shape {W.shape}"
+                    _("layer {number}: {name} has shape {shape}, expected {expected} "
+                      "for {n} samples and W of shape {w_shape}").format(
+                        number=k + 1, name=label, shape=value.shape, expected=shape, n=n,
+                        w_shape=W.shape)
                 )
         layers.append(_Layer(k + 1, names[k], W, a_prev, z, a, delta, dW, db))
         a_prev = a
@@ -298,8 +311,8 @@ def _field(gradients: Any, name: str) -> list:
     )
     if value is None:
         raise TypeError(
-            f"model.backward(X, Y) must return deltas, dW and db (one entry per weight "
-            f"layer); what it returned has no {name!r}"
+            _("model.backward(X, Y) must return deltas, dW and db (one entry per weight "
+              "layer); what it returned has no {name!r}").format(name=name)
         )
     return list(value)
 
@@ -317,12 +330,15 @@ def _activation_names(model: Any, count: int) -> list[str | None]:
 def _input_names(number: int, n_in: int) -> list[str]:
     if number == 1:
         return [f"x{i + 1}" for i in range(n_in)]
-    return [f"unit {i + 1}" for i in range(n_in)]
+    return [_("unit {number}").format(number=i + 1) for i in range(n_in)]
 
 
 def _layer_name(layer: _Layer) -> str:
-    kind = f", {layer.activation}" if layer.activation else ""
-    return f"layer {layer.number} ({layer.n_in} → {layer.n_out}{kind})"
+    if layer.activation:
+        return _("layer {number} ({n_in} → {n_out}, {activation})").format(
+            number=layer.number, n_in=layer.n_in, n_out=layer.n_out, activation=layer.activation)
+    return _("layer {number} ({n_in} → {n_out})").format(
+        number=layer.number, n_in=layer.n_in, n_out=layer.n_out)
 
 
 # -- drawing -----------------------------------------------------------------------------
@@ -343,12 +359,13 @@ def _heat_map(ax: Axes, values: np.ndarray, limits, layer: _Layer, title: str) -
     names = _input_names(layer.number, rows) if layer.number == 1 else None
     ax.set_xticks(*_ticks(cols))
     ax.set_yticks(*_ticks(rows, names))
-    ax.set_xlabel(f"unit of layer {layer.number}")
-    ax.set_ylabel("input" if layer.number == 1 else f"unit of layer {layer.number - 1}")
+    ax.set_xlabel(_("unit of layer {number}").format(number=layer.number))
+    ax.set_ylabel(_("input") if layer.number == 1
+                  else _("unit of layer {number}").format(number=layer.number - 1))
     if rows <= _MAX_ANNOTATED and cols <= _MAX_ANNOTATED:
         exponent = _common_exponent(values)
         if exponent:
-            title += rf"  (values $\times 10^{{{exponent}}}$)"
+            title += "  " + _("(values {scale})").format(scale=rf"$\times 10^{{{exponent}}}$")
         cmap = plt.get_cmap(DIVERGING_CMAP)
         size = 8 if max(rows, cols) <= 4 else 6.5
         for i in range(rows):
@@ -388,10 +405,12 @@ def _delta_bars(ax: Axes, layer: _Layer, n_samples: int) -> None:
     ax.set_xticks(positions + 1, labels=labels)
     ax.set_xlim(0.4, layer.n_out + 0.6)
     ax.set_ylim(low * 1.2, high * 1.2)
-    ax.set_xlabel(f"unit of layer {layer.number}")
-    ax.set_ylabel(r"mean $\delta$ = mean ∂L/∂z")
-    over = f"{n_samples} samples" if n_samples != 1 else "1 sample"
-    ax.set_title(rf"$\delta^{{({layer.number})}}$ averaged over {over}", fontsize="small")
+    ax.set_xlabel(_("unit of layer {number}").format(number=layer.number))
+    ax.set_ylabel(_("mean {delta} = mean ∂L/∂z").format(delta=r"$\delta$"))
+    title = ngettext("{delta} averaged over {n} sample", "{delta} averaged over {n} samples",
+                     n_samples)
+    ax.set_title(title.format(delta=rf"$\delta^{{({layer.number})}}$", n=n_samples),
+                 fontsize="small")
     ax.grid(axis="y", alpha=0.3)
     if layer.n_out <= 4:  # more bars leave no room for their numbers; the axis has them
         for x, value in zip(units, mean, strict=True):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from neurona.i18n import N_, _, grouped
 from neurona.plots.style import SEQUENTIAL_CMAP
 from neurona.validate import one_of, whole_number
 
@@ -33,9 +34,9 @@ __all__ = ["ConfusionMatrix", "plot_confusion_matrix"]
 
 #: The values ``normalize`` accepts, with what each draws.
 NORMALIZE_CHOICES = {
-    "both": "counts and row-normalised side by side",
-    "true": "row-normalised only: rows sum to 1, recall per class",
-    None: "counts only",
+    "both": N_("counts and row-normalised side by side"),
+    "true": N_("row-normalised only: rows sum to 1, recall per class"),
+    None: N_("counts only"),
 }
 
 _MAX_ANNOTATED_CLASSES = 25  # beyond this the numbers no longer fit in the cells
@@ -144,10 +145,10 @@ class ConfusionMatrix:
 
     def __repr__(self) -> str:
         hardest = ", ".join(f"{name} {recall:.2f}" for name, recall in self.hardest())
-        return (
-            f"ConfusionMatrix: accuracy {self.accuracy:.1%} ({self.correct:,} / {self.total:,}) "
-            f"over {len(self.class_names)} classes; lowest recall: {hardest}"
-        )
+        return _("ConfusionMatrix: accuracy {accuracy:.1%} ({correct} / {total}) over {classes} "
+                 "classes; lowest recall: {hardest}").format(
+            accuracy=self.accuracy, correct=grouped(self.correct), total=grouped(self.total),
+            classes=len(self.class_names), hardest=hardest)
 
 
 def plot_confusion_matrix(
@@ -206,16 +207,18 @@ def plot_confusion_matrix(
     """
     from sklearn.metrics import confusion_matrix
 
-    one_of("normalize", normalize, NORMALIZE_CHOICES, meanings=NORMALIZE_CHOICES)
+    one_of("normalize", normalize, NORMALIZE_CHOICES,
+           meanings={key: _(meaning) for key, meaning in NORMALIZE_CHOICES.items()})
 
     true, true_width = true_labels(y_true, "y_true")
-    pred, _, pred_width = predicted_labels(y_pred, "y_pred")
+    pred, _confidence, pred_width = predicted_labels(y_pred, "y_pred")
     if true.size == 0 or pred.size == 0:
-        raise ValueError("y_true and y_pred are empty: there is nothing to count")
+        raise ValueError(_("y_true and y_pred are empty: there is nothing to count"))
     if true.size != pred.size:
         raise ValueError(
-            f"y_true has {true.size:,} samples but y_pred has {pred.size:,}; "
-            "they must be the same samples, in the same order"
+            _("y_true has {true} samples but y_pred has {pred}; "
+              "they must be the same samples, in the same order").format(
+                true=grouped(true.size), pred=grouped(pred.size))
         )
     names = _class_names(class_names, true, pred, max(true_width, pred_width))
 
@@ -238,7 +241,8 @@ def plot_confusion_matrix(
     for panel_ax, panel in zip(axs, panels, strict=True):
         values = counts if panel == "counts" else normalized
         _draw_matrix(panel_ax, values, names, fractions=panel == "fractions")
-    heading = f"accuracy = trace / total = {correct:,} / {total:,} = {correct / total:.1%}"
+    heading = _("accuracy = trace / total = {correct} / {total} = {accuracy:.1%}").format(
+        correct=grouped(correct), total=grouped(total), accuracy=correct / total)
     figure.suptitle(f"{title}\n{heading}" if title else heading)
     result.figure = figure
     return result
@@ -272,8 +276,8 @@ def true_labels(y: Any, name: str = "y_true") -> tuple[np.ndarray, int]:
     if array.ndim == 1:
         return _integer_labels(array, name), 0
     raise ValueError(
-        f"{name} must be labels of shape (N,) or one-hot rows of shape (N, classes); "
-        f"got shape {array.shape}"
+        _("{name} must be labels of shape (N,) or one-hot rows of shape (N, classes); "
+          "got shape {shape}").format(name=name, shape=array.shape)
     )
 
 
@@ -300,12 +304,13 @@ def predicted_labels(y: Any, name: str = "y_pred") -> tuple[np.ndarray, np.ndarr
         return _integer_labels(array, name), None, 0
     if array.ndim != 2:
         raise ValueError(
-            f"{name} must be labels of shape (N,) or scores of shape (N, classes), "
-            f"e.g. model.predict(x); got shape {array.shape}"
+            _("{name} must be labels of shape (N,) or scores of shape (N, classes), "
+              "e.g. model.predict(x); got shape {shape}").format(name=name, shape=array.shape)
         )
     scores = array.astype(float)
     if not np.all(np.isfinite(scores)):
-        raise ValueError(f"{name} holds NaN or infinite scores; did the training diverge?")
+        raise ValueError(_("{name} holds NaN or infinite scores; did the training diverge?")
+                         .format(name=name))
     outside = scores.size and (scores.min() < 0 or scores.max() > 1)
     if array.shape[1] == 1:
         column = scores[:, 0]
@@ -331,8 +336,8 @@ def _as_array(y: Any, name: str) -> np.ndarray:
             except (TypeError, ValueError):
                 pass
         raise ValueError(
-            f"{name} must hold class indices 0, 1, 2, ... (or one-hot rows / probabilities), "
-            "not names; pass the names as class_names=[...]"
+            _("{name} must hold class indices 0, 1, 2, ... (or one-hot rows / probabilities), "
+              "not names; pass the names as class_names=[...]").format(name=name)
         )
     return array
 
@@ -344,14 +349,17 @@ def _integer_labels(array: np.ndarray, name: str) -> np.ndarray:
         if not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
             bad = array[~(np.isfinite(array) & (array == np.round(array)))][0]
             raise ValueError(
-                f"{name} has non-integer values such as {bad!r}; pass class labels "
-                "0, 1, 2, ... or, for predictions, the scores as a 2-D array (N, classes)"
+                _("{name} has non-integer values such as {bad!r}; pass class labels "
+                  "0, 1, 2, ... or, for predictions, the scores as a 2-D array (N, classes)")
+                .format(name=name, bad=bad)
             )
     elif array.dtype.kind not in "iu":
-        raise ValueError(f"{name} must hold integer class labels, got dtype {array.dtype}")
+        raise ValueError(_("{name} must hold integer class labels, got dtype {dtype}").format(
+            name=name, dtype=array.dtype))
     labels = array.astype(int)
     if labels.size and labels.min() < 0:
-        raise ValueError(f"{name} has a negative label ({labels.min()}); classes are 0, 1, 2, ...")
+        raise ValueError(_("{name} has a negative label ({label}); classes are 0, 1, 2, ...")
+                         .format(name=name, label=labels.min()))
     return labels
 
 
@@ -362,13 +370,14 @@ def _class_names(
     if class_names is None:
         return [str(i) for i in range(max(largest + 1, width))]
     if isinstance(class_names, str):
-        raise TypeError("class_names must be a list of names, one per class, not one string")
+        raise TypeError(_("class_names must be a list of names, one per class, not one string"))
     names = [str(name) for name in class_names]
     needed = max(largest + 1, width)
     if len(names) < needed:
         raise ValueError(
-            f"class_names has {len(names)} names but the labels need {needed} "
-            f"(classes 0..{needed - 1}); give one name per class"
+            _("class_names has {given} names but the labels need {needed} "
+              "(classes 0..{last}); give one name per class").format(
+                given=len(names), needed=needed, last=needed - 1)
         )
     return names
 
@@ -379,16 +388,20 @@ def _class_names(
 def _panel_axes(ax: Any, panels: int, classes: int) -> list[Axes]:
     if ax is None:
         side = float(np.clip(0.4 * classes + 2.2, 4.5, 10.0))
-        _, grid = plt.subplots(
+        _figure, grid = plt.subplots(
             1, panels, figsize=(side * panels + 0.5, side), squeeze=False, layout="constrained"
         )
         return list(grid.ravel())
     axs = list(np.ravel(np.asarray(ax, dtype=object)))
     if not all(hasattr(a, "imshow") for a in axs):
-        raise TypeError("ax must be a matplotlib Axes, or two Axes for normalize='both'")
+        raise TypeError(_("ax must be a matplotlib Axes, or two Axes for normalize='both'"))
     if len(axs) != panels:
-        hint = "pass ax=(ax1, ax2), or normalize='true' or None" if panels == 2 else ""
-        raise ValueError(f"this picture has {panels} panel(s) but {len(axs)} Axes given; {hint}")
+        if panels == 2:
+            message = _("this picture has 2 panels but {given} Axes given; "
+                        "pass ax=(ax1, ax2), or normalize='true' or None")
+        else:
+            message = _("this picture has 1 panel but {given} Axes given")
+        raise ValueError(message.format(given=len(axs)))
     return axs
 
 
@@ -405,11 +418,11 @@ def _draw_matrix(ax: Axes, values: np.ndarray, names: list[str], fractions: bool
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
             label.set_rotation_mode("anchor")
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
-    ax.set_title("row-normalised (recall per class)" if fractions else "counts")
+    ax.set_xlabel(_("predicted class"))
+    ax.set_ylabel(_("true class"))
+    ax.set_title(_("row-normalised (recall per class)") if fractions else _("counts"))
     colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
-    colorbar.set_label("fraction of the true class" if fractions else "samples")
+    colorbar.set_label(_("fraction of the true class") if fractions else _("samples"))
 
     if n > _MAX_ANNOTATED_CLASSES:
         return
@@ -418,9 +431,9 @@ def _draw_matrix(ax: Axes, values: np.ndarray, names: list[str], fractions: bool
         for j in range(n):
             value = values[i, j]
             if fractions:
-                text = "n/a" if not np.isfinite(value) else f"{value:.2f}"
+                text = _("n/a") if not np.isfinite(value) else f"{value:.2f}"
             else:
-                text = f"{int(value):,}"
+                text = grouped(int(value))
             ink = _ink_on(cmap(value / vmax) if np.isfinite(value) else (1, 1, 1, 1))
             ax.text(j, i, text, ha="center", va="center", color=ink, fontsize=size)
 

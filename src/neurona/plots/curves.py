@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from neurona.i18n import N_, _, grouped
 from neurona.plots.style import (
     FIRST_EPOCH_COLOR,
     PALETTE,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["plot_learning_curves", "plot_run_comparison", "plot_time_per_epoch"]
 
-_RUN_KINDS = (
+_RUN_KINDS = N_(
     "a RunRecord, a Keras History (what model.fit returns) "
     "or a dict of metric name -> list of per-epoch values"
 )
@@ -124,8 +125,8 @@ def plot_learning_curves(
         train, validation = groups[base]
         color = metric_color(base)
         for values, linestyle, label in (
-            (train, TRAIN_LINESTYLE, TRAIN_LABEL),
-            (validation, VALIDATION_LINESTYLE, VALIDATION_LABEL),
+            (train, TRAIN_LINESTYLE, _(TRAIN_LABEL)),
+            (validation, VALIDATION_LINESTYLE, _(VALIDATION_LABEL)),
         ):
             if values is None:
                 continue
@@ -135,7 +136,7 @@ def plot_learning_curves(
         ax.legend()
         ax.set_title(metric_label(base))
 
-    figure.suptitle(title or name or "Learning curves")
+    figure.suptitle(title or name or _("Learning curves"))
     return figure
 
 
@@ -172,27 +173,28 @@ def plot_run_comparison(runs: Any, metric: str = "val_loss", ax: Axes | None = N
     >>> nr.plot_run_comparison(nr.ledger, metric="val_accuracy");  # doctest: +SKIP
     """
     if not isinstance(metric, str) or not metric:
-        raise TypeError(f"metric must be a metric name such as 'val_loss', got {metric!r}")
+        raise TypeError(_("metric must be a metric name such as 'val_loss', got {metric!r}").format(
+            metric=metric))
     if hasattr(runs, "history") and hasattr(runs, "name"):
         runs = [runs]  # one run is a comparison of one
     try:
         runs = list(runs)
     except TypeError:
         raise TypeError(
-            f"runs must be a Ledger or a list of RunRecord objects, got {type(runs).__name__}"
-        ) from None
+            _("runs must be a Ledger or a list of RunRecord objects, got {kind}").format(
+                kind=type(runs).__name__)) from None
     if not runs:
-        raise ValueError(
+        raise ValueError(_(
             "no runs to compare: train a model with neurona's callbacks first, "
             "or pass a list of RunRecord objects"
-        )
+        ))
 
     drawn: list[tuple[int, str, np.ndarray]] = []
     skipped: list[str] = []
     available: list[str] = []
     for k, run in enumerate(runs):
         history, name = _read_history(run, allow_empty=True)
-        label = name if name is not None else f"run {k + 1}"
+        label = name if name is not None else _("run {number}").format(number=k + 1)
         for key in history:
             if key not in available:
                 available.append(key)
@@ -202,11 +204,12 @@ def plot_run_comparison(runs: Any, metric: str = "val_loss", ax: Axes | None = N
         else:
             drawn.append((k, label, values))
     if not drawn:
-        recorded = ", ".join(_ordered_metrics(available)) or "none (no epoch has finished)"
-        raise ValueError(f"no run recorded {metric!r}; metrics available: {recorded}")
+        recorded = ", ".join(_ordered_metrics(available)) or _("none (no epoch has finished)")
+        raise ValueError(_("no run recorded {metric!r}; metrics available: {recorded}").format(
+            metric=metric, recorded=recorded))
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
+        _figure, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
     linestyle = metric_linestyle(metric)
     markers = ("", "o", "s", "^", "D")  # past the palette's 8 colours, markers tell runs apart
     for k, label, values in drawn:
@@ -221,11 +224,12 @@ def plot_run_comparison(runs: Any, metric: str = "val_loss", ax: Axes | None = N
         )
     _epoch_axis(ax)
     ax.set_ylabel(axis_label(metric))
-    label = metric_label(metric)
-    ax.set_title(f"{label[0].upper()}{label[1:]} by run")
+    title = _("{metric} by run").format(metric=metric_label(metric))
+    ax.set_title(title[0].upper() + title[1:])
     legend_title = None
     if skipped:
-        legend_title = textwrap.fill(f"not shown, no {metric}: {', '.join(skipped)}", width=40)
+        legend_title = textwrap.fill(_("not shown, no {metric}: {runs}").format(
+            metric=metric, runs=", ".join(skipped)), width=40)
     legend = ax.legend(title=legend_title, fontsize="small")
     if legend_title:
         legend.get_title().set_fontsize("small")
@@ -266,36 +270,38 @@ def plot_time_per_epoch(run: Any, ax: Axes | None = None) -> Axes:
         values = np.asarray(seconds, dtype=float).ravel()
     except (TypeError, ValueError):
         raise TypeError(
-            f"run must be a RunRecord or a list of seconds per epoch, got {type(run).__name__}"
-        ) from None
+            _("run must be a RunRecord or a list of seconds per epoch, got {kind}").format(
+                kind=type(run).__name__)) from None
     if values.size == 0:
-        raise ValueError("no epoch has finished yet: there is no time per epoch to show")
+        raise ValueError(_("no epoch has finished yet: there is no time per epoch to show"))
     if not np.all(np.isfinite(values)) or np.any(values < 0):
-        raise ValueError(f"epoch times must be finite seconds >= 0, got {values.tolist()}")
+        raise ValueError(_("epoch times must be finite seconds >= 0, got {values}").format(
+            values=values.tolist()))
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
+        _figure, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
     epochs = np.arange(1, values.size + 1)
     ax.bar(
         epochs[:1],
         values[:1],
         color=FIRST_EPOCH_COLOR,
-        label=f"epoch 1: {_format_seconds(values[0])} s (includes tracing/compilation)",
+        label=_("epoch 1: {seconds} s (includes tracing/compilation)").format(
+            seconds=_format_seconds(values[0])),
     )
     if values.size > 1:
         steady = statistics.median(values[1:].tolist())
-        ax.bar(epochs[1:], values[1:], color=STEADY_EPOCH_COLOR, label="later epochs")
+        ax.bar(epochs[1:], values[1:], color=STEADY_EPOCH_COLOR, label=_("later epochs"))
         ax.axhline(
             steady,
             color="black",
             linestyle=":",
             linewidth=1.5,
-            label=f"steady median {_format_seconds(steady)} s/epoch",
+            label=_("steady median {seconds} s/epoch").format(seconds=_format_seconds(steady)),
         )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("wall time (s/epoch)")
-    ax.set_title(f"Time per epoch: {name}" if name else "Time per epoch")
+    ax.set_xlabel(_("epoch"))
+    ax.set_ylabel(_("wall time (s/epoch)"))
+    ax.set_title(_("Time per epoch: {name}").format(name=name) if name else _("Time per epoch"))
     ax.legend(fontsize="small")
     return ax
 
@@ -310,7 +316,8 @@ def _read_history(run: Any, allow_empty: bool = False) -> tuple[dict[str, np.nda
     else:
         raw = getattr(run, "history", None)
         if not isinstance(raw, Mapping):
-            raise TypeError(f"expected {_RUN_KINDS}; got {type(run).__name__}")
+            raise TypeError(_("expected {kinds}; got {kind}").format(
+                kinds=_(_RUN_KINDS), kind=type(run).__name__))
         name = getattr(run, "name", None)
         name = name if isinstance(name, str) and name else None
     history: dict[str, np.ndarray] = {}
@@ -319,20 +326,24 @@ def _read_history(run: Any, allow_empty: bool = False) -> tuple[dict[str, np.nda
             array = np.asarray(values, dtype=float)
         except (TypeError, ValueError):
             raise ValueError(
-                f"metric {key!r} must be a list of numbers, one per epoch; got {values!r}"
+                _("metric {key!r} must be a list of numbers, one per epoch; got {values!r}").format(
+                    key=key, values=values)
             ) from None
         if array.ndim > 1:
             raise ValueError(
-                f"metric {key!r} must be one number per epoch; got an array of shape {array.shape}"
+                _("metric {key!r} must be one number per epoch; got an array of shape {shape}")
+                .format(key=key, shape=array.shape)
             )
         # inf would stretch the axes to nothing; a gap shows where the run blew up.
         history[str(key)] = np.where(np.isfinite(array), array, np.nan).ravel()
     if not allow_empty and not any(values.size for values in history.values()):
-        who = f"run {name!r}" if name else "this history"
-        raise ValueError(
-            f"nothing was recorded yet: {who} has no finished epoch. "
-            "Train for at least one epoch, then plot."
-        )
+        if name:
+            message = _("nothing was recorded yet: run {name!r} has no finished epoch. "
+                        "Train for at least one epoch, then plot.").format(name=name)
+        else:
+            message = _("nothing was recorded yet: this history has no finished epoch. "
+                        "Train for at least one epoch, then plot.")
+        raise ValueError(message)
     return history, name
 
 
@@ -361,13 +372,14 @@ def _choose_metrics(
         return list(groups)
     requested = [metrics] if isinstance(metrics, str) else list(metrics)
     if not requested:
-        raise ValueError("metrics is empty; leave it out to show every recorded metric")
+        raise ValueError(_("metrics is empty; leave it out to show every recorded metric"))
     chosen: list[str] = []
     unknown: list[str] = []
     for name in requested:
         if not isinstance(name, str):
-            raise TypeError(f"metric names are strings such as 'loss', got {name!r}")
-        base, _ = split_metric(name)
+            raise TypeError(_("metric names are strings such as 'loss', got {name!r}").format(
+                name=name))
+        base, _validation = split_metric(name)
         if base not in groups:
             unknown.append(name)
         elif base not in chosen:
@@ -375,7 +387,8 @@ def _choose_metrics(
     if unknown:
         recorded = ", ".join(_ordered_metrics(k for k in history if history[k].size))
         missing = ", ".join(repr(name) for name in unknown)
-        raise ValueError(f"not recorded in this run: {missing}; recorded metrics: {recorded}")
+        raise ValueError(_("not recorded in this run: {missing}; recorded metrics: {recorded}")
+                         .format(missing=missing, recorded=recorded))
     return chosen
 
 
@@ -396,11 +409,12 @@ def _ordered_metrics(keys: Iterable[str]) -> list[str]:
 def _axes_list(axes: Any, needed: int) -> list[Axes]:
     axs = [ax for ax in np.ravel(np.asarray(axes, dtype=object))]
     if not all(hasattr(ax, "plot") and hasattr(ax, "figure") for ax in axs):
-        raise TypeError("axes must be a matplotlib Axes or a sequence of Axes")
+        raise TypeError(_("axes must be a matplotlib Axes or a sequence of Axes"))
     if len(axs) < needed:
         raise ValueError(
-            f"{needed} metrics to show but {len(axs)} Axes given; "
-            "pass one Axes per metric, choose fewer metrics, or leave axes out"
+            _("{needed} metrics to show but {given} Axes given; "
+              "pass one Axes per metric, choose fewer metrics, or leave axes out").format(
+                needed=needed, given=len(axs))
         )
     return axs[:needed]
 
@@ -419,7 +433,7 @@ def _plot_per_epoch(ax: Axes, values: np.ndarray, **style: Any) -> None:
 
 
 def _epoch_axis(ax: Axes) -> None:
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(_("epoch"))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     longest = max((len(line.get_xdata()) for line in ax.get_lines()), default=0)
     if longest == 1:  # otherwise matplotlib zooms in to epochs 0.95..1.05
@@ -432,7 +446,7 @@ def _format_value(value: float) -> str:
     if not math.isfinite(value):
         return "nan"
     if abs(value) >= 1000:
-        return f"{value:,.0f}"
+        return grouped(value, ",.0f")
     if abs(value) >= 0.001 or value == 0:
         return f"{value:.4f}"  # fixed decimals, so that runs line up in the legend
     return f"{value:.3g}"
@@ -440,7 +454,7 @@ def _format_value(value: float) -> str:
 
 def _format_seconds(seconds: float) -> str:
     if seconds >= 100:
-        return f"{seconds:,.0f}"
+        return grouped(seconds, ",.0f")
     if seconds >= 1:
         return f"{seconds:.2f}"
     return f"{seconds:.3g}"

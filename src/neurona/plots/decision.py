@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from neurona.i18n import _
 from neurona.plots.render import PacedView, RedrawPacer
 from neurona.plots.style import OKABE_ITO
 from neurona.validate import points_2d, real_number, whole_number
@@ -152,15 +153,16 @@ def plot_decision_boundary(
     if threshold is not None:
         threshold = float(threshold)
     if feature_map is not None and not callable(feature_map):
-        raise TypeError(f"feature_map must be a function of the points, got {feature_map!r}")
+        raise TypeError(_("feature_map must be a function of the points, got {value!r}").format(
+            value=feature_map))
 
     plane = _Plane.around([X] if X_test is None else [X, X_test], resolution, padding)
     features = _features(feature_map, plane.points)
-    output = _read_output(predict(features), plane.points.shape[0], threshold, "the grid")
+    output = _read_output(predict(features), plane.points.shape[0], threshold, _("the grid"))
     train_acc, test_acc = _accuracies(predict, feature_map, output, X, y, X_test, y_test)
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.0 if colorbar else 5.2, 4.8), layout="constrained")
+        _figure, ax = plt.subplots(figsize=(6.0 if colorbar else 5.2, 4.8), layout="constrained")
     painter = _Painter(ax, plane, output.kind, colorbar=colorbar, legend_loc="best")
     painter.draw(output, X, y, X_test, y_test, _title_with_accuracy(title, train_acc, test_acc))
     return ax
@@ -242,7 +244,8 @@ class LiveDecisionMap(PacedView):
     ):
         self.pacer = RedrawPacer(min_interval, max_overhead)
         if feature_map is not None and not callable(feature_map):
-            raise TypeError(f"feature_map must be a function of the points, got {feature_map!r}")
+            raise TypeError(_("feature_map must be a function of the points, got {value!r}")
+                            .format(value=feature_map))
         self.resolution = _check_resolution(resolution)
         self.padding = _check_padding(padding)
         self.feature_map = feature_map
@@ -318,7 +321,7 @@ class LiveDecisionMap(PacedView):
             predict(self._features),
             plane.points.shape[0],
             self.threshold,
-            "the grid",
+            _("the grid"),
             allow_nan=True,
         )
         train_acc, test_acc = _accuracies(predict, self.feature_map, output, X, y, X_test, y_test)
@@ -386,20 +389,20 @@ def _predict_function(model: Any) -> Callable[[np.ndarray], Any]:
         return predict
     if callable(model):
         return model
-    raise TypeError(
-        f"model must have a predict(X) method (or be a function of X), got {type(model).__name__}"
-    )
+    raise TypeError(_("model must have a predict(X) method (or be a function of X), got {kind}")
+                    .format(kind=type(model).__name__))
 
 
 def _as_points(X: Any, name: str) -> np.ndarray:
     try:
-        return points_2d(name, X, note="one row per point, features x1, x2")
+        return points_2d(name, X, note=_("one row per point, features x1, x2"))
     except ValueError as error:
         columns = _columns(X)
         if columns > 2:
             raise ValueError(
-                f"{error}. This picture needs the 2 raw features; if the model uses {columns} "
-                "features made from them, pass the raw points and feature_map=..."
+                _("{error}. This picture needs the 2 raw features; if the model uses {columns} "
+                  "features made from them, pass the raw points and feature_map=...").format(
+                    error=error, columns=columns)
             ) from None
         raise
 
@@ -438,23 +441,28 @@ def class_labels(y: Any, n: int | None = None, name: str = "y") -> np.ndarray:
     """
     array = np.asarray(y)
     if array.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must hold class labels 0, 1, 2, ..., got dtype {array.dtype}")
+        raise ValueError(_("{name} must hold class labels 0, 1, 2, ..., got dtype {dtype}").format(
+            name=name, dtype=array.dtype))
     if array.ndim == 2 and array.shape[1] > 1:
         array = array.argmax(axis=1)
     elif array.ndim == 2:
         array = array[:, 0]
     elif array.ndim != 1:
-        raise ValueError(f"{name} must be one label per point, shape (N,); got {array.shape}")
+        raise ValueError(_("{name} must be one label per point, shape (N,); got {shape}").format(
+            name=name, shape=array.shape))
     if n is not None and array.shape[0] != n:
-        raise ValueError(f"{name} has {array.shape[0]} labels for {n} points; give one per point")
+        raise ValueError(_("{name} has {labels} labels for {n} points; give one per point").format(
+            name=name, labels=array.shape[0], n=n))
     values = array.astype(float)
     if not np.all(np.isfinite(values)) or not np.all(values == np.round(values)):
-        raise ValueError(f"{name} must hold whole-number class labels 0, 1, 2, ... (or -1/+1)")
+        raise ValueError(_("{name} must hold whole-number class labels 0, 1, 2, ... (or -1/+1)")
+                         .format(name=name))
     labels = values.astype(int)
     if labels.size and labels.min() < 0:
         if set(np.unique(labels).tolist()) <= {-1, 1}:
             return (labels > 0).astype(int)  # a perceptron's -1/+1 targets
-        raise ValueError(f"{name} has a negative label ({labels.min()}); use 0, 1, 2, ... or -1/+1")
+        raise ValueError(_("{name} has a negative label ({label}); use 0, 1, 2, ... or -1/+1")
+                         .format(name=name, label=labels.min()))
     return labels
 
 
@@ -462,7 +470,7 @@ def _check_data(X, y, X_test, y_test):
     X = _as_points(X, "X")
     y = class_labels(y, X.shape[0], "y")
     if (X_test is None) != (y_test is None):
-        raise ValueError("give both X_test and y_test, or neither")
+        raise ValueError(_("give both X_test and y_test, or neither"))
     if X_test is not None:
         X_test = _as_points(X_test, "X_test")
         y_test = class_labels(y_test, X_test.shape[0], "y_test")
@@ -470,11 +478,12 @@ def _check_data(X, y, X_test, y_test):
 
 
 def _check_resolution(resolution: Any) -> int:
-    return whole_number("resolution", resolution, 2, _MAX_RESOLUTION, note="grid points per side")
+    return whole_number("resolution", resolution, 2, _MAX_RESOLUTION,
+                        note=_("grid points per side"))
 
 
 def _check_padding(padding: Any) -> float:
-    return real_number("padding", padding, 0, note="a margin in feature units")
+    return real_number("padding", padding, 0, note=_("a margin in feature units"))
 
 
 def _features(feature_map, points: np.ndarray):
@@ -484,8 +493,8 @@ def _features(feature_map, points: np.ndarray):
     rows = np.shape(features)[0] if np.ndim(features) else None
     if rows != points.shape[0]:
         raise ValueError(
-            f"feature_map must return one row of features per point: got shape "
-            f"{np.shape(features)} for {points.shape[0]} points"
+            _("feature_map must return one row of features per point: got shape {shape} for "
+              "{n} points").format(shape=np.shape(features), n=points.shape[0])
         )
     return features
 
@@ -554,19 +563,20 @@ def _read_output(
         out = np.asarray(raw, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(
-            f"the model's predict must return numbers, got {type(raw).__name__}"
+            _("the model's predict must return numbers, got {kind}").format(kind=type(raw).__name__)
         ) from None
     if out.ndim == 2 and out.shape[1] == 1:
         out = out[:, 0]
     if out.ndim not in (1, 2) or out.shape[0] != rows:
         raise ValueError(
-            f"the model's predict returned shape {out.shape} for {rows} points of {where}; "
-            "expected (N,) or (N, 1) scores, or (N, classes) probabilities"
+            _("the model's predict returned shape {shape} for {rows} points of {where}; "
+              "expected (N,) or (N, 1) scores, or (N, classes) probabilities").format(
+                shape=out.shape, rows=rows, where=where)
         )
     finite = bool(np.all(np.isfinite(out)))
     if not finite and not allow_nan:
         raise ValueError(
-            "the model's output holds NaN or infinite values; did the training diverge?"
+            _("the model's output holds NaN or infinite values; did the training diverge?")
         )
     seen = out[np.isfinite(out)]
     probability = bool(seen.size == 0 or (seen.min() >= 0 and seen.max() <= 1))
@@ -605,11 +615,11 @@ def _accuracies(predict, feature_map, grid_output, X, y, X_test, y_test):
 
 
 def _title_with_accuracy(title: str | None, train: float | None, test: float | None) -> str:
-    parts = [title if title is not None else "Decision boundary"]
+    parts = [title if title is not None else _("Decision boundary")]
     if train is not None:
-        parts.append(f"training accuracy {train:.0%}")
+        parts.append(_("training accuracy {accuracy:.0%}").format(accuracy=train))
     if test is not None:
-        parts.append(f"test {test:.0%}")
+        parts.append(_("test {accuracy:.0%}").format(accuracy=test))
     return " · ".join(part for part in parts if part)
 
 
@@ -703,7 +713,7 @@ def class_legend_handles(
             markersize=6,
             markerfacecolor=class_color(k),
             markeredgecolor=EDGE_COLOR,
-            label=(names or {}).get(k, f"class {k}"),
+            label=names[k] if names and k in names else _("class {k}").format(k=k),
         )
         for k in classes
     ]
@@ -718,7 +728,7 @@ def class_legend_handles(
                 markerfacecolor="none",
                 markeredgecolor="#555555",
                 markeredgewidth=1.6,
-                label="test (hollow)",
+                label=_("test (hollow)"),
             )
         )
     if boundary:
@@ -793,13 +803,14 @@ class _Painter:
             values = output.values.reshape(shape)
             if output.probability:
                 low, high = 0.0, 1.0
-                label = "P(class 1)"
+                label = _("P(class 1)")
             else:
                 finite = np.abs(values[np.isfinite(values)] - output.threshold)
                 # A rounded-up range changes rarely, so the colour bar is seldom redrawn.
                 m = _nice_ceiling(float(finite.max()) if finite.size else 0.0)
                 low, high = output.threshold - m, output.threshold + m
-                label = f"model score (class 1 where ≥ {output.threshold:g})"
+                label = _("model score (class 1 where ≥ {threshold:g})").format(
+                    threshold=output.threshold)
             self.image.set_data(np.ma.masked_invalid(values))
             self.image.set_clim(low, high)
             if self._colorbar is not None:
@@ -829,7 +840,7 @@ class _Painter:
         else:
             self.test.set_offsets(np.empty((0, 2)))
         if not output.finite:
-            title += " · output has NaN: training diverged?"
+            title += " · " + _("output has NaN: training diverged?")
         ax.set_title(title)
 
         classes = sorted(set(y.tolist()) | (set() if y_test is None else set(y_test.tolist())))
@@ -840,7 +851,7 @@ class _Painter:
             if self._legend is not None:
                 self._legend.remove()
             handles = class_legend_handles(
-                classes, test=X_test is not None, boundary="decision boundary"
+                classes, test=X_test is not None, boundary=_("decision boundary")
             )
             style = {"handles": handles, "fontsize": "small", "framealpha": 0.85}
             if self.legend_loc.startswith("outside"):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from neurona.i18n import N_, _, grouped
 from neurona.plots.confusion import predicted_labels, true_labels
 from neurona.plots.style import WRONG_COLOR
 from neurona.validate import whole_number
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["plot_image_grid", "plot_misclassified"]
 
-_ALLOWED_SHAPES = (
+_ALLOWED_SHAPES = N_(
     "(N, H, W), (N, H, W, 1), (N, H, W, 3), or flat (N, D) with D a perfect square "
     "such as 784 = 28 x 28"
 )
@@ -92,7 +93,8 @@ def plot_image_grid(
     if labels is not None:
         captions = _captions(labels, class_names, len(array))[:count]
     if title is None:
-        title = f"first {count:,} of {len(array):,} images" if count < len(array) else ""
+        title = (_("first {count} of {total} images").format(
+            count=grouped(count), total=grouped(len(array))) if count < len(array) else "")
     return _draw_grid(array[:count], captions, cols=cols, cmap=cmap, title=title)
 
 
@@ -142,19 +144,22 @@ def plot_misclassified(
     ...                       class_names=data.class_names);
     """
     array = _as_images(x)
-    true, _ = true_labels(y_true, "y_true")
-    pred, confidence, _ = predicted_labels(y_pred, "y_pred")
+    true, _width = true_labels(y_true, "y_true")
+    pred, confidence, _width = predicted_labels(y_pred, "y_pred")
     if not len(array) == true.size == pred.size:
         raise ValueError(
-            f"x has {len(array):,} images, y_true {true.size:,} labels and y_pred "
-            f"{pred.size:,} predictions; they must describe the same samples"
+            _("x has {images} images, y_true {labels} labels and y_pred {predictions} "
+              "predictions; they must describe the same samples").format(
+                images=grouped(len(array)), labels=grouped(true.size),
+                predictions=grouped(pred.size))
         )
     n = whole_number("n", n, 1)
     cols = whole_number("cols", cols, 1)
 
     wrong = np.flatnonzero(pred != true)
     if wrong.size == 0:
-        print(f"All {true.size:,} predictions are correct: nothing is misclassified.")
+        print(_("All {count} predictions are correct: nothing is misclassified.").format(
+            count=grouped(true.size)))
         return None
     if confidence is not None:
         wrong = wrong[np.argsort(-confidence[wrong], kind="stable")]
@@ -165,7 +170,8 @@ def plot_misclassified(
             return str(label)
         if label >= len(class_names):
             raise ValueError(
-                f"class {label} has no name: class_names has {len(class_names)} entries"
+                _("class {label} has no name: class_names has {count} entries").format(
+                    label=label, count=len(class_names))
             )
         return str(class_names[label])
 
@@ -177,12 +183,13 @@ def plot_misclassified(
         if len(caption) > _WRAP:
             caption = caption.replace(" → ", " →\n", 1)
         captions.append(caption)
-    title = (
-        f"{len(shown)} of {wrong.size:,} misclassified "
-        f"({wrong.size / true.size:.1%} of {true.size:,} samples)"
-    )
     if confidence is not None:
-        title += ", most confident first"
+        title = _("{shown} of {wrong} misclassified ({share:.1%} of {total} samples), "
+                  "most confident first")
+    else:
+        title = _("{shown} of {wrong} misclassified ({share:.1%} of {total} samples)")
+    title = title.format(shown=len(shown), wrong=grouped(wrong.size),
+                         share=wrong.size / true.size, total=grouped(true.size))
     return _draw_grid(
         array[shown], captions, cols=cols, cmap="gray_r", title=title, caption_color=WRONG_COLOR
     )
@@ -197,31 +204,32 @@ def _as_images(images: Any) -> np.ndarray:
     if array.dtype.kind == "b":
         array = array.astype(np.uint8)
     if array.dtype.kind not in "iuf":
-        raise ValueError(f"images must be numbers, got dtype {array.dtype}")
+        raise ValueError(_("images must be numbers, got dtype {dtype}").format(dtype=array.dtype))
     if array.ndim == 2:
         count, size = array.shape
         side = math.isqrt(size)
         if size == 0 or side * side != size:
             raise ValueError(
-                f"flat images of shape {array.shape}: {size} pixels is not a square image. "
-                f"Allowed shapes: {_ALLOWED_SHAPES}"
+                _("flat images of shape {shape}: {size} pixels is not a square image. "
+                  "Allowed shapes: {allowed}").format(
+                    shape=array.shape, size=size, allowed=_(_ALLOWED_SHAPES))
             )
         array = array.reshape(count, side, side)
     elif array.ndim == 4:
         if array.shape[-1] == 1:
             array = array[..., 0]
         elif array.shape[-1] != 3:
-            hint = ""
+            message = _("images of shape {shape}: the last axis must be 1 (grey) or 3 (RGB) "
+                        "channels. Allowed shapes: {allowed}.").format(
+                shape=array.shape, allowed=_(_ALLOWED_SHAPES))
             if array.shape[1] in (1, 3):
-                hint = " Channels first? Use np.moveaxis(images, 1, -1)."
-            raise ValueError(
-                f"images of shape {array.shape}: the last axis must be 1 (grey) or 3 (RGB) "
-                f"channels. Allowed shapes: {_ALLOWED_SHAPES}.{hint}"
-            )
+                message += " " + _("Channels first? Use np.moveaxis(images, 1, -1).")
+            raise ValueError(message)
     elif array.ndim != 3:
-        raise ValueError(f"images of shape {array.shape}; allowed shapes: {_ALLOWED_SHAPES}")
+        raise ValueError(_("images of shape {shape}; allowed shapes: {allowed}").format(
+            shape=array.shape, allowed=_(_ALLOWED_SHAPES)))
     if len(array) == 0:
-        raise ValueError("there are no images to show (N = 0)")
+        raise ValueError(_("there are no images to show (N = 0)"))
     if array.ndim == 4 and array.dtype.kind == "f" and np.nanmax(array) > 1.0:
         array = np.clip(array / 255.0, 0.0, 1.0)  # 0..255 floats; imshow wants 0..1
     return array
@@ -233,9 +241,11 @@ def _captions(labels: Any, class_names: Sequence[str] | None, count: int) -> lis
         array = array.argmax(axis=1)  # one-hot rows
     array = array.reshape(-1) if array.ndim == 2 else array
     if array.ndim != 1:
-        raise ValueError(f"labels must be one per image, shape (N,); got shape {array.shape}")
+        raise ValueError(_("labels must be one per image, shape (N,); got shape {shape}").format(
+            shape=array.shape))
     if len(array) != count:
-        raise ValueError(f"{len(array):,} labels for {count:,} images; give one label per image")
+        raise ValueError(_("{labels} labels for {images} images; give one label per image").format(
+            labels=grouped(len(array)), images=grouped(count)))
     captions = []
     for label in array.tolist():
         if isinstance(label, (bool, int)) or (isinstance(label, float) and label.is_integer()):
@@ -246,8 +256,9 @@ def _captions(labels: Any, class_names: Sequence[str] | None, count: int) -> lis
                 captions.append(str(class_names[index]))
             else:
                 raise ValueError(
-                    f"label {index} has no name: class_names has {len(class_names)} entries "
-                    f"(classes 0..{len(class_names) - 1})"
+                    _("label {index} has no name: class_names has {count} entries "
+                      "(classes 0..{last})").format(
+                        index=index, count=len(class_names), last=len(class_names) - 1)
                 )
         else:
             captions.append(str(label))

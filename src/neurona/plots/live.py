@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 
+from neurona.i18n import _
 from neurona.plots.render import PacedView, RedrawPacer
-from neurona.runs import RunRecord
+from neurona.runs import STATUS_LABELS, RunRecord
 
 __all__ = ["LiveCurves"]
 
@@ -100,7 +101,7 @@ class LiveCurves(PacedView):
 
         bases = []
         for metric in record.metrics():
-            base, _ = split_metric(metric)
+            base, _validation = split_metric(metric)
             if base not in bases and (self.metrics is None or base in self.metrics):
                 bases.append(base)
         bases.sort(key=lambda base: base != "loss")  # loss first, as in plot_learning_curves
@@ -117,12 +118,15 @@ class LiveCurves(PacedView):
 
 def _title(record: RunRecord, final: bool) -> str:
     planned = record.hparams.get("epochs")
-    progress = f"epoch {record.epochs}" + (f"/{planned}" if planned else "")
-    timing = ""
+    if planned:
+        parts = [_("epoch {epoch}/{planned}").format(epoch=record.epochs, planned=planned)]
+    else:
+        parts = [_("epoch {epoch}").format(epoch=record.epochs)]
     if record.steady_epoch_seconds:
-        timing = f" · {record.steady_epoch_seconds:.2f} s/epoch"
+        parts.append(_("{seconds:.2f} s/epoch").format(seconds=record.steady_epoch_seconds))
     elif record.first_epoch_seconds:
-        timing = f" · first epoch {record.first_epoch_seconds:.2f} s"
-    state = "" if not final or record.status == "running" else f" · {record.status}"
-    return f"{record.name} — {progress}{timing}{state}"
+        parts.append(_("first epoch {seconds:.2f} s").format(seconds=record.first_epoch_seconds))
+    if final and record.status != "running":
+        parts.append(_(STATUS_LABELS.get(record.status, record.status)))
+    return f"{record.name} — " + " · ".join(parts)
 

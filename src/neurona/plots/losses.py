@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.i18n import N_, _
 from neurona.plots.style import series_color
 from neurona.validate import one_of, real_number, whole_number
 
@@ -32,8 +33,8 @@ __all__ = ["plot_losses"]
 
 #: What the horizontal axis can show.
 AGAINST = {
-    "error": "the error, value − target",
-    "value": "the value itself: a prediction or a net input",
+    "error": N_("the error, value − target"),
+    "value": N_("the value itself: a prediction or a net input"),
 }
 
 LossPair = tuple[Callable[..., Any], Callable[..., Any]]
@@ -46,7 +47,7 @@ def plot_losses(
     *,
     value_range: tuple[float, float] = (-3.0, 3.0),
     against: str = "error",
-    value_name: str = "prediction",
+    value_name: str | None = None,
     symbol: str = "ŷ",
     n_points: int = 401,
     figure: Any = None,
@@ -67,8 +68,9 @@ def plot_losses(
         The smallest and largest value drawn.
     against : {"error", "value"}
         The horizontal axis: the error ``value - y``, or the value itself.
-    value_name : str
-        What the value is, for the axis label: ``"prediction"``, ``"net input"``.
+    value_name : str, optional
+        What the value is, for the axis label: ``"net input"``. Default: "prediction", in the
+        kit's language.
     symbol : str
         Its symbol, for the labels: ``"ŷ"``, ``"z"``.
     n_points : int
@@ -103,10 +105,11 @@ def plot_losses(
     pairs = loss_pairs(losses)
     target = real_number("target", target)
     low, high = value_limits(value_range)
-    one_of("against", against, AGAINST, meanings=AGAINST)
+    one_of("against", against, AGAINST,
+           meanings={key: _(meaning) for key, meaning in AGAINST.items()})
     n_points = whole_number("n_points", n_points, 10, 100_000)
     if value is not None:
-        value = real_number("value", value, low, high, note="inside value_range")
+        value = real_number("value", value, low, high, note=_("inside value_range"))
     values = np.linspace(low, high, n_points)
     curves = {name: evaluate(name, pair, target, values) for name, pair in pairs.items()}
     if figure is None:
@@ -128,7 +131,11 @@ def plot_losses(
                       markeredgecolor="black")
             right.plot(value - shift, at_gradient[0], "o", color=color, markersize=7,
                        markeredgecolor="black")
-    x_label = f"error {symbol} − y" if against == "error" else f"{value_name} {symbol}"
+    if against == "error":
+        x_label = _("error {symbol} − y").format(symbol=symbol)
+    else:
+        name = _("prediction") if value_name is None else value_name
+        x_label = f"{name} {symbol}"
     for ax in (left, right):
         ax.axhline(0, color="black", linewidth=0.8)
         if against == "error":  # where the output equals the target
@@ -137,11 +144,11 @@ def plot_losses(
             ax.axvline(value - shift, color="black", linewidth=1, linestyle="--")
         ax.set_xlabel(x_label)
         ax.grid(alpha=0.3)
-    left.set_ylabel("loss L of one example")
-    right.set_ylabel(f"gradient ∂L/∂{symbol}")
+    left.set_ylabel(_("loss L of one example"))
+    right.set_ylabel(_("gradient ∂L/∂{symbol}").format(symbol=symbol))
     where = f"y = {target:g}" if value is None else f"y = {target:g}, {symbol} = {value:.2f}"
-    left.set_title(f"loss ({where})", fontsize="medium")
-    right.set_title("gradient: how hard each loss pushes", fontsize="medium")
+    left.set_title(_("loss ({where})").format(where=where), fontsize="medium")
+    right.set_title(_("gradient: how hard each loss pushes"), fontsize="medium")
     left.legend(fontsize="small")
     return figure
 
@@ -149,13 +156,13 @@ def plot_losses(
 def loss_pairs(losses: Any) -> dict[str, LossPair]:
     """Return ``losses`` as a dict of name -> (loss, gradient), each a callable; else raise."""
     if not isinstance(losses, Mapping) or not losses:
-        raise ValueError("losses must be a dict of name -> (loss function, gradient function), "
-                         f"with at least one loss; got {losses!r}")
+        raise ValueError(_("losses must be a dict of name -> (loss function, gradient function), "
+                           "with at least one loss; got {losses!r}").format(losses=losses))
     pairs = {}
     for name, pair in losses.items():
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(map(callable, pair))):
-            raise TypeError(f"losses[{name!r}] must be a pair (loss function, gradient function); "
-                            f"got {pair!r}")
+            raise TypeError(_("losses[{name!r}] must be a pair (loss function, gradient "
+                              "function); got {pair!r}").format(name=name, pair=pair))
         pairs[str(name)] = (pair[0], pair[1])
     return pairs
 
@@ -165,10 +172,11 @@ def value_limits(value_range: Any) -> tuple[float, float]:
     try:
         low, high = value_range
     except (TypeError, ValueError) as error:
-        raise ValueError(f"value_range must be two numbers (low, high); got {value_range!r}") \
-            from error
+        raise ValueError(_("value_range must be two numbers (low, high); got {value_range!r}")
+                         .format(value_range=value_range)) from error
     low = real_number("value_range[0]", low)
-    high = real_number("value_range[1]", high, low, low_open=True, note="larger than the low end")
+    high = real_number("value_range[1]", high, low, low_open=True,
+                       note=_("larger than the low end"))
     return low, high
 
 
@@ -176,17 +184,25 @@ def evaluate(name: str, pair: LossPair, target: float, values: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray]:
     """Call a loss and its gradient on ``values``; return two float arrays of their shape."""
     results = []
-    for what, function in zip(("loss", "gradient"), pair, strict=True):
+    failed = (_("the loss function of {name!r} failed on target {target:g} and an array of "
+                "values: {error}"),
+              _("the gradient function of {name!r} failed on target {target:g} and an array of "
+                "values: {error}"))
+    wrong_shape = (_("the loss function of {name!r} must return one number per value "
+                     "(shape {shape}); it returned shape {returned}"),
+                   _("the gradient function of {name!r} must return one number per value "
+                     "(shape {shape}); it returned shape {returned}"))
+    for k, function in enumerate(pair):
         try:
             result = np.asarray(function(target, values), dtype=float)
         except Exception as error:
-            raise TypeError(f"the {what} function of {name!r} failed on target {target:g} and "
-                            f"an array of values: {type(error).__name__}: {error}") from error
+            raise TypeError(failed[k].format(name=name, target=target,
+                                             error=f"{type(error).__name__}: {error}")) from error
         if result.shape != values.shape:
             result = np.broadcast_to(result, values.shape) if result.ndim == 0 else result
         if result.shape != values.shape:
-            raise TypeError(f"the {what} function of {name!r} must return one number per value "
-                            f"(shape {values.shape}); it returned shape {result.shape}")
+            raise TypeError(wrong_shape[k].format(name=name, shape=values.shape,
+                                                  returned=result.shape))
         results.append(result)
     return results[0], results[1]
 

@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from neurona.i18n import N_, _
 from neurona.plots.decision import (
     class_color,
     class_labels,
@@ -41,9 +42,11 @@ __all__ = ["plot_neuron", "plot_perceptron_update", "plot_training_errors"]
 
 #: The activations :func:`plot_neuron` can draw, with what each outputs.
 ACTIVATIONS = {
-    "step": "1 where z >= 0, else 0",
-    "sigmoid": "1 / (1 + exp(-z)), between 0 and 1",
+    "step": N_("1 where z >= 0, else 0"),
+    "sigmoid": N_("1 / (1 + exp(-z)), between 0 and 1"),
 }
+# The output's formula in the title (a whole message: "step" alone means other things).
+_OUTPUT_FORMULAS = {"step": N_("ŷ = step(z)"), "sigmoid": "ŷ = sigmoid(z)"}
 
 _DEFAULT_LIMITS = (-2.0, 2.0)  # the view without data points, on both axes
 _PADDING = 0.5  # margin around the data points, in feature units
@@ -103,12 +106,13 @@ def plot_neuron(
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     activation = activation.lower() if isinstance(activation, str) else activation
-    one_of("activation", activation, ACTIVATIONS, meanings=ACTIVATIONS)
+    one_of("activation", activation, ACTIVATIONS,
+           meanings={key: _(meaning) for key, meaning in ACTIVATIONS.items()})
     w1, w2 = _check_weights(w, "w", 2)
     b = real_number("b", b)
     points, labels = _check_points(X, y)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.8, 4.8), layout="constrained")
+        _figure, ax = plt.subplots(figsize=(5.8, 4.8), layout="constrained")
     limits = _view(points)
     xs, ys, z = _net_input(w1, w2, b, limits)
 
@@ -140,7 +144,7 @@ def plot_neuron(
             interpolation="bilinear",
             zorder=0,
         )
-        ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04).set_label("output σ(z)")
+        ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04).set_label(_("output σ(z)"))
 
     handles += _decision_line(
         ax,
@@ -148,7 +152,7 @@ def plot_neuron(
         limits,
         color="black",
         linestyle="-",
-        label="decision line z = 0",
+        label=_("decision line z = 0"),
         arrow=True,
     )
     if points is not None:
@@ -166,10 +170,11 @@ def plot_neuron(
                 linewidths=1.8,
                 zorder=4,
             )
-        handles.append(_ring(f"wrong: {int(wrong.sum())} of {wrong.size}"))
+        handles.append(_ring(_("wrong: {wrong} of {total}").format(
+            wrong=int(wrong.sum()), total=wrong.size)))
 
     _frame(ax, limits)
-    ax.set_title(f"{_formula(w1, w2, b)}\nŷ = {activation}(z)")
+    ax.set_title(f"{_formula(w1, w2, b)}\n{_(_OUTPUT_FORMULAS[activation])}")
     ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
     return ax
 
@@ -213,26 +218,29 @@ def plot_perceptron_update(
     >>> nr.plot_perceptron_update(p.updates_[0], X, y);          # doctest: +SKIP
     """
     if not isinstance(update, Mapping):
-        raise TypeError(f"update must be one entry of Perceptron.updates_ (a dict), got {update!r}")
+        raise TypeError(
+            _("update must be one entry of Perceptron.updates_ (a dict), got {update!r}").format(
+                update=update))
     missing = [key for key in _UPDATE_KEYS if key not in update]
     if missing:
         raise ValueError(
-            f"update lacks {', '.join(missing)}; an entry of Perceptron.updates_ has "
-            f"{', '.join(_UPDATE_KEYS)}"
+            _("update lacks {missing}; an entry of Perceptron.updates_ has {keys}").format(
+                missing=", ".join(missing), keys=", ".join(_UPDATE_KEYS))
         )
     before = _check_weights(update["w_before"], "update['w_before']", 3)
     after = _check_weights(update["w_after"], "update['w_after']", 3)
     sample = np.asarray(update["x"], dtype=float).ravel()
     if sample.size != 2 or not np.all(np.isfinite(sample)):
-        raise ValueError(f"update['x'] must be one point (x1, x2), got {update['x']!r}")
+        raise ValueError(_("update['x'] must be one point (x1, x2), got {x!r}").format(
+            x=update["x"]))
     target = real_number("update['target']", update["target"])
     output = real_number("update['output']", update["output"])
     points, labels = _check_points(X, y)
     if points is None:
-        raise ValueError("X and y are needed: the training points to draw the lines over")
+        raise ValueError(_("X and y are needed: the training points to draw the lines over"))
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.8, 4.8), layout="constrained")
+        _figure, ax = plt.subplots(figsize=(5.8, 4.8), layout="constrained")
     limits = _view(np.vstack([points, sample[None, :]]))
     xs, ys, z = _net_input(after[1], after[2], after[0], limits)
     ax.imshow(
@@ -252,7 +260,7 @@ def plot_perceptron_update(
         limits,
         color="#555555",
         linestyle="--",
-        label="line before",
+        label=_("line before"),
         arrow=False,
         note_at=0.6,
     )
@@ -262,7 +270,7 @@ def plot_perceptron_update(
         limits,
         color="black",
         linestyle="-",
-        label="line after",
+        label=_("line after"),
         arrow=True,
         note_at=0.4,
     )
@@ -279,7 +287,8 @@ def plot_perceptron_update(
             linestyles=":",
             zorder=4,
         )
-        handles.append(_ring(f"wrong after this update: {int(wrong_after.sum())}", "black"))
+        handles.append(_ring(_("wrong after this update: {wrong}").format(
+            wrong=int(wrong_after.sum())), "black"))
     misclassified = target != output
     # The sample in the colour of its true class, ringed (it may not be among X).
     draw_points(ax, sample[None, :], class_labels([target], 1, "update['target']"), s=60)
@@ -294,8 +303,11 @@ def plot_perceptron_update(
         zorder=5,
     )
     handles += class_legend_handles(sorted(set(labels.tolist())))
-    verdict = "misclassified, so w changes" if misclassified else "correct, w stays"
-    handles.append(_ring(f"sample {update['index']}: {verdict}"))
+    if misclassified:
+        verdict = _("sample {index}: misclassified, so w changes")
+    else:
+        verdict = _("sample {index}: correct, w stays")
+    handles.append(_ring(verdict.format(index=update["index"])))
 
     change = np.subtract(after, before)
     eta = update.get("eta", update.get("learning_rate"))
@@ -306,11 +318,13 @@ def plot_perceptron_update(
         f"{rate}y = {_number(target)}, ŷ = {_number(output)}: "
         f"w = {_vector(before)} → {_vector(after)}"
         if np.any(change)
-        else f"y = ŷ = {_number(target)}: correct, w stays {_vector(before)}"
+        else _("y = ŷ = {target}: correct, w stays {w}").format(
+            target=_number(target), w=_vector(before))
     )
     _frame(ax, limits)
     ax.set_title(
-        f"epoch {update['epoch']}, sample {update['index']}:  w ← w + η (y − ŷ) x\n{numbers}",
+        _("epoch {epoch}, sample {index}:  w ← w + η (y − ŷ) x").format(
+            epoch=update["epoch"], index=update["index"]) + f"\n{numbers}",
         fontsize="medium",
     )
     ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
@@ -322,7 +336,7 @@ def plot_training_errors(
     losses: Any = None,
     ax: Axes | None = None,
     *,
-    loss_label: str = "Adaline loss",
+    loss_label: str | None = None,
 ) -> Axes:
     """Draw the perceptron's mistakes per epoch as bars, and optionally a loss per epoch.
 
@@ -338,8 +352,9 @@ def plot_training_errors(
         A loss per epoch, e.g. ``Adaline.loss_per_epoch_``; drawn as a line on the right axis.
     ax : matplotlib Axes, optional
         Where to draw the bars. Default: a new figure.
-    loss_label : str
-        Name of the loss, for its axis and the legend.
+    loss_label : str, optional
+        Name of the loss, for its axis and the legend. Default: "Adaline loss", in the kit's
+        language.
 
     Returns
     -------
@@ -363,19 +378,22 @@ def plot_training_errors(
     errors = _series(errors_per_epoch, "errors_per_epoch")
     if np.any(errors < 0) or not np.all(errors == np.round(errors)):
         raise ValueError(
-            f"errors_per_epoch must be whole counts >= 0, one per epoch; got {errors.tolist()}"
+            _("errors_per_epoch must be whole counts >= 0, one per epoch; got {counts}").format(
+                counts=errors.tolist())
         )
+    if loss_label is None:
+        loss_label = _("Adaline loss")
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
+        _figure, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
     epochs = np.arange(1, errors.size + 1)
-    ax.bar(epochs, errors, color=WRONG_COLOR, alpha=0.85, label="perceptron: misclassified")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("misclassified samples (count)")
+    ax.bar(epochs, errors, color=WRONG_COLOR, alpha=0.85, label=_("perceptron: misclassified"))
+    ax.set_xlabel(_("epoch"))
+    ax.set_ylabel(_("misclassified samples (count)"))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
-    title = "Perceptron: mistakes per epoch"
+    title = _("Perceptron: mistakes per epoch")
     if losses is not None:
         values = _series(losses, "losses")
         right = ax.twinx()
@@ -389,7 +407,7 @@ def plot_training_errors(
             linewidth=2,
             label=loss_label,
         )
-        right.set_ylabel(f"{loss_label} (per epoch)", color=color)
+        right.set_ylabel(_("{loss} (per epoch)").format(loss=loss_label), color=color)
         right.tick_params(axis="y", colors=color)
         right.set_ylim(bottom=0 if np.nanmin(values) >= 0 else None)
         more_handles, more_labels = right.get_legend_handles_labels()
@@ -410,15 +428,22 @@ def _check_weights(w: Any, name: str, size: int) -> tuple[float, ...]:
     try:
         array = np.asarray(w, dtype=float).ravel()
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be {size} numbers, got {w!r}") from None
+        raise ValueError(_("{name} must be {size} numbers, got {w!r}").format(
+            name=name, size=size, w=w)) from None
     if array.size != size:
-        hint = ""
+        if size == 2:
+            message = _("{name} must be 2 numbers (w1, w2); got {given}.").format(
+                name=name, given=array.size)
+        else:
+            message = _("{name} must be 3 numbers (w0, w1, w2), bias first; got {given}.").format(
+                name=name, given=array.size)
         if size == 2 and array.size == 3:
-            hint = " For a perceptron's weights_ (bias first) pass w=weights_[1:], b=weights_[0]."
-        what = "(w1, w2)" if size == 2 else "(w0, w1, w2), bias first"
-        raise ValueError(f"{name} must be {size} numbers {what}; got {array.size}.{hint}")
+            message += " " + _("For a perceptron's weights_ (bias first) pass w=weights_[1:], "
+                               "b=weights_[0].")
+        raise ValueError(message)
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite numbers, got {array.tolist()}")
+        raise ValueError(_("{name} must be finite numbers, got {values}").format(
+            name=name, values=array.tolist()))
     return tuple(float(v) for v in array)
 
 
@@ -426,8 +451,8 @@ def _check_points(X: Any, y: Any) -> tuple[np.ndarray | None, np.ndarray | None]
     if X is None and y is None:
         return None, None
     if X is None or y is None:
-        raise ValueError("give both X and y (the points and their classes), or neither")
-    points = points_2d("X", X, note="one row per point")
+        raise ValueError(_("give both X and y (the points and their classes), or neither"))
+    points = points_2d("X", X, note=_("one row per point"))
     return points, class_labels(y, points.shape[0], "y")
 
 
@@ -469,8 +494,8 @@ def _output_patches() -> list:
     from matplotlib.patches import Patch
 
     return [
-        Patch(facecolor=tint(class_color(1)), edgecolor="none", label="output 1 (z ≥ 0)"),
-        Patch(facecolor=tint(class_color(0)), edgecolor="none", label="output 0 (z < 0)"),
+        Patch(facecolor=tint(class_color(1)), edgecolor="none", label=_("output 1 (z ≥ 0)")),
+        Patch(facecolor=tint(class_color(0)), edgecolor="none", label=_("output 0 (z < 0)")),
     ]
 
 
@@ -553,11 +578,10 @@ def _decision_line(
     if segment is None:
         x0, x1, y0, y1 = limits
         if w1 == 0 and w2 == 0:
-            text = (
-                f"{label}: w1 = w2 = 0, z = {_number(b)} everywhere,\nso there is no decision line"
-            )
+            text = _("{label}: w1 = w2 = 0, z = {b} everywhere,\nso there is no decision line")
+            text = text.format(label=label, b=_number(b))
         else:
-            text = f"{label}: z = 0\nlies outside this view"
+            text = _("{label}: z = 0\nlies outside this view").format(label=label)
         ax.text(
             (x0 + x1) / 2,
             y0 + note_at * (y1 - y0),
@@ -646,7 +670,9 @@ def _series(values: Any, name: str) -> np.ndarray:
     try:
         array = np.asarray(values, dtype=float).ravel()
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers, one per epoch; got {values!r}") from None
+        raise ValueError(_("{name} must be numbers, one per epoch; got {values!r}").format(
+            name=name, values=values)) from None
     if array.size == 0:
-        raise ValueError(f"{name} is empty: train for at least one epoch first")
+        raise ValueError(_("{name} is empty: train for at least one epoch first").format(
+            name=name))
     return np.where(np.isfinite(array), array, np.nan)

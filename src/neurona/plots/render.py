@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import time
 
+from neurona.i18n import _
 from neurona.validate import real_number
 
 __all__ = ["new_figure", "figure_png", "pyplot_png", "kernel_shell", "RedrawPacer", "PacedView"]
@@ -80,8 +81,8 @@ class RedrawPacer:
     """
 
     def __init__(self, min_interval: float, max_overhead: float):
-        self.min_interval = real_number("min_interval", min_interval, 0, note="seconds")
-        share = "the share of time spent drawing"
+        self.min_interval = real_number("min_interval", min_interval, 0, note=_("seconds"))
+        share = _("the share of time spent drawing")
         self.max_overhead = real_number("max_overhead", max_overhead, 0, 1, low_open=True,
                                         note=share)
         self.redraws = 0

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import zlib
 
+from neurona.i18n import N_, _
 from neurona.validate import whole_number
 
 __all__ = ["OKABE_ITO", "series_color"]
@@ -49,9 +50,9 @@ PALETTE: tuple[str, ...] = tuple(OKABE_ITO.values())
 TRAIN_LINESTYLE = "-"
 #: Line style of a validation curve (same colour as its training curve).
 VALIDATION_LINESTYLE = "--"
-#: Legend text of the two kinds of curve.
-TRAIN_LABEL = "training"
-VALIDATION_LABEL = "validation"
+#: Legend text of the two kinds of curve (marked for translation: show them as ``_(TRAIN_LABEL)``).
+TRAIN_LABEL = N_("training")
+VALIDATION_LABEL = N_("validation")
 
 #: Prefix Keras gives to metrics measured on the validation data.
 VALIDATION_PREFIX = "val_"
@@ -95,33 +96,50 @@ _METRIC_SLOTS = {
     "lr": 5,
 }
 
-# Readable names for the Keras short names.
+# Readable names of the metrics the course meets (Keras short names included); any other
+# name is shown as written, underscores as spaces.
 _READABLE = {
-    "acc": "accuracy",
-    "mae": "mean absolute error",
-    "mse": "mean squared error",
-    "rmse": "root mean squared error",
+    "loss": N_("loss"),
+    "accuracy": N_("accuracy"),
+    "acc": N_("accuracy"),
+    "sparse_categorical_accuracy": N_("sparse categorical accuracy"),
+    "categorical_accuracy": N_("categorical accuracy"),
+    "binary_accuracy": N_("binary accuracy"),
+    "top_k_categorical_accuracy": N_("top k categorical accuracy"),
+    "sparse_top_k_categorical_accuracy": N_("sparse top k categorical accuracy"),
+    "mae": N_("mean absolute error"),
+    "mean_absolute_error": N_("mean absolute error"),
+    "mse": N_("mean squared error"),
+    "mean_squared_error": N_("mean squared error"),
+    "rmse": N_("root mean squared error"),
+    "root_mean_squared_error": N_("root mean squared error"),
     "auc": "AUC",
-    "lr": "learning rate",
+    "precision": N_("precision"),
+    "recall": N_("recall"),
+    "lr": N_("learning rate"),
+    "learning_rate": N_("learning rate"),
 }
 
 # What the y axis measures, where the metric's unit is known.
+_FRACTION_CORRECT = N_("fraction correct")
+_TARGET_UNITS = N_("target units")
+_TARGET_UNITS_SQUARED = N_("target units squared")
 _UNITS = {
-    "accuracy": "fraction correct",
-    "acc": "fraction correct",
-    "sparse_categorical_accuracy": "fraction correct",
-    "categorical_accuracy": "fraction correct",
-    "binary_accuracy": "fraction correct",
-    "top_k_categorical_accuracy": "fraction correct",
-    "sparse_top_k_categorical_accuracy": "fraction correct",
-    "precision": "fraction",
-    "recall": "fraction",
-    "auc": "0 to 1",
-    "mae": "target units",
-    "mean_absolute_error": "target units",
-    "rmse": "target units",
-    "mse": "target units squared",
-    "mean_squared_error": "target units squared",
+    "accuracy": _FRACTION_CORRECT,
+    "acc": _FRACTION_CORRECT,
+    "sparse_categorical_accuracy": _FRACTION_CORRECT,
+    "categorical_accuracy": _FRACTION_CORRECT,
+    "binary_accuracy": _FRACTION_CORRECT,
+    "top_k_categorical_accuracy": _FRACTION_CORRECT,
+    "sparse_top_k_categorical_accuracy": _FRACTION_CORRECT,
+    "precision": N_("fraction"),
+    "recall": N_("fraction"),
+    "auc": N_("0 to 1"),
+    "mae": _TARGET_UNITS,
+    "mean_absolute_error": _TARGET_UNITS,
+    "rmse": _TARGET_UNITS,
+    "mse": _TARGET_UNITS_SQUARED,
+    "mean_squared_error": _TARGET_UNITS_SQUARED,
     "seconds": "s",
     "time": "s",
 }
@@ -146,7 +164,7 @@ def series_color(k: int) -> str:
     >>> nr.series_color(0), nr.series_color(1)
     ('#0072B2', '#E69F00')
     """
-    return PALETTE[whole_number("k", k, 0, note="the series' position") % len(PALETTE)]
+    return PALETTE[whole_number("k", k, 0, note=_("the series' position")) % len(PALETTE)]
 
 
 def split_metric(name: str) -> tuple[str, bool]:
@@ -173,7 +191,8 @@ def split_metric(name: str) -> tuple[str, bool]:
     ('accuracy', False)
     """
     if not isinstance(name, str):
-        raise TypeError(f"a metric name is a string such as 'val_loss', got {name!r}")
+        raise TypeError(_("a metric name is a string such as 'val_loss', got {name!r}").format(
+            name=name))
     if name.startswith(VALIDATION_PREFIX) and len(name) > len(VALIDATION_PREFIX):
         return name[len(VALIDATION_PREFIX) :], True
     return name, False
@@ -203,7 +222,7 @@ def metric_color(name: str) -> str:
     >>> metric_color("loss") != metric_color("accuracy")
     True
     """
-    base, _ = split_metric(name)
+    base, _validation = split_metric(name)
     slot = _METRIC_SLOTS.get(base)
     if slot is None:
         # crc32, not hash(): Python salts str hashes per process, colours must not change.
@@ -220,7 +239,7 @@ def metric_linestyle(name: str) -> str:
     >>> metric_linestyle("loss"), metric_linestyle("val_loss")
     ('-', '--')
     """
-    _, is_validation = split_metric(name)
+    _base, is_validation = split_metric(name)
     return VALIDATION_LINESTYLE if is_validation else TRAIN_LINESTYLE
 
 
@@ -235,7 +254,8 @@ def metric_label(name: str) -> str:
     Returns
     -------
     str
-        The name in words: ``"validation sparse categorical accuracy"``.
+        The name in words, in the kit's language: ``"validation sparse categorical accuracy"``.
+        A metric the course does not know is shown as written, underscores as spaces.
 
     Examples
     --------
@@ -246,8 +266,8 @@ def metric_label(name: str) -> str:
     'mean absolute error'
     """
     base, is_validation = split_metric(name)
-    words = _READABLE.get(base, base.replace("_", " "))
-    return f"{VALIDATION_LABEL} {words}" if is_validation else words
+    words = _(_READABLE[base]) if base in _READABLE else base.replace("_", " ")
+    return _("validation {metric}").format(metric=words) if is_validation else words
 
 
 def axis_label(name: str) -> str:
@@ -261,10 +281,10 @@ def axis_label(name: str) -> str:
     >>> axis_label("val_loss")
     'validation loss'
     """
-    base, _ = split_metric(name)
+    base, _validation = split_metric(name)
     unit = _UNITS.get(base)
     label = metric_label(name)
-    return f"{label} ({unit})" if unit else label
+    return f"{label} ({_(unit)})" if unit else label
 
 
 def axes_or_new(ax, width: float = 7.0, height: float = 4.0):
@@ -272,7 +292,7 @@ def axes_or_new(ax, width: float = 7.0, height: float = 4.0):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+        _figure, ax = plt.subplots(figsize=(width, height), layout="constrained")
     return ax
 
 
