@@ -28,6 +28,7 @@ from neurona.autoencoders import (
     INIT_READINGS,
     PRESETS,
     THESIS_EPOCHS,
+    THESIS_SAMPLES,
     PresetResult,
     add_noise,
     check_build,
@@ -37,6 +38,7 @@ from neurona.autoencoders import (
     run_preset,
     times_table,
 )
+from neurona.i18n import N_, _, grouped, ngettext
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger
 from neurona.validate import real_number, whole_number
@@ -49,6 +51,17 @@ __all__ = [
 
 MAX_EPOCHS, MAX_SEEDS = 100, 5
 MAX_NOISE = 0.8
+#: The columns of :func:`times_table` the panel shows, with the words it shows them under.
+SHOWN_COLUMNS = (
+    N_("batch"),
+    N_("seeds"),
+    N_("epochs"),
+    N_("our s/epoch (wall)"),
+    N_("ours scaled to 60k"),
+    N_("thesis keras_tf s/epoch (CPU)"),
+    N_("final val loss"),
+    N_("± (std over seeds)"),
+)
 
 
 class PresetExplorer(BackgroundTraining, Panel):
@@ -101,7 +114,8 @@ class PresetExplorer(BackgroundTraining, Panel):
     ):
         check_dataset(dataset)
         if ledger is not None and not isinstance(ledger, Ledger):
-            raise TypeError(f"ledger must be a neurona Ledger, got {type(ledger).__name__}")
+            raise TypeError(_("ledger must be a neurona Ledger, got {kind}").format(
+                kind=type(ledger).__name__))
         self.build = check_build(build)
         self.x_train = _flat(x_train, "x_train")
         self.x_val = _flat(x_val, "x_val")
@@ -133,7 +147,8 @@ class PresetExplorer(BackgroundTraining, Panel):
                 checked[key] = whole_number(key, value, 1, high)
             else:
                 raise ValueError(
-                    f"unknown setting {key!r}; settings: preset, epochs, seeds, reading"
+                    _("unknown setting {key!r}; settings: preset, epochs, seeds, reading").format(
+                        key=key)
                 )
         for key, value in checked.items():
             self.controls[key].value = value
@@ -153,11 +168,13 @@ class PresetExplorer(BackgroundTraining, Panel):
             Return only when the runs have ended (and raise what they raised).
         """
         if self.training:
-            raise RuntimeError("a preset is already training: press Stop or wait for it to end")
+            raise RuntimeError(
+                _("a preset is already training: press Stop or wait for it to end"))
         settings = self.settings
         self._set_buttons(training=True)
         self.message.value = ""
-        self.status.value = f"<b>{html.escape(settings['preset'])}</b> · training…"
+        self.status.value = _("<b>{name}</b> · training…").format(
+            name=html.escape(settings["preset"]))
         self._start(self._run, (settings,), "neurona-presets")
         if wait:
             self.wait()
@@ -180,16 +197,20 @@ class PresetExplorer(BackgroundTraining, Panel):
             name = result.name
             self.results.pop(name, None)
             self.results[name] = result
-            stopped = " (stopped early)" if self._stop.is_set() else ""
+            seeds = ngettext("{n} seed", "{n} seeds", len(result.seeds)).format(
+                n=len(result.seeds))
+            if self._stop.is_set():
+                seeds = _("{seeds} (stopped early)").format(seeds=seeds)
             mean, std = result.final_val_loss
-            self.status.value = (
-                f"<b>{html.escape(name)}</b> · {len(result.seeds)} seed(s){stopped} · "
-                f"{result.seconds_per_epoch:.3g} s/epoch on {result.samples:,} images · "
-                f"final val_loss {mean:.4g} ± {std:.2g}"
-            )
+            self.status.value = _(
+                "<b>{name}</b> · {seeds} · {seconds:.3g} s/epoch on {images} images · "
+                "final val_loss {mean:.4g} ± {std:.2g}"
+            ).format(name=html.escape(name), seeds=seeds, seconds=result.seconds_per_epoch,
+                     images=grouped(result.samples), mean=mean, std=std)
         except BaseException as err:  # shown in the panel; wait() re-raises it
             self._error = err
-            self.message.value = f"<b>The run failed:</b> {html.escape(str(err))}"
+            self.message.value = _("<b>The run failed:</b> {error}").format(
+                error=html.escape(str(err)))
         finally:
             self._set_buttons(training=False)
             self.refresh()
@@ -210,24 +231,17 @@ class PresetExplorer(BackgroundTraining, Panel):
         plot_loss_band(list(self.results.values()), ax=ax)
         self.compare_image.value = pyplot_png(figure)
         table = self.table()
-        shown = table[
-            [
-                "batch",
-                "seeds",
-                "epochs",
-                "our s/epoch (wall)",
-                "ours scaled to 60k",
-                "thesis keras_tf s/epoch (CPU)",
-                "final val loss",
-                "± (std over seeds)",
-            ]
-        ]
-        self.table_html.value = shown.to_html(float_format=lambda v: f"{v:.4g}") + (
-            f"<small>Ours: median wall-clock seconds of the steady epochs on "
-            f"{len(self.x_train):,} images, and that scaled to the thesis's 60,000. Thesis: Linux "
-            f"user (CPU) time of {THESIS_EPOCHS} epochs / {THESIS_EPOCHS}, 4 CPUs + 1 GPU, "
-            f"{self.dataset}: CPU time, not wall time.</small>"
-        )
+        # The table's columns may already be in the kit's language: take either.
+        columns = [c if c in table.columns else _(c) for c in SHOWN_COLUMNS]
+        shown = table[columns].rename(columns=lambda c: _(c))
+        note = _(
+            "Ours: median wall-clock seconds of the steady epochs on {images} images, and that "
+            "scaled to the thesis's {thesis_images}. Thesis: Linux user (CPU) time of {epochs} "
+            "epochs / {epochs}, 4 CPUs + 1 GPU, {dataset}: CPU time, not wall time."
+        ).format(images=grouped(len(self.x_train)), thesis_images=grouped(THESIS_SAMPLES),
+                 epochs=THESIS_EPOCHS, dataset=self.dataset)
+        self.table_html.value = (shown.to_html(float_format=lambda v: f"{v:.4g}")
+                                 + f"<small>{note}</small>")
 
     def redraw(self) -> None:
         """Redraw: the same as :meth:`refresh` (for :meth:`Panel.redraw_once`)."""
@@ -239,10 +253,10 @@ class PresetExplorer(BackgroundTraining, Panel):
 
     def _describe(self, change=None) -> None:
         chosen = PRESETS[self.controls["preset"].value]
-        self.info.value = (
-            f"<b>{html.escape(chosen.label)}</b><br><i>What to look for:</i> "
-            f"{html.escape(chosen.finding)}"
-        )
+        # The presets' words come from neurona.autoencoders (translated there, if at all).
+        self.info.value = _("<b>{label}</b><br><i>What to look for:</i> {finding}").format(
+            label=html.escape(chosen.label),
+            finding=html.escape(_(chosen.finding) if chosen.finding else ""))
 
     def _build_widgets(self) -> None:
         import ipywidgets as w
@@ -251,23 +265,23 @@ class PresetExplorer(BackgroundTraining, Panel):
         self.controls = {
             "preset": w.Dropdown(
                 options=[(p.label, p.name) for p in PRESETS.values()],
-                description="preset",
+                description=_("preset"),
                 style=style,
                 layout=w.Layout(width="520px"),
             ),
-            "epochs": w.IntSlider(min=1, max=MAX_EPOCHS, description="epochs", style=style),
-            "seeds": w.IntSlider(min=1, max=MAX_SEEDS, description="seeds", style=style),
+            "epochs": w.IntSlider(min=1, max=MAX_EPOCHS, description=_("epochs"), style=style),
+            "seeds": w.IntSlider(min=1, max=MAX_SEEDS, description=_("seeds"), style=style),
             "reading": w.Dropdown(
-                options=[(f"{key}: {text}", key) for key, text in INIT_READINGS.items()],
-                description="reading",
+                options=[(f"{key}: {_(text)}", key) for key, text in INIT_READINGS.items()],
+                description=_("reading"),
                 style=style,
                 layout=w.Layout(width="100%", max_width="720px"),
             ),
         }
         self.info = w.HTML()
-        self.train_button = w.Button(description="Train", icon="play", button_style="success")
+        self.train_button = w.Button(description=_("Train"), icon="play", button_style="success")
         self.stop_button = w.Button(
-            description="Stop", icon="stop", button_style="danger", disabled=True
+            description=_("Stop"), icon="stop", button_style="danger", disabled=True
         )
         self.status = w.HTML()
         self.message = w.HTML()
@@ -296,7 +310,8 @@ class PresetExplorer(BackgroundTraining, Panel):
         try:
             action()
         except (ValueError, TypeError, RuntimeError) as err:
-            self.message.value = f"<b>Cannot do that:</b> {html.escape(str(err))}"
+            self.message.value = _("<b>Cannot do that:</b> {error}").format(
+                error=html.escape(str(err)))
 
     def _set_buttons(self, training: bool) -> None:
         self.train_button.disabled = training
@@ -339,7 +354,8 @@ class NoiseSlider(Panel):
 
         images = np.asarray(x, dtype="float32")
         if images.ndim < 2 or not len(images):
-            raise ValueError(f"x must hold images (N, 28, 28) or (N, 784); got {images.shape}")
+            raise ValueError(_("x must hold images (N, 28, 28) or (N, 784); got {shape}").format(
+                shape=images.shape))
         n = whole_number("n", n, 1)
         self.model = model
         self.images = images[:n]
@@ -350,7 +366,7 @@ class NoiseSlider(Panel):
             min=0.0,
             max=MAX_NOISE,
             step=0.05,
-            description="noise",
+            description=_("noise"),
             continuous_update=False,
         )
         self.image = w.Image(format="png")
@@ -383,8 +399,9 @@ class NoiseSlider(Panel):
             noisy,
             denoised,
             n=len(clean),
-            title=f"noise level {level:.2f}: MSE of the noisy input {self.errors[0]:.4f}, "
-            f"of the denoised output {self.errors[1]:.4f}",
+            title=_("noise level {level:.2f}: MSE of the noisy input {noisy:.4f}, of the "
+                    "denoised output {denoised:.4f}").format(
+                level=level, noisy=self.errors[0], denoised=self.errors[1]),
         )
         self.image.value = pyplot_png(figure)
 
@@ -423,5 +440,6 @@ def noise_slider(model, x, *, n: int = 8, level: float = 0.3, seed: int = 0) -> 
 def _flat(x, name: str) -> np.ndarray:
     array = np.asarray(x, dtype="float32")
     if array.ndim < 2 or not len(array):
-        raise ValueError(f"{name} must be images (N, 784) or (N, 28, 28); got shape {array.shape}")
+        raise ValueError(_("{name} must be images (N, 784) or (N, 28, 28); got shape {shape}")
+                         .format(name=name, shape=array.shape))
     return array.reshape(len(array), -1)

@@ -15,14 +15,17 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from neurona.i18n import N_, _
 from neurona.validate import real_number
 from neurona.widgets.panel import Panel
 
 __all__ = ["BackpropInspector"]
 
-EQUATIONS = r"""
+EQUATIONS = N_("""
 <b>Forward</b>: z<sup>(l)</sup> = a<sup>(l−1)</sup> W<sup>(l)</sup> + b<sup>(l)</sup>,
 a<sup>(l)</sup> = f(z<sup>(l)</sup>), with a<sup>(0)</sup> = X.<br>
 <b>Output delta</b>: δ<sup>(L)</sup> = ∂L/∂a<sup>(L)</sup> ⊙ f′(z<sup>(L)</sup>)
@@ -33,7 +36,7 @@ a<sup>(l)</sup> = f(z<sup>(l)</sup>), with a<sup>(0)</sup> = X.<br>
 ∂L/∂W<sup>(l)</sup> = a<sup>(l−1)T</sup> δ<sup>(l)</sup>,
 ∂L/∂b<sup>(l)</sup> = Σ<sub>n</sub> δ<sup>(l)</sup>.<br>
 <b>Update</b>: W ← W − η ∂L/∂W, b ← b − η ∂L/∂b.
-"""
+""")
 
 
 class BackpropInspector(Panel):
@@ -67,14 +70,15 @@ class BackpropInspector(Panel):
             self.Y = self.Y.reshape(-1, 1)
         self.losses = [float(model.loss(self.X, self.Y))]
         self.steps, self.last_png = 0, None
-        self.step_button = w.Button(description="Take this step", icon="step-forward",
+        self.step_button = w.Button(description=_("Take this step"), icon="step-forward",
                                     button_style="primary")
         self.status = w.HTML()
         self.tables = w.Output()
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.step_button.on_click(lambda _: self.step())
         self.widget = w.VBox(
-            [w.HTML(EQUATIONS), w.HBox([self.step_button, self.status]), self.image, self.tables]
+            [w.HTML(_(EQUATIONS)), w.HBox([self.step_button, self.status]), self.image,
+             self.tables]
         )
         self.refresh()
 
@@ -104,10 +108,11 @@ class BackpropInspector(Panel):
             with self.tables:
                 for table in self.last_tables:
                     display(table)
-        change = ""
         if self.steps:
-            change = f" (was {self.losses[-2]:.5f} before step {self.steps})"
-        self.status.value = (
-            f"&nbsp; step {self.steps} · loss {self.losses[-1]:.5f}{change} · "
-            f"η = {self.learning_rate:g}"
-        )
+            line = _("step {step} · loss {loss:.5f} (was {before:.5f} before step {step}) · "
+                     "η = {rate:g}")
+        else:
+            line = _("step {step} · loss {loss:.5f} · η = {rate:g}")
+        before = self.losses[-2] if self.steps else math.nan
+        self.status.value = "&nbsp; " + line.format(
+            step=self.steps, loss=self.losses[-1], before=before, rate=self.learning_rate)

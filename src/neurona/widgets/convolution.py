@@ -34,6 +34,7 @@ from neurona.cnn import (
     padding_amounts,
     parse_kernel,
 )
+from neurona.i18n import N_, _, ngettext
 from neurona.plots.render import figure_png, new_figure
 from neurona.validate import one_of, whole_number
 from neurona.widgets.panel import Panel
@@ -42,6 +43,20 @@ __all__ = ["ConvolutionExplorer", "PoolingExplorer", "keras_output_size"]
 
 #: The kernel menu's entry for a kernel typed in the text box.
 TYPED = "typed in"
+#: What the kernel menu shows for each kernel (its values are the names the code uses).
+KERNEL_LABELS = {
+    "identity": N_("identity"),
+    "edge (horizontal)": N_("edge (horizontal)"),
+    "edge (vertical)": N_("edge (vertical)"),
+    "Sobel (horizontal)": N_("Sobel (horizontal)"),
+    "Sobel (vertical)": N_("Sobel (vertical)"),
+    "Laplacian edge": N_("Laplacian edge"),
+    "blur (box)": N_("blur (box)"),
+    "Gaussian blur": N_("Gaussian blur"),
+    "sharpen": N_("sharpen"),
+    "emboss": N_("emboss"),
+    TYPED: N_("typed in"),
+}
 MAX_STRIDE = 3
 #: Frames the Play button takes to build a whole output map, whatever its size.
 PLAY_FRAMES = 120
@@ -97,7 +112,8 @@ class ConvolutionExplorer(Panel):
 
         x = np.asarray(image, dtype=float).squeeze()
         if x.ndim != 2 or min(x.shape) < 1:
-            raise ValueError(f"give one grey image of shape (height, width); got shape {x.shape}")
+            raise ValueError(_("give one grey image of shape (height, width); got shape {shape}")
+                             .format(shape=x.shape))
         self.x = x
         self.check_with_keras = bool(check_with_keras)
         self.kernel = np.asarray(KERNELS["identity"])
@@ -105,16 +121,17 @@ class ConvolutionExplorer(Panel):
         self.keras_size: int | None = None
         self.redraws, self.last_png = 0, None
         self._figure = new_figure(10, 3.6, dpi=80)
-        self.kernel_menu = w.Dropdown(options=[*KERNELS, TYPED], value="identity",
-                                      description="kernel")
+        self.kernel_menu = w.Dropdown(options=[(_kernel_label(k), k) for k in [*KERNELS, TYPED]],
+                                      value="identity", description=_("kernel"))
         self.kernel_text = w.Text(value="", placeholder="0 -1 0; -1 5 -1; 0 -1 0",
-                                  description="type one", continuous_update=False)
+                                  description=_("type one"), continuous_update=False)
+        # "valid" and "same" are Keras's names for the paddings: the code writes them.
         self.padding_buttons = w.ToggleButtons(options=list(PADDINGS), value="valid",
-                                               description="padding")
-        self.stride_slider = w.IntSlider(value=1, min=1, max=MAX_STRIDE, description="stride")
-        self.step_slider = w.IntSlider(value=0, min=0, max=0, description="window",
+                                               description=_("padding"))
+        self.stride_slider = w.IntSlider(value=1, min=1, max=MAX_STRIDE, description=_("stride"))
+        self.step_slider = w.IntSlider(value=0, min=0, max=0, description=_("window"),
                                        continuous_update=True)
-        self.play = w.Play(value=0, min=0, max=0, interval=60, description="play")
+        self.play = w.Play(value=0, min=0, max=0, interval=60, description=_("play"))
         w.jslink((self.play, "value"), (self.step_slider, "value"))
         self.message = w.HTML()
         self.formula = w.HTML()
@@ -206,7 +223,9 @@ class ConvolutionExplorer(Panel):
             self._settings_changed(keep_end=step is None)
             if step is not None:
                 last = self.windows - 1
-                note = f"there are {last + 1} windows; -1 is the last"
+                note = ngettext("there is {n} window; -1 is the last",
+                                "there are {n} windows; -1 is the last", last + 1)
+                note = note.format(n=last + 1)
                 step = whole_number("step", step, -1, last, note=note)
                 self.step_slider.value = last if step == -1 else step
 
@@ -221,18 +240,20 @@ class ConvolutionExplorer(Panel):
         self.formula.value = _formula(n, k, self.padding, s, out_h)
         if self.check_with_keras:
             self.keras_size = keras_output_size(n, k, self.padding, s)
-            agree = "✓ the same" if self.keras_size == out_h else "✗ differs"
-            self.keras_line.value = (f"Keras says {self.keras_size} "
-                                     f"(Conv2D({k}×{k}, strides={s}, padding='{self.padding}')): "
-                                     f"{agree}")
+            agree = _("✓ the same") if self.keras_size == out_h else _("✗ differs")
+            layer = f"Conv2D({k}×{k}, strides={s}, padding='{self.padding}')"
+            self.keras_line.value = _("Keras says {size} ({layer}): {agree}").format(
+                size=self.keras_size, layer=layer, agree=agree)
         else:
             self.keras_line.value = ""
         step = min(self.step, self.windows - 1)
         row, col = divmod(step, out_w)
         value = self.output[row, col]
-        self.step_line.value = (f"window {step + 1} of {self.windows}: output[{row}, {col}] = "
-                                f"Σ window × kernel = {value:.3g} &nbsp;·&nbsp; "
-                                f"{k * k} weights shared by all {self.windows} positions")
+        self.step_line.value = _(
+            "window {step} of {windows}: output[{row}, {col}] = Σ window × kernel = {value:.3g}"
+            " &nbsp;·&nbsp; {weights} weights shared by all {windows} positions"
+        ).format(step=step + 1, windows=self.windows, row=row, col=col, value=value,
+                 weights=k * k)
         plot_convolution_step(self.x, self.kernel, step, self.padding, s, figure=self._figure)
         self.last_png = figure_png(self._figure)
         self.image.value = self.last_png
@@ -253,8 +274,8 @@ class ConvolutionExplorer(Panel):
     def _check_fits(self, kernel: np.ndarray) -> None:
         k = kernel.shape[0]
         if k > min(self.x.shape):
-            raise ValueError(f"a {k}×{k} kernel does not fit in a {self.x.shape[0]}×"
-                             f"{self.x.shape[1]} image")
+            raise ValueError(_("a {k}×{k} kernel does not fit in a {height}×{width} image").format(
+                k=k, height=self.x.shape[0], width=self.x.shape[1]))
 
     def _menu_changed(self, change) -> None:
         if change["new"] == TYPED:
@@ -272,9 +293,9 @@ class ConvolutionExplorer(Panel):
             self._check_fits(values)
         except ValueError as error:
             # A typing mistake is not an exception: say what is wrong, keep the last kernel.
-            self.message.value = (f"<span style='{_ERROR_STYLE}'>Could not use that kernel: "
-                                  f"{html.escape(str(error))}. Still using "
-                                  f"<b>{html.escape(self.kernel_name)}</b>.</span>")
+            said = _("Could not use that kernel: {error}. Still using <b>{kernel}</b>.").format(
+                error=html.escape(str(error)), kernel=html.escape(_kernel_label(self.kernel_name)))
+            self.message.value = f"<span style='{_ERROR_STYLE}'>{said}</span>"
             return
         self.message.value = ""
         with self.redraw_once():
@@ -320,9 +341,9 @@ class PoolingExplorer(Panel):
 
         self.x = np.asarray(x, dtype=float)
         self.redraws, self.last_png = 0, None
-        self.size_slider = w.IntSlider(value=size, min=2, max=3, description="window")
+        self.size_slider = w.IntSlider(value=size, min=2, max=3, description=_("window"))
         self.stride_slider = w.IntSlider(value=stride or size, min=1, max=3,
-                                         description="stride")
+                                         description=_("stride"))
         self.summary = w.HTML()
         self.image = w.Image(format="png", layout=w.Layout(width="760px"))
         for control in (self.size_slider, self.stride_slider):
@@ -361,37 +382,46 @@ class PoolingExplorer(Panel):
             plt.close(figure)
         self.image.value = self.last_png
         high, mean = self.pooled("max"), self.pooled("average")
-        self.summary.value = (
-            f"{self.x.shape[0]}×{self.x.shape[1]} → {high.shape[0]}×{high.shape[1]}: "
-            f"max pooling keeps the strongest value of each window (total {high.sum():.3g}); "
-            f"average pooling their mean (total {mean.sum():.3g}). Neither has weights to learn."
-        )
+        self.summary.value = _(
+            "{height}×{width} → {out_h}×{out_w}: max pooling keeps the strongest value of each "
+            "window (total {high:.3g}); average pooling their mean (total {mean:.3g}). "
+            "Neither has weights to learn."
+        ).format(height=self.x.shape[0], width=self.x.shape[1], out_h=high.shape[0],
+                 out_w=high.shape[1], high=high.sum(), mean=mean.sum())
         self.redraws += 1
+
+
+def _kernel_label(name: str) -> str:
+    """Return what the kernel menu shows for kernel ``name``, in the kit's language."""
+    return _(KERNEL_LABELS[name]) if name in KERNEL_LABELS else name
 
 
 def _formula(n: int, k: int, padding: str, s: int, out: int) -> str:
     if padding == "same":
         before, after = padding_amounts(n, k, "same", s)
         if s == 1 and before == after:
-            return (f"output size: ({n} + 2·{before} − {k})/{s} + 1 = {out} "
-                    f"(<i>same</i> padding: p = (k − 1)/2 = {before} zeros on each side)")
-        return (f"output size: ⌈{n} / {s}⌉ = {out} "
-                f"(<i>same</i> padding adds zeros so that the window fits ⌈n/s⌉ times)")
-    exact = (n - k) % s == 0
-    text = f"({n} + 2·0 − {k})/{s} + 1 = {out}"
-    if not exact:
-        text = f"⌊({n} + 2·0 − {k})/{s}⌋ + 1 = {out} (the last {(n - k) % s} column(s) are skipped)"
-    return f"output size: {text}"
+            return _("output size: {formula} (<i>same</i> padding: p = (k − 1)/2 = {p} zeros on "
+                     "each side)").format(formula=f"({n} + 2·{before} − {k})/{s} + 1 = {out}",
+                                          p=before)
+        return _("output size: {formula} (<i>same</i> padding adds zeros so that the window fits "
+                 "⌈n/s⌉ times)").format(formula=f"⌈{n} / {s}⌉ = {out}")
+    skipped = (n - k) % s
+    if not skipped:
+        return _("output size: {formula}").format(formula=f"({n} + 2·0 − {k})/{s} + 1 = {out}")
+    return ngettext("output size: {formula} (the last {n} column is skipped)",
+                    "output size: {formula} (the last {n} columns are skipped)", skipped).format(
+        formula=f"⌊({n} + 2·0 − {k})/{s}⌋ + 1 = {out}", n=skipped)
 
 
 def _kernel_array(kernel: Any) -> np.ndarray:
     try:
         values = np.asarray(kernel, dtype=float)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"the kernel must be numbers; got {kernel!r}") from error
+        raise ValueError(_("the kernel must be numbers; got {kernel!r}").format(
+            kernel=kernel)) from error
     if values.ndim != 2 or values.shape[0] != values.shape[1] or values.shape[0] % 2 == 0:
-        raise ValueError(f"the kernel must be square with an odd size (1x1, 3x3, 5x5, 7x7); "
-                         f"got shape {values.shape}")
+        raise ValueError(_("the kernel must be square with an odd size (1x1, 3x3, 5x5, 7x7); "
+                           "got shape {shape}").format(shape=values.shape))
     if not np.all(np.isfinite(values)):
-        raise ValueError("the kernel must hold finite numbers")
+        raise ValueError(_("the kernel must hold finite numbers"))
     return values

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.i18n import _
 from neurona.plots.losses import AGAINST, evaluate, loss_pairs, plot_losses, value_limits
 from neurona.plots.render import figure_png, new_figure
 from neurona.validate import one_of, real_number
@@ -56,7 +57,8 @@ class LossExplorer(Panel):
         The pictures' horizontal axis: the error ``value - y``, or the value itself.
     value_name, symbol : str
         What the slider moves and its symbol: ``"prediction"`` and ``"ŷ"``, or ``"net
-        input"`` and ``"z"``.
+        input"`` and ``"z"``. By default the value is called "prediction", in the kit's
+        language.
     output : (str, callable), optional
         A name and a function of the value, printed under the slider: for a net input z,
         ``("probability σ(z)", sigmoid)``.
@@ -97,7 +99,7 @@ class LossExplorer(Panel):
         targets: Sequence[float] | None = None,
         value_range: tuple[float, float] = (-3.0, 3.0),
         against: str = "error",
-        value_name: str = "prediction",
+        value_name: str | None = None,
         symbol: str = "ŷ",
         output: tuple[str, Callable[[float], Any]] | None = None,
         step: float = 0.05,
@@ -107,12 +109,13 @@ class LossExplorer(Panel):
         self.losses = loss_pairs(losses)
         self.value_range = value_limits(value_range)
         self.against = one_of("against", against, AGAINST, meanings=AGAINST)
-        self.value_name, self.symbol = str(value_name), str(symbol)
+        self.value_name = _("prediction") if value_name is None else str(value_name)
+        self.symbol = str(symbol)
         self.output = _output(output)
         low, high = self.value_range
-        value = real_number("value", value, low, high, note="inside value_range")
+        value = real_number("value", value, low, high, note=_("inside value_range"))
         step = real_number("step", step, 0, high - low, low_open=True,
-                           note="smaller than the value range")
+                           note=_("smaller than the value range"))
         self.targets = None if targets is None else _targets(targets)
         target = real_number("target", target)
         if self.targets is not None:
@@ -131,7 +134,7 @@ class LossExplorer(Panel):
         if self.targets is not None:
             self.target_buttons = w.ToggleButtons(
                 options=[(f"{t:g}", t) for t in self.targets], value=target,
-                description="target y", style={"description_width": "110px",
+                description=_("target y"), style={"description_width": "110px",
                                                "button_width": "60px"},
             )
             controls.append(self.target_buttons)
@@ -183,7 +186,7 @@ class LossExplorer(Panel):
         """
         low, high = self.value_range
         if value is not None:
-            value = real_number("value", value, low, high, note="the slider's range")
+            value = real_number("value", value, low, high, note=_("the slider's range"))
         if target is not None:
             target = real_number("target", target)
             if self.targets is None:
@@ -210,8 +213,12 @@ class LossExplorer(Panel):
 
     def _table(self) -> str:
         s, y, v = html.escape(self.symbol), self.target, self.value
-        where = f"{s} = {v:.2f}, target y = {y:g}"
-        lines = [f"{where}, error {s} − y = {v - y:+.2f}" if self.against == "error" else where]
+        if self.against == "error":
+            lines = [_("{symbol} = {value:.2f}, target y = {target:g}, error {symbol} − y = "
+                       "{error:+.2f}").format(symbol=s, value=v, target=y, error=v - y)]
+        else:
+            lines = [_("{symbol} = {value:.2f}, target y = {target:g}").format(
+                symbol=s, value=v, target=y)]
         if self.output is not None:
             name, function = self.output
             lines.append(f"{html.escape(name)} = {float(function(v)):.4f}")
@@ -220,7 +227,8 @@ class LossExplorer(Panel):
             f"<td>{_number(numbers['gradient'], '+.4f')}</td></tr>"
             for name, numbers in self.values().items()
         )
-        table = f"<table><tr><th>loss</th><th>L</th><th>∂L/∂{s}</th></tr>{rows}</table>"
+        head = _("<th>loss</th><th>L</th><th>∂L/∂{symbol}</th>").format(symbol=s)
+        table = f"<table><tr>{head}</tr>{rows}</table>"
         return "<br>".join(lines) + table
 
 
@@ -230,10 +238,12 @@ def _number(x: float, form: str) -> str:
 
 def _targets(targets: Any) -> tuple[float, ...]:
     if isinstance(targets, (str, bytes)) or not hasattr(targets, "__iter__"):
-        raise TypeError(f"targets must be a list of numbers; got {targets!r}")
+        raise TypeError(_("targets must be a list of numbers; got {targets!r}").format(
+            targets=targets))
     found = tuple(real_number("targets[...]", t) for t in targets)
     if not found or len(set(found)) != len(found):
-        raise ValueError(f"targets must be one or more different numbers; got {list(targets)}")
+        raise ValueError(_("targets must be one or more different numbers; got {targets}")
+                         .format(targets=list(targets)))
     return found
 
 
@@ -241,5 +251,6 @@ def _output(output: Any) -> tuple[str, Callable[[float], Any]] | None:
     if output is None:
         return None
     if not (isinstance(output, (tuple, list)) and len(output) == 2 and callable(output[1])):
-        raise TypeError(f"output must be a pair (name, function of the value); got {output!r}")
+        raise TypeError(_("output must be a pair (name, function of the value); got {output!r}")
+                        .format(output=output))
     return str(output[0]), output[1]

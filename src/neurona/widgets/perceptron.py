@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurona.i18n import N_, _, ngettext
 from neurona.plots.render import figure_png, new_figure
 from neurona.validate import one_of, points_2d, real_number
 from neurona.widgets.panel import Panel
@@ -26,6 +27,8 @@ PROBLEMS = {
     "XOR": np.array([0, 1, 1, 0]),
     "NAND": np.array([1, 1, 1, 0]),
 }
+#: What the activation buttons say (their values are the names the code uses).
+ACTIVATION_LABELS = {"step": N_("step"), "sigmoid": N_("sigmoid")}
 
 
 class PerceptronExplorer(Panel):
@@ -66,7 +69,9 @@ class PerceptronExplorer(Panel):
         }
         problem = one_of("problem", str(problem).upper(), PROBLEMS)
         self.problem_buttons = w.ToggleButtons(options=list(PROBLEMS), value=problem)
-        self.activation_buttons = w.ToggleButtons(options=["step", "sigmoid"], value=activation)
+        self.activation_buttons = w.ToggleButtons(
+            options=[(_(label), key) for key, label in ACTIVATION_LABELS.items()],
+            value=activation)
         self.table = w.HTML()
         self.image = w.Image(format="png", layout=w.Layout(width="430px"))
         for control in (*self.sliders.values(), self.problem_buttons, self.activation_buttons):
@@ -139,14 +144,12 @@ class PerceptronExplorer(Panel):
                 f"<td>{t}</td><td>{'✓' if ok else '✗'}</td></tr>"
             )
         verdict = (
-            "<b>All four right.</b>"
+            _("<b>All four right.</b>")
             if self.mistakes == 0
-            else f"{self.mistakes} of 4 wrong."
+            else _("{n} of 4 wrong.").format(n=self.mistakes)
         )
-        return (
-            "<table><tr><th>x₁</th><th>x₂</th><th>z</th><th>output</th><th>target</th>"
-            f"<th></th></tr>{''.join(rows)}</table><p>{verdict}</p>"
-        )
+        head = _("<th>x₁</th><th>x₂</th><th>z</th><th>output</th><th>target</th>")
+        return f"<table><tr>{head}<th></th></tr>{''.join(rows)}</table><p>{verdict}</p>"
 
 
 class PerceptronReplay(Panel):
@@ -177,18 +180,19 @@ class PerceptronReplay(Panel):
 
         updates = getattr(perceptron, "updates_", None)
         if updates is None:
-            raise ValueError("fit the perceptron first: PerceptronReplay shows its updates_")
+            raise ValueError(_("fit the perceptron first: PerceptronReplay shows its updates_"))
         self.perceptron, self.X, self.y = perceptron, points_2d("X", X), np.asarray(y)
         self.updates = list(updates)
         self.redraws, self.last_png = 0, None
         n = len(self.updates)
-        self.slider = w.IntSlider(min=0, max=max(n, 1), value=0, description="update",
+        self.slider = w.IntSlider(min=0, max=max(n, 1), value=0, description=_("update"),
                                   disabled=n == 0)
-        self.player = w.Play(min=0, max=max(n, 1), interval=interval_ms, description="auto-play")
+        self.player = w.Play(min=0, max=max(n, 1), interval=interval_ms,
+                             description=_("auto-play"))
         w.jslink((self.player, "value"), (self.slider, "value"))
-        self.previous_button = w.Button(description="Previous", icon="step-backward")
-        self.next_button = w.Button(description="Next update", icon="step-forward")
-        self.reset_button = w.Button(description="Reset", icon="refresh")
+        self.previous_button = w.Button(description=_("Previous"), icon="step-backward")
+        self.next_button = w.Button(description=_("Next update"), icon="step-forward")
+        self.reset_button = w.Button(description=_("Reset"), icon="refresh")
         self.caption = w.HTML()
         self.image = w.Image(format="png", layout=w.Layout(width="460px"))
         self.previous_button.on_click(lambda _: self.go(self.position - 1))
@@ -219,21 +223,25 @@ class PerceptronReplay(Panel):
         if position == 0 or n == 0:
             w = self.updates[0]["w_before"] if n else self.perceptron.weights_
             plot_neuron(w[1:], w[0], ax=ax, X=self.X, y=self.y)
-            self.caption.value = (
-                f"Starting weights w = ({w[0]:.2f}, {w[1]:.2f}, {w[2]:.2f}) (bias first). "
-                f"{n} updates recorded. Press <b>Next update</b>."
-            )
+            self.caption.value = ngettext(
+                "Starting weights w = ({b:.2f}, {w1:.2f}, {w2:.2f}) (bias first). "
+                "{n} update recorded. Press <b>Next update</b>.",
+                "Starting weights w = ({b:.2f}, {w1:.2f}, {w2:.2f}) (bias first). "
+                "{n} updates recorded. Press <b>Next update</b>.", n,
+            ).format(b=w[0], w1=w[1], w2=w[2], n=n)
         else:
             update = self.updates[position - 1]
             plot_perceptron_update(update, self.X, self.y, ax=ax)
             x = update["x"]
             before, after = update["w_before"], update["w_after"]
-            self.caption.value = (
-                f"Update {position} of {n} (epoch {update['epoch']}): sample {update['index']} "
-                f"x = ({x[0]:g}, {x[1]:g}) has target {update['target']} but the neuron said "
-                f"{update['output']}, so w moves from ({before[0]:.2f}, {before[1]:.2f}, "
-                f"{before[2]:.2f}) to ({after[0]:.2f}, {after[1]:.2f}, {after[2]:.2f})."
-            )
+            self.caption.value = _(
+                "Update {position} of {n} (epoch {epoch}): sample {index} x = ({x1:g}, {x2:g}) "
+                "has target {target} but the neuron said {output}, so w moves from "
+                "({b0:.2f}, {w10:.2f}, {w20:.2f}) to ({b1:.2f}, {w11:.2f}, {w21:.2f})."
+            ).format(position=position, n=n, epoch=update["epoch"], index=update["index"],
+                     x1=x[0], x2=x[1], target=update["target"], output=update["output"],
+                     b0=before[0], w10=before[1], w20=before[2],
+                     b1=after[0], w11=after[1], w21=after[2])
             if position == n:
                 self.caption.value += f"<br><b>{self.perceptron.message_}</b>"
         self._figure.tight_layout()

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from neurona.i18n import N_, _, grouped
 from neurona.plots.render import figure_png
 from neurona.plots.style import OKABE_ITO
 from neurona.scratch.losses import LOSSES
@@ -29,6 +30,9 @@ from neurona.widgets.panel import Panel
 __all__ = ["Playground", "PlaygroundSettings"]
 
 DATASETS = {"clusters": "clusters", "circle": "circles", "xor": "xor", "spiral": "spiral"}
+# What the dataset buttons say (the settings string keeps the keys above).
+DATASET_LABELS = {"clusters": N_("clusters"), "circle": N_("circle"), "xor": N_("xor"),
+                  "spiral": N_("spiral")}
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 L2_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -42,16 +46,16 @@ FEATURES = {
     "x1sq": ("x₁²", lambda p: (p[:, 0] / 6) ** 2),
     "x2sq": ("x₂²", lambda p: (p[:, 1] / 6) ** 2),
     "x1x2": ("x₁·x₂", lambda p: p[:, 0] * p[:, 1] / 36),
-    "sinx1": ("sin x₁", lambda p: np.sin(p[:, 0])),
-    "sinx2": ("sin x₂", lambda p: np.sin(p[:, 1])),
+    "sinx1": (N_("sin x₁"), lambda p: np.sin(p[:, 0])),
+    "sinx2": (N_("sin x₂"), lambda p: np.sin(p[:, 1])),
 }
 
 # The book's guided challenges (SOURCES.md A, ch. 3.5): dataset, most hidden neurons, goal.
 CHALLENGES = (
-    ("clusters", 1, "Two clusters with a single neuron."),
-    ("circle", 3, "The circle with 3 neurons in one hidden layer."),
-    ("xor", 5, "XOR with about 5 neurons (3 sometimes, depending on the random start)."),
-    ("spiral", None, "The spiral: one layer of 8 is not enough, it needs depth."),
+    ("clusters", 1, N_("Two clusters with a single neuron.")),
+    ("circle", 3, N_("The circle with 3 neurons in one hidden layer.")),
+    ("xor", 5, N_("XOR with about 5 neurons (3 sometimes, depending on the random start).")),
+    ("spiral", None, N_("The spiral: one layer of 8 is not enough, it needs depth.")),
 )
 GOAL_TEST_ACCURACY = 0.95
 SPIRAL_TEST_ACCURACY = 0.90
@@ -86,12 +90,14 @@ class PlaygroundSettings:
     def __post_init__(self):
         for name, value in asdict(self).items():
             if value is Ellipsis:
-                raise ValueError(f"fill in the ... first: {name} needs a value")
+                raise ValueError(_("fill in the ... first: {name} needs a value").format(
+                    name=name))
         for name in ("hidden", "features"):
             value = getattr(self, name)
             if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
                 example = getattr(PlaygroundSettings, name)
-                raise ValueError(f"{name} must be a tuple, e.g. {example}; got {value!r}")
+                raise ValueError(_("{name} must be a tuple, e.g. {example}; got {value!r}").format(
+                    name=name, example=example, value=value))
         object.__setattr__(self, "hidden", tuple(self.hidden))
         object.__setattr__(self, "features", tuple(self.features))
         _validate(self)
@@ -134,36 +140,40 @@ class PlaygroundSettings:
             key, sep, value = token.partition("=")
             if not sep or key not in keys:
                 raise ValueError(
-                    f"cannot read {token!r}: expected key=value with keys {', '.join(keys)}"
+                    _("cannot read {token!r}: expected key=value with keys {keys}").format(
+                        token=token, keys=", ".join(keys))
                 )
             name, convert = keys[key]
             try:
                 values[name] = convert(value)
             except ValueError as err:
-                raise ValueError(f"cannot read {token!r}: {err}") from None
+                raise ValueError(_("cannot read {token!r}: {error}").format(
+                    token=token, error=err)) from None
         return cls(**values)
 
 
 def _validate(s: PlaygroundSettings) -> None:
     one_of("dataset", s.dataset, DATASETS)
-    whole_number("noise", s.noise, 0, 50, note="percent")
-    whole_number("train_ratio", s.train_ratio, 10, 90, note="percent")
+    whole_number("noise", s.noise, 0, 50, note=_("percent"))
+    whole_number("train_ratio", s.train_ratio, 10, 90, note=_("percent"))
     whole_number("batch_size", s.batch_size, 1, MAX_BATCH)
     one_of("learning_rate", s.learning_rate, LEARNING_RATES)
     one_of("activation", s.activation, ACTIVATIONS)
     one_of("l2", s.l2, L2_RATES)
     if not 1 <= len(s.hidden) <= MAX_LAYERS:
         raise ValueError(
-            f"hidden must have 1 to {MAX_LAYERS} layers; got {len(s.hidden)} ({s.hidden})"
+            _("hidden must have 1 to {most} layers; got {n} ({hidden})").format(
+                most=MAX_LAYERS, n=len(s.hidden), hidden=s.hidden)
         )
     for i, n in enumerate(s.hidden):
-        whole_number(f"hidden[{i}]", n, 1, MAX_NEURONS, note="neurons in that layer")
+        whole_number(f"hidden[{i}]", n, 1, MAX_NEURONS, note=_("neurons in that layer"))
     if not s.features:
-        raise ValueError(f"choose at least one input feature from {', '.join(FEATURES)}")
+        raise ValueError(_("choose at least one input feature from {features}").format(
+            features=", ".join(FEATURES)))
     for i, f in enumerate(s.features):
         one_of(f"features[{i}]", f, FEATURES)
     whole_number("seed", s.seed, 0, 2**31 - 1)
-    whole_number("start", s.start, 0, 2**31 - 1, note="the random start, advanced by Reset")
+    whole_number("start", s.start, 0, 2**31 - 1, note=_("the random start, advanced by Reset"))
 
 
 @dataclass
@@ -204,74 +214,84 @@ class Playground(Panel):
             settings = PlaygroundSettings.from_string(settings)
         elif settings is not None and not isinstance(settings, PlaygroundSettings):
             raise TypeError(
-                "settings must be a settings string such as 'data=xor layers=4', a "
-                f"PlaygroundSettings, or None; got {settings!r}"
+                _("settings must be a settings string such as 'data=xor layers=4', a "
+                  "PlaygroundSettings, or None; got {settings!r}").format(settings=settings)
             )
         settings = replace(settings or PlaygroundSettings(), **overrides)
         self.n_samples = whole_number("n_samples", n_samples, 20, 100_000)
-        self.resolution = whole_number("resolution", resolution, 10, 400, note="cells per side")
+        self.resolution = whole_number("resolution", resolution, 10, 400,
+                                       note=_("cells per side"))
         self.redraws, self.draw_seconds, self.last_png = 0, 0.0, None
         self._playing, self._task, self._syncing = False, None, False
 
         style = {"description_width": "110px"}
         self.controls = {
-            "dataset": w.ToggleButtons(options=list(DATASETS), description="data"),
-            "noise": w.IntSlider(min=0, max=50, step=5, description="noise (%)", style=style),
-            "train_ratio": w.IntSlider(
-                min=10, max=90, step=10, description="training data (%)", style=style
+            "dataset": w.ToggleButtons(
+                options=[(_(DATASET_LABELS[key]), key) for key in DATASETS], description=_("data")
             ),
-            "batch_size": w.IntSlider(min=1, max=MAX_BATCH, description="batch size", style=style),
+            "noise": w.IntSlider(min=0, max=50, step=5, description=_("noise (%)"), style=style),
+            "train_ratio": w.IntSlider(
+                min=10, max=90, step=10, description=_("training data (%)"), style=style
+            ),
+            "batch_size": w.IntSlider(
+                min=1, max=MAX_BATCH, description=_("batch size"), style=style
+            ),
             "learning_rate": w.Dropdown(
                 options=[(f"{r:g}", r) for r in LEARNING_RATES],
-                description="learning rate",
+                description=_("learning rate"),
                 style=style,
             ),
-            "activation": w.Dropdown(options=ACTIVATIONS, description="activation", style=style),
+            # The activations keep their Keras names: they are what the code writes.
+            "activation": w.Dropdown(options=ACTIVATIONS, description=_("activation"),
+                                     style=style),
             "l2": w.Dropdown(
-                options=[(f"{r:g}", r) for r in L2_RATES], description="L2 rate", style=style
+                options=[(f"{r:g}", r) for r in L2_RATES], description=_("L2 rate"), style=style
             ),
-            "layers": w.IntSlider(min=1, max=MAX_LAYERS, description="hidden layers", style=style),
+            "layers": w.IntSlider(
+                min=1, max=MAX_LAYERS, description=_("hidden layers"), style=style
+            ),
         }
         self.neuron_sliders = [
             w.IntSlider(
                 min=1,
                 max=MAX_NEURONS,
                 value=4,
-                description=f"layer {k + 1}",
+                description=_("layer {k}").format(k=k + 1),
                 layout=w.Layout(width="300px"),
                 style=style,
             )
             for k in range(MAX_LAYERS)
         ]
         self.feature_boxes = {
-            key: w.Checkbox(description=label, indent=False, layout=w.Layout(width="80px"))
-            for key, (label, _) in FEATURES.items()
+            key: w.Checkbox(description=_(label), indent=False, layout=w.Layout(width="80px"))
+            for key, (label, _function) in FEATURES.items()
         }
-        self.play_button = w.Button(description="Play", icon="play", button_style="success")
-        self.step_button = w.Button(description="Step", icon="step-forward")
+        self.play_button = w.Button(description=_("Play"), icon="play", button_style="success")
+        self.step_button = w.Button(description=_("Step"), icon="step-forward")
         self.reset_button = w.Button(
-            description="Reset", icon="refresh", tooltip="new random start"
+            description=_("Reset"), icon="refresh", tooltip=_("new random start")
         )
         self.status = w.HTML()
         self.image = w.Image(format="png", layout=w.Layout(width="760px"))
         self.share_text = w.Text(
-            description="settings", layout=w.Layout(width="560px"), style=style
+            description=_("settings"), layout=w.Layout(width="560px"), style=style
         )
-        self.load_button = w.Button(description="Load", tooltip="apply the settings string")
+        self.load_button = w.Button(description=_("Load"),
+                                    tooltip=_("apply the settings string"))
         self.message = w.HTML()
         self.challenge_boxes = [
             w.Checkbox(
-                description=text,
+                description=_(text),
                 value=False,
                 disabled=True,
                 indent=False,
                 layout=w.Layout(width="560px"),
             )
-            for _, _, text in CHALLENGES
+            for _dataset, _most, text in CHALLENGES
         ]
         self.challenge_boxes.append(
             w.Checkbox(
-                description="Find a smaller network that still works.",
+                description=_("Find a smaller network that still works."),
                 indent=False,
                 layout=w.Layout(width="560px"),
             )
@@ -320,7 +340,7 @@ class Playground(Panel):
         """Train ``epochs`` epochs (mini-batches of the chosen size), then redraw."""
         epochs = whole_number("epochs", epochs, 1, 100_000)
         s = self.settings
-        for _ in range(epochs):
+        for _epoch in range(epochs):
             # One generator per network: step(300) and three step(100) give the same run.
             order = self._shuffle.permutation(len(self._x_train))
             for start in range(0, len(order), s.batch_size):
@@ -330,7 +350,7 @@ class Playground(Panel):
             self._record_losses()
             if not np.isfinite(self._state.train_loss[-1]):
                 self.pause()
-                self.message.value = (
+                self.message.value = _(
                     "<b>The loss became NaN: the learning rate is too large.</b> "
                     "Choose a smaller one and press Reset."
                 )
@@ -351,7 +371,7 @@ class Playground(Panel):
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            self.message.value = "Play needs a running Jupyter kernel; use step(epochs) here."
+            self.message.value = _("Play needs a running Jupyter kernel; use step(epochs) here.")
             return
         self._task = loop.create_task(self.run())
 
@@ -397,10 +417,12 @@ class Playground(Panel):
         self.redraws += 1
         s = self._state
         test_acc = self.accuracy(test=True)
-        self.status.value = (
-            f"<b>epoch {s.epoch:,}</b> · training loss {s.train_loss[-1]:.3f} · "
-            f"test loss {s.test_loss[-1]:.3f} · test accuracy {test_acc:.0%}"
-        )
+        # The browser test reads "epoch N ·" at the start of this line.
+        self.status.value = _(
+            "<b>epoch {epoch}</b> · training loss {train:.3f} · test loss {test:.3f} · "
+            "test accuracy {accuracy:.0%}"
+        ).format(epoch=grouped(s.epoch), train=s.train_loss[-1], test=s.test_loss[-1],
+                 accuracy=test_acc)
         return self.last_png
 
     def accuracy(self, test: bool = True) -> float:
@@ -463,7 +485,7 @@ class Playground(Panel):
     def _check_challenges(self) -> None:
         s = self.settings
         neurons = sum(s.hidden)
-        for box, (dataset, most, _) in zip(self.challenge_boxes, CHALLENGES, strict=False):
+        for box, (dataset, most, _text) in zip(self.challenge_boxes, CHALLENGES, strict=False):
             goal = SPIRAL_TEST_ACCURACY if dataset == "spiral" else GOAL_TEST_ACCURACY
             small_enough = most is None or neurons <= most
             deep_enough = dataset != "spiral" or len(s.hidden) >= 2
@@ -524,7 +546,7 @@ class Playground(Panel):
             self._new_network()
             self.export_settings()
             if refused:
-                self.message.value = "The network needs at least one input feature."
+                self.message.value = _("The network needs at least one input feature.")
 
         def on_training(change):
             if not self._syncing:
@@ -550,7 +572,8 @@ class Playground(Panel):
         try:
             self.import_settings(self.share_text.value)
         except ValueError as err:
-            self.message.value = f"<b>Cannot load these settings:</b> {err}"
+            self.message.value = _("<b>Cannot load these settings:</b> {error}").format(
+                error=err)
 
     def _show_layer_sliders(self) -> None:
         layers = self.controls["layers"].value
@@ -559,7 +582,7 @@ class Playground(Panel):
 
     def _set_play_button(self) -> None:
         playing = self._playing
-        self.play_button.description = "Pause" if playing else "Play"
+        self.play_button.description = _("Pause") if playing else _("Play")
         self.play_button.icon = "pause" if playing else "play"
         self.play_button.button_style = "warning" if playing else "success"
 
@@ -569,20 +592,20 @@ class Playground(Panel):
         c = self.controls
         left = w.VBox(
             [
-                w.HTML("<b>Data</b>"),
+                w.HTML(_("<b>Data</b>")),
                 c["dataset"],
                 c["noise"],
                 c["train_ratio"],
-                w.HTML("<b>Features</b>"),
+                w.HTML(_("<b>Features</b>")),
                 w.HBox(
                     list(self.feature_boxes.values()),
                     layout=w.Layout(flex_flow="row wrap", width="340px"),
                 ),
-                w.HTML("<b>Network</b>"),
+                w.HTML(_("<b>Network</b>")),
                 c["layers"],
                 *self.neuron_sliders,
                 c["activation"],
-                w.HTML("<b>Training</b>"),
+                w.HTML(_("<b>Training</b>")),
                 c["learning_rate"],
                 c["batch_size"],
                 c["l2"],
@@ -593,7 +616,7 @@ class Playground(Panel):
         right = w.VBox([buttons, self.status, self.image, self.message])
         share = w.HBox([self.share_text, self.load_button])
         challenges = w.VBox(
-            [w.HTML("<b>Challenges</b> (ticked when reached)"), *self.challenge_boxes]
+            [w.HTML(_("<b>Challenges</b> (ticked when reached)")), *self.challenge_boxes]
         )
         return w.VBox([w.HBox([left, right]), share, challenges])
 
@@ -634,8 +657,8 @@ class Playground(Panel):
         colors = np.array([orange, blue])
         # As in the web Playground: training points outlined in white, test points in black.
         for points, labels, edge, label in (
-            (self._points_train, self._labels_train, "white", "training"),
-            (self._points_test, self._labels_test, "black", "test"),
+            (self._points_train, self._labels_train, "white", _("training")),
+            (self._points_test, self._labels_test, "black", _("test")),
         ):
             surface_axes.scatter(
                 *points.T, c=colors[labels], s=22, edgecolors=edge, linewidths=0.9, label=label
@@ -644,12 +667,14 @@ class Playground(Panel):
         surface_axes.set_ylim(-6, 6)
         surface_axes.set_xlabel("x₁")
         surface_axes.set_ylabel("x₂")
-        surface_axes.set_title("orange: class 0, blue: class 1 · outline white: train, black: test")
-        (self._train_line,) = loss_axes.plot([], [], color="#333333", ls="-", label="training")
-        (self._test_line,) = loss_axes.plot([], [], color="#333333", ls="--", label="test")
-        loss_axes.set_xlabel("epoch")
-        loss_axes.set_ylabel("loss (binary cross-entropy)")
-        loss_axes.set_title("loss")
+        surface_axes.set_title(
+            _("orange: class 0, blue: class 1 · outline white: train, black: test"))
+        (self._train_line,) = loss_axes.plot([], [], color="#333333", ls="-",
+                                             label=_("training"))
+        (self._test_line,) = loss_axes.plot([], [], color="#333333", ls="--", label=_("test"))
+        loss_axes.set_xlabel(_("epoch"))
+        loss_axes.set_ylabel(_("loss (binary cross-entropy)"))
+        loss_axes.set_title(_("loss"))
         loss_axes.legend(loc="best")
         loss_axes.grid(alpha=0.3)
         self._figure, self._loss_axes = fig, loss_axes

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.i18n import _
 from neurona.plots.render import figure_png, new_figure
 from neurona.plots.style import OKABE_ITO, diverging_limits
 from neurona.validate import real_number
@@ -64,9 +65,10 @@ def softmax(evidence: Any, temperature: float = 1.0) -> np.ndarray:
     """
     z = np.asarray(evidence, dtype=float)
     if z.ndim == 0 or z.shape[-1] == 0:
-        raise ValueError(f"evidence must hold one number per class; got shape {z.shape}")
+        raise ValueError(_("evidence must hold one number per class; got shape {shape}").format(
+            shape=z.shape))
     if not np.all(np.isfinite(z)):
-        raise ValueError("evidence must be finite numbers (no NaN or infinity)")
+        raise ValueError(_("evidence must be finite numbers (no NaN or infinity)"))
     t = _temperature(temperature)
     scaled = z / t
     shifted = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
@@ -120,7 +122,7 @@ class SoftmaxExplorer(Panel):
         t_low, t_high = TEMPERATURE_RANGE
         self.temperature_slider = w.FloatLogSlider(
             value=_temperature(temperature), base=10, min=math.log10(t_low),
-            max=math.log10(t_high), step=0.05, description="temperature T",
+            max=math.log10(t_high), step=0.05, description=_("temperature T"),
             readout_format=".2f", continuous_update=True, style=style,
             layout=w.Layout(display=None if show_temperature else "none"),
         )
@@ -171,7 +173,7 @@ class SoftmaxExplorer(Panel):
     def set_temperature(self, temperature: float) -> None:
         """Move the temperature slider (0.01 to 10)."""
         low, high = TEMPERATURE_RANGE
-        t = real_number("temperature", temperature, low, high, note="the slider's range")
+        t = real_number("temperature", temperature, low, high, note=_("the slider's range"))
         self.temperature_slider.value = t
 
     def redraw(self) -> None:
@@ -186,19 +188,16 @@ class SoftmaxExplorer(Panel):
         self.image.value = self.last_png
         self.redraws += 1
         if math.isclose(t, 1.0):
-            self.formula.value = (
-                r"$p_k = \dfrac{e^{z_k}}{\sum_j e^{z_j}}$"
-                " &nbsp; (computed as $e^{z_k - \\max_j z_j}$ on top and bottom, which never "
-                "overflows)"
-            )
+            self.formula.value = r"$p_k = \dfrac{e^{z_k}}{\sum_j e^{z_j}}$ &nbsp; " + _(
+                "(computed as {formula} on top and bottom, which never overflows)"
+            ).format(formula=r"$e^{z_k - \max_j z_j}$")
         else:
-            self.formula.value = (
-                rf"$p_k = \dfrac{{e^{{z_k / T}}}}{{\sum_j e^{{z_j / T}}}}$ with $T = {t:.2f}$"
-            )
-        self.summary.value = (
-            f"Σ p<sub>k</sub> = {p.sum():.3f} &nbsp;·&nbsp; largest evidence: "
-            f"<b>{self.classes[best]}</b> with p = {p[best]:.3f}"
-        )
+            self.formula.value = _("{formula} with {t}").format(
+                formula=r"$p_k = \dfrac{e^{z_k / T}}{\sum_j e^{z_j / T}}$", t=f"$T = {t:.2f}$")
+        self.summary.value = _(
+            "Σ p<sub>k</sub> = {total:.3f} &nbsp;·&nbsp; largest evidence: "
+            "<b>{name}</b> with p = {p:.3f}"
+        ).format(total=p.sum(), name=self.classes[best], p=p[best])
 
     def _draw(self, z: np.ndarray, p: np.ndarray, best: int) -> None:
         figure = self._figure
@@ -210,38 +209,40 @@ class SoftmaxExplorer(Panel):
         left.axhline(0, color="black", linewidth=0.8)
         low, high = diverging_limits(EVIDENCE_RANGE)
         left.set_ylim(low * 1.05, high * 1.05)
-        left.set_title("evidence z (logits)")
-        left.set_ylabel("evidence")
+        left.set_title(_("evidence z (logits)"))
+        left.set_ylabel(_("evidence"))
         bar_colors = [OKABE_ITO["sky blue"]] * len(self.classes)
         bar_colors[best] = OKABE_ITO["bluish green"]
         right.bar(positions, p, color=bar_colors, edgecolor="black", linewidth=0.5)
         right.set_ylim(0, 1.05)
-        right.set_title(f"softmax: probabilities (sum = {p.sum():.3f})")
-        right.set_ylabel("probability")
+        right.set_title(_("softmax: probabilities (sum = {total:.3f})").format(total=p.sum()))
+        right.set_ylabel(_("probability"))
         for ax in (left, right):
             ax.set_xticks(positions, self.classes,
                           rotation=45 if max(map(len, self.classes)) > 3 else 0)
-            ax.set_xlabel("class")
+            ax.set_xlabel(_("class"))
         figure.tight_layout()
 
     def _checked_evidence(self, values: Any) -> np.ndarray:
         if isinstance(values, (str, bytes)):
-            raise TypeError("evidence must be a list of numbers, one per class")
+            raise TypeError(_("evidence must be a list of numbers, one per class"))
         try:
             z = np.asarray(values, dtype=float)
         except (TypeError, ValueError) as error:
-            raise ValueError(f"evidence must be numbers, one per class; got {values!r}") from error
+            raise ValueError(_("evidence must be numbers, one per class; got {values!r}").format(
+                values=values)) from error
         n = len(self.classes)
         if z.shape != (n,):
             raise ValueError(
-                f"give one evidence value per class: {n} numbers for {list(self.classes)}; "
-                f"got shape {z.shape}"
+                _("give one evidence value per class: {n} numbers for {classes}; "
+                  "got shape {shape}").format(n=n, classes=list(self.classes), shape=z.shape)
             )
         if not np.all(np.isfinite(z)):
-            raise ValueError("evidence must be finite numbers (no NaN or infinity)")
+            raise ValueError(_("evidence must be finite numbers (no NaN or infinity)"))
         low, high = EVIDENCE_RANGE
         if z.min() < low or z.max() > high:
-            raise ValueError(f"the evidence sliders go from {low} to {high}; got {z.tolist()}")
+            raise ValueError(_("the evidence sliders go from {low} to {high}; got {values}")
+                             .format(low=low, high=high, values=z.tolist()))
         return z
 
 
@@ -249,13 +250,15 @@ def _classes(classes: Any) -> tuple[str, ...]:
     if isinstance(classes, (int, np.integer)) and not isinstance(classes, bool):
         names = tuple(str(k) for k in range(int(classes)))
     elif isinstance(classes, (str, bytes)) or not hasattr(classes, "__iter__"):
-        raise TypeError(f"classes must be a list of class names or a number; got {classes!r}")
+        raise TypeError(_("classes must be a list of class names or a number; got {classes!r}")
+                        .format(classes=classes))
     else:
         names = tuple(str(name) for name in classes)
     if len(names) < 2:
-        raise ValueError(f"softmax needs at least two classes; got {len(names)}")
+        raise ValueError(_("softmax needs at least two classes; got {n}").format(n=len(names)))
     if len(set(names)) != len(names):
-        raise ValueError(f"class names must be different from each other; got {list(names)}")
+        raise ValueError(_("class names must be different from each other; got {names}").format(
+            names=list(names)))
     return names
 
 

@@ -37,9 +37,10 @@ from typing import Any
 
 import keras
 
+from neurona.i18n import _, grouped
 from neurona.models import OPTIMIZERS, SCHEDULES, check_batch_size, make_optimizer, make_schedule
 from neurona.plots.live import LiveCurves
-from neurona.runs import Ledger, RunRecord
+from neurona.runs import STATUS_LABELS, Ledger, RunRecord, _epochs
 from neurona.tracking import NaNGuard, Track
 from neurona.validate import one_of, real_number, whole_number
 from neurona.widgets.panel import BackgroundTraining, Panel
@@ -79,7 +80,9 @@ DEFAULTS: dict[str, Any] = {
     "epochs": 10,
 }
 
-# How a changed hyper-parameter reads in a run name, in the order names list them.
+# How a changed hyper-parameter reads in a run name, in the order names list them. Run names
+# are data, not text: notebooks look runs up by them (nr.ledger["relu, 10 units, 5 epochs"]),
+# so they stay in English in every language.
 _NAME_PARTS: dict[str, Callable[[Any], str]] = {
     "activation": str,
     "initializer": str,
@@ -166,13 +169,15 @@ class Trainer(BackgroundTraining, Panel):
     ):
         if not callable(build):
             raise TypeError(
-                f"build must be a function that returns a keras.Model, got {type(build).__name__}"
+                _("build must be a function that returns a keras.Model, got {kind}").format(
+                    kind=type(build).__name__)
             )
         real_number("validation_split", validation_split, 0, 1, high_open=True)
         if ledger is not None and not isinstance(ledger, Ledger):
-            raise TypeError(f"ledger must be a neurona Ledger, got {type(ledger).__name__}")
+            raise TypeError(_("ledger must be a neurona Ledger, got {kind}").format(
+                kind=type(ledger).__name__))
         if name_format is not None and not (isinstance(name_format, str) or callable(name_format)):
-            raise TypeError("name_format must be a format string or a function of the hparams")
+            raise TypeError(_("name_format must be a format string or a function of the hparams"))
         from neurona.runs import ledger as default_ledger
 
         self.build = build
@@ -218,7 +223,8 @@ class Trainer(BackgroundTraining, Panel):
         for key, value in values.items():
             if key not in self.controls:
                 shown = ", ".join(self.controls)
-                raise ValueError(f"this panel has no control {key!r}; its controls: {shown}")
+                raise ValueError(_("this panel has no control {key!r}; its controls: {shown}")
+                                 .format(key=key, shown=shown))
             values[key] = self._check(key, value)
         for key, value in values.items():
             self.controls[key].value = value
@@ -261,12 +267,13 @@ class Trainer(BackgroundTraining, Panel):
             By default it returns at once, so that Stop reaches the kernel.
         """
         if self.training:
-            raise RuntimeError("a run is already training: press Stop or wait for it to end")
+            raise RuntimeError(_("a run is already training: press Stop or wait for it to end"))
         hp = self.hparams()
         architecture = {k: hp[k] for k in ARCHITECTURE if k in hp}
         model = self.build(**architecture)
         if not isinstance(model, keras.Model):
-            raise TypeError(f"build must return a keras.Model, got {type(model).__name__}")
+            raise TypeError(_("build must return a keras.Model, got {kind}").format(
+                kind=type(model).__name__))
         steps = hp["epochs"] * math.ceil(self.n_train / hp["batch_size"])
         rate = make_schedule(hp["schedule"], hp["learning_rate"], steps)
         model.compile(
@@ -279,7 +286,7 @@ class Trainer(BackgroundTraining, Panel):
         self.model = model
         self._set_buttons(training=True)
         self.message.value = ""
-        self.timing.value = f"<b>{html.escape(name)}</b> · training…"
+        self.timing.value = _("<b>{name}</b> · training…").format(name=html.escape(name))
         self._start(self._fit, (model, name, hp), "neurona-trainer")
         if wait:
             self.wait()
@@ -307,17 +314,19 @@ class Trainer(BackgroundTraining, Panel):
             )
         except BaseException as err:  # shown in the panel; wait() re-raises it
             self._error = err
-            self.message.value = f"<b>The run failed:</b> {html.escape(str(err))}"
+            self.message.value = _("<b>The run failed:</b> {error}").format(
+                error=html.escape(str(err)))
         finally:
             self._finish(model, track.record, hp)
 
     def _finish(self, model, record: RunRecord | None, hp: dict[str, Any]) -> None:
         if record is not None:
             if record.status == "running":
-                record.finish("interrupted", f"the fit failed after {record.epochs} epochs")
+                record.finish("interrupted", _("the fit failed after {epochs}").format(
+                    epochs=_epochs(record.epochs)))
             elif record.status == "finished" and self._stop.is_set():
                 # Stop pressed in the last epoch: the run is still cut short.
-                record.finish("stopped", record.note or "stopped in the last epoch")
+                record.finish("stopped", record.note or _("stopped in the last epoch"))
             self.models[record.name] = model
             self.runs.append(record.name)
             self._settings_of[record.name] = dict(hp)
@@ -357,13 +366,15 @@ class Trainer(BackgroundTraining, Panel):
         names = [n for n in self.runs if n in getattr(frame, "index", ())]
         # Columns of other runs in the ledger leave gaps that turn whole numbers into floats.
         frame = frame.loc[names].dropna(axis="columns", how="all").convert_dtypes()
-        frame.insert(0, "pinned", ["yes" if n in self.pinned else "" for n in names])
+        frame.insert(0, _("pinned"), [_("yes") if n in self.pinned else "" for n in names])
         return frame
 
     def refresh(self) -> None:
         """Redraw the comparison: run menu, metric menu, table and overlay plot."""
         runs = [self.ledger[n] for n in self.runs if any(r.name == n for r in self.ledger)]
-        self.run_menu.options = [(f"{n} (pinned)" if n in self.pinned else n, n) for n in self.runs]
+        self.run_menu.options = [
+            (_("{name} (pinned)").format(name=n) if n in self.pinned else n, n) for n in self.runs
+        ]
         recorded = []
         for run in runs:
             recorded += [m for m in run.metrics() if m not in recorded]
@@ -377,10 +388,11 @@ class Trainer(BackgroundTraining, Panel):
         finally:
             self._syncing = False
         if not runs:
-            self.table_html.value = "<i>No runs yet: press Train.</i>"
+            self.table_html.value = _("<i>No runs yet: press Train.</i>")
             self.compare_image.value = b""
             return
-        self.table_html.value = self.table().to_html(float_format=lambda v: f"{v:,.4g}", na_rep="")
+        self.table_html.value = self.table().to_html(float_format=lambda v: grouped(v, ",.4g"),
+                                                     na_rep="")
         self.compare_image.value = self._draw_comparison(runs, self.metric_menu.value)
 
     def _draw_comparison(self, runs: list[RunRecord], metric: str | None) -> bytes:
@@ -398,8 +410,9 @@ class Trainer(BackgroundTraining, Panel):
 
     def _check_run(self, name: str) -> None:
         if name not in self.runs:
-            shown = ", ".join(repr(n) for n in self.runs) or "none yet"
-            raise KeyError(f"no run named {name!r} in this panel; its runs: {shown}")
+            shown = ", ".join(repr(n) for n in self.runs) or _("none yet")
+            raise KeyError(_("no run named {name!r} in this panel; its runs: {shown}").format(
+                name=name, shown=shown))
 
     # -- checking values ----------------------------------------------------------------------
     def _check(self, key: str, value: Any) -> Any:
@@ -425,21 +438,23 @@ class Trainer(BackgroundTraining, Panel):
             return real_number(key, value, 0, fractions[key])
         if key == "batch_size":
             return check_batch_size(value, self.n_train)
-        one_of("hyper-parameter", key, DEFAULTS)
+        one_of(_("hyper-parameter"), key, DEFAULTS)
 
     def _choose_controls(self, controls: Iterable[str] | None) -> list[str]:
         possible = [k for k in DEFAULTS if k in TRAINING or k in self.accepted]
         if controls is None:
             return possible
         if isinstance(controls, str):
-            raise TypeError(f"controls must be a list of names, e.g. ['units'], got {controls!r}")
+            raise TypeError(_("controls must be a list of names, e.g. ['units'], got {controls!r}")
+                            .format(controls=controls))
         chosen = list(controls)
         for key in chosen:
             one_of("control", key, DEFAULTS)
             if key not in possible:
                 raise ValueError(
-                    f"the builder does not take {key!r}, so the panel cannot set it; "
-                    f"its parameters: {', '.join(sorted(self.accepted)) or 'none'}"
+                    _("the builder does not take {key!r}, so the panel cannot set it; "
+                      "its parameters: {names}").format(
+                        key=key, names=", ".join(sorted(self.accepted)) or _("none"))
                 )
         return [k for k in DEFAULTS if k in chosen]
 
@@ -462,19 +477,21 @@ class Trainer(BackgroundTraining, Panel):
         style = {"description_width": "110px"}
         rates = [(f"{r:g}", r) for r in LEARNING_RATES]
         every = {
-            "hidden_layers": w.IntSlider(min=0, max=MAX_HIDDEN_LAYERS, description="hidden layers"),
-            "units": w.IntSlider(min=1, max=MAX_UNITS, description="units per layer"),
-            "activation": w.Dropdown(options=ACTIVATIONS, description="activation"),
-            "initializer": w.Dropdown(options=INITIALIZERS, description="initialiser"),
-            "dropout": w.FloatSlider(min=0, max=MAX_DROPOUT, step=0.05, description="dropout"),
+            "hidden_layers": w.IntSlider(min=0, max=MAX_HIDDEN_LAYERS,
+                                         description=_("hidden layers")),
+            "units": w.IntSlider(min=1, max=MAX_UNITS, description=_("units per layer")),
+            # Activations, initialisers, optimizers and schedules keep the names the code uses.
+            "activation": w.Dropdown(options=ACTIVATIONS, description=_("activation")),
+            "initializer": w.Dropdown(options=INITIALIZERS, description=_("initialiser")),
+            "dropout": w.FloatSlider(min=0, max=MAX_DROPOUT, step=0.05, description=_("dropout")),
             "l2": w.FloatSlider(
-                min=0, max=MAX_L2, step=0.001, readout_format=".3f", description="L2 rate"
+                min=0, max=MAX_L2, step=0.001, readout_format=".3f", description=_("L2 rate")
             ),
-            "optimizer": w.Dropdown(options=OPTIMIZERS, description="optimizer"),
-            "learning_rate": w.Dropdown(options=rates, description="learning rate"),
-            "schedule": w.Dropdown(options=SCHEDULES, description="lr schedule"),
-            "batch_size": w.IntSlider(min=1, max=self.n_train, description="batch size"),
-            "epochs": w.IntSlider(min=1, max=MAX_EPOCHS, description="epochs"),
+            "optimizer": w.Dropdown(options=OPTIMIZERS, description=_("optimizer")),
+            "learning_rate": w.Dropdown(options=rates, description=_("learning rate")),
+            "schedule": w.Dropdown(options=SCHEDULES, description=_("lr schedule")),
+            "batch_size": w.IntSlider(min=1, max=self.n_train, description=_("batch size")),
+            "epochs": w.IntSlider(min=1, max=MAX_EPOCHS, description=_("epochs")),
         }
         for widget in every.values():
             widget.style = style
@@ -482,19 +499,20 @@ class Trainer(BackgroundTraining, Panel):
             widget.layout = w.Layout(width="370px")
         self.controls = {key: every[key] for key in self.controls_shown}
 
-        self.train_button = w.Button(description="Train", icon="play", button_style="success")
+        self.train_button = w.Button(description=_("Train"), icon="play", button_style="success")
         self.stop_button = w.Button(
-            description="Stop", icon="stop", button_style="danger", disabled=True
+            description=_("Stop"), icon="stop", button_style="danger", disabled=True
         )
-        self.reset_button = w.Button(description="Reset to defaults", icon="refresh")
+        self.reset_button = w.Button(description=_("Reset to defaults"), icon="refresh")
         self.timing = w.HTML()
         self.message = w.HTML()
         self.live_image = w.Image(format="png")
-        self.metric_menu = w.Dropdown(description="compare", style={"description_width": "60px"})
-        self.run_menu = w.Dropdown(description="run", style={"description_width": "40px"})
-        self.pin_button = w.Button(description="Pin / unpin", icon="thumb-tack")
-        self.drop_button = w.Button(description="Drop", icon="trash")
-        self.clear_button = w.Button(description="Clear unpinned", icon="eraser")
+        self.metric_menu = w.Dropdown(description=_("compare"),
+                                      style={"description_width": "60px"})
+        self.run_menu = w.Dropdown(description=_("run"), style={"description_width": "60px"})
+        self.pin_button = w.Button(description=_("Pin / unpin"), icon="thumb-tack")
+        self.drop_button = w.Button(description=_("Drop"), icon="trash")
+        self.clear_button = w.Button(description=_("Clear unpinned"), icon="eraser")
         # Drawn at its own size: a column would stretch it to the panel's width and blur it.
         self.compare_image = w.Image(
             format="png", layout=w.Layout(width="auto", align_self="flex-start")
@@ -511,14 +529,14 @@ class Trainer(BackgroundTraining, Panel):
         self.metric_menu.observe(self._metric_changed, names="value")
 
         controls = w.VBox(
-            [w.HTML("<b>Settings</b>"), *self.controls.values()],
+            [w.HTML(_("<b>Settings</b>")), *self.controls.values()],
             layout=w.Layout(width="380px", min_width="380px", flex="0 0 auto"),  # never squeezed
         )
         buttons = w.HBox([self.train_button, self.stop_button, self.reset_button])
         live = w.VBox([buttons, self.timing, self.live_image, self.message])
         comparison = w.VBox(
             [
-                w.HTML("<b>Comparison</b>"),
+                w.HTML(_("<b>Comparison</b>")),
                 w.HBox([self.metric_menu, self.run_menu]),
                 w.HBox([self.pin_button, self.drop_button, self.clear_button]),
                 self.compare_image,
@@ -534,7 +552,8 @@ class Trainer(BackgroundTraining, Panel):
         try:
             action()
         except (ValueError, TypeError, RuntimeError, KeyError) as err:
-            self.message.value = f"<b>Cannot do that:</b> {html.escape(str(err))}"
+            self.message.value = _("<b>Cannot do that:</b> {error}").format(
+                error=html.escape(str(err)))
 
     def _toggle_pin(self) -> None:
         name = self.run_menu.value
@@ -591,16 +610,22 @@ def timing_line(record: RunRecord) -> str:
     """  # noqa: E501
     from neurona.timing import format_seconds
 
-    parts = [f"<b>{html.escape(record.name)}</b>", record.status]
-    epochs = f"{record.epochs} epoch{'' if record.epochs == 1 else 's'}"
-    parts.append(f"{epochs} on {html.escape(record.device)}" if record.device else epochs)
+    parts = [f"<b>{html.escape(record.name)}</b>",
+             _(STATUS_LABELS.get(record.status, record.status))]
+    epochs = _epochs(record.epochs)
+    # The browser test reads "N epochs on" in this line.
+    parts.append(_("{epochs} on {device}").format(epochs=epochs, device=html.escape(record.device))
+                 if record.device else epochs)
     if record.first_epoch_seconds is not None:
-        timing = f"first epoch {format_seconds(record.first_epoch_seconds)}"
+        first = format_seconds(record.first_epoch_seconds)
         if record.steady_epoch_seconds is not None:
-            timing += f", then {format_seconds(record.steady_epoch_seconds)}/epoch"
-        parts.append(timing)
+            parts.append(_("first epoch {first}, then {steady}/epoch").format(
+                first=first, steady=format_seconds(record.steady_epoch_seconds)))
+        else:
+            parts.append(_("first epoch {first}").format(first=first))
     if record.samples_per_second:
-        parts.append(f"{record.samples_per_second:,.0f} samples/s")
+        parts.append(_("{rate} samples/s").format(
+            rate=grouped(record.samples_per_second, ",.0f")))
     finals = [
         f"{metric} {value:.4g}"
         for metric in record.metrics()
@@ -615,7 +640,8 @@ def timing_line(record: RunRecord) -> str:
         note = record.note
         rate = record.hparams.get("learning_rate")
         if record.status == "diverged" and rate:
-            note += f"; the learning rate ({rate:g}) is probably too large: try 10x smaller"
+            note += "; " + _("the learning rate ({rate:g}) is probably too large: try 10x smaller"
+                             ).format(rate=rate)
         line += f"<br><i>{html.escape(note)}</i>"
     return line
 
@@ -652,9 +678,9 @@ def _training_samples(x, validation_split: float) -> int:
         n = len(x)
     except TypeError:
         raise TypeError(
-            "x_train must be an array (or a list or dict of arrays) with one row per sample"
+            _("x_train must be an array (or a list or dict of arrays) with one row per sample")
         ) from None
     if n < 1:
-        raise ValueError("x_train is empty: the panel needs at least one training sample")
+        raise ValueError(_("x_train is empty: the panel needs at least one training sample"))
     # As Keras splits: the first ceil(n * (1 - split)) samples train.
     return max(1, int(math.ceil(n * (1 - validation_split))))
