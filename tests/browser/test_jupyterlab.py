@@ -262,7 +262,7 @@ def browser(lab):
 # -- one notebook, as a student runs it --------------------------------------------------------
 def open_notebook(page, lab: Lab, name: str) -> None:
     """Open ``name`` in a workspace of its own and wait until its kernel is idle."""
-    workspace = "browser-" + Path(name).stem
+    workspace = "browser-" + name.replace("/", "-").removesuffix(".ipynb")
     page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{name}?token={lab.token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     # The kernel named in the notebook must start without a "Select Kernel" prompt.
@@ -408,35 +408,58 @@ def wait_until(page, condition, what: str, seconds: float = CLICK_LIMIT_S):
         page.wait_for_timeout(250)
 
 
-def playground_epoch(panel) -> int:
-    status = panel.locator(".widget-html-content", has_text=re.compile(r"^epoch [\d,]+ ·"))
-    return int(re.match(r"epoch ([\d,]+)", status.first.inner_text()).group(1).replace(",", ""))
+# The Playground's words, as the kit shows them in each language (src/neurona/locale).
+PLAYGROUND_WORDS = {
+    "en": {"Step": "Step", "Play": "Play", "Pause": "Pause", "epoch": "epoch"},
+    "es": {"Step": "Paso", "Play": "Reproducir", "Pause": "Pausa", "epoch": "época"},
+}
 
 
-def press_playground(page, report: list[str]) -> None:
-    """Step, then Play and Pause, the notebook's first Playground: epochs and picture move on."""
-    panel = panel_with(page, "Step")
+def playground_epoch(panel, words: dict[str, str]) -> int:
+    pattern = rf"^{words['epoch']} ([\d,\u202f]+) ·"
+    status = panel.locator(".widget-html-content", has_text=re.compile(pattern))
+    digits = re.match(pattern, status.first.inner_text()).group(1)
+    return int(re.sub(r"\D", "", digits))
+
+
+def press_playground(page, report: list[str], language: str = "en") -> None:
+    """Step, then Play and Pause, the notebook's first Playground: epochs and picture move on.
+
+    In ``language``: the Spanish notebook's panel must show its Spanish buttons and status line.
+    """
+    words = PLAYGROUND_WORDS[language]
+    panel = panel_with(page, words["Step"])
     image = panel.locator("img.widget-image").first
-    epoch, picture = playground_epoch(panel), image_digest(image)
+    epoch, picture = playground_epoch(panel, words), image_digest(image)
 
-    button(panel, "Step").click()
+    button(panel, words["Step"]).click()
     wait_until(
         page,
-        lambda: playground_epoch(panel) == epoch + 1 and image_digest(image) != picture,
-        f"Step did not advance the Playground from epoch {epoch} with a new picture",
+        lambda: playground_epoch(panel, words) == epoch + 1 and image_digest(image) != picture,
+        f"{words['Step']} did not advance the Playground from epoch {epoch} with a new picture",
     )
-    report.append(f"Playground Step: epoch {epoch} -> {epoch + 1}, picture redrawn")
+    report.append(f"Playground {words['Step']}: epoch {epoch} -> {epoch + 1}, picture redrawn")
     epoch, picture = epoch + 1, image_digest(image)
 
-    button(panel, "Play").click()
+    button(panel, words["Play"]).click()
     wait_until(
         page,
-        lambda: playground_epoch(panel) >= epoch + 3 and image_digest(image) != picture,
-        f"Play did not train the Playground past epoch {epoch + 3} with a new picture",
+        lambda: playground_epoch(panel, words) >= epoch + 3 and image_digest(image) != picture,
+        f"{words['Play']} did not train the Playground past epoch {epoch + 3} with a new picture",
     )
-    button(panel, "Pause").click()
-    button(panel, "Play").wait_for()
-    report.append(f"Playground Play/Pause: epoch {epoch} -> {playground_epoch(panel)}")
+    button(panel, words["Pause"]).click()
+    button(panel, words["Play"]).wait_for()
+    report.append(f"Playground {words['Play']}/{words['Pause']}: epoch {epoch} -> "
+                  f"{playground_epoch(panel, words)}")
+
+
+def press_spanish_playground(page, report: list[str]) -> None:
+    """The Spanish 04: its Playground speaks Spanish (Paso, Reproducir, Pausa, "época N ·")."""
+    press_playground(page, report, language="es")
+    panel = panel_with(page, PLAYGROUND_WORDS["es"]["Step"])
+    english = [label for label in PLAYGROUND_WORDS["en"].values() if button(panel, label).count()]
+    assert not english, f"the Spanish Playground still shows English buttons: {english}"
+    report.append("Spanish Playground: no English button left")
 
 
 def trainer_table(panel) -> tuple[int, int]:
@@ -551,14 +574,16 @@ NOTEBOOK_CASES = {
     "01_foundations.ipynb": press_loss_explorer,
     "04_playground.ipynb": press_playground,
     "07_overfitting.ipynb": press_trainer,
+    "es/04_playground.ipynb": press_spanish_playground,
 }
 
 
 @pytest.mark.timeout(TIME_LIMIT)
-@pytest.mark.parametrize("name", list(NOTEBOOK_CASES), ids=lambda n: n.split(".")[0])
+@pytest.mark.parametrize("name", list(NOTEBOOK_CASES),
+                         ids=lambda n: n.split(".")[0].replace("/", "_"))
 def test_notebook_in_jupyterlab(lab, browser, name, record_property):
     """Run all cells in the browser; no errors, every widget drawn, its buttons work."""
-    shot = ARTIFACTS / name.replace(".ipynb", ".png")
+    shot = ARTIFACTS / name.replace("/", "_").replace(".ipynb", ".png")
     shot.unlink(missing_ok=True)
     report: list[str] = []
     console: list[str] = []
