@@ -1,0 +1,133 @@
+"""The lessons' pictures speak Spanish: every text the kit writes on them, drawn in both languages.
+
+Each test draws one picture in English and in Spanish (with labels a notebook would pass in
+Spanish or neutral ones) and fails on a word of three or more letters the Spanish picture
+shares with the English one, unless it is a name or a word Spanish writes the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.text  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from neurona import i18n  # noqa: E402
+from neurona.plots import optimization, weights  # noqa: E402
+
+# Names, identifiers a student types (surface and activation names) and words Spanish shares.
+SAME_IN_SPANISH = {
+    "adam", "sgd", "rosenbrock", "sigmoid", "tanh", "relu", "elu", "selu", "softplus",
+    "mnist", "keras", "softmax", "final", "std",
+}
+WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # \mathdefault, \partial, \tanh: not words
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(TEX_COMMAND.sub(" ", text))}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+    i18n.set_language("en")
+
+
+def texts(figure) -> list[str]:
+    """Every visible text of ``figure``: titles, labels, tick labels, legends, annotations."""
+    return [t.get_text() for t in figure.findobj(matplotlib.text.Text)
+            if t.get_text().strip() and t.get_visible()]
+
+
+def figure_of(drawn):
+    """The figure of what a plotting function returned (a Figure, an Axes or a list of Axes)."""
+    if isinstance(drawn, matplotlib.figure.Figure):
+        return drawn
+    if isinstance(drawn, matplotlib.axes.Axes):
+        return drawn.figure
+    return np.ravel(np.asarray(drawn, dtype=object))[0].figure
+
+
+def both_languages(draw) -> tuple[list[str], list[str]]:
+    """The texts of ``draw()``'s picture in English, then in Spanish."""
+    shown = {}
+    for language in ("en", "es"):
+        i18n.set_language(language)
+        figure = figure_of(draw())
+        figure.canvas.draw()  # tick labels are written at draw time
+        shown[language] = texts(figure)
+        plt.close("all")
+    i18n.set_language("en")
+    return shown["en"], shown["es"]
+
+
+def english_left(draw, given=()) -> list[str]:
+    """The Spanish picture's texts holding a word of 3+ letters also in the English picture.
+
+    ``given`` are the labels the test passed in, as a notebook would: their words are not the kit's.
+    """
+    english, spanish = both_languages(draw)
+    english_words = set().union(*map(words, english))
+    assert english_words, "the English picture has no words: nothing was compared"
+    english_words -= SAME_IN_SPANISH | set().union(*map(words, given))
+    return [text for text in spanish if words(text) & english_words]
+
+
+def speaks_spanish(draw, given=()) -> None:
+    left = english_left(draw, given)
+    assert left == [], f"English left in the Spanish picture: {left}"
+
+
+# -- optimization ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def paths():
+    from neurona.scratch import GD, Adam, race
+
+    good = race("rosenbrock", {"Adam": Adam(0.05)}, steps=20)
+    gone = race("rosenbrock", {"SGD": GD(0.5)}, steps=20)
+    return {**good, **gone}
+
+
+def test_the_optimizer_race_speaks_spanish(paths):
+    speaks_spanish(lambda: optimization.plot_optimizer_race("rosenbrock", paths))
+    speaks_spanish(lambda: optimization.plot_race_losses("rosenbrock", paths))
+
+
+def test_the_layer_histograms_speak_spanish():
+    layers = [np.linspace(-1, 1, 50), np.array([0.1, np.nan, 0.3, 0.2])]
+    speaks_spanish(lambda: optimization.plot_layer_histograms(layers, title="Capas"), ["Capas"])
+
+
+def test_the_activation_functions_need_no_translation_beyond_their_names():
+    speaks_spanish(lambda: optimization.plot_activation_functions(["sigmoid", "relu"]))
+
+
+# -- weights --------------------------------------------------------------------------------------
+
+def test_the_weight_images_speak_spanish():
+    kernel = np.random.default_rng(0).normal(size=(16, 3))
+    speaks_spanish(lambda: weights.plot_weight_images(kernel, image_shape=(4, 4)))
+
+
+def test_the_prediction_bars_speak_spanish():
+    names = ["gato", "perro", "pájaro"]
+    speaks_spanish(lambda: weights.plot_prediction_bars([0.1, 0.7, 0.2], names, true_class=0),
+                   names)
+    speaks_spanish(lambda: weights.plot_prediction_bars([0.1, 0.7, 0.2], names), names)
+
+
+def test_an_error_keeps_its_english_class_and_carries_a_spanish_message():
+    i18n.set_language("es")
+    with pytest.raises(ValueError, match="esto no son probabilidades"):
+        weights.plot_prediction_bars([0.5, 0.9])
+    with pytest.raises(TypeError, match="debe ser una lista de nombres"):
+        weights.plot_prediction_bars([0.5, 0.5], class_names="ab")
