@@ -19,12 +19,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from neurona import i18n  # noqa: E402
-from neurona.plots import optimization, weights  # noqa: E402
+from neurona.plots import convolution, optimization, weights  # noqa: E402
 
 # Names, identifiers a student types (surface and activation names) and words Spanish shares.
 SAME_IN_SPANISH = {
     "adam", "sgd", "rosenbrock", "sigmoid", "tanh", "relu", "elu", "selu", "softplus",
-    "mnist", "keras", "softmax", "final", "std",
+    "mnist", "keras", "softmax", "final", "std", "valid", "same",
 }
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # \mathdefault, \partial, \tanh: not words
@@ -123,6 +123,33 @@ def test_the_prediction_bars_speak_spanish():
     speaks_spanish(lambda: weights.plot_prediction_bars([0.1, 0.7, 0.2], names, true_class=0),
                    names)
     speaks_spanish(lambda: weights.plot_prediction_bars([0.1, 0.7, 0.2], names), names)
+
+
+# -- convolution ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("padding", ["valid", 1])
+def test_a_convolution_step_speaks_spanish(padding):
+    image = np.eye(6)
+    kernel = np.ones((3, 3)) / 9
+    speaks_spanish(lambda: convolution.plot_convolution_step(image, kernel, 2, padding=padding))
+
+
+def test_pooling_speaks_spanish():
+    speaks_spanish(convolution.plot_pooling)
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_the_filters_speak_spanish(channels):
+    kernel = np.random.default_rng(0).normal(size=(3, 3, channels, 4))
+    speaks_spanish(lambda: convolution.plot_filters(kernel))
+
+
+def test_the_feature_maps_speak_spanish():
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, name="conv"),
+                              keras.layers.MaxPooling2D(2, name="pool")])
+    image = np.random.default_rng(0).random((8, 8))
+    speaks_spanish(lambda: convolution.plot_feature_maps(model, image), ["conv", "pool"])
 
 
 def test_an_error_keeps_its_english_class_and_carries_a_spanish_message():
