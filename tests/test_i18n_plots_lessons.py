@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from neurona import i18n  # noqa: E402
-from neurona.plots import convolution, optimization, weights  # noqa: E402
+from neurona.plots import convolution, optimization, transfer, weights  # noqa: E402
 
 # Names, identifiers a student types (surface and activation names) and words Spanish shares.
 SAME_IN_SPANISH = {
@@ -150,6 +150,19 @@ def test_the_feature_maps_speak_spanish():
                               keras.layers.MaxPooling2D(2, name="pool")])
     image = np.random.default_rng(0).random((8, 8))
     speaks_spanish(lambda: convolution.plot_feature_maps(model, image), ["conv", "pool"])
+
+
+# -- transfer learning ----------------------------------------------------------------------------
+
+def test_accuracy_against_labels_speaks_spanish():
+    import pandas as pd
+
+    runs = [("desde cero", 20, 0.70, 3.0), ("desde cero", 1000, 0.85, 4.0),
+            ("base congelada", 20, 0.80, 2.0), ("base congelada", 1000, 0.86, 2.5)]
+    table = pd.DataFrame([{"strategy": s, "labels per class": n, "test accuracy": a,
+                           "training s": t} for s, n, a, t in runs])
+    speaks_spanish(lambda: transfer.plot_accuracy_vs_labels(table, title="Transferencia"),
+                   ["desde cero", "base congelada", "Transferencia"])
 
 
 def test_an_error_keeps_its_english_class_and_carries_a_spanish_message():
