@@ -19,12 +19,19 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from neurona import i18n  # noqa: E402
-from neurona.plots import convolution, optimization, transfer, weights  # noqa: E402
+from neurona.plots import (  # noqa: E402
+    autoencoders,
+    convolution,
+    optimization,
+    transfer,
+    weights,
+)
 
 # Names, identifiers a student types (surface and activation names) and words Spanish shares.
 SAME_IN_SPANISH = {
     "adam", "sgd", "rosenbrock", "sigmoid", "tanh", "relu", "elu", "selu", "softplus",
-    "mnist", "keras", "softmax", "final", "std", "valid", "same",
+    "mnist", "keras", "softmax", "final", "std", "valid", "same", "mse", "auc", "cpu", "cpus",
+    "gpu", "original", "error",
 }
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # \mathdefault, \partial, \tanh: not words
@@ -150,6 +157,47 @@ def test_the_feature_maps_speak_spanish():
                               keras.layers.MaxPooling2D(2, name="pool")])
     image = np.random.default_rng(0).random((8, 8))
     speaks_spanish(lambda: convolution.plot_feature_maps(model, image), ["conv", "pool"])
+
+
+# -- autoencoders ---------------------------------------------------------------------------------
+
+IMAGES = np.random.default_rng(0).random((3, 16))
+
+
+def test_reconstructions_and_denoising_speak_spanish():
+    speaks_spanish(lambda: autoencoders.plot_reconstructions(IMAGES, IMAGES * 0.9, n=3))
+    speaks_spanish(lambda: autoencoders.plot_denoising(IMAGES, IMAGES, IMAGES, n=3))
+
+
+@pytest.fixture(scope="module")
+def preset_runs():
+    from neurona.autoencoders import PresetResult, preset
+
+    losses = np.array([[0.09, 0.05, 0.04], [0.08, 0.06, 0.03]])
+    return [PresetResult(preset=preset(name), seeds=seeds, loss=losses[: len(seeds)],
+                         val_loss=losses[: len(seeds)], epoch_seconds=np.ones((len(seeds), 3)),
+                         samples=6000)
+            for name, seeds in (("III", (0, 1)), ("I", (0,)))]
+
+
+@pytest.mark.parametrize("metric, band", [("val_loss", "std"), ("loss", "range")])
+def test_the_loss_band_speaks_spanish(preset_runs, metric, band):
+    speaks_spanish(lambda: autoencoders.plot_loss_band(preset_runs, metric=metric, band=band),
+                   ["III", "adam", "sgd", "sigmoid", "relu", "linear"])
+
+
+def test_the_preset_times_speak_spanish(preset_runs):
+    from neurona.autoencoders import times_table
+
+    speaks_spanish(lambda: autoencoders.plot_preset_times(times_table(preset_runs)), ["III"])
+
+
+def test_the_latent_pictures_and_the_roc_speak_spanish():
+    codes = np.random.default_rng(0).normal(size=(6, 2))
+    speaks_spanish(lambda: autoencoders.plot_latent_scatter(codes, [0, 1, 0, 1, 0, 1],
+                                                            ["cero", "uno"]), ["cero", "uno"])
+    speaks_spanish(lambda: autoencoders.plot_latent_grid(np.zeros((3, 3, 4, 4))))
+    speaks_spanish(lambda: autoencoders.plot_roc([0, 0.5, 1], [0, 0.8, 1], 0.8))
 
 
 # -- transfer learning ----------------------------------------------------------------------------
