@@ -23,6 +23,7 @@ from neurona.plots import (  # noqa: E402
     autoencoders,
     convolution,
     optimization,
+    solar,
     transfer,
     weights,
 )
@@ -31,7 +32,7 @@ from neurona.plots import (  # noqa: E402
 SAME_IN_SPANISH = {
     "adam", "sgd", "rosenbrock", "sigmoid", "tanh", "relu", "elu", "selu", "softplus",
     "mnist", "keras", "softmax", "final", "std", "valid", "same", "mse", "auc", "cpu", "cpus",
-    "gpu", "original", "error",
+    "gpu", "original", "error", "hst", "oahu", "rmse", "local",
 }
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # \mathdefault, \partial, \tanh: not words
@@ -198,6 +199,50 @@ def test_the_latent_pictures_and_the_roc_speak_spanish():
                                                             ["cero", "uno"]), ["cero", "uno"])
     speaks_spanish(lambda: autoencoders.plot_latent_grid(np.zeros((3, 3, 4, 4))))
     speaks_spanish(lambda: autoencoders.plot_roc([0, 0.5, 1], [0, 0.8, 1], 0.8))
+
+
+# -- solar forecasting (notebook 12) --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def day():
+    from neurona.solar import generate
+
+    return generate(1, seed=0, step_seconds=60)
+
+
+MODELS = ["persistencia", "red densa"]
+
+
+def test_the_sensor_grid_and_a_day_speak_spanish(day):
+    speaks_spanish(lambda: solar.plot_sensor_grid(250.0))
+    speaks_spanish(lambda: solar.plot_day(day))
+
+
+def test_a_cloud_passage_and_the_leads_speak_spanish(day):
+    import pandas as pd
+
+    start = day.index[len(day) // 2]
+    speaks_spanish(lambda: solar.plot_cloud_passage(day, start, 20.0, wind_direction=250.0))
+    leads = pd.DataFrame({"downwind_m": [-300.0, 0.0, 200.0], "lead_s": [30.0, 0.0, -20.0]},
+                         index=["AP1", "DH10", "DH2"])
+    speaks_spanish(lambda: solar.plot_leads(leads, 10.0))
+
+
+def test_maps_need_no_words_of_the_kit():
+    maps = np.random.default_rng(0).random((2, 10, 10))
+    shown = solar.plot_maps(maps, titles=["ahora", "dentro de 10 s"])
+    assert [axis.get_title() for axis in shown] == ["ahora", "dentro de 10 s"]
+
+
+def test_the_forecast_pictures_speak_spanish(day):
+    times = day.index
+    actual = day["DH10"].to_numpy()
+    forecasts = {name: actual * (1 + 0.05 * k) + 1 for k, name in enumerate(MODELS)}
+    speaks_spanish(lambda: solar.plot_forecast(times, actual, forecasts), MODELS)
+    speaks_spanish(lambda: solar.plot_predicted_vs_actual(actual, forecasts), MODELS)
+    speaks_spanish(lambda: solar.plot_residuals(actual, forecasts), MODELS)
+    speaks_spanish(lambda: solar.plot_skill({"red densa": 0.2, "lineal": -0.1}),
+                   ["red densa", "lineal"])
 
 
 # -- transfer learning ----------------------------------------------------------------------------
