@@ -23,6 +23,7 @@ from neurona.plots import (  # noqa: E402
     autoencoders,
     convolution,
     optimization,
+    performance,
     solar,
     transfer,
     weights,
@@ -32,7 +33,8 @@ from neurona.plots import (  # noqa: E402
 SAME_IN_SPANISH = {
     "adam", "sgd", "rosenbrock", "sigmoid", "tanh", "relu", "elu", "selu", "softplus",
     "mnist", "keras", "softmax", "final", "std", "valid", "same", "mse", "auc", "cpu", "cpus",
-    "gpu", "original", "error", "hst", "oahu", "rmse", "local",
+    "gpu", "original", "error", "hst", "oahu", "rmse", "local", "amdahl", "gustafson", "ideal",
+    "cnn", "matmul", "jax", "tensorflow", "bfloat", "real",
 }
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # \mathdefault, \partial, \tanh: not words
@@ -243,6 +245,71 @@ def test_the_forecast_pictures_speak_spanish(day):
     speaks_spanish(lambda: solar.plot_residuals(actual, forecasts), MODELS)
     speaks_spanish(lambda: solar.plot_skill({"red densa": 0.2, "lineal": -0.1}),
                    ["red densa", "lineal"])
+
+
+# -- the performance lab --------------------------------------------------------------------------
+
+def bench_rows(**columns):
+    import pandas as pd
+
+    from neurona import bench
+
+    n = len(next(iter(columns.values())))
+    base = {"ok": [True] * n, "label": ["mlp · entrenar"] * n, "device_read": ["CPU"] * n}
+    return bench.Results(pd.DataFrame({**base, **columns}).to_dict("records"))
+
+
+def test_the_speedup_heatmap_and_thread_scaling_speak_spanish():
+    import pandas as pd
+
+    table = pd.DataFrame({"u25": [2.0, 10.0], "u50": [3.0, 30.0]}, index=["red 1", "red 2"])
+    speaks_spanish(lambda: performance.plot_speedup_heatmap(table, title="Aceleraciones"),
+                   ["red", "Aceleraciones"])
+    threads = bench_rows(threads=[1, 2, 4], speedup=[1.0, 1.8, 2.9],
+                         efficiency=[1.0, 0.9, 0.725])
+    speaks_spanish(lambda: performance.plot_thread_scaling(threads, reference={
+        "threads": 8, "speedup": 1.81}))
+
+
+def test_time_against_size_and_batch_speaks_spanish():
+    import pandas as pd
+
+    sizes = bench_rows(parameters=[1e3, 1e4, 1e5], per_epoch_s=[0.1, 0.2, 0.9])
+    reference = pd.DataFrame({"parameters": [1e3, 1e5], "GPU": [0.2, 0.5]})
+    speaks_spanish(lambda: performance.plot_time_vs_parameters(sizes, reference=reference))
+    batch = bench_rows(batch_size=[8, 32, 128], per_epoch_s=[4.0, 1.5, 0.8])
+    reference = pd.DataFrame({"device": ["GPU"], "b8": [3.0], "b32": [1.0]})
+    speaks_spanish(lambda: performance.plot_time_vs_batch(batch, reference=reference),
+                   ["mlp"])
+
+
+def test_latency_share_of_peak_and_scaling_laws_speak_spanish():
+    from neurona import bench
+
+    results = bench_rows(samples=[2, 64], median_s=[0.001, 0.01], achieved_gflops=[1.0, 50.0])
+    speaks_spanish(lambda: performance.plot_inference_latency(results), ["mlp"])
+    bench.add_share_of_peak(results, 400.0)
+    speaks_spanish(lambda: performance.plot_share_of_peak(results), ["mlp", "entrenar"])
+    speaks_spanish(lambda: performance.plot_scaling_laws(0.9, processors=8,
+                                                         measured=([1, 2], [1.0, 1.7])))
+
+
+def test_the_backend_verdicts_speak_spanish():
+    import pandas as pd
+
+    rows = pd.DataFrame({"ok": True, "task": "train", "model": "cnn", "model_args": [{}] * 4,
+                         "dtype": ["float32", "float32", "mixed_bfloat16", "mixed_bfloat16"],
+                         "backend": ["tensorflow", "jax"] * 2,
+                         "samples_per_s": [3000.0, 1000.0, 600.0, 1050.0]})
+    i18n.set_language("es")
+    assert performance.backend_verdicts(rows) == [
+        "cnn, float32: TensorFlow 3\u202f000 muestras/s, JAX 1\u202f000: "
+        "TensorFlow es 3.0x más rápido que JAX",
+        "cnn, mixed_bfloat16: JAX 1\u202f050 muestras/s, TensorFlow 600: "
+        "JAX es 1.8x más rápido que TensorFlow",
+        "cnn en TensorFlow: bfloat16 mixto fue 5.0x más lento que float32",
+        "cnn en JAX: bfloat16 mixto fue más o menos igual de rápido que float32 (1.05x)",
+    ]
 
 
 # -- transfer learning ----------------------------------------------------------------------------
