@@ -24,6 +24,7 @@ from neurona.plots import (  # noqa: E402
     convolution,
     optimization,
     performance,
+    sequences,
     solar,
     transfer,
     weights,
@@ -34,7 +35,7 @@ SAME_IN_SPANISH = {
     "adam", "sgd", "rosenbrock", "sigmoid", "tanh", "relu", "elu", "selu", "softplus",
     "mnist", "keras", "softmax", "final", "std", "valid", "same", "mse", "auc", "cpu", "cpus",
     "gpu", "original", "error", "hst", "oahu", "rmse", "local", "amdahl", "gustafson", "ideal",
-    "cnn", "matmul", "jax", "tensorflow", "bfloat", "real",
+    "cnn", "matmul", "jax", "tensorflow", "bfloat", "real", "lstm", "nan",
 }
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # \mathdefault, \partial, \tanh: not words
@@ -312,6 +313,36 @@ def test_the_backend_verdicts_speak_spanish():
     ]
 
 
+# -- sequences (notebook 13) ----------------------------------------------------------------------
+
+def test_a_window_and_the_unrolled_rnn_speak_spanish():
+    window = np.random.default_rng(0).random((4, 16)) * 800
+    speaks_spanish(lambda: sequences.plot_window(window, 500.0))
+    speaks_spanish(lambda: sequences.plot_unrolled_rnn(3))
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_gradients_by_step_speak_spanish(relative):
+    norms = {"LSTM": [1e-3, 1e-2, 1e-1], "recurrente simple": [1e-6, 1e-3, 1.0]}
+    speaks_spanish(lambda: sequences.plot_gradient_by_step(norms, relative=relative),
+                   list(norms))
+
+
+def test_batch_losses_speak_spanish():
+    losses = {"sin recorte": [5.0, 80.0, float("nan")], "clipnorm=1": [5.0, 4.8, 4.6]}
+    speaks_spanish(lambda: sequences.plot_batch_losses(losses), ["sin recorte", "clipnorm"])
+
+
+@pytest.mark.parametrize("batch", [None, 1024])
+def test_skill_and_time_speak_spanish(batch):
+    import pandas as pd
+
+    table = pd.DataFrame({"skill": [0.0, 0.3], "per_epoch_s": [float("nan"), 2.5],
+                          "latency_1_s": [1e-4, 0.02], "latency_batch_s": [1e-3, 0.3]},
+                         index=["persistencia", "LSTM"])
+    speaks_spanish(lambda: sequences.plot_skill_and_time(table, batch=batch), ["persistencia"])
+
+
 # -- transfer learning ----------------------------------------------------------------------------
 
 def test_accuracy_against_labels_speaks_spanish():
@@ -331,3 +362,5 @@ def test_an_error_keeps_its_english_class_and_carries_a_spanish_message():
         weights.plot_prediction_bars([0.5, 0.9])
     with pytest.raises(TypeError, match="debe ser una lista de nombres"):
         weights.plot_prediction_bars([0.5, 0.5], class_names="ab")
+    with pytest.raises(ValueError, match=r"p\. ej\. \{'LSTM': norms\}$"):
+        sequences.plot_gradient_by_step({})
