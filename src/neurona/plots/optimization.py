@@ -241,7 +241,7 @@ def plot_race_losses(surface: Any, trajectories: Mapping[str, Any], ax: Axes | N
         gap = np.where(np.isfinite(gap), np.maximum(gap, 1e-16), np.nan)
         ax.plot(np.arange(len(path)), gap, color=series_color(k), lw=1.6, label=label)
     ax.set_yscale("log")
-    ax.set_xlabel(_("step"))
+    ax.set_xlabel(_("optimizer step"))
     ax.set_ylabel("f - f_min" if f_min != 0 else _("loss f(x, y)"))
     ax.set_title(_("{surface}: loss along each path").format(surface=surface.name))
     ax.grid(True, which="major", alpha=0.3)
