@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from neurona.i18n import N_, _, grouped
 from neurona.plots.style import (
     OKABE_ITO,
     RIGHT_COLOR,
@@ -40,6 +41,15 @@ __all__ = [
 ]
 
 _TILE = 1.1  # inches per image
+# The y label and the default title of plot_loss_band, by metric and band.
+_LOSS_LABELS = {"val_loss": N_("validation loss (MSE per pixel)"),
+                "loss": N_("training loss (MSE per pixel)")}
+_BAND_TITLES = {
+    ("val_loss", "std"): N_("validation loss, mean ± 1 std over seeds"),
+    ("val_loss", "range"): N_("validation loss, mean and range over seeds"),
+    ("loss", "std"): N_("training loss, mean ± 1 std over seeds"),
+    ("loss", "range"): N_("training loss, mean and range over seeds"),
+}
 
 
 def plot_reconstructions(
@@ -81,7 +91,8 @@ def plot_reconstructions(
     top, bottom = _images(originals, "originals"), _images(reconstructions, "reconstructions")
     if top.shape != bottom.shape:
         raise ValueError(
-            f"originals {top.shape} and reconstructions {bottom.shape} must have the same shape"
+            _("originals {top} and reconstructions {bottom} must have the same shape").format(
+                top=top.shape, bottom=bottom.shape)
         )
     one_of("order", order, ("first", "worst", "best"))
     n = min(whole_number("n", n, 1), len(top))
@@ -103,10 +114,11 @@ def plot_reconstructions(
             ax.set_yticks([])
         color = WRONG_COLOR if index == worst else "black"
         grid[1, column].set_title(f"MSE {errors[index]:.4f}", fontsize=8, color=color)
-    grid[0, 0].set_ylabel("original", fontsize=9)
-    grid[1, 0].set_ylabel("reconstructed", fontsize=9)
+    grid[0, 0].set_ylabel(_("original"), fontsize=9)
+    grid[1, 0].set_ylabel(_("reconstructed"), fontsize=9)
     if title is None:
-        title = f"mean squared error over {len(top):,} images: {errors.mean():.4f}"
+        title = _("mean squared error over {count} images: {error:.4f}").format(
+            count=grouped(len(top)), error=errors.mean())
     if title:
         figure.suptitle(title, fontsize=10)
     return figure
@@ -132,14 +144,15 @@ def plot_denoising(clean: Any, noisy: Any, denoised: Any, n: int = 8, title: str
     rows.append(_images(denoised, "denoised"))
     if len({r.shape for r in rows}) != 1:
         raise ValueError(
-            f"clean, noisy and denoised must have one shape; got {[r.shape for r in rows]}"
+            _("clean, noisy and denoised must have one shape; got {shapes}").format(
+                shapes=[r.shape for r in rows])
         )
     n = min(whole_number("n", n, 1), len(rows[0]))
     figure, grid = plt.subplots(
         3, n, figsize=(_TILE * n, 3 * _TILE + 0.5), layout="constrained", squeeze=False
     )
     for row, (images, label) in enumerate(
-        zip(rows, ("clean", "noisy input", "denoised"), strict=True)
+        zip(rows, (_("clean"), _("noisy input"), _("denoised")), strict=True)
     ):
         for column in range(n):
             ax = grid[row, column]
@@ -189,11 +202,11 @@ def plot_loss_band(
         results = [results]
     results = list(results)
     if not results or not all(isinstance(r, PresetResult) for r in results):
-        raise TypeError("results must be one or more PresetResult objects from run_preset")
+        raise TypeError(_("results must be one or more PresetResult objects from run_preset"))
     one_of("metric", metric, ("val_loss", "loss"))
     one_of("band", band, ("std", "range"))
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
     style = VALIDATION_LINESTYLE if metric == "val_loss" else TRAIN_LINESTYLE
     for k, result in enumerate(results):
         values = getattr(result, metric)
@@ -203,9 +216,9 @@ def plot_loss_band(
         mean = finite_stat(np.mean, values)
         color = series_color(k)
         seeds = len(result.seeds)
-        label = f"{result.preset.name}: {_short(result.preset)}" + (
-            f" ({seeds} seeds)" if seeds > 1 else ""
-        )
+        label = (_("{name}: {settings} ({seeds} seeds)") if seeds > 1
+                 else _("{name}: {settings}")).format(
+            name=result.preset.name, settings=_short(result.preset), seeds=seeds)
         ax.plot(epochs, mean, style, color=color, marker="o", markersize=3, label=label)
         if seeds > 1:
             if band == "std":
@@ -218,13 +231,10 @@ def plot_loss_band(
             ax.fill_between(epochs, low, high, color=color, alpha=0.2, linewidth=0)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    what = "validation" if metric == "val_loss" else "training"
-    ax.set_ylabel(f"{what} loss (MSE per pixel)")
+    ax.set_xlabel(_("epoch"))
+    ax.set_ylabel(_(_LOSS_LABELS[metric]))
     if title is None:
-        title = f"{what} loss, mean" + (
-            " ± 1 std over seeds" if band == "std" else " and range over seeds"
-        )
+        title = _(_BAND_TITLES[metric, band])
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
@@ -249,9 +259,9 @@ def plot_preset_times(table, ax=None, title: str | None = None):
     """
     needed = ("ours scaled to 60k", "thesis keras_tf s/epoch (CPU)")
     if not all(column in getattr(table, "columns", ()) for column in needed):
-        raise ValueError("table must come from neurona.autoencoders.times_table")
+        raise ValueError(_("table must come from neurona.autoencoders.times_table"))
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 3.8), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(7.0, 3.8), layout="constrained")
     names = [str(i) for i in table.index]
     positions = np.arange(len(names))
     width = 0.38
@@ -260,20 +270,21 @@ def plot_preset_times(table, ax=None, title: str | None = None):
         table[needed[0]],
         width,
         color=OKABE_ITO["blue"],
-        label="ours: wall time, scaled to 60,000 images",
+        label=_("ours: wall time, scaled to {count} images").format(count=grouped(60_000)),
     )
     ax.bar(
         positions + width / 2,
         table[needed[1]],
         width,
         color=OKABE_ITO["orange"],
-        label="thesis, Keras + TF: CPU user time, 4 CPUs + GPU",
+        label=_("thesis, Keras + TF: CPU user time, 4 CPUs + GPU"),
     )
-    labels = [f"{n}\nbatch {int(b)}" for n, b in zip(names, table["batch"], strict=True)]
+    labels = [_("{name}\nbatch {size}").format(name=n, size=int(b))
+              for n, b in zip(names, table["batch"], strict=True)]
     ax.set_xticks(positions, labels, fontsize=8)
-    ax.set_ylabel("seconds per epoch (s)")
+    ax.set_ylabel(_("seconds per epoch (s)"))
     ax.set_yscale("log")
-    ax.set_title(title or "time per epoch: our wall time vs the thesis's CPU time")
+    ax.set_title(title or _("time per epoch: our wall time vs the thesis's CPU time"))
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8)
     return ax
@@ -284,7 +295,7 @@ def plot_latent_scatter(
     labels: Any = None,
     class_names: Sequence[str] | None = None,
     ax=None,
-    title: str = "test images in the 2-D latent space",
+    title: str | None = None,
 ):
     """Scatter of 2-D codes, coloured by class.
 
@@ -298,8 +309,8 @@ def plot_latent_scatter(
         Legend names of the classes.
     ax : matplotlib.axes.Axes, optional
         Draw into this Axes.
-    title : str
-        Axes title.
+    title : str, optional
+        Axes title; default "test images in the 2-D latent space".
 
     Returns
     -------
@@ -312,15 +323,16 @@ def plot_latent_scatter(
     >>> ax.get_xlabel()
     'z[0]'
     """
-    points = points_2d("codes", codes, note="a 2-D latent space")
+    points = points_2d("codes", codes, note=_("a 2-D latent space"))
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 5.4), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(6.4, 5.4), layout="constrained")
     if labels is None:
         ax.scatter(points[:, 0], points[:, 1], s=4, alpha=0.5, color=OKABE_ITO["blue"])
     else:
         classes = np.asarray(labels).ravel()
         if len(classes) != len(points):
-            raise ValueError(f"{len(classes)} labels for {len(points)} codes")
+            raise ValueError(_("{labels} labels for {codes} codes").format(
+                labels=len(classes), codes=len(points)))
         cmap = plt.get_cmap("tab10")
         for k in np.unique(classes):
             chosen = classes == k
@@ -336,7 +348,7 @@ def plot_latent_scatter(
         ax.legend(fontsize=7, markerscale=3, loc="best", framealpha=0.8)
     ax.set_xlabel("z[0]")
     ax.set_ylabel("z[1]")
-    ax.set_title(title)
+    ax.set_title(_("test images in the 2-D latent space") if title is None else title)
     ax.grid(alpha=0.3)
     return ax
 
@@ -359,15 +371,16 @@ def plot_latent_grid(grid: Any, span: float | tuple[float, float] = 2.5, title: 
     """
     array = np.asarray(grid, dtype=float)
     if array.ndim != 4 or array.shape[0] != array.shape[1]:
-        raise ValueError(f"grid must be (n, n, H, W), as latent_grid returns; got {array.shape}")
-    n, _, h, w = array.shape
+        raise ValueError(_("grid must be (n, n, H, W), as latent_grid returns; got {shape}")
+                         .format(shape=array.shape))
+    n, _n, h, w = array.shape
     low, high = (-float(span), float(span)) if np.isscalar(span) else map(float, span)
     mosaic = array.transpose(0, 2, 1, 3).reshape(n * h, n * w)
     figure, ax = plt.subplots(figsize=(6.4, 6.4), layout="constrained")
     ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, extent=(low, high, low, high))
     ax.set_xlabel("z[0]")
     ax.set_ylabel("z[1]")
-    ax.set_title(title or f"decoded from a {n} x {n} walk through the latent plane")
+    ax.set_title(title or _("decoded from a {n} x {n} walk through the latent plane").format(n=n))
     return figure
 
 
@@ -401,20 +414,21 @@ def plot_roc(
     """
     x, y = np.asarray(fpr, dtype=float), np.asarray(tpr, dtype=float)
     if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(f"fpr and tpr must be 1-D and of one length; got {x.shape}, {y.shape}")
+        raise ValueError(_("fpr and tpr must be 1-D and of one length; got {fpr}, {tpr}")
+                         .format(fpr=x.shape, tpr=y.shape))
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.0, 4.6), layout="constrained")
-        ax.plot([0, 1], [0, 1], ":", color="gray", label="guessing (AUC 0.5)")
-    text = label or "reconstruction error"
+        _fig, ax = plt.subplots(figsize=(5.0, 4.6), layout="constrained")
+        ax.plot([0, 1], [0, 1], ":", color="gray", label=_("guessing (AUC 0.5)"))
+    text = label or _("reconstruction error")
     if auc is not None:
         text += f" (AUC {auc:.3f})"
     k = len(ax.lines) - 1
     ax.plot(x, y, color=RIGHT_COLOR if k == 0 else series_color(k), label=text)
-    ax.set_xlabel("false positive rate (normal images flagged)")
-    ax.set_ylabel("true positive rate (anomalies caught)")
+    ax.set_xlabel(_("false positive rate (normal images flagged)"))
+    ax.set_ylabel(_("true positive rate (anomalies caught)"))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.01)
-    ax.set_title(title or "anomaly detection by reconstruction error")
+    ax.set_title(title or _("anomaly detection by reconstruction error"))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     return ax
@@ -429,16 +443,17 @@ def _images(values: Any, name: str) -> np.ndarray:
         side = math.isqrt(array.shape[1])
         if side * side != array.shape[1]:
             raise ValueError(
-                f"{name}: flat images need a square size such as 784; got {array.shape}"
+                _("{name}: flat images need a square size such as 784; got {shape}").format(
+                    name=name, shape=array.shape)
             )
         array = array.reshape(len(array), side, side)
     if array.ndim != 3 or not len(array):
-        raise ValueError(f"{name} must be images (N, H, W) or flat (N, 784); got {array.shape}")
+        raise ValueError(_("{name} must be images (N, H, W) or flat (N, 784); got {shape}")
+                         .format(name=name, shape=array.shape))
     return array
 
 
 def _short(preset) -> str:
-    return (
-        f"batch {preset.batch_size}, {preset.optimizer_name} {preset.learning_rate:g}, "
-        f"{preset.activation}/{preset.output_activation}"
-    )
+    return _("batch {size}, {optimizer} {rate:g}, {activation}/{output}").format(
+        size=preset.batch_size, optimizer=preset.optimizer_name, rate=preset.learning_rate,
+        activation=preset.activation, output=preset.output_activation)

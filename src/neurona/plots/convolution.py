@@ -27,6 +27,7 @@ from neurona.cnn import (
     padding_amounts,
     pool2d,
 )
+from neurona.i18n import N_, _, ngettext
 from neurona.plots.style import (
     DIVERGING_CMAP,
     OKABE_ITO,
@@ -43,6 +44,9 @@ __all__ = ["plot_convolution_step", "plot_feature_maps", "plot_filters", "plot_p
 WINDOW_COLOR = OKABE_ITO["orange"]
 _GREY = "Greys"
 _MAX_NUMBERS = 12  # beyond this many cells per side, numbers no longer fit in a cell
+# The title of each pooled panel, by pool2d's mode.
+_POOLING_TITLES = {"max": N_("max pooling → {height}×{width}"),
+                   "average": N_("average pooling → {height}×{width}")}
 
 
 def plot_convolution_step(
@@ -81,11 +85,13 @@ def plot_convolution_step(
     x = np.asarray(image, dtype=float).squeeze()
     w = np.asarray(kernel, dtype=float)
     if x.ndim != 2:
-        raise ValueError(f"give one grey image of shape (height, width); got shape {x.shape}")
+        raise ValueError(_("give one grey image of shape (height, width); got shape {shape}")
+                         .format(shape=x.shape))
     out_h = conv_output_size(x.shape[0], w.shape[0], padding, stride)
     out_w = conv_output_size(x.shape[1], w.shape[1], padding, stride)
     total = out_h * out_w
-    note = f"there are {total} windows"
+    note = ngettext("there is {count} window", "there are {count} windows", total).format(
+        count=total)
     step = total - 1 if step is None else whole_number("step", step, 0, total - 1, note=note)
     full = convolve2d(x, w, padding, stride)
     row, col = divmod(step, out_w)
@@ -108,22 +114,24 @@ def plot_convolution_step(
                                   linestyle="--"))
     ax_in.add_patch(Rectangle((col * stride - 0.5, row * stride - 0.5), w.shape[1], w.shape[0],
                               fill=False, edgecolor=WINDOW_COLOR, linewidth=2.5))
-    pad_text = f"p = {padding}" if not isinstance(padding, str) else f"{padding} padding"
-    ax_in.set_title(f"input {x.shape[0]}×{x.shape[1]} ({pad_text})")
+    title = (_("input {height}×{width} ({padding} padding)") if isinstance(padding, str)
+             else _("input {height}×{width} (p = {padding})"))
+    ax_in.set_title(title.format(height=x.shape[0], width=x.shape[1], padding=padding))
 
     limit = diverging_limits(w)
     ax_k.imshow(w, cmap=DIVERGING_CMAP, vmin=limit[0], vmax=limit[1])
     if max(w.shape) <= _MAX_NUMBERS:
         for (i, j), value in np.ndenumerate(w):
             ax_k.text(j, i, f"{value:.2g}", ha="center", va="center", fontsize=9)
-    ax_k.set_title(f"kernel {w.shape[0]}×{w.shape[1]}")
+    ax_k.set_title(_("kernel {height}×{width}").format(height=w.shape[0], width=w.shape[1]))
 
     shown = np.ma.masked_invalid(current_output)
     low, high = diverging_limits(full)
     ax_out.imshow(shown, cmap=DIVERGING_CMAP, vmin=low, vmax=high)
     ax_out.add_patch(Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False,
                                edgecolor=WINDOW_COLOR, linewidth=2.5))
-    ax_out.set_title(f"output {out_h}×{out_w}: [{row}, {col}] = {current_output[row, col]:.3g}")
+    ax_out.set_title(_("output {height}×{width}: [{row}, {col}] = {value:.3g}").format(
+        height=out_h, width=out_w, row=row, col=col, value=current_output[row, col]))
     for ax in (ax_in, ax_k, ax_out):
         ax.set_xticks([])
         ax.set_yticks([])
@@ -159,8 +167,9 @@ def plot_pooling(x: Any = BOOK_SEVEN, size: int = 2, stride: int | None = None) 
 
     image = np.asarray(x, dtype=float)
     if image.ndim != 2 or max(image.shape) > _MAX_NUMBERS:
-        raise ValueError(f"plot_pooling writes every number: give a 2-D map of at most "
-                         f"{_MAX_NUMBERS}×{_MAX_NUMBERS}; got shape {image.shape}")
+        raise ValueError(_("plot_pooling writes every number: give a 2-D map of at most "
+                           "{most}×{most}; got shape {shape}").format(most=_MAX_NUMBERS,
+                                                                     shape=image.shape))
     stride = size if stride is None else stride
     pooled = {mode: pool2d(image, size, stride, mode) for mode in ("max", "average")}
     vmax = max(image.max(), 1e-9)
@@ -168,8 +177,10 @@ def plot_pooling(x: Any = BOOK_SEVEN, size: int = 2, stride: int | None = None) 
                                 gridspec_kw={"width_ratios": [image.shape[1],
                                                               *(p.shape[1] * 1.6
                                                                 for p in pooled.values())]})
-    panels = [(image, f"input {image.shape[0]}×{image.shape[1]}, windows {size}×{size}")]
-    panels += [(values, f"{mode} pooling → {values.shape[0]}×{values.shape[1]}")
+    panels = [(image, _("input {height}×{width}, windows {size}×{size}").format(
+        height=image.shape[0], width=image.shape[1], size=size))]
+    panels += [(values, _(_POOLING_TITLES[mode]).format(height=values.shape[0],
+                                                        width=values.shape[1]))
                for mode, values in pooled.items()]
     for ax, (values, title) in zip(axes, panels, strict=True):
         ax.imshow(values, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=vmax)
@@ -219,8 +230,8 @@ def plot_filters(weights: Any, cols: int = 8, max_filters: int = 64,
 
     kernel = _conv_kernel(weights)
     if kernel.ndim != 4:
-        raise ValueError(f"a Conv2D kernel has shape (kh, kw, in_channels, filters); "
-                         f"got {kernel.shape}")
+        raise ValueError(_("a Conv2D kernel has shape (kh, kw, in_channels, filters); "
+                           "got {shape}").format(shape=kernel.shape))
     shown = kernel.mean(axis=2) if channel is None else kernel[:, :, int(channel), :]
     count = min(shown.shape[-1], int(max_filters))
     cols = max(1, min(int(cols), count))
@@ -237,9 +248,16 @@ def plot_filters(weights: Any, cols: int = 8, max_filters: int = 64,
             continue
         image = ax.imshow(shown[..., index], cmap=DIVERGING_CMAP, vmin=vmin, vmax=vmax)
         ax.set_title(str(index), fontsize=8)
-    figure.colorbar(image, ax=list(axes.flat), shrink=0.9, label="weight")
-    figure.suptitle(f"{count} filters of {kernel.shape[0]}×{kernel.shape[1]}"
-                    + ("" if kernel.shape[2] == 1 else f" (mean of {kernel.shape[2]} channels)"))
+    figure.colorbar(image, ax=list(axes.flat), shrink=0.9, label=_("weight"))
+    if kernel.shape[2] == 1:
+        title = ngettext("{count} filter of {height}×{width}",
+                         "{count} filters of {height}×{width}", count)
+    else:
+        title = ngettext("{count} filter of {height}×{width} (mean of {channels} channels)",
+                         "{count} filters of {height}×{width} (mean of {channels} channels)",
+                         count)
+    figure.suptitle(title.format(count=count, height=kernel.shape[0], width=kernel.shape[1],
+                                 channels=kernel.shape[2]))
     return figure
 
 
@@ -271,7 +289,8 @@ def plot_feature_maps(model: Any, image: Any, layers: Sequence[str] | None = Non
     chosen = ([layer for layer in model.layers if len(layer.output.shape) == 4]
               if layers is None else [model.get_layer(name) for name in layers])
     if not chosen:
-        raise ValueError("the model has no layer with 2-D feature maps (4-D outputs) to show")
+        raise ValueError(
+            _("the model has no layer with 2-D feature maps (4-D outputs) to show"))
     x = np.asarray(image, dtype="float32")
     x = x.reshape((1, *tuple(int(d) for d in model.inputs[0].shape[1:])))
     probe = keras.Model(model.inputs[0], [layer.output for layer in chosen])
@@ -286,7 +305,7 @@ def plot_feature_maps(model: Any, image: Any, layers: Sequence[str] | None = Non
         first = axes[row, 0]
         if row == 0:
             first.imshow(x[0, :, :, 0], cmap=_GREY)
-            first.set_title("input", fontsize=8)
+            first.set_title(_("input"), fontsize=8)
         else:
             first.set_visible(False)
         for j in range(maps):
@@ -299,7 +318,8 @@ def plot_feature_maps(model: Any, image: Any, layers: Sequence[str] | None = Non
         for ax in axes[row]:
             ax.set_xticks([])
             ax.set_yticks([])
-    figure.suptitle("feature maps of one image, layer by layer (bright = strong response)")
+    figure.suptitle(
+        _("feature maps of one image, layer by layer (bright = strong response)"))
     figure.tight_layout()
     return figure
 
@@ -308,7 +328,7 @@ def _conv_kernel(weights: Any) -> np.ndarray:
     if hasattr(weights, "layers"):
         convs = [layer for layer in weights.layers if type(layer).__name__ == "Conv2D"]
         if not convs:
-            raise ValueError("the model has no Conv2D layer whose filters could be drawn")
+            raise ValueError(_("the model has no Conv2D layer whose filters could be drawn"))
         weights = convs[0]
     if hasattr(weights, "get_weights"):
         weights = weights.get_weights()[0]  # a layer: its kernel comes first

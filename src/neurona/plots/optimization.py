@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from neurona.i18n import _, ngettext
 from neurona.plots.style import WRONG_COLOR, series_color
 from neurona.validate import one_of, points_2d
 
@@ -89,12 +90,13 @@ def _surface(surface):
 def _trajectories(trajectories) -> dict[str, np.ndarray]:
     if not isinstance(trajectories, Mapping) or not trajectories:
         raise ValueError(
-            "trajectories must be a non-empty dict of label -> path, as returned by "
-            f"race(surface, optimizers, steps), got {type(trajectories).__name__}"
+            _("trajectories must be a non-empty dict of label -> path, as returned by "
+              "race(surface, optimizers, steps), got {kind}").format(
+                kind=type(trajectories).__name__)
         )
     paths = {}
     for label, path in trajectories.items():
-        note = "steps + 1 points"
+        note = _("steps + 1 points")
         paths[str(label)] = points_2d(f"trajectories[{label!r}]", path, finite=False, note=note)
     return paths
 
@@ -105,7 +107,7 @@ def _last_finite(path: np.ndarray) -> int:
 
 
 def _new_axes(figsize) -> Axes:
-    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    _fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 
 
@@ -171,10 +173,11 @@ def plot_optimizer_race(
         last = _last_finite(path)
         gone = diverged(path)
         loss = losses_along(surface, path[: last + 1])[-1]
-        text = f"{label}: diverged" if gone else f"{label}: final loss {loss:.3g}"
+        text = (_("{label}: diverged").format(label=label) if gone
+                else _("{label}: final loss {loss:.3g}").format(label=label, loss=loss))
         ax.plot(path[:, 0], path[:, 1], color=color, lw=1.6, marker=".", ms=3, label=text)
         ends.append((path[last], color, gone))
-    for k, (_, path) in enumerate(paths.items()):
+    for k, path in enumerate(paths.values()):
         ax.plot(*path[0], "o", color=series_color(k), ms=7, mec="black", mew=0.6)
     for point, color, gone in ends:
         if gone:
@@ -238,9 +241,9 @@ def plot_race_losses(surface: Any, trajectories: Mapping[str, Any], ax: Axes | N
         gap = np.where(np.isfinite(gap), np.maximum(gap, 1e-16), np.nan)
         ax.plot(np.arange(len(path)), gap, color=series_color(k), lw=1.6, label=label)
     ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.set_ylabel("f - f_min" if f_min != 0 else "loss f(x, y)")
-    ax.set_title(f"{surface.name}: loss along each path")
+    ax.set_xlabel(_("optimizer step"))
+    ax.set_ylabel("f - f_min" if f_min != 0 else _("loss f(x, y)"))
+    ax.set_title(_("{surface}: loss along each path").format(surface=surface.name))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="best", fontsize="small")
     return ax
@@ -287,15 +290,15 @@ def plot_layer_histograms(
     """
     if isinstance(values, (str, bytes, np.ndarray)) or not isinstance(values, Sequence):
         raise ValueError(
-            "values must be a list with one array per layer, e.g. the activations from "
-            f"MLP.forward_all(X)[0], got {type(values).__name__}"
+            _("values must be a list with one array per layer, e.g. the activations from "
+              "MLP.forward_all(X)[0], got {kind}").format(kind=type(values).__name__)
         )
     if not values:
-        raise ValueError("values is empty: give one array per layer")
+        raise ValueError(_("values is empty: give one array per layer"))
     layers = [np.asarray(v, dtype=np.float64).ravel() for v in values]
     for k, layer in enumerate(layers):
         if layer.size == 0:
-            raise ValueError(f"layer {k + 1} of values is empty")
+            raise ValueError(_("layer {number} of values is empty").format(number=k + 1))
     if axes is None:
         columns = min(len(layers), _MAX_COLUMNS)
         rows = -(-len(layers) // columns)
@@ -309,15 +312,20 @@ def plot_layer_histograms(
     else:
         axes = list(np.ravel(axes))
         if len(axes) != len(layers):
-            raise ValueError(f"axes has {len(axes)} Axes for {len(layers)} layers")
+            raise ValueError(_("axes has {axes} Axes for {layers} layers").format(
+                axes=len(axes), layers=len(layers)))
         fig = axes[0].figure
     for k, (ax, layer) in enumerate(zip(axes, layers, strict=True)):
         finite = layer[np.isfinite(layer)]
         std = float(finite.std()) if finite.size else float("nan")
-        note = f"\n{layer.size - finite.size} not finite" if finite.size < layer.size else ""
+        title_k = _("layer {number}: std {std:.2g}").format(number=k + 1, std=std)
+        if finite.size < layer.size:
+            missing = layer.size - finite.size
+            title_k += "\n" + ngettext("{count} not finite", "{count} not finite",
+                                       missing).format(count=missing)
         if finite.size:
             ax.hist(finite, bins=40, color=series_color(0), alpha=0.85)
-        ax.set_title(f"layer {k + 1}: std {std:.2g}{note}", fontsize="small")
+        ax.set_title(title_k, fontsize="small")
         ax.tick_params(labelsize="x-small")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=3))  # gradients need room for 1e-5 etc.
         ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
@@ -363,7 +371,7 @@ def plot_activation_functions(names: Sequence[str], ax: Any = None) -> Figure:
         names = [names]
     names = list(names)
     if not names:
-        raise ValueError("names is empty: give at least one activation, e.g. ['sigmoid']")
+        raise ValueError(_("names is empty: give at least one activation, e.g. ['sigmoid']"))
     for name in names:
         one_of("activation", name, ACTIVATION_FUNCTIONS)
     if ax is None:
@@ -384,7 +392,8 @@ def plot_activation_functions(names: Sequence[str], ax: Any = None) -> Figure:
     else:
         axes = list(np.ravel(ax))
         if len(axes) != len(names):
-            raise ValueError(f"ax has {len(axes)} Axes for {len(names)} activations")
+            raise ValueError(_("ax has {axes} Axes for {names} activations").format(
+                axes=len(axes), names=len(names)))
         fig = axes[0].figure
     z = np.linspace(*_Z_RANGE, 1001)
     for panel, name in zip(axes, names, strict=True):

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.i18n import _, grouped
 from neurona.plots.style import PALETTE, axes_or_new
 
 __all__ = [
@@ -31,11 +32,13 @@ def _frame(results: Any):
 
     frame = getattr(results, "frame", results)
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"expected sweep results or a DataFrame, got {type(results).__name__}")
+        raise TypeError(_("expected sweep results or a DataFrame, got {kind}").format(
+            kind=type(results).__name__))
     if "ok" in frame:
         frame = frame[frame["ok"].astype(bool)]
     if frame.empty:
-        raise ValueError("no row ran: there is nothing to draw (see the table's error column)")
+        raise ValueError(
+            _("no row ran: there is nothing to draw (see the table's error column)"))
     return frame
 
 
@@ -68,7 +71,7 @@ def plot_speedup_heatmap(table, *, title: str = "", ax=None, cmap: str = "viridi
             color = "white" if shown[i, j] < middle else "black"
             ax.text(j, i, format(value, fmt), ha="center", va="center", color=color, fontsize=8)
     bar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
-    bar.set_label("speed-up (log scale)")
+    bar.set_label(_("speed-up (log scale)"))
     ticks = bar.get_ticks()
     bar.set_ticks(ticks, labels=[f"{10**t:.3g}" for t in ticks])
     ax.set_title(title)
@@ -96,23 +99,23 @@ def plot_thread_scaling(results, *, reference: dict[str, Any] | None = None, ax=
     ax = axes_or_new(ax)
     top = max(threads.max(), (reference or {}).get("threads", 1))
     grid = np.linspace(1, top, 50)
-    ax.plot(grid, grid, color="grey", linestyle=":", label="ideal (speed-up = threads)")
-    ax.plot(threads, speedup, "o-", color=PALETTE[0], label="measured speed-up")
+    ax.plot(grid, grid, color="grey", linestyle=":", label=_("ideal (speed-up = threads)"))
+    ax.plot(threads, speedup, "o-", color=PALETTE[0], label=_("measured speed-up"))
     if len(threads) > 1 and threads.max() > 1:
         fraction = fit_parallel_fraction(threads, speedup)
         ax.plot(grid, amdahl_speedup(fraction, grid), "--", color=PALETTE[1],
-                label=f"Amdahl, parallel share F = {fraction:.2f}")  # fmt: skip
+                label=_("Amdahl, parallel share F = {share:.2f}").format(share=fraction))
     if reference:
         ax.plot([reference["threads"]], [reference["speedup"]], "s", color=PALETTE[2],
-                label=reference.get("label", "published"))  # fmt: skip
-    ax.set_xlabel("threads")
-    ax.set_ylabel("speed-up over 1 thread")
+                label=reference.get("label", _("published")))  # fmt: skip
+    ax.set_xlabel(_("threads"))
+    ax.set_ylabel(_("speed-up over 1 thread"))
     twin = ax.twinx()
     twin.bar(threads, frame["efficiency"].astype(float), width=0.25, alpha=0.25, color=PALETTE[0])
     twin.set_ylim(0, 1.2)
-    twin.set_ylabel("efficiency = speed-up / threads (bars)")
+    twin.set_ylabel(_("efficiency = speed-up / threads (bars)"))
     ax.legend(loc="upper left", fontsize=8)
-    ax.set_title("More threads for one training step")
+    ax.set_title(_("More threads for one training step"))
     return ax
 
 
@@ -137,20 +140,20 @@ def plot_time_vs_parameters(results, *, reference=None, x: str = "parameters",
     for index, (device, rows) in enumerate(frame.groupby("device_read")):
         rows = rows.sort_values(x)
         ax.plot(rows[x], rows[y], "o-", color=PALETTE[index % len(PALETTE)],
-                label=f"this machine: {device}")  # fmt: skip
+                label=_("this machine: {device}").format(device=device))
     if reference is not None:
         devices = [c for c in reference.columns if c not in ("hidden_layers", "parameters")]
         for index, device in enumerate(devices, start=2):
             rows = reference[["parameters", device]].dropna().sort_values("parameters")
             ax.plot(rows["parameters"], rows[device], "--", marker=".",
                     color=PALETTE[index % len(PALETTE)], alpha=0.8,
-                    label=f"2019 thesis: {device}")  # fmt: skip
+                    label=_("2019 thesis: {device}").format(device=device))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("parameters")
-    ax.set_ylabel("seconds" if y != "per_epoch_s" else "seconds per epoch")
+    ax.set_xlabel(_("parameters"))
+    ax.set_ylabel(_("seconds") if y != "per_epoch_s" else _("seconds per epoch"))
     ax.legend(fontsize=7)
-    ax.set_title("Training time grows with the model")
+    ax.set_title(_("Training time grows with the model"))
     return ax
 
 
@@ -170,26 +173,28 @@ def plot_time_vs_batch(results, *, reference=None, per: str = "epoch", ax=None):
     """
     frame = _frame(results).sort_values("batch_size")
     ax = axes_or_new(ax)
+    setup = frame["label"].iloc[0].split(" · ")[0]
     ax.plot(frame["batch_size"], frame["per_epoch_s"], "o-", color=PALETTE[0],
-            label=f"this machine ({frame['label'].iloc[0].split(' · ')[0]})")  # fmt: skip
+            label=_("this machine ({setup})").format(setup=setup))
     if reference is not None:
         columns = [c for c in reference.columns if c.startswith("b")]
         sizes = [int(c[1:]) for c in columns]
         ref_ax = ax.twinx()
-        for index, (_, row) in enumerate(reference.iterrows(), start=1):
+        for index, (_row_name, row) in enumerate(reference.iterrows(), start=1):
             values = row[columns].astype(float).to_numpy()
             ref_ax.plot(sizes, values, "--", marker=".", alpha=0.7,
                         color=PALETTE[index % len(PALETTE)],
-                        label=f"2019 thesis: {row['device']}")  # fmt: skip
+                        label=_("2019 thesis: {device}").format(device=row["device"]))
         ref_ax.set_yscale("log")
-        ref_ax.set_ylabel("thesis: seconds per epoch (dashed, 4.4 M-parameter CNN)")
+        ref_ax.set_ylabel(_("thesis: seconds per epoch (dashed, 4.4 M-parameter CNN)"))
         ref_ax.legend(fontsize=7, loc="upper right")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
-    ax.set_xlabel("batch size")
-    ax.set_ylabel(f"seconds per {per}")
+    ax.set_xlabel(_("batch size"))
+    ax.set_ylabel(_("seconds per epoch") if per == "epoch"
+                  else _("seconds per {per}").format(per=per))
     ax.legend(fontsize=7, loc="lower left")
-    ax.set_title("Bigger batches: fewer, larger steps")
+    ax.set_title(_("Bigger batches: fewer, larger steps"))
     return ax
 
 
@@ -201,13 +206,13 @@ def plot_inference_latency(results, *, budget_s: float = 1.0, ax=None):
         ax.plot(rows["samples"], rows["median_s"], "o-", color=PALETTE[index % len(PALETTE)],
                 label=label)  # fmt: skip
     ax.axhline(budget_s, color=PALETTE[3], linestyle="--",
-               label=f"real-time budget: {budget_s:g} s")  # fmt: skip
+               label=_("real-time budget: {budget:g} s").format(budget=budget_s))
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
-    ax.set_xlabel("inputs in one call")
-    ax.set_ylabel("seconds per call (median)")
+    ax.set_xlabel(_("inputs in one call"))
+    ax.set_ylabel(_("seconds per call (median)"))
     ax.legend(fontsize=8)
-    ax.set_title("Inference latency")
+    ax.set_title(_("Inference latency"))
     return ax
 
 
@@ -215,15 +220,16 @@ def plot_share_of_peak(results, *, ax=None):
     """Draw each run's achieved FLOP/s as a share of the machine's matrix-multiply peak."""
     frame = _frame(results)
     if "percent_of_peak" not in frame:
-        raise ValueError("no percent_of_peak column: call neurona.bench.add_share_of_peak first")
+        raise ValueError(
+            _("no percent_of_peak column: call neurona.bench.add_share_of_peak first"))
     ax = axes_or_new(ax, 7.0, 0.35 * len(frame) + 1.5)
     labels = frame["label"].tolist()
     ax.barh(range(len(frame)), frame["percent_of_peak"].astype(float), color=PALETTE[0])
     ax.set_yticks(range(len(frame)), labels, fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("% of the measured matmul peak")
+    ax.set_xlabel(_("% of the measured matmul peak"))
     ax.set_xlim(0, max(100.0, float(frame["percent_of_peak"].max()) * 1.1))
-    ax.set_title("How much of the machine each run used")
+    ax.set_title(_("How much of the machine each run used"))
     return ax
 
 
@@ -245,20 +251,22 @@ def plot_scaling_laws(fraction: float, *, processors: int = 64, measured=None, a
 
     ax = axes_or_new(ax)
     p = np.arange(1, processors + 1)
-    ax.plot(p, p, ":", color="grey", label="ideal")
+    ax.plot(p, p, ":", color="grey", label=_("ideal"))
     ax.plot(p, amdahl_speedup(fraction, p), color=PALETTE[0],
-            label=f"Amdahl (fixed problem), F = {fraction:.2f}")  # fmt: skip
+            label=_("Amdahl (fixed problem), F = {share:.2f}").format(share=fraction))
     ax.plot(p, gustafson_speedup(1 - fraction, p), color=PALETTE[1],
-            label=f"Gustafson (problem grows), serial share {1 - fraction:.2f}")  # fmt: skip
+            label=_("Gustafson (problem grows), serial share {share:.2f}").format(
+                share=1 - fraction))
     if fraction < 1:
         ax.axhline(1 / (1 - fraction), color=PALETTE[0], linestyle="--", alpha=0.5,
-                   label=f"Amdahl's ceiling 1/(1-F) = {1 / (1 - fraction):.1f}")  # fmt: skip
+                   label=_("Amdahl's ceiling 1/(1-F) = {ceiling:.1f}").format(
+                       ceiling=1 / (1 - fraction)))
     if measured is not None:
-        ax.plot(*measured, "o", color=PALETTE[2], label="measured here")
-    ax.set_xlabel("processors (threads)")
-    ax.set_ylabel("speed-up")
+        ax.plot(*measured, "o", color=PALETTE[2], label=_("measured here"))
+    ax.set_xlabel(_("processors (threads)"))
+    ax.set_ylabel(_("speed-up"))
     ax.legend(fontsize=8)
-    ax.set_title("Strong vs weak scaling")
+    ax.set_title(_("Strong vs weak scaling"))
     return ax
 
 
@@ -316,13 +324,19 @@ def backend_verdicts(results) -> list[str]:
         if len(by_backend) < 2:
             continue
         ranked = sorted(by_backend.items(), key=lambda item: -item[1])
-        listing = ", ".join(f"{BACKEND_NAMES.get(b, b)} {v:,.0f}" for b, v in ranked)
+        # The first speed carries the unit: "JAX 3,000 samples/s, TensorFlow 1,000".
+        listing = ", ".join(
+            [_("{backend} {speed} samples/s").format(backend=BACKEND_NAMES.get(b, b),
+                                                     speed=grouped(v, ",.0f"))
+             if k == 0 else f"{BACKEND_NAMES.get(b, b)} {grouped(v, ',.0f')}"
+             for k, (b, v) in enumerate(ranked)])
         (best, fast), (second, slow) = ranked[0], ranked[1]
         lead = fast / slow
-        verdict = (f"{BACKEND_NAMES.get(best, best)} is {lead:.1f}x faster than "
-                   f"{BACKEND_NAMES.get(second, second)}" if lead >= TIE_RATIO
-                   else f"a tie (within {TIE_RATIO - 1:.0%})")
-        lines.append(f"{network}, {dtype}: {_first_unit(listing)}: {verdict}")
+        verdict = (_("{fast} is {lead:.1f}x faster than {slow}").format(
+                       fast=BACKEND_NAMES.get(best, best), lead=lead,
+                       slow=BACKEND_NAMES.get(second, second)) if lead >= TIE_RATIO
+                   else _("a tie (within {margin:.0%})").format(margin=TIE_RATIO - 1))
+        lines.append(f"{network}, {dtype}: {listing}: {verdict}")
     for (network, dtype), by_backend in speeds.items():
         if dtype != "mixed_bfloat16":
             continue
@@ -333,16 +347,14 @@ def backend_verdicts(results) -> list[str]:
             ratio = bf16 / f32
             name = BACKEND_NAMES.get(backend, backend)
             if ratio >= TIE_RATIO:
-                change = f"{ratio:.1f}x faster than float32"
+                line = _("{network} on {backend}: mixed bfloat16 ran {ratio:.1f}x faster "
+                         "than float32")
             elif ratio <= 1 / TIE_RATIO:
-                change = f"{1 / ratio:.1f}x slower than float32"
+                line = _("{network} on {backend}: mixed bfloat16 ran {slower:.1f}x slower "
+                         "than float32")
             else:
-                change = f"about as fast as float32 ({ratio:.2f}x)"
-            lines.append(f"{network} on {name}: mixed bfloat16 ran {change}")
+                line = _("{network} on {backend}: mixed bfloat16 ran about as fast as "
+                         "float32 ({ratio:.2f}x)")
+            lines.append(line.format(network=network, backend=name, ratio=ratio,
+                                     slower=1 / ratio))
     return lines
-
-
-def _first_unit(listing: str) -> str:
-    # "TensorFlow 3,000, JAX 1,000" -> "TensorFlow 3,000 samples/s, JAX 1,000"
-    first, _, rest = listing.partition(", ")
-    return f"{first} samples/s, {rest}" if rest else f"{first} samples/s"

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from neurona.i18n import N_, _, grouped, ngettext
 from neurona.plots.style import OKABE_ITO, PALETTE, axes_or_new
 from neurona.validate import real_number, whole_number
 
@@ -29,10 +30,10 @@ __all__ = [
 
 #: The columns :func:`plot_skill_and_time` reads, with what each holds.
 SKILL_AND_TIME_COLUMNS = {
-    "skill": "1 - RMSE / RMSE(persistence) on the validation days",
-    "per_epoch_s": "seconds per training epoch (NaN for a model that has no epochs)",
-    "latency_1_s": "seconds for one call on 1 input",
-    "latency_batch_s": "seconds for one call on a batch of inputs",
+    "skill": N_("1 - RMSE / RMSE(persistence) on the validation days"),
+    "per_epoch_s": N_("seconds per training epoch (NaN for a model that has no epochs)"),
+    "latency_1_s": N_("seconds for one call on 1 input"),
+    "latency_batch_s": N_("seconds for one call on a batch of inputs"),
 }
 
 _FORWARD = OKABE_ITO["blue"]
@@ -77,18 +78,20 @@ def plot_window(window, later: float, *, step_s: float = 10.0, horizon_s: float 
 
     window = np.asarray(window, dtype=float)
     if window.ndim != 2 or window.shape[0] < 2 or not np.isfinite(window).all():
-        raise ValueError(f"window must be a finite array of shape (steps, sensors) with at least "
-                         f"2 steps; got shape {window.shape}")
-    later = real_number("later", later, note="the target's reading at the horizon, W/m²")
-    step_s = real_number("step_s", step_s, 0, low_open=True, note="seconds between readings")
-    horizon_s = real_number("horizon_s", horizon_s, 0, low_open=True, note="seconds ahead")
+        raise ValueError(_("window must be a finite array of shape (steps, sensors) with at "
+                           "least 2 steps; got shape {shape}").format(shape=window.shape))
+    later = real_number("later", later, note=_("the target's reading at the horizon, W/m²"))
+    step_s = real_number("step_s", step_s, 0, low_open=True,
+                         note=_("seconds between readings"))
+    horizon_s = real_number("horizon_s", horizon_s, 0, low_open=True, note=_("seconds ahead"))
     names = list(solar.SENSORS) if names is None else [str(n) for n in names]
     if len(names) != window.shape[1]:
-        raise ValueError(f"names must give one name per sensor column: {window.shape[1]} "
-                         f"columns, {len(names)} names")
+        raise ValueError(_("names must give one name per sensor column: {columns} columns, "
+                           "{names} names").format(columns=window.shape[1], names=len(names)))
     highlight = solar.TARGET if highlight is None else highlight
     if highlight not in names:
-        raise ValueError(f"highlight must be one of the names; got {highlight!r}")
+        raise ValueError(_("highlight must be one of the names; got {value!r}").format(
+            value=highlight))
     steps = window.shape[0]
     seconds = (np.arange(steps) - (steps - 1)) * step_s
     ax = axes_or_new(ax, 8.0, 4.0)
@@ -96,19 +99,21 @@ def plot_window(window, later: float, *, step_s: float = 10.0, horizon_s: float 
     for k, name in enumerate(names):
         if name != highlight:
             ax.plot(seconds, window[:, k], color="grey", lw=0.8, alpha=0.6,
-                    label="the other sensors" if k == 0 or (k == 1 and names[0] == highlight)
+                    label=_("the other sensors") if k == 0 or (k == 1 and names[0] == highlight)
                     else None)  # fmt: skip
     target = window[:, names.index(highlight)]
     ax.plot(seconds, target, "o-", color=_FORWARD, lw=2.2, markersize=4,
-            label=f"{highlight}: the window's inputs")
+            label=_("{sensor}: the window's inputs").format(sensor=highlight))
     ax.plot([0, horizon_s], [target[-1], target[-1]], "--", color=OKABE_ITO["orange"], lw=1.5,
-            label="persistence: as it is now")
+            label=_("persistence: as it is now"))
     ax.plot(horizon_s, later, "*", color=_BACKWARD, markersize=15,
-            label=f"{highlight} {horizon_s:g} s later: the target")
-    ax.set_xlabel("seconds from now (the window's last reading)")
-    ax.set_ylabel("irradiance (W/m²)")
-    ax.set_title(f"One window: {steps} readings of {len(names)} sensors, "
-                 f"then {highlight} {horizon_s:g} s later")
+            label=_("{sensor} {horizon:g} s later: the target").format(sensor=highlight,
+                                                                       horizon=horizon_s))
+    ax.set_xlabel(_("seconds from now (the window's last reading)"))
+    ax.set_ylabel(_("irradiance (W/m²)"))
+    ax.set_title(_("One window: {steps} readings of {sensors} sensors, then {sensor} "
+                   "{horizon:g} s later").format(steps=steps, sensors=len(names),
+                                                 sensor=highlight, horizon=horizon_s))
     ax.legend(fontsize=8, loc="best")
     return ax
 
@@ -157,9 +162,9 @@ def plot_unrolled_rnn(steps: int = 4, *, backward: bool = True, ax=None):
     >>> import neurona as nr
     >>> nr.plot_unrolled_rnn(4);   # doctest: +SKIP
     """
-    steps = whole_number("steps", steps, 2, 8, note="time steps to draw")
+    steps = whole_number("steps", steps, 2, 8, note=_("time steps to draw"))
     if not isinstance(backward, (bool, np.bool_)):
-        raise TypeError(f"backward must be True or False; got {backward!r}")
+        raise TypeError(_("backward must be True or False; got {value!r}").format(value=backward))
     ax = axes_or_new(ax, 2.0 + 1.9 * steps, 4.6)
     gap = 1.9
     xs = [1.6 + gap * t for t in range(steps)]
@@ -186,26 +191,28 @@ def plot_unrolled_rnn(steps: int = 4, *, backward: bool = True, ax=None):
             ax.text(x + 0.2, y_in + 0.62, rf"$\partial L/\partial x_{{{label_t}}}$",
                     color=_BACKWARD, fontsize=8, ha="left")  # fmt: skip
     x_last = xs[-1]
-    _box(ax, x_last, y_out, r"$\hat y$ → loss $L$", "black", width=1.5)
+    _box(ax, x_last, y_out, _(r"$\hat y$ → loss $L$"), "black", width=1.5)
     _arrow(ax, (x_last - 0.1, y_h + 0.33), (x_last - 0.1, y_out - 0.33), _FORWARD)
     if backward:
         _arrow(ax, (x_last + 0.1, y_out - 0.33), (x_last + 0.1, y_h + 0.33), _BACKWARD, style="--")
+    # Translators: the formula between $...$ is LaTeX; keep it as it is.
     ax.text(xs[0] - 0.55, y_out + 0.05,
-            "each box: $h_t = \\tanh(x_t W + h_{t-1} U + b)$,\nthe same W, U, b at every step",
+            _("each box: $h_t = \\tanh(x_t W + h_{t-1} U + b)$,\nthe same W, U, b at every step"),
             fontsize=9, ha="left", va="center")  # fmt: skip
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=_FORWARD, lw=1.6, label="forward: one step after another")]
+    handles = [Line2D([], [], color=_FORWARD, lw=1.6,
+                      label=_("forward: one step after another"))]
     if backward:
         handles.append(Line2D([], [], color=_BACKWARD, lw=1.6, linestyle="--",
-                              label="backward: backpropagation through time"))
+                              label=_("backward: backpropagation through time")))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, -0.16), ncol=2, fontsize=8,
               frameon=False)  # fmt: skip
     ax.set_xlim(-0.6, xs[-1] + 1.0)
     ax.set_ylim(-0.5, 3.5)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"A recurrent layer unrolled over {steps} time steps")
+    ax.set_title(_("A recurrent layer unrolled over {steps} time steps").format(steps=steps))
     return ax
 
 
@@ -238,20 +245,23 @@ def plot_gradient_by_step(norms: Mapping, *, relative: bool = False, ax=None,
     >>> nr.plot_gradient_by_step({"SimpleRNN": [1e-4, 1e-3, 1e-2, 1e-1]});   # doctest: +SKIP
     """
     if not isinstance(relative, (bool, np.bool_)):
-        raise TypeError(f"relative must be True or False; got {relative!r}")
+        raise TypeError(_("relative must be True or False; got {value!r}").format(value=relative))
     if not isinstance(norms, Mapping) or not norms:
-        raise ValueError("norms must be a non-empty mapping of model name -> one gradient norm "
-                         "per time step, e.g. {'LSTM': norms}")
+        raise ValueError(_("norms must be a non-empty mapping of model name -> one gradient norm "
+                           "per time step, e.g. {{'LSTM': norms}}").format())
     arrays = {}
     for name, values in norms.items():
         values = np.asarray(values, dtype=float)
         if values.ndim != 1 or len(values) < 2:
-            raise ValueError(f"norms[{name!r}] must be 1-D with one value per time step (at "
-                             f"least 2); got shape {values.shape}")
+            raise ValueError(_("norms[{name!r}] must be 1-D with one value per time step (at "
+                               "least 2); got shape {shape}").format(name=name,
+                                                                    shape=values.shape))
         if not np.isfinite(values).all() or (values < 0).any():
-            raise ValueError(f"norms[{name!r}] must be finite and non-negative (they are norms)")
+            raise ValueError(_("norms[{name!r}] must be finite and non-negative (they are norms)")
+                             .format(name=name))
         if relative and values[-1] == 0:
-            raise ValueError(f"norms[{name!r}] is 0 at the last step: nothing to be relative to")
+            raise ValueError(_("norms[{name!r}] is 0 at the last step: nothing to be relative to")
+                             .format(name=name))
         arrays[str(name)] = values / values[-1] if relative else values
     ax = axes_or_new(ax, 7.0, 4.0)
     for k, (name, values) in enumerate(arrays.items()):
@@ -259,9 +269,10 @@ def plot_gradient_by_step(norms: Mapping, *, relative: bool = False, ax=None,
         shown = np.where(values > 0, values, np.nan)
         ax.plot(back, shown, "o-", markersize=3, color=PALETTE[k % len(PALETTE)], label=name)
     ax.set_yscale("log")
-    ax.set_xlabel("steps before the last (0 = the last step of the window)")
-    ax.set_ylabel("gradient norm / its value at the last step" if relative else "gradient norm")
-    ax.set_title(title or "The loss's gradient, step by step back (log scale)")
+    ax.set_xlabel(_("steps before the last (0 = the last step of the window)"))
+    ax.set_ylabel(_("gradient norm / its value at the last step") if relative
+                  else _("gradient norm"))
+    ax.set_title(title or _("The loss's gradient, step by step back (log scale)"))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8)
     return ax
@@ -292,30 +303,31 @@ def plot_batch_losses(losses: Mapping, *, ax=None, title: str | None = None):
     >>> nr.plot_batch_losses(losses);   # doctest: +SKIP
     """
     if not isinstance(losses, Mapping) or not losses:
-        raise ValueError("losses must be a non-empty mapping of run name -> the loss after each "
-                         "batch")
+        raise ValueError(_("losses must be a non-empty mapping of run name -> the loss after "
+                           "each batch"))
     ax = axes_or_new(ax, 8.0, 4.0)
     for k, (name, values) in enumerate(losses.items()):
         values = np.asarray(values, dtype=float)
         if values.ndim != 1 or len(values) == 0:
-            raise ValueError(f"losses[{name!r}] must be 1-D with one loss per batch; got shape "
-                             f"{values.shape}")
+            raise ValueError(_("losses[{name!r}] must be 1-D with one loss per batch; got shape "
+                               "{shape}").format(name=name, shape=values.shape))
         if (values[np.isfinite(values)] < 0).any():
-            raise ValueError(f"losses[{name!r}] has negative values: a loss drawn on a log axis "
-                             f"must be positive")
+            raise ValueError(_("losses[{name!r}] has negative values: a loss drawn on a log axis "
+                               "must be positive").format(name=name))
         color = PALETTE[k % len(PALETTE)]
         finite = np.isfinite(values)
         batches = np.arange(1, len(values) + 1)
         ended = not finite[-1]
-        label = f"{name}: ended at {values[-1]} after batch {len(values)}" if ended else name
+        label = (_("{name}: ended at {value} after batch {batch}").format(
+            name=name, value=values[-1], batch=len(values)) if ended else name)
         ax.plot(batches[finite], values[finite], "-", color=color, lw=1.4, label=label)
         if ended and finite.any():
             last = np.flatnonzero(finite)[-1]
             ax.plot(batches[last], values[last], "x", color=color, markersize=12, mew=2.5)
     ax.set_yscale("log")
-    ax.set_xlabel("batch")
-    ax.set_ylabel("loss, mean over the epoch so far (log scale)")
-    ax.set_title(title or "Training, batch by batch")
+    ax.set_xlabel(_("batch"))
+    ax.set_ylabel(_("loss, mean over the epoch so far (log scale)"))
+    ax.set_title(title or _("Training, batch by batch"))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8)
     return ax
@@ -349,14 +361,15 @@ def plot_skill_and_time(table: pd.DataFrame, *, budget_s: float = 1.0, batch: in
     import matplotlib.pyplot as plt
 
     if not isinstance(table, pd.DataFrame) or table.empty:
-        raise ValueError("table must be a non-empty DataFrame, one row per model")
+        raise ValueError(_("table must be a non-empty DataFrame, one row per model"))
     missing = [c for c in SKILL_AND_TIME_COLUMNS if c not in table.columns]
     if missing:
-        wanted = "; ".join(f"{c}: {what}" for c, what in SKILL_AND_TIME_COLUMNS.items())
-        raise ValueError(f"table lacks the column(s) {', '.join(missing)}; it needs {wanted}")
-    budget_s = real_number("budget_s", budget_s, 0, low_open=True, note="seconds")
+        wanted = "; ".join(f"{c}: {_(what)}" for c, what in SKILL_AND_TIME_COLUMNS.items())
+        raise ValueError(_("table lacks the column(s) {missing}; it needs {wanted}").format(
+            missing=", ".join(missing), wanted=wanted))
+    budget_s = real_number("budget_s", budget_s, 0, low_open=True, note=_("seconds"))
     if batch is not None:
-        batch = whole_number("batch", batch, 1, note="inputs in the batch call")
+        batch = whole_number("batch", batch, 1, note=_("inputs in the batch call"))
     names = [str(n) for n in table.index]
     rows = np.arange(len(names))
     fig, axes = plt.subplots(1, 3, figsize=(14, 0.9 + 0.42 * len(names)), sharey=True,
@@ -366,27 +379,30 @@ def plot_skill_and_time(table: pd.DataFrame, *, budget_s: float = 1.0, batch: in
     for y, value in zip(rows, skill, strict=True):
         axes[0].text(value, y, f" {value:.2f}", va="center", fontsize=8)
     axes[0].axvline(0, color="black", lw=0.8)
-    axes[0].set_xlabel("skill = 1 - RMSE / RMSE(persistence)")
-    axes[0].set_title("Skill (higher is better)")
+    axes[0].set_xlabel(_("skill = 1 - RMSE / RMSE(persistence)"))
+    axes[0].set_title(_("Skill (higher is better)"))
     epoch = table["per_epoch_s"].astype(float).to_numpy()
     trained = np.isfinite(epoch) & (epoch > 0)
     axes[1].barh(rows[trained], epoch[trained], color=PALETTE[1])
     for y, value, has in zip(rows, epoch, trained, strict=True):
-        axes[1].text(value if has else 0, y, f" {value:.2f} s" if has else " no epochs",
+        axes[1].text(value if has else 0, y, f" {value:.2f} s" if has else " " + _("no epochs"),
                      va="center", fontsize=8)  # fmt: skip
     axes[1].set_xlim(0, 1.25 * max(float(np.max(epoch[trained])), 1e-3) if trained.any() else 1)
-    axes[1].set_xlabel("seconds per epoch")
-    axes[1].set_title("Training time")
+    axes[1].set_xlabel(_("seconds per epoch"))
+    axes[1].set_title(_("Training time"))
     one = table["latency_1_s"].astype(float).to_numpy()
     many = table["latency_batch_s"].astype(float).to_numpy()
     height = 0.38
-    axes[2].barh(rows - height / 2, one, height, color=PALETTE[2], label="1 input")
+    axes[2].barh(rows - height / 2, one, height, color=PALETTE[2], label=_("1 input"))
     axes[2].barh(rows + height / 2, many, height, color=PALETTE[4],
-                 label=f"{batch:,} inputs" if batch else "a batch")
-    axes[2].axvline(budget_s, color=PALETTE[3], linestyle="--", label=f"budget: {budget_s:g} s")
+                 label=ngettext("{count} input", "{count} inputs", batch).format(
+                     count=grouped(batch)) if batch
+                 else _("a batch"))
+    axes[2].axvline(budget_s, color=PALETTE[3], linestyle="--",
+                    label=_("budget: {budget:g} s").format(budget=budget_s))
     axes[2].set_xscale("log")
-    axes[2].set_xlabel("seconds per call (log scale)")
-    axes[2].set_title("Inference latency")
+    axes[2].set_xlabel(_("seconds per call (log scale)"))
+    axes[2].set_title(_("Inference latency"))
     axes[2].legend(fontsize=8, loc="lower right")
     axes[0].set_yticks(rows, names)
     axes[0].invert_yaxis()

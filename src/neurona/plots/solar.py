@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from neurona.i18n import _
 from neurona.plots.style import PALETTE, axes_or_new, diverging_limits
 from neurona.validate import one_of, real_number, whole_number
 
@@ -40,7 +41,7 @@ def plot_sensor_grid(wind_direction: float | None = None, *, target: str | None 
 
     target = one_of("target", solar.TARGET if target is None else target, solar.SENSORS)
     if wind_direction is not None:
-        real_number("wind_direction", wind_direction, note="degrees clockwise from north")
+        real_number("wind_direction", wind_direction, note=_("degrees clockwise from north"))
     ax = axes_or_new(ax, 5.5, 5.5)
     for name, (row, col) in solar.SENSORS.items():
         is_target = name == target
@@ -52,14 +53,15 @@ def plot_sensor_grid(wind_direction: float | None = None, *, target: str | None 
         dx, dy = 10 * np.sin(blowing), -10 * np.cos(blowing)   # rows grow southward
         ax.annotate("", xy=(25 + dx, 25 + dy), xytext=(25 - dx, 25 - dy),
                     arrowprops={"arrowstyle": "-|>", "color": PALETTE[2], "lw": 2.5})
-        ax.text(25 - dx, 25 - dy, f"wind from {wind_direction:.0f}°", color=PALETTE[2],
+        ax.text(25 - dx, 25 - dy, _("wind from {degrees:.0f}°").format(degrees=wind_direction),
+                color=PALETTE[2],
                 fontsize=8, ha="center", va="bottom")  # fmt: skip
     ax.set_xlim(-3, 53)
     ax.set_ylim(53, -3)
     ax.set_aspect("equal")
-    ax.set_xlabel(f"column (1 cell = {solar.CELL_METRES:g} m), east →")
-    ax.set_ylabel("row, ↓ south")
-    ax.set_title("The Oahu pyranometer grid")
+    ax.set_xlabel(_("column (1 cell = {metres:g} m), east →").format(metres=solar.CELL_METRES))
+    ax.set_ylabel(_("row, ↓ south"))
+    ax.set_title(_("The Oahu pyranometer grid"))
     return ax
 
 
@@ -80,18 +82,18 @@ def plot_day(frame: pd.DataFrame, day: int = 0, *, sensors=None, ax=None):
     from neurona import solar
 
     days = frame.index.normalize().unique()
-    day = whole_number("day", day, 0, len(days) - 1, note="which day of the frame")
+    day = whole_number("day", day, 0, len(days) - 1, note=_("which day of the frame"))
     rows = frame[frame.index.normalize() == days[day]]
     sensors = list(sensors or [solar.TARGET, "DH1", "AP6"])
     ax = axes_or_new(ax, 10, 3.8)
     hours = rows.index.hour + rows.index.minute / 60 + rows.index.second / 3600
-    ax.plot(hours, solar.clear_sky(rows.index), "--", color="0.3", label="clear sky")
+    ax.plot(hours, solar.clear_sky(rows.index), "--", color="0.3", label=_("clear sky"))
     for index, name in enumerate(sensors):
         ax.plot(hours, rows[name], lw=0.7, color=PALETTE[index % len(PALETTE)], label=name,
                 alpha=0.9)  # fmt: skip
-    ax.set_xlabel("local time (HST), hours")
-    ax.set_ylabel("irradiance, W/m²")
-    ax.set_title(f"{days[day].date()}: the sun's curve, cut by passing clouds")
+    ax.set_xlabel(_("local time (HST), hours"))
+    ax.set_ylabel(_("irradiance, W/m²"))
+    ax.set_title(_("{date}: the sun's curve, cut by passing clouds").format(date=days[day].date()))
     ax.legend(fontsize=8, ncols=len(sensors) + 1)
     return ax
 
@@ -124,7 +126,8 @@ def plot_cloud_passage(frame: pd.DataFrame, start, minutes: float = 5.0, *,
     start = pd.Timestamp(start)
     window = frame[(frame.index >= start) & (frame.index < start + pd.Timedelta(minutes=minutes))]
     if window.empty:
-        raise ValueError(f"frame has no rows from {start} for {minutes} minutes")
+        raise ValueError(_("frame has no rows from {start} for {minutes} minutes").format(
+            start=start, minutes=minutes))
     index = window[list(solar.SENSORS)].div(np.maximum(solar.clear_sky(window.index), 1.0),
                                             axis=0)
     downwind = solar.downwind_metres(wind_direction)
@@ -143,9 +146,9 @@ def plot_cloud_passage(frame: pd.DataFrame, start, minutes: float = 5.0, *,
         label = f"{name} ({downwind[name]:+.0f} m)"
         ax.text(seconds[0] - 3, 1 - 1.0 * place - 0.3, label, ha="right", va="center", fontsize=8)
     ax.set_yticks([])
-    ax.set_xlabel(f"seconds after {start.time()}")
-    ax.set_title("A cloud crossing the grid: upwind sensors first (metres downwind of "
-                 f"{solar.TARGET} in brackets)")
+    ax.set_xlabel(_("seconds after {time}").format(time=start.time()))
+    ax.set_title(_("A cloud crossing the grid: upwind sensors first (metres downwind of "
+                   "{target} in brackets)").format(target=solar.TARGET))
     return ax
 
 
@@ -170,11 +173,11 @@ def plot_leads(leads: pd.DataFrame, wind_speed: float, *, ax=None):
                     xytext=(4, 3), fontsize=7)  # fmt: skip
     line = np.linspace(x.min(), x.max(), 2)
     ax.plot(line, -line / wind_speed, "--", color=PALETTE[3],
-            label=f"frozen cloud at {wind_speed:.1f} m/s")  # fmt: skip
+            label=_("frozen cloud at {speed:.1f} m/s").format(speed=wind_speed))  # fmt: skip
     ax.axhline(0, color="0.6", lw=0.8)
-    ax.set_xlabel("metres downwind of the target (negative: upwind)")
-    ax.set_ylabel("lead over the target, s")
-    ax.set_title("Upwind sensors see the clouds first")
+    ax.set_xlabel(_("metres downwind of the target (negative: upwind)"))
+    ax.set_ylabel(_("lead over the target, s"))
+    ax.set_title(_("Upwind sensors see the clouds first"))
     ax.legend(fontsize=8)
     return ax
 
@@ -201,10 +204,12 @@ def plot_maps(maps, titles=None, *, ax=None, vmax: float | None = None):
     if maps.ndim == 2:
         maps = maps[None]
     if maps.ndim != 3:
-        raise ValueError(f"maps must be (n, size, size[, channels]); got shape {maps.shape}")
+        raise ValueError(_("maps must be (n, size, size[, channels]); got shape {shape}")
+                         .format(shape=maps.shape))
     n, size = len(maps), maps.shape[1]
     if ax is None:
-        _, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.3), layout="constrained", squeeze=False)
+        _fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.3), layout="constrained",
+                                  squeeze=False)
         axes = axes[0]
     else:
         axes = np.atleast_1d(ax)
@@ -257,18 +262,19 @@ def plot_forecast(times, actual, forecasts: Mapping[str, np.ndarray], *, start=N
     start = pd.Timestamp(start)
     keep = (times >= start) & (times < start + pd.Timedelta(minutes=minutes))
     if not keep.any():
-        raise ValueError(f"no forecast between {start} and {minutes} minutes later")
+        raise ValueError(_("no forecast between {start} and {minutes} minutes later").format(
+            start=start, minutes=minutes))
     ax = axes_or_new(ax, 11, 3.8)
-    ax.plot(times[keep], actual[keep], color="black", lw=2.0, label="actual")
+    ax.plot(times[keep], actual[keep], color="black", lw=2.0, label=_("actual"))
     for index, (name, values) in enumerate(forecasts.items()):
         ax.plot(times[keep], np.asarray(values)[keep], lw=1.1, color=PALETTE[index % len(PALETTE)],
                 label=name, alpha=0.9)  # fmt: skip
     import matplotlib.dates as mdates
 
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
-    ax.set_xlabel(f"local time (HST), {times[keep][0].date()}")
+    ax.set_xlabel(_("local time (HST), {date}").format(date=times[keep][0].date()))
     ax.set_ylabel("W/m²")
-    ax.set_title("Forecasts 10 s ahead against what happened (validation day)")
+    ax.set_title(_("Forecasts 10 s ahead against what happened (validation day)"))
     ax.legend(fontsize=8, ncols=min(len(forecasts) + 1, 5))
     return ax
 
@@ -278,7 +284,7 @@ def plot_predicted_vs_actual(actual, forecasts: Mapping[str, np.ndarray], *, axe
     actual = np.asarray(actual, dtype=float)
     n = len(forecasts)
     if axes is None:
-        _, axes = plt.subplots(1, n, figsize=(3.3 * n, 3.4), layout="constrained",
+        _fig, axes = plt.subplots(1, n, figsize=(3.3 * n, 3.4), layout="constrained",
                                sharex=True, sharey=True, squeeze=False)  # fmt: skip
         axes = axes[0]
     top = float(actual.max())
@@ -287,8 +293,8 @@ def plot_predicted_vs_actual(actual, forecasts: Mapping[str, np.ndarray], *, axe
         axis.plot([0, top], [0, top], color="black", lw=0.8)
         rmse = float(np.sqrt(np.mean((np.asarray(values) - actual) ** 2)))
         axis.set_title(f"{name}\nRMSE {rmse:.1f} W/m²", fontsize=9)
-        axis.set_xlabel("actual, W/m²")
-    axes[0].set_ylabel("forecast, W/m²")
+        axis.set_xlabel(_("actual, W/m²"))
+    axes[0].set_ylabel(_("forecast, W/m²"))
     return axes
 
 
@@ -303,9 +309,9 @@ def plot_residuals(actual, forecasts: Mapping[str, np.ndarray], *, ax=None):
         ax.hist(error, bins=bins, histtype="step", lw=1.5, color=PALETTE[index % len(PALETTE)],
                 label=f"{name} (RMSE {np.sqrt(np.mean(error ** 2)):.1f})")  # fmt: skip
     ax.set_yscale("log")
-    ax.set_xlabel("forecast error, W/m²")
-    ax.set_ylabel("rows")
-    ax.set_title("Residuals: most forecasts are close, clouds' edges make the tails")
+    ax.set_xlabel(_("forecast error, W/m²"))
+    ax.set_ylabel(_("rows"))
+    ax.set_title(_("Residuals: most forecasts are close, clouds' edges make the tails"))
     ax.legend(fontsize=8)
     return ax
 
@@ -319,6 +325,6 @@ def plot_skill(skills: Mapping[str, float] | pd.Series, *, ax=None):
     for y, value in enumerate(skills):
         ax.text(value, y, f" {value:.2f}", va="center", fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel("skill = 1 - RMSE / RMSE(persistence)")
-    ax.set_title("Skill on the validation days")
+    ax.set_xlabel(_("skill = 1 - RMSE / RMSE(persistence)"))
+    ax.set_title(_("Skill on the validation days"))
     return ax

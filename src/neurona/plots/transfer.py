@@ -10,16 +10,18 @@ from typing import Any
 
 import numpy as np
 
+from neurona.i18n import N_, _, grouped
 from neurona.plots.style import PALETTE
 
 __all__ = ["plot_accuracy_vs_labels"]
 
 # The columns a learning-curve table must have, and what each holds.
+# The names are the DataFrame's columns (data); what each holds is shown in an error.
 _COLUMNS = {
-    "strategy": "the name of the strategy, e.g. 'from scratch'",
-    "labels per class": "labelled training images per class",
-    "test accuracy": "accuracy on the test images, from 0 to 1",
-    "training s": "seconds of training, every phase of the strategy included",
+    "strategy": N_("the name of the strategy, e.g. 'from scratch'"),
+    "labels per class": N_("labelled training images per class"),
+    "test accuracy": N_("accuracy on the test images, from 0 to 1"),
+    "training s": N_("seconds of training, every phase of the strategy included"),
 }
 _MARKERS = ("o", "s", "^", "D", "v")
 
@@ -66,19 +68,21 @@ def plot_accuracy_vs_labels(results: Any, *, title: str = ""):
     import pandas as pd
 
     if not isinstance(results, pd.DataFrame):
-        raise TypeError(f"results must be a pandas DataFrame, one row per fit; "
-                        f"got {type(results).__name__}")  # fmt: skip
+        raise TypeError(_("results must be a pandas DataFrame, one row per fit; got {kind}")
+                        .format(kind=type(results).__name__))
     missing = [name for name in _COLUMNS if name not in results.columns]
     if missing:
-        needed = "; ".join(f"{name!r}: {meaning}" for name, meaning in _COLUMNS.items())
+        needed = "; ".join(f"{name!r}: {_(meaning)}" for name, meaning in _COLUMNS.items())
         absent = ", ".join(map(repr, missing))
-        raise ValueError(f"results has no column {absent}; it needs {needed}")
+        raise ValueError(_("results has no column {absent}; it needs {needed}").format(
+            absent=absent, needed=needed))
     if results.empty:
-        raise ValueError("results is empty: train at least one strategy on one number of labels")
+        raise ValueError(
+            _("results is empty: train at least one strategy on one number of labels"))
     counts = results["labels per class"].to_numpy(dtype=float)
     if not np.all(counts > 0):
-        raise ValueError("labels per class must be > 0 (a logarithmic axis); "
-                         f"got {sorted(set(counts.tolist()))}")
+        raise ValueError(_("labels per class must be > 0 (a logarithmic axis); got {counts}")
+                         .format(counts=sorted(set(counts.tolist()))))
 
     figure, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.0), layout="constrained")
     for k, (strategy, rows) in enumerate(results.groupby("strategy", sort=False)):
@@ -90,16 +94,16 @@ def plot_accuracy_vs_labels(results: Any, *, title: str = ""):
     ticks = sorted(set(results["labels per class"].astype(int)))
     for ax in (left, right):
         ax.set_xscale("log")
-        ax.set_xticks(ticks, [f"{n:,}" for n in ticks])
+        ax.set_xticks(ticks, [grouped(n) for n in ticks])
         ax.minorticks_off()
-        ax.set_xlabel("labelled training images per class (log scale)")
+        ax.set_xlabel(_("labelled training images per class (log scale)"))
         ax.grid(alpha=0.3)
-    left.set_ylabel("test accuracy")
-    left.set_title("Accuracy on the new task")
+    left.set_ylabel(_("test accuracy"))
+    left.set_title(_("Accuracy on the new task"))
     left.legend(fontsize="small")
     right.set_ylim(bottom=0)
-    right.set_ylabel("training time (s)")
-    right.set_title("Training time")
+    right.set_ylabel(_("training time (s)"))
+    right.set_title(_("Training time"))
     if title:
         figure.suptitle(title)
     return figure

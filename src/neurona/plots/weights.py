@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from neurona.i18n import N_, _, grouped
 from neurona.plots.style import (
     DIVERGING_CMAP,
     OKABE_ITO,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["plot_prediction_bars", "plot_weight_images"]
 
 #: Label of the colour bar of :func:`plot_weight_images`.
-WEIGHT_COLORBAR_LABEL = "weight (red: evidence against, blue: evidence for)"
+WEIGHT_COLORBAR_LABEL = N_("weight (red: evidence against, blue: evidence for)")
 #: How far from 1 the sum of a prediction vector may be (float32 rounding) and still count.
 SUM_TOLERANCE = 1e-3
 _BAR_COLOR = OKABE_ITO["sky blue"]
@@ -96,9 +97,10 @@ def plot_weight_images(
     pixels = math.prod(shape)
     if kernel.shape[0] != pixels:
         raise ValueError(
-            f"the kernel has {kernel.shape[0]:,} inputs per unit but image_shape {tuple(shape)} "
-            f"has {pixels:,} pixels; pass the image_shape of the images the layer was trained on "
-            f"(for MNIST (28, 28) = 784)"
+            _("the kernel has {inputs} inputs per unit but image_shape {shape} has {pixels} "
+              "pixels; pass the image_shape of the images the layer was trained on "
+              "(for MNIST (28, 28) = 784)").format(
+                inputs=grouped(kernel.shape[0]), shape=tuple(shape), pixels=grouped(pixels))
         )
     units = kernel.shape[1]
     names = _names(class_names, units)
@@ -115,7 +117,7 @@ def plot_weight_images(
     figure = axes[0].figure
     colorbar = figure.colorbar(image, ax=list(axes), shrink=0.95)
     # The label is long; a smaller font keeps it inside a two-row figure.
-    colorbar.set_label(WEIGHT_COLORBAR_LABEL, fontsize="small")
+    colorbar.set_label(_(WEIGHT_COLORBAR_LABEL), fontsize="small")
     return figure
 
 
@@ -164,9 +166,10 @@ def plot_prediction_bars(
     names = _names(class_names, p.size)
     truth = _class_index(true_class, names)
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(4.0, 0.45 * p.size + 1.5), 3.2), layout="constrained")
+        _fig, ax = plt.subplots(figsize=(max(4.0, 0.45 * p.size + 1.5), 3.2),
+                                layout="constrained")
     elif not hasattr(ax, "bar"):
-        raise TypeError(f"ax must be a matplotlib Axes; got {type(ax)!r}")
+        raise TypeError(_("ax must be a matplotlib Axes; got {kind!r}").format(kind=type(ax)))
     predicted = int(np.argmax(p))
     colors = [_BAR_COLOR] * p.size
     if truth is not None:
@@ -176,18 +179,21 @@ def plot_prediction_bars(
     positions = np.arange(p.size)
     bars = ax.bar(positions, p, color=colors, edgecolor="black", linewidth=0.5)
     if truth is not None:
-        bars[truth].set_label("true class")
+        bars[truth].set_label(_("true class"))
         if predicted != truth:
-            bars[predicted].set_label("predicted (wrong)")
+            bars[predicted].set_label(_("predicted (wrong)"))
         ax.legend(loc="upper right", fontsize="small")
     ax.set_xticks(positions, names, rotation=45 if max(map(len, names)) > 3 else 0)
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel("class")
-    ax.set_ylabel("probability")
-    title = f"prediction: {names[predicted]!r} ({p[predicted]:.1%})"
-    if truth is not None:
-        title += f"; true class: {names[truth]!r}"
-    ax.set_title(f"{title}; sum of bars = {p.sum():.3f}")
+    ax.set_xlabel(_("class"))
+    ax.set_ylabel(_("probability"))
+    if truth is None:
+        title = _("prediction: {predicted!r} ({share:.1%}); sum of bars = {total:.3f}")
+    else:
+        title = _("prediction: {predicted!r} ({share:.1%}); true class: {truth!r}; "
+                  "sum of bars = {total:.3f}")
+    ax.set_title(title.format(predicted=names[predicted], share=p[predicted], total=p.sum(),
+                              truth=None if truth is None else names[truth]))
     return ax
 
 
@@ -199,13 +205,14 @@ def _kernel(weights: Any) -> np.ndarray:
         dense = [layer for layer in weights.layers if type(layer).__name__ == "Dense"]
         if not dense:
             raise ValueError(
-                "this model has no Dense layer to draw; pass a model such as "
-                "Sequential([Input((28, 28)), Flatten(), Dense(10)]) or the kernel array"
+                _("this model has no Dense layer to draw; pass a model such as "
+                  "Sequential([Input((28, 28)), Flatten(), Dense(10)]) or the kernel array")
             )
         weights = dense[0]
     if hasattr(weights, "kernel"):  # a Dense layer
         if not getattr(weights, "built", True):
-            raise ValueError("this layer is not built yet: give the model keras.Input(shape=...)")
+            raise ValueError(
+                _("this layer is not built yet: give the model keras.Input(shape=...)"))
         weights = weights.kernel
     if hasattr(weights, "numpy"):
         weights = weights.numpy()
@@ -214,8 +221,8 @@ def _kernel(weights: Any) -> np.ndarray:
         kernel = kernel[:, None]
     if kernel.ndim != 2 or kernel.size == 0:
         raise ValueError(
-            f"weights must be a Dense kernel of shape (pixels, units) such as (784, 10); "
-            f"got shape {kernel.shape}"
+            _("weights must be a Dense kernel of shape (pixels, units) such as (784, 10); "
+              "got shape {shape}").format(shape=kernel.shape)
         )
     return kernel
 
@@ -226,8 +233,9 @@ def _image_shape(image_shape: Any) -> tuple[int, ...]:
         shape = shape[:2]
     if len(shape) != 2:
         raise ValueError(
-            f"image_shape must be (height, width) of a grey image, e.g. (28, 28); got "
-            f"{tuple(image_shape)} (colour weights have no single red/blue picture)"
+            _("image_shape must be (height, width) of a grey image, e.g. (28, 28); got "
+              "{shape} (colour weights have no single red/blue picture)").format(
+                shape=tuple(image_shape))
         )
     return shape
 
@@ -238,18 +246,18 @@ def _probabilities(values: Any) -> np.ndarray:
         p = p[0]
     if p.ndim != 1 or p.size < 2:
         raise ValueError(
-            f"give the prediction vector of one image, shape (classes,) or (1, classes); "
-            f"got shape {p.shape}"
+            _("give the prediction vector of one image, shape (classes,) or (1, classes); "
+              "got shape {shape}").format(shape=p.shape)
         )
     if not np.all(np.isfinite(p)):
-        raise ValueError("these are not probabilities: some values are NaN or infinite")
+        raise ValueError(_("these are not probabilities: some values are NaN or infinite"))
     total = float(p.sum())
     if p.min() < 0 or p.max() > 1 + SUM_TOLERANCE or abs(total - 1) > SUM_TOLERANCE:
         raise ValueError(
-            f"these are not probabilities: they range from {p.min():.3g} to {p.max():.3g} and "
-            f"sum to {total:.4g}, not 1. If they are evidence (logits), turn them into "
-            "probabilities with softmax first, e.g. keras.ops.softmax(z) or a Dense layer "
-            "with activation='softmax'"
+            _("these are not probabilities: they range from {low:.3g} to {high:.3g} and "
+              "sum to {total:.4g}, not 1. If they are evidence (logits), turn them into "
+              "probabilities with softmax first, e.g. keras.ops.softmax(z) or a Dense layer "
+              "with activation='softmax'").format(low=p.min(), high=p.max(), total=total)
         )
     return p
 
@@ -258,10 +266,12 @@ def _names(class_names: Sequence[str] | None, n: int) -> list[str]:
     if class_names is None:
         return [str(i) for i in range(n)]
     if isinstance(class_names, str):
-        raise TypeError("class_names must be a list of names, one per class, not one string")
+        raise TypeError(
+            _("class_names must be a list of names, one per class, not one string"))
     names = [str(name) for name in class_names]
     if len(names) < n:
-        raise ValueError(f"class_names has {len(names)} names but there are {n} classes")
+        raise ValueError(_("class_names has {names} names but there are {classes} classes")
+                         .format(names=len(names), classes=n))
     return names[:n]
 
 
@@ -276,7 +286,8 @@ def _class_index(true_class: Any, names: list[str]) -> int | None:
         if 0 <= k < len(names):
             return k
     raise ValueError(
-        f"true_class must be a class index 0..{len(names) - 1} or a class name; got {true_class!r}"
+        _("true_class must be a class index 0..{last} or a class name; got {value!r}").format(
+            last=len(names) - 1, value=true_class)
     )
 
 
@@ -292,7 +303,8 @@ def _grid_axes(ax: Any, units: int, cols: int) -> list[Any]:
         return axes[:units]
     axes = list(np.ravel(np.asarray(ax, dtype=object)))
     if not all(hasattr(a, "imshow") for a in axes):
-        raise TypeError("ax must be a sequence of matplotlib Axes, one per unit")
+        raise TypeError(_("ax must be a sequence of matplotlib Axes, one per unit"))
     if len(axes) < units:
-        raise ValueError(f"the layer has {units} units but only {len(axes)} Axes were given")
+        raise ValueError(_("the layer has {units} units but only {axes} Axes were given").format(
+            units=units, axes=len(axes)))
     return axes[:units]
