@@ -12,6 +12,10 @@ written for that answer: why it is right, or why that option is wrong. Their rig
 and feedback live in the kit's question bank (``neurona/questions/NN.json``), not in the
 notebook.
 
+The lines speak the kit's language (:func:`neurona.set_language`): in Spanish a wrong answer
+reads ``✗ respuesta: se obtuvo 3; se esperaba otra cosa. Pista: ...``. The marks and the
+shape of a line (``mark name: text``) are the same in every language.
+
 Graded mode
 -----------
 With ``NEURONA_STRICT=1`` (:func:`neurona.settings.strict_mode`) a wrong answer raises
