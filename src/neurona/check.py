@@ -12,6 +12,10 @@ written for that answer: why it is right, or why that option is wrong. Their rig
 and feedback live in the kit's question bank (``neurona/questions/NN.json``), not in the
 notebook.
 
+The lines speak the kit's language (:func:`neurona.set_language`): in Spanish a wrong answer
+reads ``✗ respuesta: se obtuvo 3; se esperaba otra cosa. Pista: ...``. The marks and the
+shape of a line (``mark name: text``) are the same in every language.
+
 Graded mode
 -----------
 With ``NEURONA_STRICT=1`` (:func:`neurona.settings.strict_mode`) a wrong answer raises
@@ -64,7 +68,7 @@ from typing import Any
 
 import numpy as np
 
-from neurona.i18n import language
+from neurona.i18n import N_, _, grouped, language
 from neurona.settings import strict_mode
 from neurona.validate import real_number
 
@@ -87,9 +91,9 @@ __all__ = [
 RIGHT = "✓"
 WRONG = "✗"
 PENDING = "✎"
-_FORGOT_RETURN = "Did you forget to return or assign a value?"
+_FORGOT_RETURN = N_("Did you forget to return or assign a value?")
 _MAX_SHOWN = 6  # arrays up to this many numbers are written out in the messages
-_TOL_MEANS = "a relative tolerance such as 1e-6"
+_TOL_MEANS = N_("a relative tolerance such as 1e-6")
 
 
 class NotAnsweredError(ValueError):
@@ -146,14 +150,15 @@ def sealed(token: str) -> Sealed:
     <sealed answer>
     """
     if not isinstance(token, str) or not token.startswith(_SEAL_PREFIX):
-        raise ValueError(f"not a sealed answer (a token from nr.check.seal, starting "
-                         f"{_SEAL_PREFIX!r}): {token!r}")
+        raise ValueError(_("not a sealed answer (a token from nr.check.seal, starting "
+                           "{prefix!r}): {token!r}").format(prefix=_SEAL_PREFIX, token=token))
     body = token[len(_SEAL_PREFIX):]
     try:
         raw = _xor(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         return Sealed(_from_json(json.loads(raw)))
     except (ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"the sealed answer {token!r} is damaged: {error}") from None
+        raise ValueError(_("the sealed answer {token!r} is damaged: {error}").format(
+            token=token, error=error)) from None
 
 
 def _xor(data: bytes) -> bytes:
@@ -176,8 +181,8 @@ def _to_json(x: Any) -> Any:
         return [_to_json(item) for item in x]
     if x is None or isinstance(x, (bool, int, float, str)):
         return x
-    raise TypeError(f"only numbers, strings, bools and lists or tuples of them can be sealed, "
-                    f"not {type(x).__name__}")
+    raise TypeError(_("only numbers, strings, bools and lists or tuples of them can be sealed, "
+                      "not {kind}").format(kind=type(x).__name__))
 
 
 def _from_json(x: Any) -> Any:
@@ -192,7 +197,7 @@ def _unsealed(expected: Any) -> Any:
     return expected._value if isinstance(expected, Sealed) else expected
 
 
-def answered(*answers: Any, name: str = "answer") -> bool:
+def answered(*answers: Any, name: str | None = None) -> bool:
     """Whether every one of ``answers`` is filled in (none is still ``...``).
 
     A check cell that must use an answer before checking it (to train with it, to draw it)
@@ -208,12 +213,12 @@ def answered(*answers: Any, name: str = "answer") -> bool:
     False
     """
     if any(_holds_ellipsis(answer) for answer in answers):
-        return _not_answered(name)
+        return _not_answered(_("answer") if name is None else name)
     return True
 
 
 def value(
-    answer: Any, expected: Any, hint: str = "", tol: float = 1e-6, name: str = "answer"
+    answer: Any, expected: Any, hint: str = "", tol: float = 1e-6, name: str | None = None
 ) -> bool:
     """Check a number or an array of numbers, up to a relative tolerance.
 
@@ -229,8 +234,8 @@ def value(
         Relative tolerance: ``|answer - expected| <= tol * |expected|``, and at least
         ``tol`` in absolute terms, so that an expected 0 can be met. Arrays must have the
         expected shape and every element must be within the tolerance.
-    name : str
-        What is checked, for the printed line.
+    name : str, optional
+        What is checked, for the printed line; default: "answer" in the kit's language.
 
     Returns
     -------
@@ -255,27 +260,32 @@ def value(
     ✗ answer: got [1.0, 2.0], expected something else. Hint: look at the second element
     False
     """
+    name = _("answer") if name is None else name
     if not answered(answer, name=name):
         return False
-    tol = real_number("tol", tol, 0, 1, high_open=True, note=_TOL_MEANS)
+    tol = real_number("tol", tol, 0, 1, high_open=True, note=_(_TOL_MEANS))
     expected = _unsealed(expected)
     if answer is None:
-        return _report(False, name, f"got None, expected something else. {_FORGOT_RETURN}", hint)
+        return _report(False, name, _got_none(), hint)
     numbers = _numbers(answer)
     if numbers is None:
-        return _report(False, name, f"got {_plain(answer)}, expected a number.", hint)
+        return _report(False, name, _("got {answer}, expected a number.").format(
+            answer=_plain(answer)), hint)
     right = _numbers(expected)
     if right is None:
-        raise TypeError(f"expected must be a number or an array of numbers, got {expected!r}")
+        raise TypeError(_("expected must be a number or an array of numbers, got {expected!r}")
+                        .format(expected=expected))
     if numbers.shape != right.shape:
-        what = "a number" if numbers.ndim == 0 else f"an array of shape {numbers.shape}"
-        return _report(False, name, f"got {what}, expected another shape.", hint)
+        text = (_("got a number, expected another shape.") if numbers.ndim == 0 else
+                _("got an array of shape {shape}, expected another shape.").format(
+                    shape=numbers.shape))
+        return _report(False, name, text, hint)
     if _close(numbers, right, tol):
         return _report(True, name, _pretty(answer))
-    return _report(False, name, f"got {_plain(answer)}, expected something else.", hint)
+    return _report(False, name, _got(answer), hint)
 
 
-def shape(array: Any, expected_shape: Any, hint: str = "", name: str = "shape") -> bool:
+def shape(array: Any, expected_shape: Any, hint: str = "", name: str | None = None) -> bool:
     """Check the shape of an array (or of anything with a ``.shape``).
 
     Parameters
@@ -287,8 +297,8 @@ def shape(array: Any, expected_shape: Any, hint: str = "", name: str = "shape") 
         The right shape; ``None`` in a position accepts any size there (a batch axis).
     hint : str
         Printed after a wrong answer.
-    name : str
-        What is checked, for the printed line.
+    name : str, optional
+        What is checked, for the printed line; default: "shape" in the kit's language.
 
     Returns
     -------
@@ -313,23 +323,26 @@ def shape(array: Any, expected_shape: Any, hint: str = "", name: str = "shape") 
     ✗ shape: got (28, 28), expected something else. Hint: flatten each image
     False
     """
+    name = _("shape") if name is None else name
     if not answered(array, name=name):
         return False
     wanted = _shape_spec(_unsealed(expected_shape))
     if array is None:
-        return _report(False, name, f"got None, expected an array. {_FORGOT_RETURN}", hint)
+        return _report(False, name, _("got None, expected an array.") + " " + _(_FORGOT_RETURN),
+                       hint)
     actual = _shape_of(array)
     if actual is None:
-        return _report(False, name, f"got {_plain(array)}, which has no shape.", hint)
+        return _report(False, name, _("got {answer}, which has no shape.").format(
+            answer=_plain(array)), hint)
     matches = len(actual) == len(wanted) and all(
         w is None or a == w for a, w in zip(actual, wanted, strict=True)
     )
     if matches:
         return _report(True, name, _shape_text(actual))
-    return _report(False, name, f"got {_shape_text(actual)}, expected something else.", hint)
+    return _report(False, name, _got(_shape_text(actual), shown=True), hint)
 
 
-def equal(answer: Any, expected: Any, hint: str = "", name: str = "answer") -> bool:
+def equal(answer: Any, expected: Any, hint: str = "", name: str | None = None) -> bool:
     """Check an answer that must be exactly right: a string, an integer, a tuple.
 
     Parameters
@@ -341,8 +354,8 @@ def equal(answer: Any, expected: Any, hint: str = "", name: str = "answer") -> b
         with ``==`` (arrays: same shape and elements).
     hint : str
         Printed after a wrong answer.
-    name : str
-        What is checked, for the printed line.
+    name : str, optional
+        What is checked, for the printed line; default: "answer" in the kit's language.
 
     Returns
     -------
@@ -366,25 +379,27 @@ def equal(answer: Any, expected: Any, hint: str = "", name: str = "answer") -> b
     ✗ answer: got (28, 28), expected something else. Hint: the images are flattened
     False
     """
+    name = _("answer") if name is None else name
     if not answered(answer, name=name):
         return False
     expected = _unsealed(expected)
     if _same(answer, expected):
         return _report(True, name, _pretty(answer))
     if answer is None:
-        return _report(False, name, f"got None, expected something else. {_FORGOT_RETURN}", hint)
-    note = ""
+        return _report(False, name, _got_none(), hint)
+    text = _got(answer)
     if isinstance(answer, str) and isinstance(expected, str):
         if " ".join(answer.split()).lower() == " ".join(expected.split()).lower():
-            note = " Look at upper/lower case and spaces."
+            text += " " + _("Look at upper/lower case and spaces.")
     elif (
         isinstance(answer, (list, tuple))
         and isinstance(expected, (list, tuple))
         and type(answer) is not type(expected)
         and _same(list(answer), list(expected))
     ):
-        note = f" The items are right, but it should be a {type(expected).__name__}."
-    return _report(False, name, f"got {_plain(answer)}, expected something else.{note}", hint)
+        text += " " + _("The items are right, but it should be a {kind}.").format(
+            kind=type(expected).__name__)
+    return _report(False, name, text, hint)
 
 
 def function(
@@ -449,19 +464,21 @@ def function(
     ✗ relu(-1.0): got 1.0, expected something else. Hint: negative z gives 0
     False
     """
-    label = name or getattr(student_fn, "__name__", None) or "function"
+    label = name or getattr(student_fn, "__name__", None) or _("function")
     if label == "<lambda>":
-        label = "function"
+        label = _("function")
     if not answered(student_fn, name=label):
         return False
-    tol = real_number("tol", tol, 0, 1, high_open=True, note=_TOL_MEANS)
+    tol = real_number("tol", tol, 0, 1, high_open=True, note=_(_TOL_MEANS))
     if not callable(reference_fn):
-        raise TypeError(f"reference_fn must be a function, got {reference_fn!r}")
+        raise TypeError(_("reference_fn must be a function, got {reference!r}").format(
+            reference=reference_fn))
     cases = list(inputs)
     if not cases:
-        raise ValueError("inputs is empty: give at least one input to try the function on")
+        raise ValueError(_("inputs is empty: give at least one input to try the function on"))
     if not callable(student_fn):
-        return _report(False, label, f"got {_plain(student_fn)}, which is not a function.", hint)
+        return _report(False, label, _("got {answer}, which is not a function.").format(
+            answer=_plain(student_fn)), hint)
 
     for case in cases:
         args = case if isinstance(case, tuple) else (case,)
@@ -470,21 +487,22 @@ def function(
         try:
             got = student_fn(*copy.deepcopy(args))
         except NotImplementedError:
-            return _not_answered(label, "not written yet (it raises NotImplementedError): "
-                                        "write its body, run that cell, then this one.")
+            return _not_answered(label, _("not written yet (it raises NotImplementedError): "
+                                          "write its body, run that cell, then this one."))
         except Exception as error:  # a wrong answer: report it, do not raise
             message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            return _report(False, call, f"raised {message}.", hint)
+            return _report(False, call, _("raised {error}.").format(error=message), hint)
         if got is Ellipsis:
-            return _not_answered(label, "not written yet (it still returns ...): fill it "
-                                        "in, run that cell, then this one.")
+            return _not_answered(label, _("not written yet (it still returns ...): fill it "
+                                          "in, run that cell, then this one."))
         if not _matches(got, expected, tol):
-            text = f"got {_plain(got)}, expected something else."
-            if got is None and expected is not None:
-                text += f" {_FORGOT_RETURN}"
+            text = _got_none() if got is None and expected is not None else _got(got)
             return _report(False, call, text, hint)
-    count = f"all {len(cases)} inputs" if len(cases) > 1 else "the input"
-    return _report(True, label, f"same results as the reference on {count}")
+    if len(cases) > 1:
+        text = _("same results as the reference on all {n} inputs").format(n=len(cases))
+    else:
+        text = _("same results as the reference on the input")
+    return _report(True, label, text)
 
 
 def question(answer: Any, question_id: str) -> bool:
@@ -524,12 +542,13 @@ def question(answer: Any, question_id: str) -> bool:
     True
     """
     entry = _question_entry(question_id)
-    label = f"Question {question_id}"
+    label = _("Question {id}").format(id=question_id)
     if _holds_ellipsis(answer):
         if strict_mode() or not _widgets_shown():
             return _not_answered(label)
-        print(f"{PENDING} {label}: not answered yet: try the answers with the buttons below, "
-              "then write yours in the cell above and run this cell again.", flush=True)
+        why = _("not answered yet: try the answers with the buttons below, then write yours in "
+                "the cell above and run this cell again.")
+        print(f"{PENDING} {label}: {why}", flush=True)
         from IPython.display import display
 
         display(question_widget(question_id, entry))
@@ -543,13 +562,14 @@ _QUESTION_KINDS = ("choice", "number")
 
 def _question_entry(question_id: str) -> dict:
     if not isinstance(question_id, str) or "." not in question_id:
-        raise ValueError(f"question_id must read 'NN.k', e.g. '08.2', got {question_id!r}")
+        raise ValueError(_("question_id must read 'NN.k', e.g. '08.2', got {got!r}").format(
+            got=question_id))
     notebook = question_id.split(".", 1)[0]
     bank = question_bank(notebook)
     if question_id not in bank:
-        known = ", ".join(bank) or "none"
-        raise ValueError(f"there is no question {question_id!r}; notebook {notebook}'s "
-                         f"questions: {known}")
+        known = ", ".join(bank) or _("none")
+        raise ValueError(_("there is no question {id!r}; notebook {notebook}'s questions: "
+                           "{known}").format(id=question_id, notebook=notebook, known=known))
     return bank[question_id]
 
 
@@ -589,15 +609,16 @@ def _load_bank(notebook: str) -> dict[str, dict]:
     for question_id, entry in bank.items():
         kind = entry.get("kind")
         if kind not in _QUESTION_KINDS:
-            raise ValueError(f"question {question_id}: kind must be one of {_QUESTION_KINDS}, "
-                             f"got {kind!r}")
+            raise ValueError(_("question {id}: kind must be one of {kinds}, got {kind!r}").format(
+                id=question_id, kinds=_QUESTION_KINDS, kind=kind))
         feedback = entry.get("feedback", {})
         if kind == "choice" and entry.get("answer") not in feedback:
-            raise ValueError(f"question {question_id}: the answer {entry.get('answer')!r} is "
-                             f"not one of its options {sorted(feedback)}")
+            raise ValueError(_("question {id}: the answer {answer!r} is not one of its options "
+                               "{options}").format(id=question_id, answer=entry.get("answer"),
+                                                   options=sorted(feedback)))
         if kind == "number" and set(feedback) != {"right", "low", "high"}:
-            raise ValueError(f"question {question_id}: a number's feedback needs 'right', "
-                             f"'low' and 'high'")
+            raise ValueError(_("question {id}: a number's feedback needs 'right', 'low' and "
+                               "'high'").format(id=question_id))
     return bank
 
 
@@ -608,12 +629,13 @@ def _judge(entry: dict, answer: Any) -> tuple[bool, str, str]:
         letters = list(feedback)
         letter = str(answer).strip().strip("()[]. ").lower() if isinstance(answer, str) else None
         if letter not in feedback:
-            allowed = ", ".join(repr(x) for x in letters[:-1]) + f" or {letters[-1]!r}"
-            return False, _plain(answer), f"not one of the options; answer {allowed}."
+            text = _("not one of the options; answer {options} or {last!r}.").format(
+                options=", ".join(repr(x) for x in letters[:-1]), last=letters[-1])
+            return False, _plain(answer), text
         return letter == entry["answer"], letter, feedback[letter]
     number = _numbers(answer)
     if number is None or number.ndim != 0:
-        return False, _plain(answer), "expected a number."
+        return False, _plain(answer), _("expected a number.")
     right = float(entry["answer"])
     got = float(number)
     if _close(np.asarray(got), np.asarray(right), float(entry.get("tol", 1e-6))):
@@ -654,14 +676,14 @@ def question_widget(question_id: str, entry: dict | None = None):
 
     if entry["kind"] == "choice":
         picker = widgets.ToggleButtons(options=list(entry["feedback"]), value=None,
-                                       description="try", style={"button_width": "3em"})
+                                       description=_("try"), style={"button_width": "3em"})
         picker.observe(lambda change: change["new"] is not None and show(change["new"]),
                        names="value")
         controls = [picker]
     else:
-        box = widgets.FloatText(description="try", layout=widgets.Layout(width="14em"))
-        button = widgets.Button(description="Check", layout=widgets.Layout(width="6em"))
-        button.on_click(lambda _: show(box.value))
+        box = widgets.FloatText(description=_("try"), layout=widgets.Layout(width="14em"))
+        button = widgets.Button(description=_("Check"), layout=widgets.Layout(width="7em"))
+        button.on_click(lambda _button: show(box.value))
         controls = [widgets.HBox([box, button])]
     return widgets.VBox([*controls, feedback])
 
@@ -671,11 +693,22 @@ def question_widget(question_id: str, entry: dict | None = None):
 
 def _not_answered(name: str, why: str = "") -> bool:
     text = f"{name}: " + (
-        why or "not answered yet: replace the ... in the cell above, run it, then this cell.")
+        why or _("not answered yet: replace the ... in the cell above, run it, then this cell."))
     if strict_mode():
         raise NotAnsweredError(text)
     print(f"{PENDING} {text}")
     return False
+
+
+def _got(answer: Any, shown: bool = False) -> str:
+    """Return the sentence of a wrong answer, "got 3, expected something else."."""
+    return _("got {answer}, expected something else.").format(
+        answer=answer if shown else _plain(answer))
+
+
+def _got_none() -> str:
+    """Return the sentence of an answer that is None (a function without ``return``?)."""
+    return _("got None, expected something else.") + " " + _(_FORGOT_RETURN)
 
 
 def _holds_ellipsis(answer: Any, depth: int = 0) -> bool:
@@ -693,7 +726,7 @@ def _holds_ellipsis(answer: Any, depth: int = 0) -> bool:
 def _report(ok: bool, name: str, text: str, hint: str = "") -> bool:
     line = f"{RIGHT if ok else WRONG} {name}: {text}"
     if not ok and hint:
-        line += f" Hint: {hint}"
+        line += " " + _("Hint: {hint}").format(hint=hint)
     print(line)
     if not ok and strict_mode():
         raise CheckFailed(line)
@@ -764,12 +797,14 @@ def _shape_spec(expected_shape: Any) -> tuple[int | None, ...]:
         spec = tuple(expected_shape)
     except TypeError:
         raise TypeError(
-            f"expected_shape must be a tuple such as (60000, 784), got {expected_shape!r}"
+            _("expected_shape must be a tuple such as (60000, 784), got {got!r}").format(
+                got=expected_shape)
         ) from None
     for size in spec:
         if size is not None and (isinstance(size, bool) or not isinstance(size, (int, np.integer))):
             raise TypeError(
-                f"expected_shape must hold whole numbers or None, got {expected_shape!r}"
+                _("expected_shape must hold whole numbers or None, got {got!r}").format(
+                    got=expected_shape)
             )
     return tuple(None if size is None else int(size) for size in spec)
 
@@ -799,12 +834,12 @@ def _pretty(x: Any) -> str:
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
     if isinstance(x, (int, np.integer)):
-        return f"{int(x):,}"
+        return grouped(int(x))
     if isinstance(x, (float, np.floating)):
         number = float(x)
         if math.isfinite(number) and number == round(number) and abs(number) < 1e15:
-            return f"{int(number):,}"
-        return f"{number:,.6g}"
+            return grouped(int(number))
+        return grouped(number, ",.6g")
     return _plain(x)
 
 
@@ -822,11 +857,13 @@ def _plain(x: Any) -> str:
             return _plain(array.item())
         if array.size <= _MAX_SHOWN:
             return np.array2string(array, precision=4, separator=" ")
-        return f"an array of shape {_shape_text(array.shape)}"
+        return _("an array of shape {shape}").format(shape=_shape_text(array.shape))
     if callable(x):
-        return f"the function {getattr(x, '__name__', type(x).__name__)}"
+        return _("the function {name}").format(name=getattr(x, "__name__", type(x).__name__))
     text = repr(x)
-    return text if len(text) <= 60 else f"a {type(x).__name__} of length {_length(x)}"
+    if len(text) <= 60:
+        return text
+    return _("a {kind} of length {length}").format(kind=type(x).__name__, length=_length(x))
 
 
 def _length(x: Any) -> str:

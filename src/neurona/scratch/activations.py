@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neurona.i18n import _
 from neurona.validate import one_of
 
 __all__ = ["ACTIVATIONS", "Activation", "get_activation"]
@@ -142,9 +143,9 @@ def softmax(z):
 
 def _softmax_df(z):
     raise ValueError(
-        "softmax has no element-wise derivative: each output depends on every input of its "
-        "row (its derivative is a matrix). The course uses softmax only as the output layer "
-        "with the cross_entropy loss, where the two together give dL/dz = (a - y) / N."
+        _("softmax has no element-wise derivative: each output depends on every input of its "
+          "row (its derivative is a matrix). The course uses softmax only as the output layer "
+          "with the cross_entropy loss, where the two together give dL/dz = (a - y) / N.")
     )
 
 
@@ -162,10 +163,10 @@ def _sign(z):
 def _step_df(name):
     def df(z):
         raise ValueError(
-            f"{name} is a step: its derivative is 0 everywhere except at 0, where it does "
-            "not exist, so gradient descent cannot learn with it. It is used by the "
-            "perceptron, which learns with Rosenblatt's rule instead; use sigmoid or tanh "
-            "for a smooth step."
+            _("{name} is a step: its derivative is 0 everywhere except at 0, where it does "
+              "not exist, so gradient descent cannot learn with it. It is used by the "
+              "perceptron, which learns with Rosenblatt's rule instead; use sigmoid or tanh "
+              "for a smooth step.").format(name=name)
         )
 
     return df

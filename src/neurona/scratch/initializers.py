@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neurona.i18n import _
 from neurona.validate import one_of, whole_number
 
 __all__ = ["INITIALIZERS", "initialize"]
@@ -164,5 +165,5 @@ def initialize(name: str, fan_in: int, fan_out: int, rng: np.random.Generator | 
     initializer = INITIALIZERS[one_of("initializer", name, INITIALIZERS)]
     fan_in, fan_out = whole_number("fan_in", fan_in, 1), whole_number("fan_out", fan_out, 1)
     if not isinstance(rng, np.random.Generator):
-        rng = np.random.default_rng(whole_number("rng", rng, 0, note="a seed, or a Generator"))
+        rng = np.random.default_rng(whole_number("rng", rng, 0, note=_("a seed, or a Generator")))
     return initializer.draw(fan_in, fan_out, rng)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurona import runs
+from neurona.i18n import _, ngettext
 from neurona.scratch.activations import Activation, get_activation
 from neurona.scratch.initializers import INITIALIZERS, initialize
 from neurona.scratch.losses import get_loss
@@ -42,7 +43,6 @@ from neurona.scratch.perceptron import (
     as_float_array,
     check_bool,
     diverged_note,
-    plural,
     start_record,
 )
 from neurona.validate import one_of, real_number, whole_number
@@ -144,13 +144,13 @@ class MLP:
         self.activation = activation if isinstance(activation, str) else list(activation)
         self.output_activation = self.activation_names[-1]
         self.init = one_of("init", init, INITIALIZERS)
-        self.l2 = real_number("l2", l2, 0, note="0 means no weight decay")
+        self.l2 = real_number("l2", l2, 0, note=_("0 means no weight decay"))
         self.seed = whole_number("seed", seed, 0)
         self._activations: list[Activation] = [get_activation(n) for n in self.activation_names]
         rng = np.random.default_rng(self.seed)
         sizes = list(zip(self.layers[:-1], self.layers[1:], strict=True))
         self.weights = [initialize(init, n_in, n_out, rng) for n_in, n_out in sizes]
-        self.biases = [np.zeros(n_out) for _, n_out in sizes]
+        self.biases = [np.zeros(n_out) for _n_in, n_out in sizes]
 
     def _choose_activations(self, activation, output_activation) -> list[str]:
         """One activation name per weight layer, checked against the loss."""
@@ -164,19 +164,19 @@ class MLP:
         else:
             if not isinstance(activation, (list, tuple)):
                 raise ValueError(
-                    "activation must be a name such as 'relu', or a list with one name per "
-                    f"weight layer; got {activation!r}"
+                    _("activation must be a name such as 'relu', or a list with one name per "
+                      "weight layer; got {activation!r}").format(activation=activation)
                 )
             if output_activation is not None:
                 raise ValueError(
-                    "give activation as a list with the output's activation last, "
-                    "or as one name plus output_activation, not both"
+                    _("give activation as a list with the output's activation last, "
+                      "or as one name plus output_activation, not both")
                 )
             names = list(activation)
             if len(names) != n_layers:
                 raise ValueError(
-                    f"activation as a list needs one name per weight layer: "
-                    f"{n_layers} for layers {self.layers}; got {len(names)}"
+                    _("activation as a list needs one name per weight layer: {n} for layers "
+                      "{layers}; got {got}").format(n=n_layers, layers=self.layers, got=len(names))
                 )
         for name in names:
             get_activation(name)  # an unknown name raises, listing the allowed ones
@@ -191,24 +191,24 @@ class MLP:
         n_out = self.layers[-1]
         if output == "softmax" and self.loss_name != "cross_entropy":
             raise ValueError(
-                "a softmax output needs loss='cross_entropy' (the course uses "
-                f"softmax only with it); got loss={self.loss_name!r}"
+                _("a softmax output needs loss='cross_entropy' (the course uses softmax only "
+                  "with it); got loss={loss!r}").format(loss=self.loss_name)
             )
         if self.loss_name == "cross_entropy":
             if output != "softmax":
                 raise ValueError(
-                    f"loss='cross_entropy' needs a softmax output; got {output!r} "
-                    "(for sigmoid outputs use loss='binary_cross_entropy')"
+                    _("loss='cross_entropy' needs a softmax output; got {output!r} "
+                      "(for sigmoid outputs use loss='binary_cross_entropy')").format(output=output)
                 )
             if n_out < 2:
                 raise ValueError(
-                    "softmax with cross_entropy needs 2 or more output units; for "
-                    "one output use loss='binary_cross_entropy' (a sigmoid output)"
+                    _("softmax with cross_entropy needs 2 or more output units; for "
+                      "one output use loss='binary_cross_entropy' (a sigmoid output)")
                 )
         if self.loss_name == "binary_cross_entropy" and output != "sigmoid":
             raise ValueError(
-                "loss='binary_cross_entropy' needs a sigmoid output (a probability); "
-                f"got {output!r}"
+                _("loss='binary_cross_entropy' needs a sigmoid output (a probability); "
+                  "got {output!r}").format(output=output)
             )
 
     # -- the parameters ----------------------------------------------------------------------
@@ -238,8 +238,8 @@ class MLP:
         """Replace the weights and biases with copies of ``params`` (from :meth:`get_params`)."""
         if not isinstance(params, dict) or set(params) != {"weights", "biases"}:
             raise ValueError(
-                'params must be a dict with keys "weights" and "biases", '
-                "as returned by get_params()"
+                _('params must be a dict with keys "weights" and "biases", '
+                  "as returned by get_params()")
             )
         new = {}
         for key, current in (("weights", self.weights), ("biases", self.biases)):
@@ -247,8 +247,9 @@ class MLP:
             expected = [c.shape for c in current]
             if [a.shape for a in arrays] != expected:
                 raise ValueError(
-                    f"{key} must have shapes {expected} for layers {self.layers}; "
-                    f"got {[a.shape for a in arrays]}"
+                    _("{key} must have shapes {expected} for layers {layers}; got {got}").format(
+                        key=key, expected=expected, layers=self.layers,
+                        got=[a.shape for a in arrays])
                 )
             new[key] = arrays
         self.weights, self.biases = new["weights"], new["biases"]
@@ -301,7 +302,7 @@ class MLP:
         """
         X = self._check_X(X)
         pairs = self._forward(X)
-        return [X] + [a for _, a in pairs], [z for z, _ in pairs]
+        return [X] + [a for _z, a in pairs], [z for z, _a in pairs]
 
     def predict(self, X) -> np.ndarray:
         """Return the network's output for each sample, shape ``(N, n_out)``."""
@@ -372,7 +373,7 @@ class MLP:
                 pairs[layer][0]
             )
             deltas.insert(0, delta)
-        inputs = [X] + [a for _, a in pairs[:-1]]  # a_prev of each layer
+        inputs = [X] + [a for _z, a in pairs[:-1]]  # a_prev of each layer
         dW = [
             a_prev.T @ d + self.l2 * W
             for a_prev, d, W in zip(inputs, deltas, self.weights, strict=True)
@@ -404,7 +405,7 @@ class MLP:
         True
         """
         X, Y = self._check_data(X, Y)
-        real_number("eps", eps, 0, 1, low_open=True, high_open=True, note="a small step: 1e-6")
+        real_number("eps", eps, 0, 1, low_open=True, high_open=True, note=_("a small step: 1e-6"))
         grads = self._backward(X, Y, self._forward(X))
         analytic, numeric = [], []
         for params, gradients in ((self.weights, grads.dW), (self.biases, grads.db)):
@@ -541,7 +542,7 @@ class MLP:
         n = len(X)
         epochs = whole_number("epochs", epochs, 1)
         learning_rate = real_number("learning_rate", learning_rate, 0, low_open=True)
-        note = "the number of samples; None means the full batch"
+        note = _("the number of samples; None means the full batch")
         batch = n if batch_size is None else whole_number("batch_size", batch_size, 1, n, note=note)
         validation = self._check_validation(X_val, Y_val)
         shuffle = check_bool("shuffle", shuffle)
@@ -629,10 +630,11 @@ class MLP:
         X = as_float_array(label, X)
         n_in = self.layers[0]
         if X.ndim != 2 or X.shape[1] != n_in or len(X) == 0:
-            hint = f" (one sample: {label}[None, :])" if X.ndim == 1 else ""
-            raise ValueError(
-                f"{label} must have shape (N, {n_in}) for layers {self.layers}; got {X.shape}{hint}"
-            )
+            text = _("{name} must have shape (N, {n}) for layers {layers}; got {shape}").format(
+                name=label, n=n_in, layers=self.layers, shape=X.shape)
+            if X.ndim == 1:
+                text += " " + _("(one sample: {name}[None, :])").format(name=label)
+            raise ValueError(text)
         return X
 
     def _check_data(self, X, Y, labels: tuple[str, str] = ("X", "Y")):
@@ -648,24 +650,28 @@ class MLP:
         elif Y.ndim == 1 and n_out == 1:
             Y = Y.reshape(-1, 1)
         if Y.ndim != 2 or Y.shape[1] != n_out:
-            also = f", or class labels 0..{n_out - 1}" if self.loss_name == "cross_entropy" else ""
-            raise ValueError(
-                f"{label} must have shape ({n}, {n_out}) for layers {self.layers}"
-                f"{also}; got {Y.shape}"
-            )
+            if self.loss_name == "cross_entropy":
+                text = _("{name} must have shape ({n}, {n_out}) for layers {layers}, or class "
+                         "labels 0..{last}; got {shape}")
+            else:
+                text = _("{name} must have shape ({n}, {n_out}) for layers {layers}; got {shape}")
+            raise ValueError(text.format(name=label, n=n, n_out=n_out, layers=self.layers,
+                                         last=n_out - 1, shape=Y.shape))
         if len(Y) != n:
-            raise ValueError(f"X has {n} samples but {label} has {len(Y)}")
+            raise ValueError(_("X has {n} samples but {name} has {m}").format(
+                n=n, name=label, m=len(Y)))
         if self.loss_name == "binary_cross_entropy" and (Y.min() < 0 or Y.max() > 1):
             raise ValueError(
-                f"binary_cross_entropy needs targets between 0 and 1 in {label}; "
-                f"got values from {Y.min():g} to {Y.max():g}"
+                _("binary_cross_entropy needs targets between 0 and 1 in {name}; "
+                  "got values from {low:g} to {high:g}").format(name=label, low=Y.min(),
+                                                                high=Y.max())
             )
         if self.loss_name == "cross_entropy" and (
             Y.min() < 0 or not np.allclose(Y.sum(axis=1), 1.0)
         ):
             raise ValueError(
-                f"cross_entropy needs each row of {label} to be probabilities "
-                "summing to 1 (one-hot), or class labels"
+                _("cross_entropy needs each row of {name} to be probabilities "
+                  "summing to 1 (one-hot), or class labels").format(name=label)
             )
         return Y
 
@@ -673,7 +679,7 @@ class MLP:
         if X_val is None and Y_val is None:
             return None
         if X_val is None or Y_val is None:
-            raise ValueError("give X_val and Y_val together (or neither)")
+            raise ValueError(_("give X_val and Y_val together (or neither)"))
         return self._check_data(X_val, Y_val, ("X_val", "Y_val"))
 
     def __repr__(self) -> str:
@@ -688,8 +694,8 @@ class MLP:
 def _check_layers(layers) -> list[int]:
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or len(layers) < 2:
         raise ValueError(
-            "layers must be a list of at least 2 sizes, input first, e.g. "
-            f"[2, 4, 1]; got {layers!r}"
+            _("layers must be a list of at least 2 sizes, input first, e.g. "
+              "[2, 4, 1]; got {layers!r}").format(layers=layers)
         )
     return [whole_number(f"layers[{i}]", size, 1) for i, size in enumerate(layers)]
 
@@ -697,21 +703,22 @@ def _check_layers(layers) -> list[int]:
 def _check_hidden(name: str) -> None:
     if name in _STEPS:
         raise ValueError(
-            f"{name!r} is a step with no usable derivative: backpropagation "
-            "cannot train it (the Perceptron class uses it); try 'sigmoid'"
+            _("{name!r} is a step with no usable derivative: backpropagation "
+              "cannot train it (the Perceptron class uses it); try 'sigmoid'").format(name=name)
         )
     if name == "softmax":
-        raise ValueError("softmax is only allowed as the output layer, with loss='cross_entropy'")
+        raise ValueError(_("softmax is only allowed as the output layer, with "
+                           "loss='cross_entropy'"))
 
 
 def _check_watchers(view, on_epoch) -> None:
     if view is not None and not callable(getattr(view, "update", None)):
         raise ValueError(
-            "view must have an update(record, final=False) method, like "
-            f"neurona.LiveCurves; got {type(view).__name__}"
+            _("view must have an update(record, final=False) method, like "
+              "neurona.LiveCurves; got {kind}").format(kind=type(view).__name__)
         )
     if on_epoch is not None and not callable(on_epoch):
-        raise ValueError("on_epoch must be a function on_epoch(mlp, epoch, record)")
+        raise ValueError(_("on_epoch must be a function on_epoch(mlp, epoch, record)"))
 
 
 def _one_hot(labels: np.ndarray, n_classes: int, label: str) -> np.ndarray:
@@ -720,8 +727,8 @@ def _one_hot(labels: np.ndarray, n_classes: int, label: str) -> np.ndarray:
     if bad.size:
         shown = ", ".join(f"{v:g}" for v in np.unique(bad)[:5])
         raise ValueError(
-            f"class labels in {label} must be integers 0..{n_classes - 1} "
-            f"(one per output unit); got {shown}"
+            _("class labels in {name} must be integers 0..{last} (one per output unit); "
+              "got {shown}").format(name=label, last=n_classes - 1, shown=shown)
         )
     return np.eye(n_classes)[labels.astype(np.int64)]
 
@@ -741,12 +748,17 @@ def _accuracy_rule(loss: str, Y: np.ndarray) -> Callable[[np.ndarray, np.ndarray
 
 def _interrupted_note(record: runs.RunRecord, epoch: int) -> str:
     if record.epochs == epoch:  # stopped while on_epoch or the view was drawing
-        where = f"interrupted after epoch {epoch}"
-    else:
-        where = f"interrupted in epoch {epoch}, after {plural(record.epochs, 'finished epoch')}"
-        if record.partial_batches:
-            where += f" and {plural(record.partial_batches, 'batch', 'batches')}"
-    return where + "; the model keeps what it learned"
+        return _("interrupted after epoch {epoch}; the model keeps what it learned").format(
+            epoch=epoch)
+    finished = ngettext("{n} finished epoch", "{n} finished epochs", record.epochs).format(
+        n=record.epochs)
+    if record.partial_batches:
+        batches = ngettext("{n} batch", "{n} batches", record.partial_batches).format(
+            n=record.partial_batches)
+        return _("interrupted in epoch {epoch}, after {finished} and {batches}; the model keeps "
+                 "what it learned").format(epoch=epoch, finished=finished, batches=batches)
+    return _("interrupted in epoch {epoch}, after {finished}; the model keeps what it "
+             "learned").format(epoch=epoch, finished=finished)
 
 
 def _runs_of(names: list[str]) -> list[str]:

@@ -34,6 +34,7 @@ import math
 
 import numpy as np
 
+from neurona.i18n import _
 from neurona.validate import one_of, real_number
 
 __all__ = [
@@ -72,7 +73,7 @@ class Optimizer:
 
     def __init__(self, learning_rate: float):
         self.learning_rate = real_number(
-            "learning_rate", learning_rate, 0, low_open=True, note="for example 0.01"
+            "learning_rate", learning_rate, 0, low_open=True, note=_example("0.01")
         )
         self.reset()
 
@@ -115,14 +116,16 @@ class Optimizer:
         params = np.array(params, dtype=np.float64)
         grad = np.array(grad, dtype=np.float64)
         if params.shape != grad.shape:
-            raise ValueError(f"grad must have the shape of params {params.shape}, got {grad.shape}")
+            raise ValueError(_("grad must have the shape of params {shape}, got {got}").format(
+                shape=params.shape, got=grad.shape))
         if self._shape is None:
             self._shape = params.shape
             self._init_state(params.shape)
         elif params.shape != self._shape:
             raise ValueError(
-                f"this {type(self).__name__} follows parameters of shape {self._shape}, got "
-                f"{params.shape}; use one optimizer per parameter array or call reset()"
+                _("this {name} follows parameters of shape {shape}, got {got}; use one "
+                  "optimizer per parameter array or call reset()").format(
+                    name=type(self).__name__, shape=self._shape, got=params.shape)
             )
         self.t_ += 1
         return self._update(params, grad)
@@ -184,7 +187,7 @@ class Momentum(Optimizer):
     name = "momentum"
 
     def __init__(self, learning_rate: float, beta: float = 0.9):
-        self.beta = real_number("beta", beta, 0, 1, high_open=True, note="for example 0.9")
+        self.beta = real_number("beta", beta, 0, 1, high_open=True, note=_example("0.9"))
         super().__init__(learning_rate)
 
     def _reset_state(self):
@@ -270,14 +273,14 @@ class AdaGrad(Optimizer):
     def __init__(
         self, learning_rate: float, epsilon: float = 1e-7, initial_accumulator: float = 0.1
     ):
-        self.epsilon = real_number("epsilon", epsilon, 0, note="for example 1e-7")
+        self.epsilon = real_number("epsilon", epsilon, 0, note=_example("1e-7"))
         self.initial_accumulator = real_number(
-            "initial_accumulator", initial_accumulator, 0, note="for example 0.1"
+            "initial_accumulator", initial_accumulator, 0, note=_example("0.1")
         )
         if self.epsilon == 0 and self.initial_accumulator == 0:
             raise ValueError(
-                "epsilon and initial_accumulator cannot both be 0: a zero "
-                "gradient would divide 0 by 0; use epsilon=1e-7"
+                _("epsilon and initial_accumulator cannot both be 0: a zero "
+                  "gradient would divide 0 by 0; use epsilon=1e-7")
             )
         super().__init__(learning_rate)
 
@@ -328,8 +331,8 @@ class RMSProp(Optimizer):
     name = "rmsprop"
 
     def __init__(self, learning_rate: float, rho: float = 0.9, epsilon: float = 1e-7):
-        self.rho = real_number("rho", rho, 0, 1, high_open=True, note="for example 0.9")
-        self.epsilon = real_number("epsilon", epsilon, 0, low_open=True, note="for example 1e-7")
+        self.rho = real_number("rho", rho, 0, 1, high_open=True, note=_example("0.9"))
+        self.epsilon = real_number("epsilon", epsilon, 0, low_open=True, note=_example("1e-7"))
         super().__init__(learning_rate)
 
     def _reset_state(self):
@@ -401,9 +404,9 @@ class Adam(Optimizer):
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
     ):
-        self.beta_1 = real_number("beta_1", beta_1, 0, 1, high_open=True, note="for example 0.9")
-        self.beta_2 = real_number("beta_2", beta_2, 0, 1, high_open=True, note="for example 0.999")
-        self.epsilon = real_number("epsilon", epsilon, 0, low_open=True, note="for example 1e-7")
+        self.beta_1 = real_number("beta_1", beta_1, 0, 1, high_open=True, note=_example("0.9"))
+        self.beta_2 = real_number("beta_2", beta_2, 0, 1, high_open=True, note=_example("0.999"))
+        self.epsilon = real_number("epsilon", epsilon, 0, low_open=True, note=_example("1e-7"))
         super().__init__(learning_rate)
 
     def _reset_state(self):
@@ -498,8 +501,8 @@ class Adadelta(Optimizer):
     name = "adadelta"
 
     def __init__(self, learning_rate: float, rho: float = 0.95, epsilon: float = 1e-7):
-        self.rho = real_number("rho", rho, 0, 1, high_open=True, note="for example 0.95")
-        self.epsilon = real_number("epsilon", epsilon, 0, low_open=True, note="for example 1e-7")
+        self.rho = real_number("rho", rho, 0, 1, high_open=True, note=_example("0.95"))
+        self.epsilon = real_number("epsilon", epsilon, 0, low_open=True, note=_example("1e-7"))
         super().__init__(learning_rate)
 
     def _reset_state(self):
@@ -524,6 +527,11 @@ class Adadelta(Optimizer):
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.name: cls for cls in (GD, Momentum, Nesterov, AdaGrad, RMSProp, Adam, Adamax, Adadelta)
 }
+
+
+def _example(value: str) -> str:
+    """Return the note of a hyper-parameter's check: ``for example 0.9``."""
+    return _("for example {value}").format(value=value)
 
 
 def get_optimizer(name: str | Optimizer, **kwargs) -> Optimizer:
@@ -556,19 +564,21 @@ def get_optimizer(name: str | Optimizer, **kwargs) -> Optimizer:
     if isinstance(name, Optimizer):
         if kwargs:
             raise ValueError(
-                "pass hyper-parameters either to the optimizer or to get_optimizer, not both"
+                _("pass hyper-parameters either to the optimizer or to get_optimizer, not both")
             )
         return name
     key = one_of("optimizer", name.lower() if isinstance(name, str) else name, OPTIMIZERS)
     cls = OPTIMIZERS[key]
     if "learning_rate" not in kwargs:
         raise ValueError(
-            f"{cls.__name__} needs a learning_rate, e.g. get_optimizer({key!r}, learning_rate=0.01)"
+            _("{name} needs a learning_rate, e.g. get_optimizer({key!r}, learning_rate=0.01)")
+            .format(name=cls.__name__, key=key)
         )
     try:
         return cls(**kwargs)
     except TypeError as err:
         allowed = ", ".join(p for p in inspect.signature(cls.__init__).parameters if p != "self")
         raise ValueError(
-            f"{cls.__name__} got an unexpected argument ({err}); allowed: {allowed}"
+            _("{name} got an unexpected argument ({error}); allowed: {allowed}").format(
+                name=cls.__name__, error=err, allowed=allowed)
         ) from None

@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from neurona import runs
+from neurona.i18n import _, ngettext
 from neurona.scratch.activations import get_activation
 from neurona.scratch.initializers import INITIALIZERS, initialize
 from neurona.validate import one_of, real_number, whole_number
@@ -56,7 +57,8 @@ class _Neuron:
         """
         w = self._fitted_weights()
         if len(w) != 3:
-            raise ValueError(f"decision_line needs 2 input features; this one has {len(w) - 1}")
+            raise ValueError(_("decision_line needs 2 input features; this one has {n}").format(
+                n=len(w) - 1))
         w0, w1, w2 = w
         if w2 == 0:
             return None
@@ -65,14 +67,16 @@ class _Neuron:
     def _fitted_weights(self) -> np.ndarray:
         if not hasattr(self, "weights_"):
             name = type(self).__name__
-            raise RuntimeError(f"this {name} is not fitted yet: call fit(X, y) first")
+            raise RuntimeError(_("this {name} is not fitted yet: call fit(X, y) first").format(
+                name=name))
         return self.weights_
 
     def _check_X(self, X) -> np.ndarray:
         n = len(self._fitted_weights()) - 1
         X = as_float_array("X", X)
         if X.ndim != 2 or X.shape[1] != n:
-            raise ValueError(f"X must have shape (N, {n}) (one row per sample); got {X.shape}")
+            raise ValueError(_("X must have shape (N, {n}) (one row per sample); got {shape}")
+                             .format(n=n, shape=X.shape))
         return X
 
 
@@ -146,7 +150,8 @@ class Perceptron(_Neuron):
         seed: int = 0,
         shuffle: bool = False,
     ):
-        labels = {name: f"labels {a}/{b}" for name, (a, b) in PERCEPTRON_LABELS.items()}
+        labels = {name: _("labels {a}/{b}").format(a=a, b=b)
+                  for name, (a, b) in PERCEPTRON_LABELS.items()}
         self.activation = one_of("activation", activation, PERCEPTRON_LABELS, meanings=labels)
         self.learning_rate = real_number("learning_rate", learning_rate, 0, low_open=True)
         self.max_epochs = whole_number("max_epochs", max_epochs, 1)
@@ -208,7 +213,8 @@ class Perceptron(_Neuron):
                     self.converged_ = True
                     break
         except KeyboardInterrupt:
-            self.message_ = f"interrupted in epoch {self.epochs_ + 1}; the weights are kept"
+            self.message_ = _("interrupted in epoch {epoch}; the weights are kept").format(
+                epoch=self.epochs_ + 1)
             self.record_.finish("interrupted", self.message_)
             return self
         self.message_ = self._verdict(X.shape[1])
@@ -247,14 +253,19 @@ class Perceptron(_Neuron):
         return int(get_activation(self.activation).f(z))
 
     def _verdict(self, n_features: int) -> str:
-        updates = plural(len(self.updates_), "update")
+        epochs = _epochs(self.epochs_)
         if self.converged_:
-            return f"converged after {plural(self.epochs_, 'epoch')} ({updates})"
-        boundary = {1: "threshold", 2: "line", 3: "plane"}.get(n_features, "hyperplane")
-        return (
-            f"no convergence after {plural(self.epochs_, 'epoch')}: "
-            f"no {boundary} separates these classes"
-        )
+            n = len(self.updates_)
+            updates = ngettext("{n} update", "{n} updates", n).format(n=n)
+            return _("converged after {epochs} ({updates})").format(epochs=epochs, updates=updates)
+        # Whole sentences: the noun's gender changes the Spanish of "no ... separates".
+        verdict = {
+            1: _("no convergence after {epochs}: no threshold separates these classes"),
+            2: _("no convergence after {epochs}: no line separates these classes"),
+            3: _("no convergence after {epochs}: no plane separates these classes"),
+        }.get(n_features) or _("no convergence after {epochs}: no hyperplane separates these "
+                               "classes")
+        return verdict.format(epochs=epochs)
 
     def _check_labels(self, y: np.ndarray) -> None:
         wrong = np.setdiff1d(np.unique(y), self.labels)
@@ -264,8 +275,10 @@ class Perceptron(_Neuron):
         other = "sign" if self.activation == "heaviside" else "heaviside"
         shown = ", ".join(f"{v:g}" for v in wrong[:5])
         raise ValueError(
-            f"with activation={self.activation!r} the labels must be {low} or {high}; got "
-            f"{shown} (for labels {PERCEPTRON_LABELS[other]} use activation={other!r})"
+            _("with activation={activation!r} the labels must be {low} or {high}; got {shown} "
+              "(for labels {labels} use activation={other!r})").format(
+                activation=self.activation, low=low, high=high, shown=shown,
+                labels=PERCEPTRON_LABELS[other], other=other)
         )
 
     # -- using it ------------------------------------------------------------------------------
@@ -371,12 +384,14 @@ class Adaline(_Neuron):
                 if loss > BLOW_UP * max(first, 1e-12):  # still finite, but clearly exploding
                     self.record_.finish(
                         "diverged",
-                        f"the loss grew from {first:.3g} to {loss:.3g} by epoch {epoch}; "
-                        f"try a smaller learning rate than {self.learning_rate:g}",
+                        _("the loss grew from {first:.3g} to {loss:.3g} by epoch {epoch}; try a "
+                          "smaller learning rate than {rate:g}").format(
+                            first=first, loss=loss, epoch=epoch, rate=self.learning_rate),
                     )
                     return self
         except KeyboardInterrupt:
-            note = f"interrupted after {plural(self.record_.epochs, 'epoch')}; the weights are kept"
+            note = _("interrupted after {epochs}; the weights are kept").format(
+                epochs=_epochs(self.record_.epochs))
             self.record_.finish("interrupted", note)
             return self
         self.record_.finish("finished")
@@ -422,9 +437,10 @@ def start_record(
     if ledger is None:
         ledger = runs.ledger  # looked up now, so the notebook-wide ledger is always the current one
     if not isinstance(ledger, runs.Ledger):
-        raise ValueError(f"ledger must be a neurona Ledger or None, got {type(ledger).__name__}")
+        raise ValueError(_("ledger must be a neurona Ledger or None, got {kind}").format(
+            kind=type(ledger).__name__))
     if name is not None and not isinstance(name, str):
-        raise ValueError(f"name must be a string or None, got {name!r}")
+        raise ValueError(_("name must be a string or None, got {name!r}").format(name=name))
     record = runs.RunRecord(
         name=name or ledger.new_name(prefix),
         hparams=hparams,
@@ -439,10 +455,8 @@ def start_record(
 
 def diverged_note(loss: float, epoch: int, learning_rate: float) -> str:
     """Return the one line a diverged run ends with."""
-    return (
-        f"the loss became {loss} in epoch {epoch}; "
-        f"try a smaller learning rate than {learning_rate:g}"
-    )
+    return _("the loss became {loss} in epoch {epoch}; try a smaller learning rate than "
+             "{rate:g}").format(loss=loss, epoch=epoch, rate=learning_rate)
 
 
 def initial_weights(init: str, n_features: int, rng: np.random.Generator) -> np.ndarray:
@@ -452,9 +466,9 @@ def initial_weights(init: str, n_features: int, rng: np.random.Generator) -> np.
     return w
 
 
-def plural(n: int, noun: str, many: str | None = None) -> str:
-    """Return ``1 epoch``, ``3 epochs``; ``many`` for irregular plurals (``batches``)."""
-    return f"{n} {noun if n == 1 else many or noun + 's'}"
+def _epochs(n: int) -> str:
+    """Return ``1 epoch``, ``3 epochs`` in the kit's language."""
+    return ngettext("{n} epoch", "{n} epochs", n).format(n=n)
 
 
 def as_float_array(label: str, values) -> np.ndarray:
@@ -462,9 +476,10 @@ def as_float_array(label: str, values) -> np.ndarray:
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{label} must be numbers (an array of floats or ints)") from None
+        raise ValueError(_("{name} must be numbers (an array of floats or ints)").format(
+            name=label)) from None
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{label} contains NaN or infinite values")
+        raise ValueError(_("{name} contains NaN or infinite values").format(name=label))
     return array
 
 
@@ -472,16 +487,19 @@ def check_xy(X, y) -> tuple[np.ndarray, np.ndarray]:
     """Return inputs ``(N, n_features)`` and targets ``(N,)`` as float arrays, or a ValueError."""
     X, y = as_float_array("X", X), as_float_array("y", y)
     if X.ndim != 2 or len(X) == 0:
-        raise ValueError(f"X must be 2-D, shape (N, n_features) with N >= 1; got {X.shape}")
+        raise ValueError(_("X must be 2-D, shape (N, n_features) with N >= 1; got {shape}")
+                         .format(shape=X.shape))
     if y.ndim != 1:
-        raise ValueError(f"y must be 1-D, one target per sample; got shape {y.shape}")
+        raise ValueError(_("y must be 1-D, one target per sample; got shape {shape}").format(
+            shape=y.shape))
     if len(y) != len(X):
-        raise ValueError(f"X has {len(X)} samples but y has {len(y)}")
+        raise ValueError(_("X has {n} samples but y has {m}").format(n=len(X), m=len(y)))
     return X, y
 
 
 def check_bool(label: str, value) -> bool:
     """``value`` if it is True or False, else a ValueError."""
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{label} must be True or False, got {value!r}")
+        raise ValueError(_("{name} must be True or False, got {value!r}").format(
+            name=label, value=value))
     return bool(value)

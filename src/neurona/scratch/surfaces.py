@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neurona.i18n import _
 from neurona.scratch.optimizers import Optimizer
 from neurona.validate import one_of, points_2d, real_number, whole_number
 
@@ -110,7 +111,8 @@ class Surface:
 def _point(point) -> tuple[np.float64, np.float64]:
     p = np.asarray(point, dtype=np.float64)
     if p.shape != (2,):
-        raise ValueError(f"a point on a surface is (x, y), got an array of shape {p.shape}")
+        raise ValueError(_("a point on a surface is (x, y), got an array of shape {shape}")
+                         .format(shape=p.shape))
     return p[0], p[1]
 
 
@@ -299,15 +301,18 @@ def race(
     steps = whole_number("steps", steps, 0)
     start = np.asarray(surface.start if start is None else start, dtype=np.float64)
     if start.shape != (2,) or not np.isfinite(start).all():
-        raise ValueError(f"start must be a finite point (x, y), got {start.tolist()!r}")
+        raise ValueError(_("start must be a finite point (x, y), got {start!r}").format(
+            start=start.tolist()))
     bound = real_number("bound", surface.bound if bound is None else bound, 0, low_open=True)
     if not isinstance(optimizers, Mapping):
-        raise ValueError("optimizers must be a dict of label -> optimizer, e.g. {'GD': GD(0.01)}")
+        raise ValueError(_("optimizers must be a dict of label -> optimizer, e.g. {example}")
+                         .format(example="{'GD': GD(0.01)}"))
     for label, opt in optimizers.items():
         if not isinstance(opt, Optimizer):
             raise ValueError(
-                f"optimizers[{label!r}] must be an optimizer such as GD(0.01) "
-                f"or get_optimizer('adam', learning_rate=0.1), got {opt!r}"
+                _("optimizers[{label!r}] must be an optimizer such as GD(0.01) "
+                  "or get_optimizer('adam', learning_rate=0.1), got {opt!r}").format(
+                    label=label, opt=opt)
             )
 
     paths = {}
