@@ -1,0 +1,133 @@
+"""The doctor, the hardware report, the kit's notices and its data errors speak Spanish.
+
+Each test renders what a student reads in English and in Spanish, on the same machine, and
+fails on a word of three letters or more that the Spanish kept from the English, except names
+(CPU, TensorFlow, ...) and the words the allowlist below explains.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import neurona as nr
+from neurona import diagnosis as doc
+from neurona import hardware as hw
+from neurona import i18n
+
+# Names, commands and words that are the same in both languages.
+SAME = {
+    # names of things
+    "cpu", "cpus", "gpu", "gpus", "ram", "nvidia", "nvidia-smi", "tensorflow", "keras", "jax",
+    "torch", "pytorch", "numpy", "matplotlib", "seaborn", "scikit-learn", "pandas", "python",
+    "ipywidgets", "jupyter", "jupyterlab", "jupyterhub", "notebook", "colab", "code", "binder",
+    "kaggle", "linux", "debian", "ubuntu", "windows", "wsl2", "amd", "epyc", "intel",
+    "fashion-mnist", "mnist", "neurona", "doctor", "kubespawner", "taskset", "numactl",
+    "cpuset", "cgroup", "max", "mem_limit", "cpu_limit", "true", "false", "none", "nan",
+    "idx", "gzip", "sha256", "digits", "iris",
+    # what the front end itself shows, in English whatever the kit's language
+    "intslider", "error", "displaying", "widget", "widgets", "kernel", "restart",
+    "developer", "reload", "window", "ms-toolsai",
+    # words the two languages share
+    "local", "total", "actual",
+}
+
+
+@pytest.fixture
+def spanish():
+    """The kit in Spanish for one test, English again after it."""
+    i18n.set_language("es")
+    yield
+    i18n.set_language("en")
+
+
+def in_both(make):
+    """Return what ``make()`` shows in English, then in Spanish."""
+    i18n.set_language("en")
+    try:
+        english = make()
+        i18n.set_language("es")
+        spanish = make()
+    finally:
+        i18n.set_language("en")
+    return english, spanish
+
+
+def words(text: str) -> set[str]:
+    """The words of ``text`` a translator should have changed: no code, paths or variables."""
+    # code (Markdown and HTML), tags, paths
+    text = re.sub(r"`[^`]*`|<code>.*?</code>|<[^>]*>|[\w.~-]*[/\\][\w./\\-]*", " ", text)
+    tokens = [t.strip("'-") for t in re.findall(r"[^\W\d][\w'-]*", text)]
+    return {t.lower() for t in tokens
+            if len(t) >= 3 and "_" not in t and not t.isupper() and t.lower() not in SAME}
+
+
+def english_left(english: str, spanish: str) -> set[str]:
+    """Words of three letters or more found in both texts, less the allowlist."""
+    assert english != spanish, "nothing was translated"
+    return words(english) & words(spanish)
+
+
+def assert_spanish(english: str, spanish: str) -> None:
+    left = english_left(english, spanish)
+    assert not left, f"English left in the Spanish: {sorted(left)}"
+
+
+# -- the doctor ------------------------------------------------------------------------------
+def all_checks() -> list[doc.Check]:
+    """The doctor's checks here, and the ones a student meets on other machines."""
+    small = hw.ResourceLimits(host_cpus=8, cpus=1, cpu_quota=1.0, cpu_source="cgroup v2 cpu.max",
+                              host_memory_bytes=64 * 2**30, memory_bytes=2**30,
+                              memory_source="MEM_LIMIT")
+    masked = hw.ResourceLimits(host_cpus=8, cpus=1, cpu_quota=None, cpu_source="CPU affinity",
+                               host_memory_bytes=64 * 2**30, memory_bytes=64 * 2**30,
+                               memory_source="host")
+    checks = list(nr.doctor().checks)
+    checks += [doc._check_python((3, 9)), doc._check_limits(small), doc._check_limits(masked)]
+    checks += [doc._check_gpu([], [], False), doc._check_gpu(["T4"], [], False),
+               doc._check_gpu(["T4"], ["T4"], True)]
+    checks += [doc._check_widgets(front_end, "8.1.0") for front_end in doc.FRONT_ENDS]
+    checks.append(doc._check_widgets("Colab", None))
+    return checks
+
+
+def report_texts() -> str:
+    report = doc.DoctorReport(checks=all_checks(), front_end="unknown")
+    widget_texts = [doc._widget_test_text(front_end) for front_end in doc.FRONT_ENDS]
+    return "\n".join([str(report), report._repr_html_(), *widget_texts])
+
+
+def test_the_doctors_report_speaks_spanish_as_text_and_as_html():
+    english, spanish = in_both(report_texts)
+    assert_spanish(english, spanish)
+    assert "Comprobación" in spanish and "Solución" in spanish
+
+
+def test_a_check_keeps_its_english_name_for_code_and_shows_it_in_spanish(spanish):
+    report = nr.doctor()
+    assert report["Cache folder"].status == "ok"
+    assert "Carpeta de caché" in str(report) and "Carpeta de caché" in report._repr_html_()
+
+
+def test_the_hardware_report_speaks_spanish():
+    def texts():
+        report = hw.hardware_report()
+        report.limits = hw.ResourceLimits(
+            host_cpus=16, cpus=1, cpu_quota=1.0, cpu_source="cgroup v2 cpu.max",
+            host_memory_bytes=64 * 2**30, memory_bytes=2 * 2**30, memory_source="MEM_LIMIT")
+        report.gpus = [{"name": "T4", "memory_gb": 15.0, "seen_by": ["nvidia-smi", "tensorflow"]}]
+        unlimited = hw.resource_limits()
+        return "\n".join([str(report), report._repr_html_(), report.summary(),
+                          report.limits.summary(), unlimited.summary()])
+
+    english, spanish = in_both(texts)
+    assert_spanish(english, spanish)
+    assert "Esta máquina" in spanish
+
+
+def test_a_translated_error_keeps_its_english_class(spanish):
+    with pytest.raises(ValueError, match="debe ser True o False"):
+        nr.hardware_report(probe_backend="yes")
+    with pytest.raises(KeyError, match="ninguna comprobación"):
+        nr.doctor()["Astrology"]
