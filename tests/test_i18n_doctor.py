@@ -29,6 +29,8 @@ SAME = {
     # what the front end itself shows, in English whatever the kit's language
     "intslider", "error", "displaying", "widget", "widgets", "kernel", "restart",
     "developer", "reload", "window", "ms-toolsai",
+    # values a student types (NEURONA_QUICK=yes), the tests' own values
+    "yes", "off", "maybe", "lood", "ftp", "example",
     # words the two languages share
     "local", "total", "actual",
 }
@@ -131,3 +133,68 @@ def test_a_translated_error_keeps_its_english_class(spanish):
         nr.hardware_report(probe_backend="yes")
     with pytest.raises(KeyError, match="ninguna comprobación"):
         nr.doctor()["Astrology"]
+
+
+# -- the one-line notices, the %%timed line, the kit's errors -------------------------------
+def test_a_setting_that_is_not_understood_gets_its_line_in_spanish(monkeypatch, capsys):
+    from neurona import settings
+
+    monkeypatch.setenv(settings.QUICK_ENV, "maybe")
+    monkeypatch.setenv(settings.DATA_DIRS_ENV, "/no/such/folder")
+    monkeypatch.delenv(settings.OFFLINE_ENV, raising=False)
+
+    def lines():
+        monkeypatch.setattr(settings, "_SAID", set())
+        settings.quick_mode()
+        settings.data_search_dirs()
+        return capsys.readouterr().out
+
+    english, spanish = in_both(lines)
+    assert_spanish(english, spanish)
+    assert spanish.startswith("neurona: no se entiende NEURONA_QUICK='maybe'")
+
+
+def test_the_timed_line_speaks_spanish(monkeypatch):
+    import sys
+
+    from neurona.timing import Stopwatch, where_it_ran
+
+    monkeypatch.delitem(sys.modules, "keras", raising=False)  # the NumPy line, without Keras
+
+    def line():
+        with Stopwatch(verbose=False) as watch:
+            sum(range(1000))
+        return f"{watch.summary()} · {where_it_ran()}"
+
+    english, spanish = in_both(line)
+    assert_spanish(english, spanish)
+    assert spanish.startswith("bloque: ") and "núcleos ocupados" in spanish
+
+
+def test_the_network_status_speaks_spanish(monkeypatch):
+    from neurona import settings
+    from neurona.network import network_status
+
+    monkeypatch.setenv(settings.OFFLINE_ENV, "1")
+    english, spanish = in_both(lambda: network_status()[1])
+    assert_spanish(english, spanish)
+
+
+def test_the_parameter_table_shows_spanish_headers_and_keeps_its_english_columns(spanish):
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    table = nr.parameter_table(model)
+    assert "by hand" in table.columns
+    page = table._repr_html_()
+    assert "a mano" in page and "count_params() de Keras" in page and "by hand" not in page
+
+
+def test_translated_errors_keep_their_english_classes(spanish):
+    with pytest.raises(AttributeError, match=r"¿querías decir nr\.load\?"):
+        nr.lood  # noqa: B018
+    with pytest.raises(ValueError, match="necesita al menos dos anchuras"):
+        nr.count_dense([784])
+    with pytest.raises(ValueError, match="debe ser una dirección http"):
+        from neurona.network import network_status
+
+        network_status("ftp://example.org")
