@@ -26,6 +26,7 @@ SAME = {
     "fashion-mnist", "mnist", "neurona", "doctor", "kubespawner", "taskset", "numactl",
     "cpuset", "cgroup", "max", "mem_limit", "cpu_limit", "true", "false", "none", "nan",
     "idx", "gzip", "sha256", "digits", "iris",
+    "optical", "recognition", "handwritten",  # the UCI data set's title
     # what the front end itself shows, in English whatever the kit's language
     "intslider", "error", "displaying", "widget", "widgets", "kernel", "restart",
     "developer", "reload", "window", "ms-toolsai",
@@ -58,11 +59,13 @@ def in_both(make):
 
 def words(text: str) -> set[str]:
     """The words of ``text`` a translator should have changed: no code, paths or variables."""
-    # code (Markdown and HTML), tags, paths
-    text = re.sub(r"`[^`]*`|<code>.*?</code>|<[^>]*>|[\w.~-]*[/\\][\w./\\-]*", " ", text)
+    # code (Markdown and HTML), tags, HTML entities, paths
+    text = re.sub(r"`[^`]*`|<code>.*?</code>|<[^>]*>|&#?\w+;|[\w.~-]*[/\\][\w./\\-]*", " ",
+                  text)
     tokens = [t.strip("'-") for t in re.findall(r"[^\W\d][\w'-]*", text)]
     return {t.lower() for t in tokens
-            if len(t) >= 3 and "_" not in t and not t.isupper() and t.lower() not in SAME}
+            if len(t) >= 3 and not re.search(r"[_\d]", t) and not t.isupper()
+            and t.lower() not in SAME}
 
 
 def english_left(english: str, spanish: str) -> set[str]:
@@ -198,3 +201,35 @@ def test_translated_errors_keep_their_english_classes(spanish):
         from neurona.network import network_status
 
         network_status("ftp://example.org")
+
+
+# -- the data: the offline fallback's one line, the dataset's table, its errors --------------
+def test_the_offline_fallback_line_of_nr_load_is_spanish(tmp_cache, monkeypatch, capsys):
+    from neurona import settings
+
+    monkeypatch.setenv(settings.OFFLINE_ENV, "1")  # a fresh offline machine: no copy, no download
+
+    def line_and_table():
+        data = nr.load("fashion_mnist", n_train=12_000, n_test=100)
+        return capsys.readouterr().out + repr(data) + data._repr_html_()
+
+    english, spanish = in_both(line_and_table)
+    assert_spanish(english, spanish)
+    first = spanish.splitlines()[0]
+    assert first.startswith("neurona: NEURONA_OFFLINE=1 convierte esta máquina")
+    assert "se usan en su lugar los dígitos de scikit-learn" in first
+    assert "12\u202f000 imágenes de entrenamiento" in spanish  # Spanish groups with a thin space
+    assert "T-shirt/top" not in spanish  # the digits stand in: their class names are data
+
+
+def test_a_dataset_error_keeps_its_english_class(tmp_cache, monkeypatch, spanish):
+    from neurona import settings
+    from neurona.data.fetch import DatasetUnavailable
+
+    monkeypatch.setenv(settings.OFFLINE_ENV, "1")
+    with pytest.raises(DatasetUnavailable, match="no está en esta máquina") as info:
+        nr.load("fashion_mnist", fallback=False)
+    assert isinstance(info.value, RuntimeError)
+    assert "NEURONA_OFFLINE=1 oculta todas las copias locales" in str(info.value)
+    with pytest.raises(TypeError, match="admite n_train, n_test, seed y fallback"):
+        nr.load("mnist", colour=True)

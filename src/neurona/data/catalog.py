@@ -9,6 +9,7 @@ from typing import Any
 
 from neurona.data import mnist, shipped, toy
 from neurona.data.dataset import Dataset, stratified_subset
+from neurona.i18n import _, grouped
 from neurona.settings import notice
 from neurona.validate import one_of, real_number, whole_number
 
@@ -20,12 +21,12 @@ def _check_n_samples(value: Any) -> int:
 
 
 def _check_noise(value: Any) -> float:
-    note = "a fraction: the Playground's noise 0-50 divided by 100"
+    note = _("a fraction: the Playground's noise 0-50 divided by 100")
     return real_number("noise", value, 0, 0.5, note=note)
 
 
 def _check_test_size(value: Any) -> float:
-    note = "a fraction such as 0.25"
+    note = _("a fraction such as 0.25")
     return real_number("test_size", value, 0, 1, low_open=True, high_open=True, note=note)
 
 
@@ -139,17 +140,18 @@ def load(
     entry = _ENTRIES[one_of("dataset", name, _ENTRIES)]
     for label, value in (("n_train", n_train), ("n_test", n_test)):
         if value is not None:
-            whole_number(label, value, 1, note="or None for all")
+            whole_number(label, value, 1, note=_("or None for all"))
     whole_number("seed", seed, 0)
     if not isinstance(fallback, bool):
-        raise ValueError(f"fallback must be True or False; got {fallback!r}")
+        raise ValueError(_("fallback must be True or False; got {value!r}").format(
+            value=fallback))
     unknown = sorted(set(options) - set(entry.options))
     if unknown:
         own = ", ".join(entry.options) + ", " if entry.options else ""
-        raise TypeError(
-            f"load({name!r}) got unexpected option(s) {', '.join(unknown)}; "
-            f"it accepts {own}n_train, n_test, seed and fallback"
-        )
+        raise TypeError(_(
+            "load({name!r}) got unexpected option(s) {unknown}; "
+            "it accepts {own}n_train, n_test, seed and fallback"
+        ).format(name=name, unknown=", ".join(unknown), own=own))
     chosen = {
         option: check(options.get(option, default))
         for option, (default, check) in entry.options.items()
@@ -161,16 +163,24 @@ def load(
     for split, wanted in (("train", n_train), ("test", n_test)):
         y = getattr(data, f"y_{split}")
         if data.stands_in_for and wanted is not None and wanted > len(y):
-            kind = "training" if split == "train" else "test"
-            short.append(f"{wanted:,} {kind} images but it has {len(y):,}")
+            if split == "train":
+                text = _("{wanted} training images but it has {n}")
+            else:
+                text = _("{wanted} test images but it has {n}")
+            short.append(text.format(wanted=grouped(wanted), n=grouped(len(y))))
             continue
         if wanted is None or wanted == len(y):
             continue
-        size = f"the size of the {split} set of {name!r}, or None for all"
+        if split == "train":
+            size = _("the size of the train set of {name!r}, or None for all").format(name=name)
+        else:
+            size = _("the size of the test set of {name!r}, or None for all").format(name=name)
         whole_number(f"n_{split}", wanted, 1, len(y), note=size)
         keep = stratified_subset(y, int(wanted), int(seed))
         setattr(data, f"x_{split}", getattr(data, f"x_{split}")[keep])
         setattr(data, f"y_{split}", y[keep])
     if short:
-        notice(f"asked the stand-in for {' and '.join(short)}: using all of them.")
+        asked = short[0] if len(short) == 1 else _("{first} and {last}").format(
+            first=short[0], last=short[1])
+        notice(_("asked the stand-in for {asked}: using all of them.").format(asked=asked))
     return data
