@@ -27,6 +27,7 @@ SAME = {
     "cpuset", "cgroup", "max", "mem_limit", "cpu_limit", "true", "false", "none", "nan",
     "idx", "gzip", "sha256", "digits", "iris",
     "optical", "recognition", "handwritten",  # the UCI data set's title
+    "sign",  # the formula sign(x1*x2)
     # what the front end itself shows, in English whatever the kit's language
     "intslider", "error", "displaying", "widget", "widgets", "kernel", "restart",
     "developer", "reload", "window", "ms-toolsai",
@@ -233,3 +234,9 @@ def test_a_dataset_error_keeps_its_english_class(tmp_cache, monkeypatch, spanish
     assert "NEURONA_OFFLINE=1 oculta todas las copias locales" in str(info.value)
     with pytest.raises(TypeError, match="admite n_train, n_test, seed y fallback"):
         nr.load("mnist", colour=True)
+
+
+def test_the_list_of_datasets_speaks_spanish():
+    english, spanish = in_both(lambda: "\n".join(nr.DATASETS.values()))
+    assert_spanish(english, spanish)
+    assert list(nr.DATASETS)[:2] == ["mnist", "fashion_mnist"]  # the names stay

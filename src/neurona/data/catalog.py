@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from neurona.data import mnist, shipped, toy
 from neurona.data.dataset import Dataset, stratified_subset
-from neurona.i18n import _, grouped
+from neurona.i18n import N_, _, grouped
 from neurona.settings import notice
 from neurona.validate import one_of, real_number, whole_number
 
@@ -32,7 +31,7 @@ def _check_test_size(value: Any) -> float:
 
 @dataclass(frozen=True)
 class _Entry:
-    description: str
+    description: str  # marked N_, shown translated; a toy set's is its TOY_SETS name
     make: Callable[..., Dataset]  # called with seed=, fallback= and the options
     options: dict[str, tuple[Any, Callable[[Any], Any]]] = field(default_factory=dict)
 
@@ -48,35 +47,56 @@ def _toy_entry(name: str) -> _Entry:
     def make(*, seed: int, fallback: bool, **options: Any) -> Dataset:
         return toy.make_toy(name, seed=seed, **options)
 
-    return _Entry(f"2-D toy set: {toy.TOY_SETS[name][2]} (generated)", make, _TOY_OPTIONS)
+    return _Entry(name, make, _TOY_OPTIONS)
 
 
 _ENTRIES: dict[str, _Entry] = {
     "mnist": _Entry(
-        "MNIST handwritten digits: 28x28 grey, 60,000 train + 10,000 test, 10 classes",
+        N_("MNIST handwritten digits: 28x28 grey, 60,000 train + 10,000 test, 10 classes"),
         lambda *, seed, fallback: mnist.load_image_set(mnist.MNIST, seed=seed, fallback=fallback),
     ),
     "fashion_mnist": _Entry(
-        "Fashion-MNIST clothes: 28x28 grey, 60,000 train + 10,000 test, 10 classes",
+        N_("Fashion-MNIST clothes: 28x28 grey, 60,000 train + 10,000 test, 10 classes"),
         lambda *, seed, fallback: mnist.load_image_set(
             mnist.FASHION_MNIST, seed=seed, fallback=fallback
         ),
     ),
     "digits": _Entry(
-        "scikit-learn's handwritten digits: 8x8 grey, 1,797 scans, 10 classes",
+        N_("scikit-learn's handwritten digits: 8x8 grey, 1,797 scans, 10 classes"),
         lambda *, seed, fallback, test_size: shipped.digits(test_size=test_size, seed=seed),
         {"test_size": (0.25, _check_test_size)},
     ),
     "iris": _Entry(
-        "Fisher's iris flowers: 4 measurements (cm), 150 flowers, 3 species",
+        N_("Fisher's iris flowers: 4 measurements (cm), 150 flowers, 3 species"),
         lambda *, seed, fallback, test_size: shipped.iris(test_size=test_size, seed=seed),
         {"test_size": (0.25, _check_test_size)},
     ),
     **{name: _toy_entry(name) for name in toy.TOY_SETS},
 }
 
-#: The names :func:`load` accepts, each with a one-line description.
-DATASETS = MappingProxyType({name: entry.description for name, entry in _ENTRIES.items()})
+
+class _Descriptions(Mapping):
+    """The names :func:`load` accepts, each with a one-line description in the kit's language."""
+
+    def __getitem__(self, name: str) -> str:
+        description = _ENTRIES[name].description
+        if name in toy.TOY_SETS:
+            return _("2-D toy set: {description} (generated)").format(
+                description=_(toy.TOY_SETS[name][2]))
+        return _(description)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_ENTRIES)
+
+    def __len__(self) -> int:
+        return len(_ENTRIES)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+#: The names :func:`load` accepts, each with a one-line description (read-only).
+DATASETS = _Descriptions()
 
 
 def load(
