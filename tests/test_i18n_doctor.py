@@ -34,7 +34,7 @@ SAME = {
     # values a student types (NEURONA_QUICK=yes), the tests' own values
     "yes", "off", "maybe", "lood", "ftp", "example",
     # words the two languages share
-    "local", "total", "actual",
+    "local", "total", "actual", "kit",
 }
 
 
@@ -240,3 +240,15 @@ def test_the_list_of_datasets_speaks_spanish():
     english, spanish = in_both(lambda: "\n".join(nr.DATASETS.values()))
     assert_spanish(english, spanish)
     assert list(nr.DATASETS)[:2] == ["mnist", "fashion_mnist"]  # the names stay
+
+
+def test_the_memory_line_and_the_too_late_error_speak_spanish(capsys):
+    def texts():
+        nr.enough_memory(2**60, "VGG16")
+        return capsys.readouterr().out + str(hw._too_late(hw._("hide the GPUs"),
+                                                          hw._("TensorFlow already ran")))
+
+    english, spanish = in_both(texts)
+    assert_spanish(english, spanish)
+    assert "se omite VGG16" in spanish and "Demasiado tarde para ocultar las GPU" in spanish
+    assert isinstance(hw._too_late("x"), RuntimeError)
