@@ -32,6 +32,7 @@ from neurona.hardware import (
     resource_limits,
     tensorflow_gpu_names,
 )
+from neurona.i18n import N_, _
 from neurona.validate import one_of
 
 __all__ = ["doctor"]
@@ -41,8 +42,12 @@ STATUSES = ("ok", "warn", "fail")
 
 _SYMBOLS = {"ok": "✓", "warn": "!", "fail": "✗"}
 _COLOURS = {"ok": "#1a7f37", "warn": "#9a6700", "fail": "#cf222e"}  # readable on white and grey
+# What a status shows as the tooltip of its symbol (the status itself is what code compares).
+_STATUS_WORDS = {"ok": N_("ok"), "warn": N_("warning"), "fail": N_("failed")}
 
-_INSTALL_FIX = "From the course folder run `make lab`, or in this environment `pip install neurona`"
+_INSTALL_FIX = N_(
+    "From the course folder run `make lab`, or in this environment `pip install neurona`"
+)
 
 # (distribution names, shown name, lowest major version or None)
 _PACKAGES = (
@@ -59,22 +64,22 @@ _PACKAGES = (
 # Front ends, as told by the environment the kernel was started with.
 FRONT_ENDS = ("Colab", "VS Code", "JupyterLab or Notebook 7", "no notebook", "unknown")
 
-# What to do when the slider does not show, per front end.
+# What to do when the slider does not show, per front end (translated where shown).
 _WIDGET_FIXES = {
-    "Colab": (
+    "Colab": N_(
         "run `from google.colab import output; output.enable_custom_widget_manager()` "
         "in a cell, then run this cell again"
     ),
-    "VS Code": (
+    "VS Code": N_(
         "install or update VS Code's Jupyter extension (ms-toolsai.jupyter), "
         "then reload the window (Developer: Reload Window)"
     ),
-    "JupyterLab or Notebook 7": (
+    "JupyterLab or Notebook 7": N_(
         'run `pip install "jupyterlab_widgets>=3,<4"` in the environment that runs Jupyter '
         "(`make lab` does it), restart Jupyter and reload the browser page"
     ),
-    "no notebook": "open the notebook in JupyterLab (`make lab`), Colab or VS Code",
-    "unknown": (
+    "no notebook": N_("open the notebook in JupyterLab (`make lab`), Colab or VS Code"),
+    "unknown": N_(
         "open the notebook in JupyterLab (`make lab`), Colab or VS Code; other front ends "
         "may not show ipywidgets 8"
     ),
@@ -88,7 +93,8 @@ class Check:
     Attributes
     ----------
     name : str
-        What was checked, e.g. ``"Python"``.
+        What was checked, e.g. ``"Python"``: in English, as code looks it up (the report shows
+        it in the kit's language).
     status : str
         One of :data:`STATUSES`.
     message : str
@@ -139,17 +145,21 @@ class DoctorReport:
             if check.name == name:
                 return check
         names = ", ".join(repr(c.name) for c in self.checks)
-        raise KeyError(f"no check named {name!r}; the checks are {names}")
+        raise KeyError(_("no check named {name!r}; the checks are {names}").format(
+            name=name, names=names))
+
+    def _verdict(self) -> str:
+        return _("Ready for the course.") if self.ok else _("Fix the ✗ lines first.")
 
     def __str__(self) -> str:
-        width = max((len(c.name) for c in self.checks), default=0)
+        width = max((len(_(c.name)) for c in self.checks), default=0)
         lines = []
         for check in self.checks:
-            lines.append(f"{_SYMBOLS[check.status]} {check.name:<{width}}  {check.message}")
+            lines.append(f"{_SYMBOLS[check.status]} {_(check.name):<{width}}  {check.message}")
             if check.fix and check.status != "ok":
-                lines.append(f"  {'':<{width}}  fix: {check.fix}")
-        verdict = "Ready for the course." if self.ok else "Fix the ✗ lines first."
-        return "\n".join(["neurona doctor", *lines, verdict])
+                fix = _("fix: {fix}").format(fix=check.fix)
+                lines.append(f"  {'':<{width}}  {fix}")
+        return "\n".join(["neurona doctor", *lines, self._verdict()])
 
     def __repr__(self) -> str:
         return str(self)
@@ -162,19 +172,20 @@ class DoctorReport:
             rows.append(
                 "<tr>"
                 f"<td style='color:{colour};font-weight:bold;text-align:center' "
-                f"title='{check.status}'>{_SYMBOLS[check.status]}</td>"
-                f"<th style='text-align:left'>{html.escape(check.name)}</th>"
+                f"title='{html.escape(_(_STATUS_WORDS[check.status]))}'>"
+                f"{_SYMBOLS[check.status]}</td>"
+                f"<th style='text-align:left'>{html.escape(_(check.name))}</th>"
                 f"<td style='text-align:left'>{html.escape(check.message)}</td>"
                 f"<td style='text-align:left'>{fix}</td>"
                 "</tr>"
             )
-        verdict = "Ready for the course." if self.ok else "Fix the ✗ lines first."
+        headers = "".join(f"<th style='text-align:left'>{html.escape(text)}</th>"
+                          for text in (_("Check"), _("Found"), _("Fix")))
         return (
             "<table class='neurona-doctor'>"
             "<caption style='text-align:left;font-weight:bold'>neurona doctor: "
-            f"{html.escape(verdict)}</caption>"
-            "<tr><th></th><th style='text-align:left'>Check</th>"
-            "<th style='text-align:left'>Found</th><th style='text-align:left'>Fix</th></tr>"
+            f"{html.escape(self._verdict())}</caption>"
+            f"<tr><th></th>{headers}</tr>"
             f"{''.join(rows)}</table>"
         )
 
@@ -194,11 +205,11 @@ def _code_to_html(text: str) -> str:
 
 
 def _widget_test_text(front_end: str) -> str:
-    fix = _WIDGET_FIXES.get(front_end, _WIDGET_FIXES["unknown"])
-    return (
+    fix = _(_WIDGET_FIXES.get(front_end, _WIDGET_FIXES["unknown"]))
+    return _(
         "If you see a slider here, widgets work. If you see 'IntSlider(...)' text or "
-        f"'Error displaying widget', {fix}."
-    )
+        "'Error displaying widget', {fix}."
+    ).format(fix=fix)
 
 
 def _widget_test(front_end: str):
@@ -221,7 +232,7 @@ def _widget_test(front_end: str):
     label = widgets.HTML(value=_code_to_html(text))
     # A fixed width: beside the long label, a flexible slider would shrink to no track at all.
     fixed = widgets.Layout(width="300px", min_width="300px", flex="0 0 auto")
-    slider = widgets.IntSlider(value=5, min=0, max=10, description="Test", layout=fixed)
+    slider = widgets.IntSlider(value=5, min=0, max=10, description=_("Test"), layout=fixed)
     return WidgetTest([slider, label])
 
 
@@ -267,8 +278,9 @@ def _check_python(version: tuple[int, int] | None = None) -> Check:
     return Check(
         "Python",
         "fail",
-        f"{text}: TensorFlow 2.21 has wheels for Python 3.10 to 3.13 only",
-        "Install Python 3.12 and run `make PYTHON=/path/to/python3.12 lab`",
+        _("{python}: TensorFlow 2.21 has wheels for Python 3.10 to 3.13 only").format(
+            python=text),
+        _("Install Python 3.12 and run `make PYTHON=/path/to/python3.12 lab`"),
     )
 
 
@@ -285,14 +297,16 @@ def _check_packages() -> list[Check]:
         if version is None:
             # Without TensorFlow the course still runs on another Keras backend.
             status = "warn" if name == "tensorflow" and backend != "tensorflow" else "fail"
-            checks.append(Check(name, status, "not installed", _INSTALL_FIX))
+            checks.append(Check(name, status, _("not installed"), _(_INSTALL_FIX)))
         elif minimum is not None and (_major(version) or 0) < minimum:
             checks.append(
                 Check(
                     name,
                     "fail",
-                    f"{version} is too old: the course needs {name} {minimum} or newer",
-                    f'`pip install "{name}>={minimum}"`, then restart the kernel',
+                    _("{version} is too old: the course needs {name} {minimum} or newer").format(
+                        version=version, name=name, minimum=minimum),
+                    _('`pip install "{name}>={minimum}"`, then restart the kernel').format(
+                        name=name, minimum=minimum),
                 )
             )
         else:
@@ -305,29 +319,34 @@ def _check_backend() -> Check:
     module = {"tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos")}.get(
         backend, (backend,)
     )
-    message = f"{backend} (from {source})"
+    name = N_("Keras backend")
+    source = _(source)  # keras_backend() gives it in English, marked where it is written
     if backend not in ("tensorflow", "jax", "torch", "numpy"):
         return Check(
-            "Keras backend",
+            name,
             "fail",
-            f"{message}: not a Keras 3 backend",
-            "Set KERAS_BACKEND to tensorflow, jax or torch, or fix ~/.keras/keras.json",
+            _("{backend} (from {source}): not a Keras 3 backend").format(
+                backend=backend, source=source),
+            _("Set KERAS_BACKEND to tensorflow, jax or torch, or fix ~/.keras/keras.json"),
         )
     if backend == "numpy":
         return Check(
-            "Keras backend",
+            name,
             "warn",
-            f"{message}: the numpy backend cannot train models",
-            "Set KERAS_BACKEND=tensorflow (before importing Keras) and restart the kernel",
+            _("{backend} (from {source}): the numpy backend cannot train models").format(
+                backend=backend, source=source),
+            _("Set KERAS_BACKEND=tensorflow (before importing Keras) and restart the kernel"),
         )
     if dist_version(module) is None:
         return Check(
-            "Keras backend",
+            name,
             "fail",
-            f"{message}, but {backend} is not installed",
-            f"`pip install {backend}`, or set KERAS_BACKEND=tensorflow and restart the kernel",
+            _("{backend} (from {source}), but {backend} is not installed").format(
+                backend=backend, source=source),
+            _("`pip install {backend}`, or set KERAS_BACKEND=tensorflow and restart the "
+              "kernel").format(backend=backend),
         )
-    return Check("Keras backend", "ok", message)
+    return Check(name, "ok", _("{backend} (from {source})").format(backend=backend, source=source))
 
 
 def _shell():
@@ -368,18 +387,18 @@ def _front_end(environ=None, modules=None, shell="auto") -> str:
 
 
 def _check_widgets(front_end: str, ipywidgets_version: str | None = "auto") -> Check:
-    name = "Widgets"
+    name = N_("Widgets")
     if ipywidgets_version == "auto":
         ipywidgets_version = dist_version(("ipywidgets",))
     if ipywidgets_version is None:
-        return Check(name, "fail", "ipywidgets is not installed", _INSTALL_FIX)
-    fix = _WIDGET_FIXES[front_end]
+        return Check(name, "fail", _("ipywidgets is not installed"), _(_INSTALL_FIX))
+    fix = _(_WIDGET_FIXES[front_end])
     fix = fix[0].upper() + fix[1:]
     if front_end == "Colab":
-        return Check(name, "ok", "Colab shows ipywidgets itself", fix)
+        return Check(name, "ok", _("Colab shows ipywidgets itself"), fix)
     if front_end == "VS Code":
         return Check(
-            name, "ok", "VS Code: its Jupyter extension shows ipywidgets 8; see the slider", fix
+            name, "ok", _("VS Code: its Jupyter extension shows ipywidgets 8; see the slider"), fix
         )
     if front_end == "JupyterLab or Notebook 7":
         lab_widgets = dist_version(("jupyterlab_widgets", "jupyterlab-widgets"))
@@ -388,32 +407,34 @@ def _check_widgets(front_end: str, ipywidgets_version: str | None = "auto") -> C
             return Check(
                 name,
                 "warn",
-                "jupyterlab_widgets is not installed in this kernel's environment; "
-                "if Jupyter runs from another environment it must be there",
+                _("jupyterlab_widgets is not installed in this kernel's environment; "
+                  "if Jupyter runs from another environment it must be there"),
                 fix,
             )
         if _major(lab_widgets) != wanted:
             return Check(
                 name,
                 "fail",
-                f"jupyterlab_widgets {lab_widgets} does not match ipywidgets "
-                f"{ipywidgets_version} (needs {wanted}.x)",
+                _("jupyterlab_widgets {lab} does not match ipywidgets {ipywidgets} "
+                  "(needs {wanted}.x)").format(
+                    lab=lab_widgets, ipywidgets=ipywidgets_version, wanted=wanted),
                 fix,
             )
         return Check(
             name,
             "ok",
-            f"JupyterLab or Notebook 7 with jupyterlab_widgets {lab_widgets} "
-            f"for ipywidgets {ipywidgets_version}",
+            _("JupyterLab or Notebook 7 with jupyterlab_widgets {lab} "
+              "for ipywidgets {ipywidgets}").format(lab=lab_widgets, ipywidgets=ipywidgets_version),
             fix,
         )
     if front_end == "no notebook":
-        return Check(name, "warn", "not running in a notebook, so widgets cannot show here", fix)
-    return Check(name, "warn", "could not tell which front end shows this notebook", fix)
+        return Check(name, "warn",
+                     _("not running in a notebook, so widgets cannot show here"), fix)
+    return Check(name, "warn", _("could not tell which front end shows this notebook"), fix)
 
 
 def _check_hardware() -> Check:
-    return Check("Hardware", "ok", hardware_report().summary())
+    return Check(N_("Hardware"), "ok", hardware_report().summary())
 
 
 #: Below these the course's trainings crawl or do not fit: the doctor warns.
@@ -422,29 +443,29 @@ _SMALL_MEMORY_BYTES = 2 * 2**30
 
 
 def _check_limits(limits: ResourceLimits | None = None) -> Check:
-    name = "CPUs and memory"
+    name = N_("CPUs and memory")
     limits = resource_limits() if limits is None else limits
     message = limits.summary()
     if limits.cpus > _SMALL_CPUS and limits.memory_bytes >= _SMALL_MEMORY_BYTES:
         return Check(name, "ok", message)
     small = []
     if limits.cpus <= _SMALL_CPUS:
-        small.append("only one CPU: the trainings take longer")
+        small.append(_("only one CPU: the trainings take longer"))
     if limits.memory_bytes < _SMALL_MEMORY_BYTES:
-        small.append("under 2 GB: the larger models and batches may not fit")
+        small.append(_("under 2 GB: the larger models and batches may not fit"))
     if limits.cpu_source == "CPU affinity" and limits.memory_bytes >= _SMALL_MEMORY_BYTES:
-        fix = (
-            f"Jupyter was started with a CPU mask (taskset, numactl, a cpuset): start it "
-            f"without one to use all {limits.host_cpus} CPUs"
-        )
+        fix = _(
+            "Jupyter was started with a CPU mask (taskset, numactl, a cpuset): start it "
+            "without one to use all {n} CPUs"
+        ).format(n=limits.host_cpus)
     elif limits.limited:
-        fix = (
+        fix = _(
             "Ask the hub's administrator for at least 2 CPUs and 2 GB per user (KubeSpawner's "
             "cpu_limit and mem_limit), or run the course on Colab or your own computer; "
             "meanwhile use smaller batch sizes and check large runs with `nr.enough_memory`"
         )
     else:
-        fix = (
+        fix = _(
             "Run the course on a larger computer or on Colab; meanwhile use smaller batch "
             "sizes and check large runs with `nr.enough_memory`"
         )
@@ -460,24 +481,28 @@ def _check_gpu(
     if tf_started is None:
         tf_started = "tensorflow" in sys.modules
     if not smi_names:
-        return Check(name, "ok", "no NVIDIA GPU on this machine: training runs on the CPU")
-    found = f"nvidia-smi sees {', '.join(smi_names)}"
+        return Check(name, "ok", _("no NVIDIA GPU on this machine: training runs on the CPU"))
+    gpus = ", ".join(smi_names)
     if not tf_started:
-        return Check(name, "ok", f"{found}; TensorFlow not checked, it has not started yet")
+        return Check(name, "ok", _("nvidia-smi sees {gpus}; TensorFlow not checked, it has not "
+                                   "started yet").format(gpus=gpus))
     if tf_names is None:
         tf_names = tensorflow_gpu_names()
     if tf_names:
-        return Check(name, "ok", f"{found}; TensorFlow sees {len(tf_names)} GPU(s)")
+        return Check(name, "ok", _("nvidia-smi sees {gpus}; TensorFlow sees {n} GPU(s)").format(
+            gpus=gpus, n=len(tf_names)))
     if os.environ.get("CUDA_VISIBLE_DEVICES", "").strip() == "-1":
-        return Check(name, "ok", f"{found}; hidden from TensorFlow on purpose (use_cpu_only)")
+        return Check(name, "ok", _("nvidia-smi sees {gpus}; hidden from TensorFlow on purpose "
+                                   "(use_cpu_only)").format(gpus=gpus))
     if sys.platform == "win32":
-        fix = (
+        fix = _(
             "TensorFlow has no GPU support on native Windows since 2.11: run the course in "
             'WSL2 and `pip install "tensorflow[and-cuda]"` there'
         )
     else:
-        fix = '`pip install "tensorflow[and-cuda]"`, then restart the kernel'
-    return Check(name, "warn", f"{found}, but TensorFlow sees no GPU", fix)
+        fix = _('`pip install "tensorflow[and-cuda]"`, then restart the kernel')
+    return Check(name, "warn", _("nvidia-smi sees {gpus}, but TensorFlow sees no GPU").format(
+        gpus=gpus), fix)
 
 
 def _fashion_mnist_dirs():
@@ -490,38 +515,41 @@ def _fashion_mnist_dirs():
 
 
 def _check_offline_data() -> Check:
-    name = "Offline data"
+    name = N_("Offline data")
     if settings.offline():
         return Check(
             name,
             "ok",
-            f"{settings.OFFLINE_ENV}=1: local copies are hidden and downloads forbidden, as on a "
-            "fresh offline machine; the lessons use scikit-learn's digits instead of Fashion-MNIST",
+            _("{variable}=1: local copies are hidden and downloads forbidden, as on a fresh "
+              "offline machine; the lessons use scikit-learn's digits instead of "
+              "Fashion-MNIST").format(variable=settings.OFFLINE_ENV),
         )
     for folder in _fashion_mnist_dirs():
         for file in ("train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"):
             if (folder / file).is_file():
-                return Check(name, "ok", f"Fashion-MNIST is on this machine, in {folder}")
+                return Check(name, "ok", _("Fashion-MNIST is on this machine, in {folder}").format(
+                    folder=folder))
     return Check(
         name,
         "warn",
-        "Fashion-MNIST is not on this machine yet; it is downloaded on first use",
-        'Connect to the internet once and run `nr.load("fashion_mnist")` (it is kept in '
-        f"{settings.cache_dir()}), or on Debian/Ubuntu `sudo apt-get install "
-        "dataset-fashion-mnist`",
+        _("Fashion-MNIST is not on this machine yet; it is downloaded on first use"),
+        _('Connect to the internet once and run `nr.load("fashion_mnist")` (it is kept in '
+          "{folder}), or on Debian/Ubuntu `sudo apt-get install "
+          "dataset-fashion-mnist`").format(folder=settings.cache_dir()),
     )
 
 
 def _check_quick_mode() -> Check:
     if settings.quick_mode():
-        message = f"on ({settings.QUICK_ENV}=1): small data and few epochs, for tests"
+        message = _("on ({variable}=1): small data and few epochs, for tests").format(
+            variable=settings.QUICK_ENV)
     else:
-        message = "off: full data and epochs"
-    return Check("Quick mode", "ok", message)
+        message = _("off: full data and epochs")
+    return Check(N_("Quick mode"), "ok", message)
 
 
 def _check_cache() -> Check:
-    name = "Cache folder"
+    name = N_("Cache folder")
     folder = settings.cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -531,8 +559,9 @@ def _check_cache() -> Check:
         return Check(
             name,
             "fail",
-            f"{folder} is not writable ({err.strerror or err})",
-            f"Set {settings.CACHE_ENV} to a folder you can write to, e.g. "
-            f'`os.environ["{settings.CACHE_ENV}"] = "/tmp/neurona"`',
+            _("{folder} is not writable ({error})").format(
+                folder=folder, error=err.strerror or err),
+            _("Set {variable} to a folder you can write to, e.g. "
+              '`os.environ["{variable}"] = "/tmp/neurona"`').format(variable=settings.CACHE_ENV),
         )
-    return Check(name, "ok", f"{folder} is writable")
+    return Check(name, "ok", _("{folder} is writable").format(folder=folder))

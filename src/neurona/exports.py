@@ -38,6 +38,8 @@ import sys
 from collections.abc import Callable, Iterable
 from types import ModuleType
 
+from neurona.i18n import _
+
 __all__ = ["flat_modules", "lazy_exports", "public_names"]
 
 # `__all__ = [...]`, `_FLAT = (...)`, `_TOPICS = (...)` at the start of a line: lists of strings.
@@ -159,22 +161,24 @@ def _as_written(dotted: str) -> str:
 
 def _missing(package: str, name: str, names: Iterable[str], topics: tuple[str, ...]) -> str:
     """Say where a name ``package`` does not have is, or which of its names are close."""
-    message = f"module {package!r} has no attribute {name!r}"
     for topic in topics:
         try:
             inside = public_names(f"{package}.{topic}")
         except ImportError:
             continue
         if name in inside:
-            return f"{message}; use {_as_written(f'{package}.{topic}.{name}')}"
+            return _("module {package!r} has no attribute {name!r}; use {where}").format(
+                package=package, name=name, where=_as_written(f"{package}.{topic}.{name}"))
     import difflib
 
     close = difflib.get_close_matches(name, [*names, *topics], n=3, cutoff=0.7)
     if not close:
-        return message
+        return _("module {package!r} has no attribute {name!r}").format(package=package, name=name)
     written = [_as_written(f"{package}.{match}") for match in close]
-    choices = written[0] if len(written) == 1 else f"{', '.join(written[:-1])} or {written[-1]}"
-    return f"{message}; did you mean {choices}?"
+    choices = written[0] if len(written) == 1 else _("{names} or {last}").format(
+        names=", ".join(written[:-1]), last=written[-1])
+    return _("module {package!r} has no attribute {name!r}; did you mean {choices}?").format(
+        package=package, name=name, choices=choices)
 
 
 def lazy_exports(

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from neurona.i18n import N_, _, ngettext
 from neurona.startup import after_import
 from neurona.validate import real_number, whole_number
 
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 #: Where a notebook can run; see :func:`hardware_report`.
-PLATFORMS = ("local", "Colab", "Binder", "JupyterHub", "Kaggle")
+PLATFORMS = (N_("local"), "Colab", "Binder", "JupyterHub", "Kaggle")
 
 #: Keras 3 backends.
 BACKENDS = ("tensorflow", "jax", "torch", "numpy")
@@ -64,7 +65,7 @@ _VERSION_DISTS: dict[str, tuple[str, ...]] = {
     "neurona": ("neurona",),
 }
 
-_RESTART_HINT = (
+_RESTART_HINT = N_(
     "Kernel → Restart, then run this cell first, before any cell that builds or trains a model."
 )
 
@@ -157,35 +158,37 @@ class HardwareReport:
         In a container with limits they follow the machine's numbers: ``CPU: AMD EPYC (64
         cores, 128 threads; 1 CPU allowed), 503.5 GB RAM (2.0 GB allowed), ...``.
         """
-        cores, ram = self._cores_text(), f"{self.ram_gb:.1f} GB RAM"
+        cores, ram = self._cores_text(), _("{ram:.1f} GB RAM").format(ram=self.ram_gb)
         limits = self.limits
         if limits is not None and limits.cpus < limits.host_cpus:
-            cores += f"; {_count(limits.cpus, 'CPU')} allowed"
+            cores += "; " + ngettext("{n} CPU allowed", "{n} CPUs allowed", limits.cpus).format(
+                n=limits.cpus)
         if limits is not None and limits.memory_bytes < limits.host_memory_bytes:
-            ram += f" ({_gb(limits.memory_bytes)} allowed)"
+            ram += " " + _("({memory} allowed)").format(memory=_gb(limits.memory_bytes))
         parts = [f"CPU: {self.cpu_model} ({cores})", ram]
         parts.append(self._gpus_text())
         text = ", ".join(parts)
         keras_version = self.versions.get("keras")
         if keras_version is None:
-            return f"{text}; Keras not installed"
+            return _("{machine}; Keras not installed").format(machine=text)
         backend_version = self.versions.get(self.keras_backend)
         backend = self.keras_backend + (f" {backend_version}" if backend_version else "")
-        return f"{text}; Keras {keras_version} on {backend}"
+        return _("{machine}; Keras {version} on {backend}").format(
+            machine=text, version=keras_version, backend=backend)
 
     # -- views ---------------------------------------------------------------------------
     def _rows(self) -> list[tuple[str, str]]:
         versions = ", ".join(f"{name} {v}" for name, v in self.versions.items())
         return [
-            ("Platform", self.platform),
-            ("OS", self.os),
+            (_("Platform"), _(self.platform)),
+            (_("OS"), self.os),
             ("Python", self.python),
             ("CPU", self.cpu_model),
-            ("Cores", self._cores_text() + self._limit_text("cpu")),
+            (_("Cores"), self._cores_text() + self._limit_text("cpu")),
             ("RAM", f"{self.ram_gb:.1f} GB" + self._limit_text("memory")),
             ("GPU", self._gpus_text(detailed=True)),
-            ("Keras backend", self.keras_backend),
-            ("Versions", versions or "none found"),
+            (_("Keras backend"), self.keras_backend),
+            (_("Versions"), versions or _("none found")),
         ]
 
     def _limit_text(self, kind: str) -> str:
@@ -195,35 +198,40 @@ class HardwareReport:
         if kind == "cpu" and limits.cpus < limits.host_cpus:
             return f"; {limits.cpu_text()}"
         if kind == "memory" and limits.memory_bytes < limits.host_memory_bytes:
-            return f"; limit {_gb(limits.memory_bytes)} ({limits.memory_source})"
+            return "; " + _("limit {memory} ({source})").format(
+                memory=_gb(limits.memory_bytes), source=limits.memory_source)
         return ""
 
     def _cores_text(self) -> str:
-        cores = "core" if self.physical_cores == 1 else "cores"
-        threads = "thread" if self.logical_cores == 1 else "threads"
-        return f"{self.physical_cores} {cores}, {self.logical_cores} {threads}"
+        cores = ngettext("{n} core", "{n} cores", self.physical_cores)
+        threads = ngettext("{n} thread", "{n} threads", self.logical_cores)
+        return _("{cores}, {threads}").format(
+            cores=cores.format(n=self.physical_cores), threads=threads.format(n=self.logical_cores))
 
     def _gpus_text(self, detailed: bool = False) -> str:
         if not self.gpus:
-            return "no GPU"
+            return _("no GPU")
         texts = []
         for gpu in self.gpus:
             text = gpu["name"]
             if gpu.get("memory_gb") is not None:
                 text += f" ({gpu['memory_gb']:.1f} GB)"
             if detailed and gpu.get("seen_by"):
-                text += f", seen by {' and '.join(gpu['seen_by'])}"
+                seen = gpu["seen_by"]
+                who = seen[0] if len(seen) == 1 else _("{first} and {last}").format(
+                    first=", ".join(seen[:-1]), last=seen[-1])
+                text = _("{gpu}, seen by {who}").format(gpu=text, who=who)
             texts.append(text)
         count = len(self.gpus)
         if not detailed and len(set(texts)) == 1 and count > 1:
             return f"{count}x GPU: {texts[0]}"
-        label = "GPU" if count == 1 else f"{count} GPUs"
+        label = "GPU" if count == 1 else ngettext("{n} GPU", "{n} GPUs", count).format(n=count)
         return f"{label}: " + "; ".join(texts)
 
     def __str__(self) -> str:
         rows = self._rows()
-        width = max(len(key) for key, _ in rows)
-        lines = ["This machine"] + [f"  {key:<{width}}  {value}" for key, value in rows]
+        width = max(len(key) for key, _value in rows)
+        lines = [_("This machine")] + [f"  {key:<{width}}  {value}" for key, value in rows]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -234,7 +242,8 @@ class HardwareReport:
         )
         return (
             "<table class='neurona-hardware'>"
-            "<caption style='text-align:left;font-weight:bold'>This machine</caption>"
+            "<caption style='text-align:left;font-weight:bold'>"
+            f"{html.escape(_('This machine'))}</caption>"
             f"{cells}</table>"
         )
 
@@ -266,7 +275,8 @@ def hardware_report(probe_backend: bool = False) -> HardwareReport:
     CPU: AMD EPYC (2 cores, 2 threads), 23.4 GB RAM, no GPU; Keras 3.15.1 on tensorflow 2.21.0
     """
     if not isinstance(probe_backend, bool):
-        raise ValueError(f"probe_backend must be True or False, got {probe_backend!r}")
+        raise ValueError(_("{name} must be True or False, got {value!r}").format(
+            name="probe_backend", value=probe_backend))
     physical, logical = _core_counts()
     gpus = nvidia_smi_gpus()
     if probe_backend or "tensorflow" in sys.modules:
@@ -407,13 +417,13 @@ _CPU_SOURCES = ("cgroup v2 cpu.max", "cgroup v1 cpu.cfs_quota_us", CPU_LIMIT_ENV
 
 # What the readers expect, for the line that names a value they cannot read.
 _FORMS = {
-    "cpu.max": "'max 100000' or '<quota> <period>' in microseconds, e.g. '150000 100000'",
-    "cpu.cfs_quota_us": "-1 (no limit) or a whole number of microseconds",
-    "cpu.cfs_period_us": "a whole number of microseconds, e.g. 100000",
-    "memory.max": "'max' or a whole number of bytes",
-    "memory.limit_in_bytes": "a whole number of bytes",
-    CPU_LIMIT_ENV: "a number of CPUs, e.g. 1 or 1.5",
-    MEM_LIMIT_ENV: "a whole number of bytes, e.g. 2147483648 for 2 GB",
+    "cpu.max": N_("'max 100000' or '<quota> <period>' in microseconds, e.g. '150000 100000'"),
+    "cpu.cfs_quota_us": N_("-1 (no limit) or a whole number of microseconds"),
+    "cpu.cfs_period_us": N_("a whole number of microseconds, e.g. 100000"),
+    "memory.max": N_("'max' or a whole number of bytes"),
+    "memory.limit_in_bytes": N_("a whole number of bytes"),
+    CPU_LIMIT_ENV: N_("a number of CPUs, e.g. 1 or 1.5"),
+    MEM_LIMIT_ENV: N_("a whole number of bytes, e.g. 2147483648 for 2 GB"),
 }
 
 # Per process: the CPU part is read by `import neurona`, the memory part on first use.
@@ -512,12 +522,16 @@ class ResourceLimits:
         E.g. ``"this container may use 1 CPU (cgroup v2 cpu.max)"``.
         """
         if self.cpus >= self.host_cpus:
-            return f"this machine has {_count(self.host_cpus, 'CPU')}"
-        amount = _count(self.cpus, "CPU")
+            return _("this machine has {cpus}").format(cpus=_cpus(self.host_cpus))
+        amount = _cpus(self.cpus)
         if self.cpu_source in _CPU_SOURCES and self.cpu_quota not in (None, self.cpus):
-            amount = f"{self.cpu_quota:g} CPUs"  # time of 1.5 CPUs, spread over 2
-        who = "this process" if self.cpu_source == "CPU affinity" else "this container"
-        return f"{who} may use {amount} ({self.cpu_source})"
+            # time of 1.5 CPUs, spread over 2
+            amount = _("{quota:g} CPUs").format(quota=self.cpu_quota)
+        if self.cpu_source == "CPU affinity":
+            text = _("this process may use {cpus} ({source})")
+        else:
+            text = _("this container may use {cpus} ({source})")
+        return text.format(cpus=amount, source=_(self.cpu_source))
 
     def memory_text(self) -> str:
         """Say how much memory is allowed and why.
@@ -525,8 +539,9 @@ class ResourceLimits:
         E.g. ``"this container allows 2.0 GB (MEM_LIMIT)"``.
         """
         if self.memory_bytes >= self.host_memory_bytes:
-            return f"this machine has {_gb(self.host_memory_bytes)}"
-        return f"this container allows {_gb(self.memory_bytes)} ({self.memory_source})"
+            return _("this machine has {memory}").format(memory=_gb(self.host_memory_bytes))
+        return _("this container allows {memory} ({source})").format(
+            memory=_gb(self.memory_bytes), source=self.memory_source)
 
     def summary(self) -> str:
         """One line: the CPUs and memory allowed, of the machine's, and the memory free now.
@@ -539,17 +554,18 @@ class ResourceLimits:
         """
         free = _gb(self.available_memory_bytes())
         if not self.limited:
-            return (
-                f"no limits: all {_count(self.host_cpus, 'CPU')} and "
-                f"{_gb(self.host_memory_bytes)} of this machine, {free} free now"
-            )
-        cpus = f"all {_count(self.host_cpus, 'CPU')} of this machine"
+            return _("no limits: all {cpus} and {memory} of this machine, {free} free now").format(
+                cpus=_cpus(self.host_cpus), memory=_gb(self.host_memory_bytes), free=free)
+        cpus = _("all {cpus} of this machine").format(cpus=_cpus(self.host_cpus))
         if self.cpus < self.host_cpus:
-            cpus = f"{self.cpu_text()} of the machine's {self.host_cpus}"
-        memory = f"all {_gb(self.host_memory_bytes)} of this machine"
+            cpus = _("{allowed} of the machine's {n}").format(
+                allowed=self.cpu_text(), n=self.host_cpus)
+        memory = _("all {memory} of this machine").format(memory=_gb(self.host_memory_bytes))
         if self.memory_bytes < self.host_memory_bytes:
-            memory = f"{self.memory_text()} of its {_gb(self.host_memory_bytes)}"
-        return f"{cpus}; {memory}, {free} of it free now"
+            memory = _("{allowed} of its {memory}").format(
+                allowed=self.memory_text(), memory=_gb(self.host_memory_bytes))
+        return _("{cpus}; {memory}, {free} of it free now").format(
+            cpus=cpus, memory=memory, free=free)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the limits as plain data, with ``limited`` and the memory available now."""
@@ -592,7 +608,8 @@ def resource_limits(refresh: bool = False) -> ResourceLimits:
     ResourceLimits(host_cpus=64, cpus=1, cpu_quota=1.0, cpu_source='cgroup v2 cpu.max', ...)
     """
     if not isinstance(refresh, bool):
-        raise ValueError(f"refresh must be True or False, got {refresh!r}")
+        raise ValueError(_("{name} must be True or False, got {value!r}").format(
+            name="refresh", value=refresh))
     if refresh:
         _LIMITS.clear()
     if "cpu" not in _LIMITS:
@@ -637,28 +654,28 @@ def enough_memory(needed_bytes: int, what: str) -> bool:
     neurona: skipping VGG16's forward pass: it needs about 2.6 GB and this container allows
     2.0 GB (cgroup v2 memory.max), 1.1 GB of it free now
     """
-    real_number("needed_bytes", needed_bytes, 0, note="bytes, e.g. 2_500_000_000")
+    real_number("needed_bytes", needed_bytes, 0, note=_("bytes, e.g. 2_500_000_000"))
     if not isinstance(what, str) or not what.strip():
-        raise ValueError(
+        raise ValueError(_(
             "what must be a short text naming the computation, e.g. \"VGG16's forward pass\", "
-            f"got {what!r}"
-        )
+            "got {what!r}"
+        ).format(what=what))
     limits = resource_limits()
     free = limits.available_memory_bytes()
     if needed_bytes <= MEMORY_SAFETY * free:
         return True
     from neurona.settings import notice
 
-    notice(
-        f"skipping {what.strip()}: it needs about {_gb(needed_bytes)} and "
-        f"{limits.memory_text()}, {_gb(free)} of it free now "
-        f"(the kit leaves {1 - MEMORY_SAFETY:.0%} of that spare)"
-    )
+    notice(_(
+        "skipping {what}: it needs about {needed} and {memory}, {free} of it free now "
+        "(the kit leaves {spare:.0%} of that spare)"
+    ).format(what=what.strip(), needed=_gb(needed_bytes), memory=limits.memory_text(),
+             free=_gb(free), spare=1 - MEMORY_SAFETY))
     return False
 
 
-def _count(n: int, unit: str) -> str:
-    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+def _cpus(n: int) -> str:
+    return ngettext("{n} CPU", "{n} CPUs", n).format(n=n)
 
 
 def _gb(n_bytes: float) -> str:
@@ -678,7 +695,8 @@ def _read_text(path: Path) -> str | None:
 def _cannot_read(what: str, form: str) -> None:
     from neurona.settings import notice
 
-    notice(f"{what}: expected {form}. Going on without this limit.", once=True)
+    notice(_("{what}: expected {form}. Going on without this limit.").format(
+        what=what, form=_(form)), once=True)
 
 
 def _unescape_mount(path: str) -> str:
@@ -757,7 +775,8 @@ def _cgroup_value(folder: Path, name: str, parse: Callable[[str], Any]) -> Any:
     try:
         return parse(text)
     except ValueError:
-        _cannot_read(f"{folder / name} holds {text!r}", _FORMS[name])
+        _cannot_read(_("{file} holds {text!r}").format(file=folder / name, text=text),
+                     _FORMS[name])
         return None
 
 
@@ -818,7 +837,8 @@ def _env_limit(environ: Mapping[str, str], name: str, parse: Callable[[str], flo
     try:
         return parse(raw.strip())
     except ValueError:
-        _cannot_read(f"{name}={raw!r} is not understood", _FORMS[name])
+        _cannot_read(_("{name}={raw!r} is not understood").format(name=name, raw=raw),
+                     _FORMS[name])
         return None
 
 
@@ -860,7 +880,7 @@ def _read_cpu_limits(
     affinity = _affinity_cpus()
     choices = [(host, "host")]
     if affinity is not None:
-        choices.append((affinity, "CPU affinity"))
+        choices.append((affinity, N_("CPU affinity")))
     if quota is not None:
         choices.append((max(1, math.ceil(quota - 1e-9)), quota_source))
     # On a tie, the last named wins: a quota says more than a mask, a mask more than the host.
@@ -977,7 +997,7 @@ def _parse_nvidia_smi(text: str) -> list[dict[str, Any]]:
     for line in text.splitlines():
         if not line.strip():
             continue
-        name, _, memory = line.rpartition(",")
+        name, _comma, memory = line.rpartition(",")
         if not name:  # no comma: a name alone
             name, memory = memory, ""
         try:
@@ -1089,12 +1109,12 @@ def keras_backend() -> tuple[str, str]:
     keras = sys.modules.get("keras")
     if keras is not None:
         try:
-            return str(keras.backend.backend()), "Keras is running with it"
+            return str(keras.backend.backend()), N_("Keras is running with it")
         except AttributeError:  # a half-imported keras during its own import
             pass
     env = os.environ.get("KERAS_BACKEND", "").strip()
     if env:
-        return env, "the KERAS_BACKEND environment variable"
+        return env, N_("the KERAS_BACKEND environment variable")
     config = _keras_home() / "keras.json"
     try:
         backend = json.loads(config.read_text()).get("backend")
@@ -1102,7 +1122,7 @@ def keras_backend() -> tuple[str, str]:
         backend = None
     if backend:
         return str(backend), str(config)
-    return "tensorflow", "Keras' default"
+    return "tensorflow", N_("Keras' default")
 
 
 def dist_version(names: tuple[str, ...]) -> str | None:
@@ -1203,7 +1223,8 @@ def compute_device(refresh: bool = False) -> str:
     'CPU: AMD EPYC (2 cores)'
     """
     if not isinstance(refresh, bool):
-        raise ValueError(f"refresh must be True or False, got {refresh!r}")
+        raise ValueError(_("{name} must be True or False, got {value!r}").format(
+            name="refresh", value=refresh))
     if refresh or "device" not in _DEVICE_CACHE:
         _DEVICE_CACHE["device"] = _ask_backend_for_device()
     return _DEVICE_CACHE["device"]
@@ -1300,11 +1321,12 @@ def _torch_device() -> str:
 
 # -- start-up switches -----------------------------------------------------------------------
 def _too_late(what: str, detail: str = "") -> TooLateError:
+    """Return the error for ``what`` and ``detail``, both already in the kit's language."""
     reason = f" ({detail})" if detail else ""
-    return TooLateError(
-        f"Too late to {what}: the backend has already started in this kernel{reason}. "
-        f"Restart the kernel and call it before the first training: {_RESTART_HINT}"
-    )
+    return TooLateError(_(
+        "Too late to {what}: the backend has already started in this kernel{reason}. "
+        "Restart the kernel and call it before the first training: {hint}"
+    ).format(what=what, reason=reason, hint=_(_RESTART_HINT)))
 
 
 def use_cpu_only() -> None:
@@ -1333,7 +1355,8 @@ def use_cpu_only() -> None:
         try:
             tf.config.set_visible_devices([], "GPU")
         except RuntimeError as err:
-            raise _too_late("hide the GPUs", "TensorFlow already set up its GPUs") from err
+            raise _too_late(_("hide the GPUs"),
+                            _("TensorFlow already set up its GPUs")) from err
     _refuse_if_jax_on_gpu()
     _refuse_if_torch_on_gpu()
     os.environ["CUDA_VISIBLE_DEVICES"] = "-1"
@@ -1345,7 +1368,7 @@ def use_cpu_only() -> None:
         except Exception:  # noqa: BLE001 - the environment variable still applies
             pass
     _DEVICE_CACHE.clear()
-    print("GPUs hidden: Keras will train on the CPU in this kernel.")
+    print(_("GPUs hidden: Keras will train on the CPU in this kernel."))
 
 
 def _refuse_if_jax_on_gpu() -> None:
@@ -1358,7 +1381,8 @@ def _refuse_if_jax_on_gpu() -> None:
     except (ImportError, AttributeError):
         return
     if any(name != "cpu" for name in started):
-        raise _too_late("hide the GPUs", "JAX already started on " + ", ".join(started))
+        raise _too_late(_("hide the GPUs"), _("JAX already started on {devices}").format(
+            devices=", ".join(started)))
 
 
 def _refuse_if_torch_on_gpu() -> None:
@@ -1375,13 +1399,14 @@ def _refuse_if_torch_on_gpu() -> None:
         # Keras' torch backend picks its device once, when it is imported.
         keras_device = str(getattr(core, "DEFAULT_DEVICE", ""))
     if cuda_started or keras_device.startswith(("cuda", "mps")):
-        raise _too_late("hide the GPUs", "PyTorch already uses the GPU")
+        raise _too_late(_("hide the GPUs"), _("PyTorch already uses the GPU"))
 
 
 def _check_threads(value: Any, name: str) -> int:
     limits = resource_limits()
     allowed = f"; {limits.cpu_text()}" if limits.cpus < limits.host_cpus else ""
-    note = f"threads; this machine has {_core_counts()[1]} logical cores{allowed}"
+    note = _("threads; this machine has {n} logical cores{allowed}").format(
+        n=_core_counts()[1], allowed=allowed)
     return whole_number(name, value, 1, MAX_THREADS, note=note)
 
 
@@ -1431,17 +1456,17 @@ def set_threads(intra: int, inter: int | None = None) -> dict[str, int | None]:
     if intra > limits.cpus:
         from neurona.settings import notice
 
-        notice(
-            f"{intra} threads per operation, but {limits.cpu_text()}: the threads will take "
-            f"turns, which is usually slower than set_threads({limits.cpus})."
-        )
+        notice(_(
+            "{intra} threads per operation, but {allowed}: the threads will take "
+            "turns, which is usually slower than set_threads({cpus})."
+        ).format(intra=intra, allowed=limits.cpu_text(), cpus=limits.cpus))
 
     tf = sys.modules.get("tensorflow")
     if tf is not None and hasattr(tf, "config"):
         try:
             _apply_tf_threads(tf, intra, inter)
         except RuntimeError as err:  # "... cannot be modified after initialization"
-            raise _too_late("change the thread count", "TensorFlow already ran") from err
+            raise _too_late(_("change the thread count"), _("TensorFlow already ran")) from err
     else:
         # TensorFlow's C++ core reads the variables below, but its Python API reports only
         # what was set through it: the same values go there too, right after its import.

@@ -7,6 +7,7 @@ Keras object or a clear message naming what is allowed.
 
 from __future__ import annotations
 
+from neurona.i18n import _, grouped
 from neurona.validate import one_of, real_number, whole_number
 
 __all__ = ["OPTIMIZERS", "make_optimizer", "make_schedule", "check_batch_size"]
@@ -92,9 +93,10 @@ def check_batch_size(batch_size, n_samples: int | None = None) -> int:
     ...
     ValueError: batch_size must be a whole number >= 1 (1 is one sample per step); got 0
     """
-    note = "1 is one sample per step"
+    note = _("1 is one sample per step")
     if n_samples:
-        note += f", {n_samples:,} the whole training set"
+        note = _("1 is one sample per step, {n} the whole training set").format(
+            n=grouped(n_samples))
     return whole_number("batch_size", batch_size, 1, n_samples or None, note=note)
 
 
@@ -139,7 +141,7 @@ def make_schedule(kind: str, learning_rate: float, total_steps: int, warmup: flo
     one_of("schedule", kind, SCHEDULES)
     real_number("learning_rate", learning_rate, 0, low_open=True)
     whole_number("total_steps", total_steps, 1)
-    real_number("warmup", warmup, 0, 1, high_open=True, note="a share of the steps")
+    real_number("warmup", warmup, 0, 1, high_open=True, note=_("a share of the steps"))
     if kind == "constant":
         return float(learning_rate)
     import keras

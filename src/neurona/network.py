@@ -13,6 +13,7 @@ import time
 from urllib.parse import urlsplit
 
 from neurona import settings
+from neurona.i18n import _
 from neurona.validate import real_number
 
 __all__ = ["network_status"]
@@ -59,12 +60,14 @@ def network_status(url: str = KERAS_DOWNLOADS_URL, timeout: float = 2.0) -> tupl
     ...
     ValueError: url must be an http:// or https:// address with a host; got 'ftp://example.org'
     """
-    real_number("timeout", timeout, 0, low_open=True, note="seconds")
+    real_number("timeout", timeout, 0, low_open=True, note=_("seconds"))
     parts = urlsplit(url) if isinstance(url, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"url must be an http:// or https:// address with a host; got {url!r}")
+        raise ValueError(_("url must be an http:// or https:// address with a host; "
+                           "got {url!r}").format(url=url))
     if settings.offline():
-        return False, f"{settings.OFFLINE_ENV}=1 makes this machine offline"
+        return False, _("{variable}=1 makes this machine offline").format(
+            variable=settings.OFFLINE_ENV)
     host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
     proxy = next((os.environ[name] for name in _PROXY_VARIABLES if os.environ.get(name)), "")
     if proxy:
@@ -76,5 +79,7 @@ def network_status(url: str = KERAS_DOWNLOADS_URL, timeout: float = 2.0) -> tupl
         with socket.create_connection((host, port), timeout=timeout):
             pass
     except OSError as error:  # no name resolution, refused, unreachable, timed out
-        return False, f"cannot reach {host} ({error or type(error).__name__})"
-    return True, f"{host} answered in {1000 * (time.perf_counter() - start):.0f} ms"
+        return False, _("cannot reach {host} ({error})").format(
+            host=host, error=error or type(error).__name__)
+    return True, _("{host} answered in {ms:.0f} ms").format(
+        host=host, ms=1000 * (time.perf_counter() - start))

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from neurona.i18n import N_, _, grouped
 from neurona.validate import whole_number
 
 __all__ = [
@@ -37,15 +38,16 @@ __all__ = [
 ]
 
 #: Columns of :func:`parameter_table`, in order.
+# Data: code indexes the columns by these English names; the notebook view shows them translated.
 COLUMNS = (
-    "layer",
-    "type",
-    "input shape",
-    "output shape",
-    "formula",
-    "by hand",
-    "Keras count_params()",
-    "agree",
+    N_("layer"),
+    N_("type"),
+    N_("input shape"),
+    N_("output shape"),
+    N_("formula"),
+    N_("by hand"),
+    N_("Keras count_params()"),
+    N_("agree"),
 )
 
 # Layers that only move, reshape, pick or drop numbers: nothing to learn.
@@ -92,12 +94,13 @@ def count_dense(sizes: Sequence[int]) -> int:
     266610
     """
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
-        raise TypeError(f"sizes must be a list of layer widths such as [784, 10]; got {sizes!r}")
-    widths = [whole_number("every layer size", size, 1) for size in sizes]
+        raise TypeError(_("sizes must be a list of layer widths such as [784, 10]; "
+                          "got {sizes!r}").format(sizes=sizes))
+    widths = [whole_number(_("every layer size"), size, 1) for size in sizes]
     if len(widths) < 2:
-        raise ValueError(
-            f"sizes needs at least two widths (inputs and outputs), e.g. [784, 10]; got {sizes!r}"
-        )
+        raise ValueError(_(
+            "sizes needs at least two widths (inputs and outputs), e.g. [784, 10]; got {sizes!r}"
+        ).format(sizes=sizes))
     return sum((c_in + 1) * c_out for c_in, c_out in zip(widths[:-1], widths[1:], strict=True))
 
 
@@ -137,9 +140,9 @@ def count_conv2d(kernel: int | Sequence[int], in_channels: int, filters: int,
     elif isinstance(kernel, Sequence) and len(kernel) == 2:
         kh, kw = (whole_number("kernel", k, 1) for k in kernel)
     else:
-        raise ValueError(
-            f"kernel must be an int such as 5 or a pair such as (5, 5); got {kernel!r}"
-        )
+        raise ValueError(_(
+            "kernel must be an int such as 5 or a pair such as (5, 5); got {kernel!r}"
+        ).format(kernel=kernel))
     channels = whole_number("in_channels", in_channels, 1)
     maps = whole_number("filters", filters, 1)
     return kh * kw * channels * maps + (maps if bias else 0)
@@ -159,9 +162,11 @@ class ParameterTable(pd.DataFrame):
         if not set(COLUMNS) <= set(self.columns):
             return super()._repr_html_()
         counts = ["by hand", "Keras count_params()"]
+        differ = _("✗ differ")
         styler = (
-            self.style.format("{:,}", subset=counts)
-            .format(lambda ok: "✓" if ok else "✗ differ", subset=["agree"])
+            self.style.format(grouped, subset=counts)
+            .format(lambda ok: "✓" if ok else differ, subset=["agree"])
+            .relabel_index([_(column) for column in self.columns], axis="columns")
             .hide(axis="index")
             .set_properties(subset=["formula"], **{"text-align": "left"})
             .apply(lambda row: ["font-weight: bold" if row["layer"] == "total" else ""] * len(row),
@@ -232,7 +237,7 @@ def parameter_table(model: Any) -> pd.DataFrame:
         "type": "",
         "input shape": "",
         "output shape": "",
-        "formula": " + ".join(f"{row['by hand']:,}" for row in rows if row["by hand"]) or "0",
+        "formula": " + ".join(grouped(row["by hand"]) for row in rows if row["by hand"]) or "0",
         "by hand": hand_total,
         "Keras count_params()": keras_total,
         "agree": hand_total == keras_total,
@@ -285,17 +290,17 @@ def _formula(layer: Any) -> tuple[str, int]:
     if kind == "BatchNormalization" and _has(layer, "moving_mean"):
         channels = math.prod(int(d) for d in layer.moving_mean.shape)
         names = [symbol for symbol, flag in _BATCH_NORM_NAMES if getattr(layer, flag, True)]
-        names += ["moving mean", "moving variance"]
+        names += [_("moving mean"), _("moving variance")]
         return f"{len(names)} × {channels} ({', '.join(names)})", len(names) * channels
     if kind == "LayerNormalization" and (_has(layer, "gamma") or _has(layer, "beta")):
         vectors = [(symbol, getattr(layer, attr)) for symbol, attr in (("γ", "gamma"),
                    ("β", "beta")) if _has(layer, attr)]
         channels = math.prod(int(d) for d in vectors[0][1].shape)
-        names = ", ".join(symbol for symbol, _ in vectors)
+        names = ", ".join(symbol for symbol, _tensor in vectors)
         return f"{len(vectors)} × {channels} ({names})", len(vectors) * channels
     if kind in _NO_PARAMETERS or not layer.weights:
         return "0", 0
-    return "from count_params()", int(layer.count_params())
+    return _("from count_params()"), int(layer.count_params())
 
 
 def _has(layer: Any, attribute: str) -> bool:
@@ -321,12 +326,12 @@ def _shape(layer: Any, which: str) -> str:
 
 def _check_built(model: Any) -> None:
     if not (hasattr(model, "layers") and hasattr(model, "count_params")):
-        raise TypeError(
-            f"model must be a Keras model such as keras.Sequential([...]); got {type(model)!r}"
-        )
+        raise TypeError(_(
+            "model must be a Keras model such as keras.Sequential([...]); got {kind!r}"
+        ).format(kind=type(model)))
     if not getattr(model, "built", False) or not all(layer.built for layer in model.layers):
-        raise ValueError(
+        raise ValueError(_(
             "this model is not built yet, so its layers have no weights to count. Give it an "
             "input shape: keras.Sequential([keras.Input(shape=(784,)), ...]) (or call "
             "model.build((None, 784)) or train it once), then ask again."
-        )
+        ))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from neurona.i18n import N_, _
+
 __all__ = ["quick_mode", "cache_dir", "strict_mode"]
 
 QUICK_ENV = "NEURONA_QUICK"
@@ -43,6 +45,8 @@ def notice(message: str, *, once: bool = False) -> None:
     --------
     >>> notice("using scikit-learn's digits instead")
     neurona: using scikit-learn's digits instead
+
+    The line is given in the kit's language: ``notice(_("...").format(...))``.
     """
     if once:
         if message in _SAID:
@@ -52,14 +56,16 @@ def notice(message: str, *, once: bool = False) -> None:
 
 
 def _switch(name: str, on: str, off: str) -> bool:
+    """Read an on/off variable; ``on`` and ``off`` name the two modes (marked ``N_``)."""
     raw = os.environ.get(name, "")
     value = raw.strip().lower()
     if value in _TRUE:
         return True
     if value not in _FALSE:
         notice(
-            f"{name}={raw!r} is not understood; use 1 (or true, yes, on) for {on}, "
-            f"0 (or false, no, off, or unset) for {off}. Going on with {off}.",
+            _("{name}={raw!r} is not understood; use 1 (or true, yes, on) for {on}, "
+              "0 (or false, no, off, or unset) for {off}. Going on with {off}.").format(
+                name=name, raw=raw, on=_(on), off=_(off)),
             once=True,
         )
     return False
@@ -81,7 +87,7 @@ def quick_mode() -> bool:
     --------
     >>> EPOCHS = 1 if quick_mode() else 10
     """
-    return _switch(QUICK_ENV, "quick mode", "full mode")
+    return _switch(QUICK_ENV, N_("quick mode"), N_("full mode"))
 
 
 def strict_mode() -> bool:
@@ -101,7 +107,7 @@ def strict_mode() -> bool:
     >>> strict_mode() in (True, False)
     True
     """
-    return _switch(STRICT_ENV, "strict (graded) checks", "self-checks that never raise")
+    return _switch(STRICT_ENV, N_("strict (graded) checks"), N_("self-checks that never raise"))
 
 
 def offline() -> bool:
@@ -122,7 +128,8 @@ def offline() -> bool:
     >>> offline() in (True, False)
     True
     """
-    return _switch(OFFLINE_ENV, "a fresh offline machine", "the data and network this machine has")
+    return _switch(OFFLINE_ENV, N_("a fresh offline machine"),
+                   N_("the data and network this machine has"))
 
 
 def cache_dir() -> Path:
@@ -159,11 +166,15 @@ def data_search_dirs() -> list[Path]:
         if path.is_dir():
             dirs.append(path)
             continue
-        problem = "is a file, not a folder" if path.exists() else "does not exist"
+        if path.exists():
+            problem = _("{variable} names {entry!r}, which is a file, not a folder; skipping it.")
+        else:
+            problem = _("{variable} names {entry!r}, which does not exist; skipping it.")
         notice(
-            f"{DATA_DIRS_ENV} names {entry!r}, which {problem}; skipping it. "
-            f"{DATA_DIRS_ENV} lists folders separated by {os.pathsep!r}, each holding "
-            "dataset folders such as fashion-mnist/.",
+            problem.format(variable=DATA_DIRS_ENV, entry=entry) + " "
+            + _("{variable} lists folders separated by {separator!r}, each holding "
+                "dataset folders such as fashion-mnist/.").format(
+                variable=DATA_DIRS_ENV, separator=os.pathsep),
             once=True,
         )
     dirs += [Path(p) for p in SYSTEM_DATA_DIRS]

@@ -13,6 +13,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from neurona.i18n import N_, _, ngettext
+
 __all__ = ["Stopwatch", "format_seconds"]
 
 
@@ -23,7 +25,7 @@ class Stopwatch:
     Parameters
     ----------
     label : str
-        Name printed with the result.
+        Name printed with the result (the default one is printed in the kit's language).
     verbose : bool
         Print one line when the block ends.
 
@@ -44,7 +46,7 @@ class Stopwatch:
     True
     """
 
-    label: str = "block"
+    label: str = N_("block")
     verbose: bool = True
     wall: float = 0.0
     cpu: float = 0.0
@@ -77,10 +79,14 @@ class Stopwatch:
 
     def summary(self) -> str:
         """One line: wall time, CPU time, cores busy."""
-        return (
-            f"{self.label}: {format_seconds(self.wall)} wall, {format_seconds(self.cpu)} CPU "
-            f"({self.cores_busy:.1f} cores busy)"
-        )
+        label = _(self.label) if self.label in _DEFAULT_LABELS else self.label
+        return _("{label}: {wall} wall, {cpu} CPU ({cores:.1f} cores busy)").format(
+            label=label, wall=format_seconds(self.wall), cpu=format_seconds(self.cpu),
+            cores=self.cores_busy)
+
+
+# The labels the kit gives when the student gives none, shown in the kit's language.
+_DEFAULT_LABELS = (N_("block"), N_("cell"))
 
 
 def format_seconds(seconds: float) -> str:
@@ -110,14 +116,18 @@ def where_it_ran() -> str:
     if "keras" in sys.modules:
         from neurona.hardware import compute_device
 
-        return f"Keras on {sys.modules['keras'].backend.backend()}, {compute_device()}"
+        return _("Keras on {backend}, {device}").format(
+            backend=sys.modules["keras"].backend.backend(), device=compute_device())
     from neurona.hardware import hardware_report, resource_limits
 
     limits = resource_limits()
-    threads = f"{limits.host_cpus} threads"
-    if limits.cpus < limits.host_cpus:  # a container or taskset: say what this process may use
-        threads = f"{limits.cpus} of {threads} allowed"
-    return f"NumPy on CPU: {hardware_report().cpu_model} ({threads})"
+    n = limits.host_cpus
+    threads = ngettext("{n} thread", "{n} threads", n).format(n=n)
+    if limits.cpus < n:  # a container or taskset: say what this process may use
+        threads = ngettext("{allowed} of {n} thread allowed", "{allowed} of {n} threads allowed",
+                           n).format(allowed=limits.cpus, n=n)
+    return _("NumPy on CPU: {cpu} ({threads})").format(
+        cpu=hardware_report().cpu_model, threads=threads)
 
 
 def run_timed(source: str, namespace: dict, label: str = "cell"):
@@ -146,7 +156,7 @@ def register_magics(ipython) -> None:
 
         Usage: ``%%timed`` or ``%%timed a label`` on the first line of a cell.
         """
-        label = line.strip() or "cell"
+        label = line.strip() or N_("cell")
         value, watch = run_timed(cell, ipython.user_ns, label)
         print(f"⏱ {watch.summary()} · {where_it_ran()}")
         return value

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neurona.i18n import N_, _, ngettext
 from neurona.validate import one_of
 
 __all__ = ["Dataset"]
@@ -16,7 +17,7 @@ __all__ = ["Dataset"]
 #: (Debian's ``/usr/share/datasets`` or one named in ``NEURONA_DATA_DIRS``); ``download``:
 #: fetched just now; ``shipped``: installed with a Python package (scikit-learn);
 #: ``generated``: made up by the kit (the 2-D toy sets).
-SOURCES = ("cache", "system", "download", "shipped", "generated")
+SOURCES = (N_("cache"), N_("system"), N_("download"), N_("shipped"), N_("generated"))
 
 
 @dataclass(repr=False, eq=False)
@@ -69,9 +70,9 @@ class Dataset:
         for split in ("train", "test"):
             x, y = getattr(self, f"x_{split}"), getattr(self, f"y_{split}")
             if len(x) != len(y):
-                raise ValueError(
-                    f"x_{split} and y_{split} must have the same length; got {len(x)} and {len(y)}"
-                )
+                raise ValueError(_(
+                    "{x} and {y} must have the same length; got {n_x} and {n_y}"
+                ).format(x=f"x_{split}", y=f"y_{split}", n_x=len(x), n_y=len(y)))
         self.class_names = [str(c) for c in self.class_names]
         if self.feature_names is not None:
             self.feature_names = [str(f) for f in self.feature_names]
@@ -114,21 +115,23 @@ class Dataset:
             return f"x {x.shape} {x.dtype}, y {y.shape} {y.dtype}"
 
         rows = [
-            ("source", self.source),
-            ("train", arrays(self.x_train, self.y_train)),
-            ("test", arrays(self.x_test, self.y_test)),
-            ("classes", f"{self.n_classes} ({_shorten(self.class_names)})"),
+            (_("source"), _(self.source)),
+            (_("train"), arrays(self.x_train, self.y_train)),
+            (_("test"), arrays(self.x_test, self.y_test)),
+            (_("classes"), f"{self.n_classes} ({_shorten(self.class_names)})"),
         ]
         if self.feature_names:
-            rows.append(("features", _shorten(self.feature_names)))
+            rows.append((_("features"), _shorten(self.feature_names)))
         if self.stands_in_for:
-            rows.append(("replaces", self.stands_in_for))
-        rows.append(("from", self.provenance))
+            rows.append((_("replaces"), self.stands_in_for))
+        rows.append((_("from"), self.provenance))
         return rows
 
     def __repr__(self) -> str:
-        lines = [f"Dataset {self.name!r}"]
-        lines += [f"  {key + ':':<10}{value}" for key, value in self._rows()]
+        rows = self._rows()
+        width = max(10, *(len(key) + 2 for key, _value in rows))
+        lines = [_("Dataset {name!r}").format(name=self.name)]
+        lines += [f"  {key + ':':<{width}}{value}" for key, value in rows]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -137,13 +140,17 @@ class Dataset:
             f"<td style='text-align:left'>{html.escape(value)}</td></tr>"
             for key, value in self._rows()
         )
-        return f"<table><caption>Dataset <b>{html.escape(self.name)}</b></caption>{cells}</table>"
+        caption = html.escape(_("Dataset {name}")).format(
+            name=f"<b>{html.escape(self.name)}</b>")
+        return f"<table><caption>{caption}</caption>{cells}</table>"
 
 
 def _shorten(names: list[str], limit: int = 10) -> str:
     if len(names) <= limit:
         return ", ".join(names)
-    return ", ".join(names[:limit]) + f", ... ({len(names) - limit} more)"
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + ", ... (" + ngettext(
+        "{n} more", "{n} more", more).format(n=more) + ")"
 
 
 def stratified_order(y: np.ndarray, seed: int) -> np.ndarray:

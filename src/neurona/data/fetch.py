@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from neurona import settings
+from neurona.i18n import _
 from neurona.settings import notice
 
 __all__ = ["DatasetUnavailable"]
@@ -164,16 +165,15 @@ def download(url: str, fname: str, sha256: str, subdir: str) -> Path:
             raise
         # Keras keeps a download whose hash does not match; never let it be used.
         (folder / fname).unlink(missing_ok=True)
-        raise DatasetUnavailable(
-            f"the download of {url} is corrupt (checksum mismatch) and was deleted; try again, "
-            "and if it happens again a proxy or the server is changing the file"
-        ) from exc
+        raise DatasetUnavailable(_corrupt_download(url)) from exc
     except OSError as exc:  # urllib's URLError and socket errors are OSErrors
-        raise NetworkUnavailable(f"could not download {url}: {exc}") from exc
+        raise NetworkUnavailable(_("could not download {url}: {error}").format(
+            url=url, error=exc)) from exc
     except Exception as exc:
         # Keras turns urllib's errors into a bare Exception("URL fetch failure on ...").
         if "URL fetch failure" in str(exc):
-            raise NetworkUnavailable(f"could not download {url}: {exc}") from exc
+            raise NetworkUnavailable(_("could not download {url}: {error}").format(
+                url=url, error=exc)) from exc
         raise
     return Path(path)
 
@@ -270,7 +270,8 @@ def locate(
     """
     if settings.offline():
         raise NetworkUnavailable(
-            f"{settings.OFFLINE_ENV}=1 hides every local copy and forbids downloads"
+            _("{variable}=1 hides every local copy and forbids downloads").format(
+                variable=settings.OFFLINE_ENV)
         )
     cache = settings.cache_dir() / dataset
     cached: dict[str, Path] = {}
@@ -281,7 +282,8 @@ def locate(
         if _matches(dataset, path):
             cached[name] = path
         else:
-            notice(f"{path} is corrupt (checksum mismatch); fetching it again.")
+            notice(_("{path} is corrupt (checksum mismatch); fetching it again.").format(
+                path=path))
             path.unlink()
     if len(cached) == len(files):
         return read(cached), Found(cached, "cache", cache)
@@ -295,7 +297,8 @@ def locate(
                 try:
                     return read(found), Found(found, "system", folder)
                 except ValueError as exc:
-                    notice(f"cannot read the files in {folder} ({exc}); skipping them.")
+                    notice(_("cannot read the files in {folder} ({error}); skipping them.").format(
+                        folder=folder, error=exc))
 
     for name in files:
         if name in cached:
@@ -304,11 +307,7 @@ def locate(
         path = download(KERAS_DATASETS_URL + name, name, expected, dataset)
         if sha256_of(path) != expected:
             path.unlink(missing_ok=True)
-            raise DatasetUnavailable(
-                f"the download of {KERAS_DATASETS_URL + name} is corrupt (checksum mismatch) "
-                "and was deleted; try again, and if it happens again a proxy or the server "
-                "is changing the file"
-            )
+            raise DatasetUnavailable(_corrupt_download(KERAS_DATASETS_URL + name))
         cached[name] = path
     return read(cached), Found(cached, "download", cache)
 
@@ -336,5 +335,10 @@ def _good_file(dataset: str, folder: Path, name: str) -> Path | None:
             continue
         if _matches(dataset, path):
             return path
-        notice(f"{path} is corrupt (checksum mismatch); skipping it.")
+        notice(_("{path} is corrupt (checksum mismatch); skipping it.").format(path=path))
     return None
+
+
+def _corrupt_download(url: str) -> str:
+    return _("the download of {url} is corrupt (checksum mismatch) and was deleted; try again, "
+             "and if it happens again a proxy or the server is changing the file").format(url=url)

@@ -15,6 +15,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+from neurona.i18n import _, grouped
+
 __all__ = ["read_idx"]
 
 #: IDX type code -> NumPy dtype of the big-endian values in the file.
@@ -60,16 +62,15 @@ def read_idx(path_or_bytes: str | os.PathLike | bytes | bytearray | memoryview) 
     ((10000, 28, 28), dtype('uint8'))
     """
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
-        label = "the given bytes"
+        label = _("the given bytes")
         raw: BinaryIO = io.BytesIO(bytes(path_or_bytes))
     elif isinstance(path_or_bytes, (str, os.PathLike)):
         label = os.fspath(path_or_bytes)
         raw = open(path_or_bytes, "rb")  # noqa: SIM115 - closed in the finally below
     else:
-        raise TypeError(
-            "read_idx expects a file name (str or pathlib.Path) or bytes, "
-            f"got {type(path_or_bytes).__name__}"
-        )
+        raise TypeError(_(
+            "read_idx expects a file name (str or pathlib.Path) or bytes, got {kind}"
+        ).format(kind=type(path_or_bytes).__name__))
     try:
         gzipped = raw.read(2) == _GZIP_MAGIC
         # Without gzip the file size is known, so a bogus header cannot ask for terabytes.
@@ -80,7 +81,8 @@ def read_idx(path_or_bytes: str | os.PathLike | bytes | bytearray | memoryview) 
             return _read_stream(stream, label, size)
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             # A download cut short ends up here: gzip notices before the IDX sizes do.
-            raise ValueError(f"{label} is a broken or truncated gzip file ({exc})") from exc
+            raise ValueError(_("{file} is a broken or truncated gzip file ({error})").format(
+                file=label, error=exc)) from exc
     finally:
         raw.close()
 
@@ -88,23 +90,21 @@ def read_idx(path_or_bytes: str | os.PathLike | bytes | bytearray | memoryview) 
 def _read_stream(stream: BinaryIO, label: str, size: int | None) -> np.ndarray:
     magic = stream.read(4)
     if len(magic) < 4 or magic[:2] != b"\0\0" or magic[2] not in IDX_DTYPES or magic[3] == 0:
-        found = " ".join(f"{b:02x}" for b in magic) or "nothing"
-        raise ValueError(
-            f"{label} is not an IDX file: it must start with two zero bytes, a type code "
-            f"({_TYPE_NAMES}) and the number of dimensions (at least 1); found {found}"
-        )
+        found = " ".join(f"{b:02x}" for b in magic) or _("nothing")
+        raise ValueError(_(
+            "{file} is not an IDX file: it must start with two zero bytes, a type code "
+            "({types}) and the number of dimensions (at least 1); found {found}"
+        ).format(file=label, types=_TYPE_NAMES, found=found))
     dtype = IDX_DTYPES[magic[2]]
     ndim = magic[3]
     header = stream.read(4 * ndim)
     if len(header) < 4 * ndim:
-        raise ValueError(f"{label} is truncated: the header promises {ndim} sizes but ends early")
+        raise ValueError(_("{file} is truncated: the header promises {ndim} sizes but ends "
+                           "early").format(file=label, ndim=ndim))
     shape = tuple(int(n) for n in np.frombuffer(header, dtype=">u4"))
     needed = int(np.prod(shape, dtype=np.uint64)) * dtype.itemsize
     if size is not None and needed > size - 4 - 4 * ndim:
-        raise ValueError(
-            f"{label} is truncated: shape {shape} needs {needed:,} bytes of data, "
-            f"found {size - 4 - 4 * ndim:,}"
-        )
+        raise ValueError(_truncated(label, shape, needed, size - 4 - 4 * ndim))
 
     # Read straight into the array: no second copy of a 47 MB image file.
     values = np.empty(shape, dtype=dtype)
@@ -116,13 +116,16 @@ def _read_stream(stream: BinaryIO, label: str, size: int | None) -> np.ndarray:
             break
         got += n
     if got < needed:
-        raise ValueError(
-            f"{label} is truncated: shape {shape} needs {needed:,} bytes of data, found {got:,}"
-        )
+        raise ValueError(_truncated(label, shape, needed, got))
     if stream.read(1):
-        raise ValueError(
-            f"{label} has bytes after the data: shape {shape} needs exactly "
-            f"{needed:,} bytes; is the header wrong?"
-        )
+        raise ValueError(_(
+            "{file} has bytes after the data: shape {shape} needs exactly "
+            "{needed} bytes; is the header wrong?"
+        ).format(file=label, shape=shape, needed=grouped(needed)))
     # Native byte order, so that students never meet dtype('>f4') in their arrays.
     return values.astype(dtype.newbyteorder("="), copy=False)
+
+
+def _truncated(label: str, shape: tuple[int, ...], needed: int, found: int) -> str:
+    text = _("{file} is truncated: shape {shape} needs {needed} bytes of data, found {found}")
+    return text.format(file=label, shape=shape, needed=grouped(needed), found=grouped(found))

@@ -16,6 +16,7 @@ from neurona import settings
 from neurona.data import fetch, shipped
 from neurona.data.dataset import Dataset
 from neurona.data.idx import read_idx
+from neurona.i18n import N_, _
 
 __all__ = ["MNIST", "FASHION_MNIST", "ImageSet", "load_image_set"]
 
@@ -52,8 +53,8 @@ class ImageSet:
     files: tuple[str, ...]  # what Keras downloads into the cache
     system_folders: tuple[str, ...]
     system_layouts: tuple[tuple[str, ...], ...]
-    how_to_install: str  # one clause for the "how to get it" message
-    instead: str  # what the offline message says about the change of task
+    how_to_install: str  # one clause for the "how to get it" message (marked N_)
+    instead: str  # what the offline message says about the change of task (marked N_)
 
 
 MNIST = ImageSet(
@@ -64,7 +65,7 @@ MNIST = ImageSet(
     files=("mnist.npz",),
     system_folders=("mnist",),
     system_layouts=(("mnist.npz",), tuple(IDX_FILES.values())),
-    how_to_install=(
+    how_to_install=N_(
         "copy mnist.npz (from a connected machine's ~/.cache/neurona/mnist/ or "
         "~/.keras/datasets/) or the four IDX files (train-images-idx3-ubyte.gz, "
         "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) "
@@ -81,13 +82,13 @@ FASHION_MNIST = ImageSet(
     files=tuple(f"{name}.gz" for name in IDX_FILES.values()),
     system_folders=("fashion-mnist", "fashion_mnist"),
     system_layouts=(tuple(IDX_FILES.values()),),
-    how_to_install=(
+    how_to_install=N_(
         "on Debian or Ubuntu, `sudo apt-get install dataset-fashion-mnist`; or copy "
         "the four files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
         "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) into a folder fashion-mnist/ "
         "inside a folder named in NEURONA_DATA_DIRS"
     ),
-    instead=": the task is now digits, not clothes",
+    instead=N_(": the task is now digits, not clothes"),
 )
 
 
@@ -119,28 +120,31 @@ def load_image_set(spec: ImageSet, *, seed: int = 0, fallback: bool = True) -> D
         )
     except fetch.NetworkUnavailable as exc:
         if not fallback:
-            raise fetch.DatasetUnavailable(
-                f"{spec.title} is not on this machine and could not be downloaded ({exc}). "
-                f"To get it: connect to the internet and load it again (it is then kept in "
-                f"{settings.cache_dir() / spec.key}); or {spec.how_to_install}."
-            ) from exc
+            raise fetch.DatasetUnavailable(_(
+                "{title} is not on this machine and could not be downloaded ({error}). "
+                "To get it: connect to the internet and load it again (it is then kept in "
+                "{folder}); or {how_to_install}."
+            ).format(title=spec.title, error=exc, folder=settings.cache_dir() / spec.key,
+                     how_to_install=_(spec.how_to_install))) from exc
+        instead = _(spec.instead) if spec.instead else ""
         if settings.offline():
-            why = f"{settings.OFFLINE_ENV}=1 makes this machine fresh and offline"
+            line = _("{variable}=1 makes this machine fresh and offline; using scikit-learn's "
+                     "digits instead (1,797 real 8x8 scans, upscaled to 28x28){instead}.").format(
+                variable=settings.OFFLINE_ENV, instead=instead)
         else:
-            why = f"{spec.title} is not on this machine and could not be downloaded (offline?)"
-        settings.notice(
-            f"{why}; using scikit-learn's digits instead (1,797 real 8x8 scans, upscaled to "
-            f"28x28){spec.instead}."
-        )
+            line = _("{title} is not on this machine and could not be downloaded (offline?); "
+                     "using scikit-learn's digits instead (1,797 real 8x8 scans, upscaled to "
+                     "28x28){instead}.").format(title=spec.title, instead=instead)
+        settings.notice(line)
         stand_in = shipped.digits_28x28(seed=seed, instead_of=spec.title)
         stand_in.stands_in_for = spec.key
         return stand_in
 
     where = {
-        "cache": f"read from the kit's cache {found.folder}",
-        "system": f"read from {found.folder}",
-        "download": f"downloaded from {fetch.KERAS_DATASETS_URL} into {found.folder}",
-    }[found.source]
+        "cache": _("read from the kit's cache {folder}"),
+        "system": _("read from {folder}"),
+        "download": _("downloaded from {url} into {folder}"),
+    }[found.source].format(folder=found.folder, url=fetch.KERAS_DATASETS_URL)
     return Dataset(
         name=spec.key,
         class_names=list(spec.class_names),
@@ -161,7 +165,9 @@ def _read_arrays(paths: dict[str, Path]) -> dict[str, np.ndarray]:
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if x.ndim != 3 or x.shape[1:] != (28, 28) or x.dtype != np.uint8:
-            raise ValueError(f"x_{split} must be uint8 images of 28x28; got {x.shape} {x.dtype}")
+            raise ValueError(_("{name} must be uint8 images of 28x28; got {shape} {dtype}").format(
+                name=f"x_{split}", shape=x.shape, dtype=x.dtype))
         if y.shape != (len(x),) or (len(y) and int(y.max()) > 9):
-            raise ValueError(f"y_{split} must hold {len(x)} labels from 0 to 9")
+            raise ValueError(_("{name} must hold {n} labels from 0 to 9").format(
+                name=f"y_{split}", n=len(x)))
     return arrays

@@ -9,10 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from neurona.data.dataset import Dataset
+from neurona.i18n import N_, _
 
 __all__ = ["digits", "digits_28x28", "iris"]
 
-DIGITS_CREDIT = "scikit-learn's digits (UCI Optical Recognition of Handwritten Digits, CC BY 4.0)"
+DIGITS_CREDIT = N_(
+    "scikit-learn's digits (UCI Optical Recognition of Handwritten Digits, CC BY 4.0)"
+)
 IRIS_CREDIT = "Iris (R. A. Fisher 1936, UCI Machine Learning Repository, CC BY 4.0)"
 
 
@@ -54,7 +57,8 @@ def digits(*, test_size: float = 0.25, seed: int = 0) -> Dataset:
         labels,
         test_size,
         seed,
-        f"{DIGITS_CREDIT}, installed with scikit-learn; 8x8 grey levels 0-16 scaled to 0-255",
+        _("{credit}, installed with scikit-learn; 8x8 grey levels 0-16 scaled to "
+          "0-255").format(credit=_(DIGITS_CREDIT)),
     )
 
 
@@ -93,8 +97,9 @@ def digits_28x28(*, seed: int = 0, instead_of: str = "MNIST") -> Dataset:
         labels,
         0.25,
         seed,
-        f"FALLBACK for {instead_of} (offline): {DIGITS_CREDIT}, installed with scikit-learn; "
-        "1,797 real 8x8 scans upscaled to 20x20 and padded to 28x28",
+        _("FALLBACK for {instead_of} (offline): {credit}, installed with scikit-learn; "
+          "1,797 real 8x8 scans upscaled to 20x20 and padded to 28x28").format(
+            instead_of=instead_of, credit=_(DIGITS_CREDIT)),
     )
 
 
@@ -146,6 +151,6 @@ def iris(*, test_size: float = 0.25, seed: int = 0) -> Dataset:
         seed=seed,
         class_names=list(bunch.target_names),
         feature_names=list(bunch.feature_names),
-        provenance=f"{IRIS_CREDIT}, installed with scikit-learn",
+        provenance=_("{credit}, installed with scikit-learn").format(credit=IRIS_CREDIT),
         source="shipped",
     )
