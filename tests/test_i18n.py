@@ -92,7 +92,7 @@ def modules_importing_the_markers():
         imported = {alias.asname or alias.name for node in ast.walk(tree)
                     if isinstance(node, ast.ImportFrom) and node.module == "neurona.i18n"
                     for alias in node.names}
-        if imported & {"_", "N_", "ngettext"} or path.name == "i18n.py":
+        if imported & {"_", "N_", "ngettext", "pgettext"} or path.name == "i18n.py":
             yield path, tree
 
 
@@ -108,8 +108,8 @@ def test_a_message_is_a_plain_string_never_an_f_string_or_a_formatted_one():
     for path, tree in modules_importing_the_markers():
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("_", "N_", "ngettext")):
-                texts = node.args[:2] if node.func.id == "ngettext" else node.args[:1]
+                    and node.func.id in ("_", "N_", "ngettext", "pgettext")):
+                texts = node.args[:2] if node.func.id in ("ngettext", "pgettext") else node.args[:1]
                 if node.keywords or any(_formatted(a) for a in texts):
                     wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
                 if node.func.id == "N_" and not isinstance(node.args[0], ast.Constant):
@@ -134,3 +134,8 @@ def test_no_module_that_marks_messages_assigns_the_name_underscore():
             if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
                 wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert wrong == []
+
+
+def test_one_english_word_meant_two_ways_gets_two_translations(spanish):
+    assert i18n.pgettext("doctor table", "Check") == "Comprobación"   # a noun: what was checked
+    assert i18n._("Check") == "Comprobar"                              # a verb: a question's button

@@ -272,15 +272,17 @@ def test_live_map_survives_a_diverged_model():
     assert "NaN" in view.figure.axes[0].get_title()
 
 
-def test_live_map_redraw_is_fast_enough_for_the_playground():
+def test_live_map_counts_and_times_every_redraw():
+    """The Playground reads draw_seconds to keep drawing cheap; how fast it is, is measured by
+    benchmarks/playground_fps.py, not asserted here."""
     X, y = data(200)
     view = LiveDecisionMap(resolution=100, min_interval=0)
     view.update(LinearModel(), X, y, final=True)  # the first picture lays the figure out
-    before = view.draw_seconds
+    before, redraws = view.draw_seconds, view.redraws
     for k in range(5):
         view.update(LinearModel(1.0, 0.2 * k), X, y, final=True)
-    per_redraw = (view.draw_seconds - before) / 5
-    assert per_redraw < 0.25  # about 0.02 s on a laptop; generous for loaded CI machines
+    assert view.redraws == redraws + 5
+    assert view.draw_seconds > before > 0
 
 
 def test_live_map_refuses_bad_settings():

@@ -1,7 +1,8 @@
 """The kit's message catalogue: what the package says, in Spanish (maintainers', translators' tool).
 
 The kit's messages are written in English in ``src/neurona`` and marked ``_("...")``,
-``N_("...")`` or ``ngettext("...", "...", n)`` (see :mod:`neurona.i18n`). Their Spanish lives in
+``N_("...")``, ``ngettext("...", "...", n)`` or ``pgettext("context", "...")`` (see
+:mod:`neurona.i18n`). Their Spanish lives in
 one gettext catalogue, ``src/neurona/locale/es/LC_MESSAGES/neurona.po``, compiled to
 ``neurona.mo`` beside it (the file the kit reads; both are committed). Babel, which JupyterLab
 already installs, reads the code and writes the catalogue; the kit itself needs only the standard
@@ -42,7 +43,9 @@ LOCALE = PACKAGE / "locale"
 LANGUAGE = "es"
 PO = LOCALE / LANGUAGE / "LC_MESSAGES" / "neurona.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+# How a message with a context is keyed in todo's and fill's JSON: "context::message".
+CONTEXT_SEPARATOR = "::"
 HEADER = "The Spanish messages of the neurona kit (see tools/messages.py)."
 
 
@@ -120,6 +123,12 @@ def _ids(entry) -> list[str]:
     return list(entry.id) if isinstance(entry.id, tuple) else [entry.id]
 
 
+def _key(entry) -> str:
+    """How ``entry`` is named in JSON and in problems: its (singular) English, after its context."""
+    english = _ids(entry)[0]
+    return f"{entry.context}{CONTEXT_SEPARATOR}{english}" if entry.context else english
+
+
 def check() -> list[str]:
     """Every problem of the catalogue, one line each (none: all good)."""
     problems = []
@@ -130,7 +139,7 @@ def check() -> list[str]:
             continue
         entry = catalog.get(message.id, context=message.context)
         where = message.locations[0][0] if message.locations else "?"
-        key = _ids(message)[0]
+        key = _key(message)
         if entry is None:
             problems.append(f"missing: {key!r} ({where}); run: python tools/messages.py update")
         elif entry.fuzzy:
@@ -145,7 +154,7 @@ def check() -> list[str]:
                                     f"the Spanish {_fields(text)}")
     for entry in catalog:
         if entry.id and template.get(entry.id, context=entry.context) is None:
-            problems.append(f"obsolete: {_ids(entry)[0]!r} is no longer in the code; "
+            problems.append(f"obsolete: {_key(entry)!r} is no longer in the code; "
                             "run: python tools/messages.py update")
     if PO.exists() and PO.read_bytes() != po_bytes(catalog):
         problems.append(f"{PO.relative_to(ROOT)} is not written as the tool writes it; "
@@ -159,22 +168,21 @@ def check() -> list[str]:
 def todo() -> dict[str, str]:
     """Return the messages without a current translation: {English: ""} (plurals: singular)."""
     catalog = read()
-    return {_ids(entry)[0]: "" for entry in catalog
+    return {_key(entry): "" for entry in catalog
             if entry.id and (entry.fuzzy or not all(_translations(entry)))}
 
 
 def fill(translations: dict[str, str | list[str]]) -> list[str]:
     """Set the Spanish of the messages in ``translations`` and write the catalogue.
 
-    ``translations`` is {English: Spanish}; a plural message takes [singular, plural]. Returns
+    ``translations`` is {English: Spanish}; a plural message takes [singular, plural], a message
+    with a context is keyed ``"context::English"``. Returns
     the English keys the catalogue does not have.
     """
     catalog = read()
     unknown = []
     for english, spanish in translations.items():
-        entry = catalog.get(english)
-        if entry is None:
-            entry = next((e for e in catalog if e.id and _ids(e)[0] == english), None)
+        entry = next((e for e in catalog if e.id and _key(e) == english), None)
         if entry is None:
             unknown.append(english)
             continue

@@ -567,9 +567,12 @@ def _question_entry(question_id: str) -> dict:
     notebook = question_id.split(".", 1)[0]
     bank = question_bank(notebook)
     if question_id not in bank:
-        known = ", ".join(bank) or _("none")
+        if not bank:
+            raise ValueError(_("there is no question {id!r}; notebook {notebook} has no "
+                               "questions").format(id=question_id, notebook=notebook))
         raise ValueError(_("there is no question {id!r}; notebook {notebook}'s questions: "
-                           "{known}").format(id=question_id, notebook=notebook, known=known))
+                           "{known}").format(id=question_id, notebook=notebook,
+                                             known=", ".join(bank)))
     return bank[question_id]
 
 

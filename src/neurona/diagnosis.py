@@ -32,7 +32,7 @@ from neurona.hardware import (
     resource_limits,
     tensorflow_gpu_names,
 )
-from neurona.i18n import N_, _
+from neurona.i18n import N_, _, pgettext
 from neurona.validate import one_of
 
 __all__ = ["doctor"]
@@ -180,7 +180,7 @@ class DoctorReport:
                 "</tr>"
             )
         headers = "".join(f"<th style='text-align:left'>{html.escape(text)}</th>"
-                          for text in (_("Check"), _("Found"), _("Fix")))
+                          for text in (pgettext("doctor table", "Check"), _("Found"), _("Fix")))
         return (
             "<table class='neurona-doctor'>"
             "<caption style='text-align:left;font-weight:bold'>neurona doctor: "

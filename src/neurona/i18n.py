@@ -21,6 +21,9 @@ Python keeps its English class (``ValueError``) and carries the message in the c
 Numbers in a message keep Python's decimal point (as the numbers a notebook prints do); thousands
 are grouped with :func:`grouped`, which in Spanish uses a thin space instead of a comma.
 
+A short message that means different things in different places (a noun here, a verb there) takes
+a context: ``pgettext("doctor table", "Check")``.
+
 A message shown later than it is written (a table of labels at the top of a module) is marked
 with ``N_("...")``, which only marks it, and translated where it is shown with ``_(label)``.
 """
@@ -52,6 +55,15 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Return the singular or the plural form of a message for ``n``, in the kit's language."""
     return _translations.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Return ``message`` in the kit's language, as meant in ``context``.
+
+    For a short message that two places mean differently: the table header "Check" of the doctor
+    (a noun) and the button "Check" of a question (a verb) are one English word, two Spanish ones.
+    """
+    return _translations.pgettext(context, message)
 
 
 def N_(message: str) -> str:
