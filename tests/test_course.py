@@ -67,7 +67,8 @@ def test_autograde_refuses_a_folder_it_cannot_grade(tmp_path):
 
 @pytest.mark.timeout(900)
 def test_nbgrader_grades_a_blank_a_full_and_a_half_done_notebook(tmp_path, monkeypatch):
-    """The real grader, offline: a blank copy earns 0, the solution every point, half of it half."""
+    """The real grader, offline: a blank copy earns 0, the solution every point, half of it half;
+    the Spanish copy (notebooks/es/), answered in full, every point too."""
     monkeypatch.setenv("NEURONA_OFFLINE", "1")  # as on a fresh machine: no data, no network
     name = "00_start_here"
     solution = nbformat.read(grade.SOLUTIONS / f"{name}.ipynb", as_version=4)
@@ -75,9 +76,11 @@ def test_nbgrader_grades_a_blank_a_full_and_a_half_done_notebook(tmp_path, monke
     items = grade.graded_items(solution, name)
     total = sum(item.points for item in items)
     half = [item for item in items if item.kind == "exercise"][:2]
+    spanish = nbformat.read(grade.NOTEBOOKS / "es" / f"{name}.ipynb", as_version=4)
     submissions = {"blank": student,
                    "full": grade.answered_copy(student, solution, [i.answer_id for i in items]),
-                   "half": grade.answered_copy(student, solution, [i.answer_id for i in half])}
+                   "half": grade.answered_copy(student, solution, [i.answer_id for i in half]),
+                   "spanish": grade.answered_copy(spanish, solution, [i.answer_id for i in items])}
     for who, nb in submissions.items():
         (tmp_path / "in" / who).mkdir(parents=True)
         nbformat.write(nb, tmp_path / "in" / who / f"{name}.ipynb")
@@ -86,6 +89,7 @@ def test_nbgrader_grades_a_blank_a_full_and_a_half_done_notebook(tmp_path, monke
     assert {row["max_score"] for row in rows} == {total}
     assert scores["blank"]["score"] == 0
     assert scores["full"]["score"] == total
+    assert scores["spanish"]["score"] == total
     assert scores["half"]["score"] == sum(item.points for item in half)
     for item in half:
         assert scores["half"][item.check_id] == item.points

@@ -145,14 +145,24 @@ def test_no_other_tool_mistakes_the_spanish_notebooks_for_english_ones():
 
 @pytest.mark.parametrize("path", executed_this_run(SPANISH), ids=lambda p: p.stem)
 def test_the_spanish_notebook_executes_in_quick_mode(path, monkeypatch, tmp_path):
-    """Answered right, in graded mode (as tests/test_notebooks.py): its checks pass in Spanish."""
+    """Answered right, in graded mode (as tests/test_notebooks.py): its checks pass in Spanish.
+
+    Its check cells are the English ones, as when nbgrader grades a Spanish hand-in (it writes the
+    source's locked cells over the submitted ones); translations.py checks that the Spanish check
+    cells differ from them only in what they tell the student.
+    """
     student = nbformat.read(path, as_version=4)
     solution = nbformat.read(grade.SOLUTIONS / path.name, as_version=4)
-    answers = [item.answer_id for item in grade.graded_items(solution, path.name)]
-    answered = tmp_path / "answered" / path.name
-    answered.parent.mkdir()
-    nbformat.write(grade.answered_copy(student, solution, answers), answered)
-    execute_quickly(answered, monkeypatch, tmp_path)
+    items = grade.graded_items(solution, path.name)
+    answered = grade.answered_copy(student, solution, [item.answer_id for item in items])
+    english = {cell.id: cell.source for cell in solution.cells}
+    for cell in answered.cells:
+        if cell.id in {item.check_id for item in items}:
+            cell.source = english[cell.id]
+    target = tmp_path / "answered" / path.name
+    target.parent.mkdir()
+    nbformat.write(answered, target)
+    execute_quickly(target, monkeypatch, tmp_path)
 
 
 # -- the tool, on small notebooks ------------------------------------------------------------------
@@ -360,3 +370,15 @@ def test_the_spanish_glossary_gives_each_english_term_in_order(tmp_path, monkeyp
     (tmp_path / "course" / "es" / "glosario.md").write_text(good.replace(" (*loss*;", " (;"))
     problem = next(p for p in translations.compare_pages() if "glosario" in p)
     assert "English terms" in problem and "['loss']" in problem
+
+
+def test_a_check_cell_may_translate_what_it_tells_the_student_never_what_it_looks_up():
+    english = ('hint = "divide by the batch"\n'
+               'if nr.check.value(steps, nr.ledger[f"batch {B}"].hparams["steps"], name="steps",\n'
+               '                  hint=hint):\n'
+               '    print(f"{steps} steps per epoch")')
+    told = (english.replace('"divide by the batch"', '"divide entre el lote"')
+            .replace('name="steps"', 'name="pasos"').replace("steps per epoch", "pasos por época"))
+    assert translations.check_cell_difference(english, told) is None
+    looked_up = english.replace('f"batch {B}"', 'f"lote {B}"')
+    assert "'batch ' became 'lote '" in translations.check_cell_difference(english, looked_up)

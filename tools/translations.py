@@ -17,6 +17,11 @@ What a catalogue must hold:
   documents, its sentences are translated like any other);
 - a code cell only where it has comments or strings a student reads; a code cell without an
   entry is copied in English, as it is (the set-up cell, a bare ``nr.doctor()``);
+- a graded check cell (the ``nr.check`` cell after an answer) may translate only what it tells
+  the student (the ``name=`` and ``hint=`` it passes, what it prints, docstrings): nbgrader
+  grades a Spanish hand-in with the English check cells, so every run name or key it looks up
+  must be the English one, in the other cells too (the tests execute each Spanish notebook with
+  the English check cells, as the grader does);
 - a translated code cell has the same code: identifiers stay English, only comments and string
   constants (f-string text included, the order of its ``{...}`` fields free) may change. The
   comparison is of the Python syntax trees with every string replaced by a placeholder, so
@@ -300,6 +305,51 @@ def code_difference(english: str, spanish: str) -> str | None:
     return None
 
 
+# The arguments of a check a student reads: with print()'s arguments and docstrings, the only
+# strings of a check cell that may change.
+CHECK_TEXT_ARGUMENTS = {"name", "hint"}
+
+
+def _data_strings(source: str) -> list[str]:
+    """Return the string constants of ``source`` that are data, in order.
+
+    Data is every string but the texts a student reads: the name= and hint= of a check (or a
+    variable so named), what print() prints, docstrings.
+    """
+    tree = ast.parse("\n".join("" if _magic(line) else line for line in source.split("\n")))
+    read = [keyword.value for call in ast.walk(tree) if isinstance(call, ast.Call)
+            for keyword in call.keywords if keyword.arg in CHECK_TEXT_ARGUMENTS]
+    read += [argument for call in ast.walk(tree) if isinstance(call, ast.Call)
+             and isinstance(call.func, ast.Name) and call.func.id == "print"
+             for argument in call.args]
+    read += [node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+             and any(isinstance(target, ast.Name) and target.id in CHECK_TEXT_ARGUMENTS
+                     for target in node.targets)]
+    read += [node.body[0].value for node in ast.walk(tree)
+             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+             and node.body and isinstance(node.body[0], ast.Expr)]
+    texts = {id(node) for part in read for node in ast.walk(part)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in texts]
+
+
+def check_cell_difference(english: str, spanish: str) -> str | None:
+    """Why the Spanish of a graded check cell would grade differently; ``None`` if it would not.
+
+    nbgrader grades a handed-in notebook with the check cells of the English source (it writes
+    them over the locked cells), so a check cell may translate only what it tells the student
+    (its ``name=`` and ``hint=``, what it prints, docstrings); a run name or a key it looks up
+    must stay as the English has it.
+    """
+    # the same code (code_difference), so the same number of strings, in the same places
+    for theirs, ours in zip(_data_strings(english), _data_strings(spanish), strict=False):
+        if theirs != ours:
+            return (f"a check cell is graded in English (nbgrader): only what it tells the student "
+                    f"may be translated, but {theirs!r} became {ours!r}")
+    return None
+
+
 def has_text(source: str) -> bool:
     """Whether code cell ``source`` has text a student reads: a comment, or a string with a space.
 
@@ -356,6 +406,8 @@ def compare(english: nbformat.NotebookNode, entries: dict[str, dict[str, str]],
             report.stale.append(cell.id)
         if cell.cell_type == "code":
             why = code_difference(cell.source, entry["es"])
+            if why is None and cell.metadata.get("nbgrader", {}).get("grade"):
+                why = check_cell_difference(cell.source, entry["es"])
             if why:
                 report.code.append(f"{cell.id}: {why}")
     return report
