@@ -193,7 +193,7 @@ def pages() -> dict[str, str]:
              "course/glossary.md": "course/es/glosario.md"}
     for path in sorted((ROOT / "course" / "instructor").glob("*.md")):
         found[f"course/instructor/{path.name}"] = f"course/es/instructor/{path.name}"
-    return found
+    return {english: spanish for english, spanish in found.items() if (ROOT / english).exists()}
 
 
 def page_header(english: str) -> str:
