@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from neurona.bench.code import LEVELS, check, resolve
-from neurona.i18n import _, ngettext
+from neurona.i18n import _, ngettext, pgettext
 from neurona.validate import one_of, real_number, whole_number
 
 #: Keras backends a configuration may name (the child process fixes it before Keras starts).
@@ -155,7 +155,9 @@ class Config:
 
         For example ``"mlp 2x256 · train · batch 128 · cpu · 2 threads"``.
         """
-        parts = [describe(self.model, self.model_args), self.task]
+        task = (pgettext("benchmark task", "train") if self.task == "train"
+                else pgettext("benchmark task", "infer"))
+        parts = [describe(self.model, self.model_args), task]
         parts.append(_("batch {size}").format(size=self.batch_size) if self.task == "train"
                      else _("{samples} in").format(samples=self.samples))
         parts.append(self.device)
