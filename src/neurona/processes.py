@@ -34,6 +34,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from neurona.i18n import _, language
+
 __all__ = [
     "RESULT_PREFIX",
     "Child",
@@ -98,8 +100,8 @@ def serve(work: Callable[[], dict[str, Any]], fallback: dict[str, Any] | None = 
 def child_env(**overrides: str | None) -> dict[str, str]:
     """Return this process's environment for a child, without ``KERAS_BACKEND``, plus ``overrides``.
 
-    The child chooses its own backend (an inherited one would win over it); an override of
-    ``None`` removes that variable.
+    The child chooses its own backend (an inherited one would win over it) and speaks the kit's
+    language now (``NEURONA_LANG``); an override of ``None`` removes that variable.
 
     Examples
     --------
@@ -108,6 +110,7 @@ def child_env(**overrides: str | None) -> dict[str, str]:
     ('jax', False)
     """
     env = {name: value for name, value in os.environ.items() if name != "KERAS_BACKEND"}
+    env["NEURONA_LANG"] = language()  # an error row's reason in the notebook's language
     for name, value in overrides.items():
         if value is None:
             env.pop(name, None)
@@ -152,7 +155,7 @@ class Child:
         """Return its last ``n`` lines worth reading (not blank, not a result, not TF's log)."""
         useful = [line for line in self.lines if line.strip()
                   and not line.startswith((RESULT_PREFIX, "I0000", "W0000"))]  # fmt: skip
-        return " | ".join(useful[-n:]) or "(no output)"
+        return " | ".join(useful[-n:]) or _("(no output)")
 
 
 def start(argv: Sequence[Any], env: dict[str, str] | None = None, *,
@@ -191,7 +194,7 @@ def wait_all(children: Sequence[Child], timeout: float) -> Child | None:
             if failed is not None or all(code == 0 for code in codes):
                 return failed
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"did not finish within {timeout:g} s")
+                raise TimeoutError(_("did not finish within {timeout:g} s").format(timeout=timeout))
             time.sleep(0.02)
     finally:
         stop_all(children)
@@ -226,7 +229,8 @@ def result_of(child: Child) -> dict[str, Any]:
     for line in reversed(child.lines):
         if line.startswith(RESULT_PREFIX):
             return json.loads(line[len(RESULT_PREFIX) :])
-    return {"ok": False, "error": f"the child exited with code {child.returncode}: {child.tail()}"}
+    return {"ok": False, "error": _("the child exited with code {code}: {lines}").format(
+        code=child.returncode, lines=child.tail())}
 
 
 def run(argv: Sequence[Any], *, timeout: float,
@@ -239,5 +243,5 @@ def run(argv: Sequence[Any], *, timeout: float,
     try:
         wait_all([child], timeout)
     except TimeoutError:
-        return {"ok": False, "error": f"timed out after {timeout:g} s"}
+        return {"ok": False, "error": _("timed out after {timeout:g} s").format(timeout=timeout)}
     return result_of(child)

@@ -19,6 +19,8 @@ import argparse
 import json
 import sys
 
+from neurona.i18n import _, grouped
+
 __all__ = [
     "main",
 ]
@@ -30,29 +32,30 @@ def parser() -> argparse.ArgumentParser:
     """Return the command line's parser."""
     p = argparse.ArgumentParser(
         prog="python -m neurona.bench",
-        description="Time neural-network training and inference on this machine.",
+        description=_("Time neural-network training and inference on this machine."),
     )
-    p.add_argument("sweep", choices=SWEEPS, help="what to measure")
-    p.add_argument("--code", help="the Python file of networks and training loops to time "
-                   "(notebook 11 writes notebooks/timed_code.py); needed by every sweep but peak")
-    p.add_argument("--model", default="mlp", help="a network (function) of the code file")
-    p.add_argument("--model-args", help="other arguments of the network, as JSON, "
-                   "e.g. '{\"inputs\": 20}'")
-    p.add_argument("--hidden-layers", type=int, help="mlp: hidden layers")
-    p.add_argument("--units", type=int, help="mlp: units per hidden layer")
-    p.add_argument("--widths", help="pyramid: hidden widths, e.g. 800,400,208")
-    p.add_argument("--conv-layers", type=int, help="lenet: 1 or 2")
-    p.add_argument("--maps", type=int, help="lenet: feature maps per colour channel")
-    p.add_argument("--grid", default="mlp", help="sizes: mlp, lenet or pyramid")
-    p.add_argument("--samples", type=int, default=8192, help="samples per epoch")
+    p.add_argument("sweep", choices=SWEEPS, help=_("what to measure"))
+    p.add_argument("--code", help=_("the Python file of networks and training loops to time "
+                                    "(notebook 11 writes notebooks/timed_code.py); needed by "
+                                    "every sweep but peak"))
+    p.add_argument("--model", default="mlp", help=_("a network (function) of the code file"))
+    p.add_argument("--model-args", help=_("other arguments of the network, as JSON, "
+                                          "e.g. '{{\"inputs\": 20}}'").format())
+    p.add_argument("--hidden-layers", type=int, help=_("mlp: hidden layers"))
+    p.add_argument("--units", type=int, help=_("mlp: units per hidden layer"))
+    p.add_argument("--widths", help=_("pyramid: hidden widths, e.g. 800,400,208"))
+    p.add_argument("--conv-layers", type=int, help=_("lenet: 1 or 2"))
+    p.add_argument("--maps", type=int, help=_("lenet: feature maps per colour channel"))
+    p.add_argument("--grid", default="mlp", help=_("sizes: mlp, lenet or pyramid"))
+    p.add_argument("--samples", type=int, default=8192, help=_("samples per epoch"))
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--device", default="cpu", help="cpu or gpu")
-    p.add_argument("--threads", type=int, help="intra-op threads (default: all)")
-    p.add_argument("--backend", default="tensorflow", help="tensorflow, jax or torch")
-    p.add_argument("--dtype", default="float32", help="float32, bfloat16 or mixed_bfloat16")
-    p.add_argument("--csv", help="write the table here (after every row)")
+    p.add_argument("--device", default="cpu", help=_("cpu or gpu"))
+    p.add_argument("--threads", type=int, help=_("intra-op threads (default: all)"))
+    p.add_argument("--backend", default="tensorflow", help=_("tensorflow, jax or torch"))
+    p.add_argument("--dtype", default="float32", help=_("float32, bfloat16 or mixed_bfloat16"))
+    p.add_argument("--csv", help=_("write the table here (after every row)"))
     return p
 
 
@@ -67,17 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         for dtype in ("float32", "bfloat16"):
             row = limits.matmul_peak(dtype, device=args.device, threads=args.threads,
                                      backend=args.backend)  # fmt: skip
-            result = f"{row['peak_gflops']:,.0f} GFLOP/s" if row.get("ok") else row["error"]
+            result = (_("{gflops} GFLOP/s").format(gflops=grouped(row["peak_gflops"], ",.0f"))
+                      if row.get("ok") else row["error"])
             print(f"{row['label']}: {result}")
         return 0
     if not args.code:
-        print("error: give --code, the file of networks and training loops to time "
-              "(notebook 11 writes notebooks/timed_code.py)", file=sys.stderr)
+        print(_("error: give --code, the file of networks and training loops to time "
+                "(notebook 11 writes notebooks/timed_code.py)"), file=sys.stderr)
         return 2
     try:
         extra = json.loads(args.model_args) if args.model_args else {}
     except json.JSONDecodeError as err:
-        print(f"error: --model-args is not JSON: {err}", file=sys.stderr)
+        print(_("error: --model-args is not JSON: {err}").format(err=err), file=sys.stderr)
         return 2
     model_args = {
         key: value
@@ -92,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         if not isinstance(extra, dict):
-            raise TypeError(f"--model-args must be a JSON object, got {args.model_args}")
+            raise TypeError(_("--model-args must be a JSON object, got {got}").format(
+                got=args.model_args))
         model_args.update(extra)
         base = Config(code=args.code, model=args.model, model_args=model_args,
                       samples=args.samples, batch_size=args.batch_size, epochs=args.epochs,
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                       device=args.device, threads=args.threads, backend=args.backend,
                       dtype=args.dtype)  # fmt: skip
     except (ValueError, TypeError, FileNotFoundError, SyntaxError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_("error: {err}").format(err=err), file=sys.stderr)
         return 2
     options = {"csv": args.csv, "ledger": Ledger()}
     experiments = {
@@ -118,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     columns = [c for c in wanted if c in results.frame]
     print(results.frame[columns].to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
     if results.interrupted:
-        print("interrupted: the rows above are the ones that finished", file=sys.stderr)
+        print(_("interrupted: the rows above are the ones that finished"), file=sys.stderr)
     return 130 if results.interrupted else 0
 
 

@@ -22,6 +22,7 @@ import time
 from typing import Any
 
 from neurona import processes
+from neurona.i18n import _
 
 __all__ = [
     "main",
@@ -85,7 +86,8 @@ def configure_framework(config: dict[str, Any]) -> dict[str, Any]:
         except RuntimeError:
             gpus = []
     if config["device"] == "gpu" and not gpus:
-        raise RuntimeError(f"no GPU is visible to {backend} on this machine")
+        raise RuntimeError(_("no GPU is visible to {backend} on this machine").format(
+            backend=backend))
     import keras
 
     read["backend_read"] = keras.backend.backend()
@@ -110,7 +112,7 @@ def time_training(config: dict[str, Any], train, x, y) -> tuple[list[float], flo
     train(x[warm], y[warm], 1)
     warmup = time.perf_counter() - start
     seconds = []
-    for _ in range(config["repeats"]):
+    for _repeat in range(config["repeats"]):
         start = time.perf_counter()
         train(x, y, epochs)
         seconds.append(time.perf_counter() - start)
@@ -145,7 +147,7 @@ def time_inference(model, x, repeats: int) -> tuple[list[float], float]:
     model.predict_on_batch(x)
     warmup = time.perf_counter() - start
     seconds = []
-    for _ in range(repeats):
+    for _repeat in range(repeats):
         start = time.perf_counter()
         model.predict_on_batch(x)
         seconds.append(time.perf_counter() - start)
@@ -170,8 +172,9 @@ def run_config(config: dict[str, Any]) -> dict[str, Any]:
     module = code.load_code(config["code"])  # the student's file, imported once Keras is set
     model = code.network(module, config["model"])(**config["model_args"])
     if not (hasattr(model, "count_params") and getattr(model, "inputs", None)):
-        raise TypeError(f"{config['model']}() must return a Keras model built with "
-                        f"keras.Input; it returned {type(model).__name__}")
+        raise TypeError(_("{model}() must return a Keras model built with keras.Input; it "
+                          "returned {kind}").format(model=config["model"],
+                                                    kind=type(model).__name__))
     check_memory(config, model)
     x, y, loss = random_data(model, config["samples"], config["seed"])
     if config["task"] == "train":
@@ -221,15 +224,17 @@ def check_memory(config: dict[str, Any], model) -> None:
     needed = memory["parameter_bytes"] + memory["activation_bytes"]
     if needed > limit:
         batch = largest_batch(memory, limit)
-        tip = f"try batch_size={batch}" if batch else "even batch 1 does not fit: a smaller model"
+        tip = (_("try batch_size={batch}").format(batch=batch) if batch
+               else _("even batch 1 does not fit: a smaller model"))
         limits = resource_limits()
-        where = ""
+        fields = {"needed": needed / 1e9, "free": max(limit, 0) / 1e9, "tip": tip,
+                  "source": limits.memory_source}
         if limits.memory_bytes < limits.host_memory_bytes:
-            where = f" within this container's limit ({limits.memory_source})"
-        raise MemoryError(
-            f"this run needs about {needed / 1e9:.1f} GB and {max(limit, 0) / 1e9:.1f} GB is free"
-            f"{where}: {tip}"
-        )
+            message = _("this run needs about {needed:.1f} GB and {free:.1f} GB is free within "
+                        "this container's limit ({source}): {tip}")
+        else:
+            message = _("this run needs about {needed:.1f} GB and {free:.1f} GB is free: {tip}")
+        raise MemoryError(message.format(**fields))
 
 
 def measure_peak(job: dict[str, Any]) -> dict[str, Any]:
@@ -268,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the JSON job in ``argv[0]``; print its row (or an error row)."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python -m neurona.bench.child '<config as JSON>'", file=sys.stderr)
+        print(_("usage: python -m neurona.bench.child '<config as JSON>'"), file=sys.stderr)
         return 2
     job = json.loads(argv[0])
     # An error is reported as a row: a sweep goes on with the next configuration.

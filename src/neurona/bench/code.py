@@ -28,6 +28,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from neurona.i18n import _
+
 __all__ = [
     "LEVELS",
     "Network",
@@ -55,25 +57,27 @@ class Network:
         if not self.any_keyword:
             for key in model_args:
                 if key not in self.arguments:
-                    known = ", ".join(self.arguments) or "none"
-                    raise ValueError(f"{file}'s {self.name}() has no argument {key!r}; "
-                                     f"its arguments: {known}")
+                    known = ", ".join(self.arguments) or _("none")
+                    raise ValueError(_("{file}'s {name}() has no argument {key!r}; its "
+                                       "arguments: {known}").format(
+                        file=file, name=self.name, key=key, known=known))
         missing = [name for name in self.required if name not in model_args]
         if missing:
-            raise ValueError(f"{file}'s {self.name}() needs model_args for "
-                             f"{', '.join(missing)}")
+            raise ValueError(_("{file}'s {name}() needs model_args for {missing}").format(
+                file=file, name=self.name, missing=", ".join(missing)))
 
 
 def resolve(code: str | Path) -> str:
     """Return the absolute path of the code file ``code``; FileNotFoundError if it is missing."""
     if not isinstance(code, (str, Path)) or not str(code):
-        raise TypeError(f"code must be the path of a Python file, e.g. 'timed_code.py'; "
-                        f"got {code!r}")
+        raise TypeError(_("code must be the path of a Python file, e.g. 'timed_code.py'; "
+                          "got {code!r}").format(code=code))
     path = Path(code).expanduser().resolve()
     if not path.is_file():
         raise FileNotFoundError(
-            f"code file {str(code)!r} not found (looked for {path}): run the notebook's "
-            f"'%%writefile {Path(code).name}' cell first, or give the path of your file"
+            _("code file {code!r} not found (looked for {path}): run the notebook's "
+              "'%%writefile {name}' cell first, or give the path of your file").format(
+                code=str(code), path=path, name=Path(code).name)
         )
     return str(path)
 
@@ -119,13 +123,15 @@ def check(path: str, model: str, model_args: dict[str, Any], level: str | None) 
     file = Path(path).name
     networks, loops = definitions(path)
     if model not in networks:
-        known = ", ".join(networks) or "none (a network is a function that returns a model)"
-        raise ValueError(f"{file} defines no network {model!r}; its networks: {known}")
+        known = ", ".join(networks) or _("none (a network is a function that returns a model)")
+        raise ValueError(_("{file} defines no network {model!r}; its networks: {known}").format(
+            file=file, model=model, known=known))
     networks[model].check(model_args, file)
     if level is not None and level not in loops:
-        known = ", ".join(loops) or "none"
-        raise ValueError(f"{file} defines no training loop {level!r} (a function "
-                         f"{level}(model, loss, batch_size)); its loops: {known}")
+        known = ", ".join(loops) or _("none")
+        raise ValueError(_("{file} defines no training loop {level!r} (a function "
+                           "{level}(model, loss, batch_size)); its loops: {known}").format(
+            file=file, level=level, known=known))
 
 
 def load_code(path: str | Path) -> ModuleType:
@@ -174,5 +180,8 @@ def loop(module: ModuleType, level: str):
 def _function(module: ModuleType, name: str, kind: str):
     found = getattr(module, name, None)
     if not callable(found):
-        raise ValueError(f"{Path(module.__file__).name} defines no {kind} {name!r}")
+        file = Path(module.__file__).name
+        message = (_("{file} defines no network {name!r}") if kind == "network"
+                   else _("{file} defines no training loop {name!r}"))
+        raise ValueError(message.format(file=file, name=name))
     return found

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from neurona.bench.code import LEVELS, check, resolve
+from neurona.i18n import _, ngettext, pgettext
 from neurona.validate import one_of, real_number, whole_number
 
 #: Keras backends a configuration may name (the child process fixes it before Keras starts).
@@ -103,23 +104,26 @@ class Config:
         whole_number("seed", self.seed, 0)
         if self.level != "fit" and self.backend != "tensorflow":
             raise ValueError(
-                f"level {self.level!r} is a TensorFlow loop: use backend 'tensorflow', "
-                f"or level 'fit' for the {self.backend} backend"
+                _("level {level!r} is a TensorFlow loop: use backend 'tensorflow', "
+                  "or level 'fit' for the {backend} backend").format(
+                    level=self.level, backend=self.backend)
             )
         if self.task == "infer" and self.level != "fit":
-            raise ValueError("level applies to training; use level 'fit' with task 'infer'")
-        real_number("timeout", self.timeout, 0, low_open=True, note="seconds")
+            raise ValueError(_("level applies to training; use level 'fit' with task 'infer'"))
+        real_number("timeout", self.timeout, 0, low_open=True, note=_("seconds"))
         args = {} if self.model_args is None else self.model_args
         if not isinstance(args, dict):
-            raise TypeError(f"model_args must be a dict, got {type(args).__name__}")
+            raise TypeError(_("model_args must be a dict, got {kind}").format(
+                kind=type(args).__name__))
         try:
             json.dumps(args)
         except TypeError:
-            raise TypeError("model_args must hold numbers, strings and lists (they go to a "
-                            f"child process as JSON); got {args!r}") from None
+            raise TypeError(_("model_args must hold numbers, strings and lists (they go to a "
+                              "child process as JSON); got {args!r}").format(args=args)) from None
         object.__setattr__(self, "model_args", args)
         if not isinstance(self.model, str):
-            raise TypeError(f"model must be the name of a network function, got {self.model!r}")
+            raise TypeError(_("model must be the name of a network function, got {model!r}")
+                            .format(model=self.model))
         object.__setattr__(self, "code", resolve(self.code))
         check(self.code, self.model, args, self.level if self.task == "train" else None)
 
@@ -129,7 +133,8 @@ class Config:
         known = [f.name for f in fields(self)]
         for key in changes:
             if key not in known:
-                raise ValueError(f"Config has no field {key!r}; its fields: {', '.join(known)}")
+                raise ValueError(_("Config has no field {key!r}; its fields: {known}").format(
+                    key=key, known=", ".join(known)))
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -150,11 +155,15 @@ class Config:
 
         For example ``"mlp 2x256 · train · batch 128 · cpu · 2 threads"``.
         """
-        parts = [describe(self.model, self.model_args), self.task]
-        parts.append(f"batch {self.batch_size}" if self.task == "train" else f"{self.samples} in")
+        task = (pgettext("benchmark task", "train") if self.task == "train"
+                else pgettext("benchmark task", "infer"))
+        parts = [describe(self.model, self.model_args), task]
+        parts.append(_("batch {size}").format(size=self.batch_size) if self.task == "train"
+                     else _("{samples} in").format(samples=self.samples))
         parts.append(self.device)
         if self.threads is not None:
-            parts.append(f"{self.threads} thread{'s' if self.threads > 1 else ''}")
+            parts.append(ngettext("{n} thread", "{n} threads", self.threads).format(
+                n=self.threads))
         if self.backend != "tensorflow":
             parts.append(self.backend)
         if self.level != "fit":
@@ -209,4 +218,4 @@ def check_machine(device: str, threads: int | None, inter_threads: int | None,
     one_of("backend", backend, BACKENDS)
     for name, value in (("threads", threads), ("inter_threads", inter_threads)):
         if value is not None:
-            whole_number(name, value, 1, note="or None for the framework's default")
+            whole_number(name, value, 1, note=_("or None for the framework's default"))

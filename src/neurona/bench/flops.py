@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 
+from neurona.i18n import _
+
 __all__ = [
     "layer_flops",
     "forward_flops",
@@ -54,8 +56,8 @@ def layer_flops(layer) -> int:
             output = tuple(layer.output.shape)
         except (AttributeError, ValueError):
             raise ValueError(
-                f"layer {layer.name!r} has no output shape yet: count FLOPs of a model built "
-                "with keras.Input"
+                _("layer {name!r} has no output shape yet: count FLOPs of a model built "
+                  "with keras.Input").format(name=layer.name)
             ) from None
         channels_last = getattr(layer, "data_format", "channels_last") == "channels_last"
         spatial = output[1:-1] if channels_last else output[2:]
@@ -80,19 +82,24 @@ def training_flops(model, samples: int = 1) -> int:
 
 
 def flops_table(model):
-    """Return a DataFrame of each layer's output shape, parameters and forward FLOPs per sample."""
+    """Return a DataFrame of each layer's output shape, parameters and forward FLOPs per sample.
+
+    Its headers (and the last row's name, total) are in the kit's language.
+    """
     import pandas as pd
 
+    layer, kind, shape = _("layer"), _("type"), _("output shape")
+    parameters, flops = _("parameters"), _("forward FLOPs")
     rows = [
         {
-            "layer": layer.name,
-            "type": type(layer).__name__,
-            "output shape": str(tuple(layer.output.shape[1:])),
-            "parameters": int(layer.count_params()),
-            "forward FLOPs": layer_flops(layer),
+            layer: item.name,
+            kind: type(item).__name__,
+            shape: str(tuple(item.output.shape[1:])),
+            parameters: int(item.count_params()),
+            flops: layer_flops(item),
         }
-        for layer in model.layers
+        for item in model.layers
     ]
-    frame = pd.DataFrame(rows).set_index("layer")
-    frame.loc["total"] = ["", "", int(frame["parameters"].sum()), int(frame["forward FLOPs"].sum())]
+    frame = pd.DataFrame(rows).set_index(layer)
+    frame.loc[_("total")] = ["", "", int(frame[parameters].sum()), int(frame[flops].sum())]
     return frame

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from neurona.i18n import _
 from neurona.validate import real_number
 
 __all__ = [
@@ -36,7 +37,7 @@ def amdahl_speedup(fraction: float, processors):
     _share("fraction", fraction)
     p = np.asarray(processors, dtype=float)
     if np.any(p < 1):
-        raise ValueError("processors must be >= 1")
+        raise ValueError(_("processors must be >= 1"))
     return 1.0 / ((1.0 - fraction) + fraction / p)
 
 
@@ -51,7 +52,7 @@ def gustafson_speedup(serial_fraction: float, processors):
     _share("serial_fraction", serial_fraction)
     p = np.asarray(processors, dtype=float)
     if np.any(p < 1):
-        raise ValueError("processors must be >= 1")
+        raise ValueError(_("processors must be >= 1"))
     return p - serial_fraction * (p - 1.0)
 
 
@@ -71,16 +72,16 @@ def fit_parallel_fraction(threads: Sequence[float], speedups: Sequence[float]) -
     p = np.asarray(threads, dtype=float)
     s = np.asarray(speedups, dtype=float)
     if p.shape != s.shape or p.size < 2:
-        raise ValueError("give at least two (threads, speedup) pairs of equal length")
+        raise ValueError(_("give at least two (threads, speedup) pairs of equal length"))
     if np.any(p < 1) or np.any(s <= 0):
-        raise ValueError("threads must be >= 1 and speed-ups > 0")
+        raise ValueError(_("threads must be >= 1 and speed-ups > 0"))
     x = 1.0 - 1.0 / p
     y = 1.0 - 1.0 / s
     if not np.any(x > 0):
-        raise ValueError("the measurements need at least one run with more than one thread")
+        raise ValueError(_("the measurements need at least one run with more than one thread"))
     fraction = float(np.dot(x, y) / np.dot(x, x))
     return min(1.0, max(0.0, fraction))
 
 
 def _share(name: str, value) -> None:
-    real_number(name, value, 0, 1, note="a share")
+    real_number(name, value, 0, 1, note=_("a share"))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from neurona.bench.config import Config, check_machine
 from neurona.bench.runner import Results, run_child
 from neurona.hardware import resource_limits
+from neurona.i18n import _, grouped
 from neurona.validate import one_of, real_number
 
 __all__ = [
@@ -66,7 +67,8 @@ def matmul_peak(
            "threads": threads, "inter_threads": None, "backend": backend, "budget_s": budget_s,
            "dtype": "float32"}  # fmt: skip
     row = run_child(json.dumps(job), job, timeout)
-    row["label"] = f"matmul {size}x{size} {dtype} · {device}"
+    row["label"] = _("matmul {size}x{size} {dtype} · {device}").format(size=size, dtype=dtype,
+                                                                        device=device)
     return row
 
 
@@ -104,21 +106,25 @@ class Estimate:
     @property
     def message(self) -> str:
         """One line for the notebook: fits or not, how long, what to change."""
-        gb = self.total_bytes / 1e9
-        line = (
-            f"{self.config.label()}: about {gb:.2f} GB "
-            f"({self.parameters:,} parameters; activations for batch {self.config.batch_size})"
-        )
+        fields = {"label": self.config.label(), "gb": self.total_bytes / 1e9,
+                  "parameters": grouped(self.parameters, ",.0f"),
+                  "batch": self.config.batch_size, "seconds": self.seconds_per_epoch,
+                  "limit": self.limit_bytes / 1e9, "suggested": self.suggested_batch_size}
         if self.seconds_per_epoch is not None:
-            line += f", about {self.seconds_per_epoch:.1f} s per epoch"
+            line = _("{label}: about {gb:.2f} GB ({parameters} parameters; activations for "
+                     "batch {batch}), about {seconds:.1f} s per epoch")
+        else:
+            line = _("{label}: about {gb:.2f} GB ({parameters} parameters; activations for "
+                     "batch {batch})")
+        line = line.format(**fields)
         if self.fits:
             return line + "."
         tip = (
-            f" Try batch_size={self.suggested_batch_size}."
-            if self.suggested_batch_size
-            else " Even batch 1 does not fit: choose a smaller model."
-        )
-        return f"Too large: {line}, over the {self.limit_bytes / 1e9:.1f} GB allowed.{tip}"
+            _("Try batch_size={suggested}.") if self.suggested_batch_size
+            else _("Even batch 1 does not fit: choose a smaller model.")
+        ).format(**fields)
+        return _("Too large: {line}, over the {limit:.1f} GB allowed. {tip}").format(
+            line=line, tip=tip, **fields)
 
     def __str__(self) -> str:
         return self.message
@@ -199,7 +205,7 @@ def memory_limit(share: float = 0.5) -> int:
     >>> memory_limit(0.5) > 0
     True
     """
-    real_number("share", share, 0, 1, low_open=True, note="of the memory available now")
+    real_number("share", share, 0, 1, low_open=True, note=_("of the memory available now"))
     return int(resource_limits().available_memory_bytes() * share)
 
 

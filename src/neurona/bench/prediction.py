@@ -15,6 +15,7 @@ import numpy as np
 from neurona.bench.child import time_inference
 from neurona.bench.runner import Results
 from neurona.bench.sweeps import INFERENCE_SAMPLES
+from neurona.i18n import _
 from neurona.validate import real_number, whole_number
 
 __all__ = [
@@ -52,21 +53,22 @@ def latency(model, inputs, samples: Sequence[int] = INFERENCE_SAMPLES, *, repeat
     from neurona.hardware import compute_device
 
     whole_number("repeats", repeats, 1)
-    real_number("budget_s", budget_s, 0, low_open=True, note="seconds")
+    real_number("budget_s", budget_s, 0, low_open=True, note=_("seconds"))
     several = isinstance(inputs, (list, tuple))
     arrays = [np.asarray(a) for a in inputs] if several else [np.asarray(inputs)]
     if not arrays:
-        raise ValueError("inputs must be an array of rows, or a list with one array per input")
+        raise ValueError(_("inputs must be an array of rows, or a list with one array per input"))
     for k, array in enumerate(arrays):
         where = f"inputs[{k}]" if several else "inputs"
         if array.ndim < 2 or len(array) == 0:
-            raise ValueError(f"{where} must be a non-empty batch of rows; got shape {array.shape}")
+            raise ValueError(_("{where} must be a non-empty batch of rows; got shape {shape}")
+                             .format(where=where, shape=array.shape))
     if len({len(a) for a in arrays}) > 1:
-        raise ValueError(f"the arrays of inputs must have as many rows each; got "
-                         f"{', '.join(str(len(a)) for a in arrays)}")
+        raise ValueError(_("the arrays of inputs must have as many rows each; got {rows}").format(
+            rows=", ".join(str(len(a)) for a in arrays)))
     sizes = [whole_number(f"samples[{i}]", n, 1) for i, n in enumerate(samples)]
     if not sizes:
-        raise ValueError("samples must name at least one batch size, e.g. (1, 64)")
+        raise ValueError(_("samples must name at least one batch size, e.g. (1, 64)"))
     name = label or model.name
     device = compute_device()
     rows: list[dict[str, Any]] = []
@@ -75,7 +77,8 @@ def latency(model, inputs, samples: Sequence[int] = INFERENCE_SAMPLES, *, repeat
         batch = batch if several else batch[0]
         times, warmup = time_inference(model, batch, repeats)   # as a benchmark's child times it
         median = float(np.median(times))
-        rows.append({"label": f"{name} · infer {n}", "ok": True, "model": name, "model_args": {},
+        label_n = _("{name} · infer {n}").format(name=name, n=n)
+        rows.append({"label": label_n, "ok": True, "model": name, "model_args": {},
                      "task": "infer", "samples": int(n), "repeats": repeats,
                      "median_s": median, "min_s": min(times), "max_s": max(times),
                      "samples_per_s": n / median, "warmup_s": warmup,

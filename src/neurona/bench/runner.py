@@ -16,6 +16,7 @@ from typing import Any
 
 from neurona import processes
 from neurona.bench.config import Config
+from neurona.i18n import _, ngettext, pgettext
 from neurona.runs import Ledger, RunRecord
 
 __all__ = [
@@ -50,7 +51,8 @@ def run(config: Config, *, python: str | None = None) -> dict[str, Any]:
         The interpreter to run; default: this one.
     """
     if not isinstance(config, Config):
-        raise TypeError(f"run takes a neurona.bench.Config, got {type(config).__name__}")
+        raise TypeError(_("run takes a neurona.bench.Config, got {kind}").format(
+            kind=type(config).__name__))
     row = run_child(config.to_json(), config.to_dict(), config.timeout, python=python)
     return row | {"label": config.label()}
 
@@ -122,7 +124,8 @@ class Results:
 
     def _repr_html_(self) -> str:
         shown = self.frame[["label", "ok", "median_s", "samples_per_s", "achieved_gflops", "error"]]
-        note = "<p><i>Interrupted: the finished rows are kept.</i></p>" if self.interrupted else ""
+        note = ("<p><i>{}</i></p>".format(_("Interrupted: the finished rows are kept."))
+                if self.interrupted else "")
         return note + shown.to_html(index=False, float_format=lambda v: f"{v:,.4g}", na_rep="")
 
     def __repr__(self) -> str:
@@ -165,7 +168,8 @@ def sweep(
     for config in configs:
         if not isinstance(config, Config):
             kind = type(config).__name__
-            raise TypeError(f"sweep takes neurona.bench.Config objects, got {kind}")
+            raise TypeError(_("sweep takes neurona.bench.Config objects, got {kind}").format(
+                kind=kind))
     if ledger is None:
         from neurona.runs import ledger as default_ledger
 
@@ -185,7 +189,8 @@ def sweep(
     except KeyboardInterrupt:
         results.interrupted = True
     if show is not None:
-        last = "interrupted" if results.interrupted else "done"
+        last = (pgettext("sweep", "interrupted") if results.interrupted
+                else pgettext("sweep", "done"))
         show(len(results), len(configs), {"label": last})
     return results
 
@@ -206,8 +211,12 @@ def to_record(row: dict[str, Any]) -> RunRecord:
         parameters=row.get("parameters"),
     )
     record.add_epoch({"seconds": row["median_s"]}, per_unit)
-    spread = f"{row['min_s']:.4g}-{row['max_s']:.4g} s" if row.get("min_s") is not None else ""
-    record.finish("finished", f"median of {row.get('repeats')} repeats after a warm-up; {spread}")
+    repeats = row.get("repeats")
+    note = ngettext("median of {n} repeat after a warm-up", "median of {n} repeats after a warm-up",
+                    repeats if isinstance(repeats, int) else 2).format(n=repeats)
+    if row.get("min_s") is not None:
+        note += "; " + "{low:.4g}-{high:.4g} s".format(low=row["min_s"], high=row["max_s"])
+    record.finish("finished", note)
     return record
 
 
@@ -229,7 +238,7 @@ def _progress_bar(total: int) -> Callable[[int, int, dict[str, Any]], None]:
         import ipywidgets as w
         from IPython.display import display
 
-        bar = w.IntProgress(min=0, max=max(total, 1), description="sweep")
+        bar = w.IntProgress(min=0, max=max(total, 1), description=_("sweep"))
         text = w.HTML()
         display(w.HBox([bar, text]))
 

@@ -14,6 +14,7 @@ from typing import Any
 from neurona.bench.config import BACKENDS, LEVELS, Config
 from neurona.bench.runner import Results, sweep
 from neurona.hardware import resource_limits
+from neurona.i18n import _
 from neurona.validate import one_of
 
 __all__ = [
@@ -65,7 +66,8 @@ def available_backends() -> dict[str, str]:
     """Each Keras backend with ``""`` if installed, else a one-line reason it is skipped."""
     modules = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
     return {
-        name: "" if importlib.util.find_spec(module) else f"{module} is not installed"
+        name: "" if importlib.util.find_spec(module)
+        else _("{module} is not installed").format(module=module)
         for name, module in modules.items()
     }
 
@@ -165,7 +167,8 @@ def backends(base: Config, names: Iterable[str] = BACKENDS, **options: Any) -> R
     for name in names:
         if found.get(name):
             skipped = base.with_(backend=name, level="fit").to_dict()
-            skipped.update(label=name, ok=False, error=f"skipped: {found[name]}")
+            skipped.update(label=name, ok=False,
+                           error=_("skipped: {why}").format(why=found[name]))
             results.rows.append(skipped)
     return results
 
@@ -217,7 +220,7 @@ def device_grid(base: Config, grid: str = "mlp", **options: Any) -> Results:
 
 def speedup_table(results: Results, grid: str = "mlp"):
     """Return the GPU rows' speed-ups as a table: one row per depth, one column per width."""
-    row_key, _, column_key, _ = DEVICE_GRIDS[grid]
+    row_key, _rows, column_key, _columns = DEVICE_GRIDS[grid]
     cells = [
         {row_key: row["model_args"][row_key], column_key: row["model_args"][column_key],
          "speedup": row["speedup"]}
@@ -225,7 +228,7 @@ def speedup_table(results: Results, grid: str = "mlp"):
         if row.get("device") == "gpu" and row.get("speedup") is not None
     ]  # fmt: skip
     if not cells:
-        raise ValueError("no GPU row ran: there is no speed-up to tabulate")
+        raise ValueError(_("no GPU row ran: there is no speed-up to tabulate"))
     import pandas as pd
 
     return pd.DataFrame(cells).pivot(index=row_key, columns=column_key, values="speedup")

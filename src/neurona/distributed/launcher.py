@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from neurona import processes
+from neurona.i18n import _, ngettext
 from neurona.validate import one_of, whole_number
 
 __all__ = [
@@ -77,25 +78,28 @@ def check_tf_config(config: str | dict[str, Any]) -> dict[str, Any]:
         try:
             config = json.loads(config)
         except json.JSONDecodeError as err:
-            raise ValueError(f"TF_CONFIG is not valid JSON: {err}") from None
+            raise ValueError(_("TF_CONFIG is not valid JSON: {err}").format(err=err)) from None
     if not isinstance(config, dict):
-        raise ValueError("TF_CONFIG must be a JSON object with 'cluster' and 'task'")
+        raise ValueError(_("TF_CONFIG must be a JSON object with 'cluster' and 'task'"))
     cluster = config.get("cluster")
     workers = cluster.get("worker") if isinstance(cluster, dict) else None
     if not isinstance(workers, list) or not workers:
-        raise ValueError(
-            'TF_CONFIG needs "cluster": {"worker": ["host:port", ...]} with at least one worker'
-        )
+        raise ValueError(_(
+            'TF_CONFIG needs "cluster": {{"worker": ["host:port", ...]}} with at least one worker'
+        ).format())
     for address in workers:
-        host, _, port = str(address).rpartition(":")
+        host, _colon, port = str(address).rpartition(":")
         if not host or not port.isdigit():
-            raise ValueError(f"TF_CONFIG worker address {address!r} is not 'host:port'")
+            raise ValueError(_("TF_CONFIG worker address {address!r} is not 'host:port'").format(
+                address=address))
     task = config.get("task")
     if not isinstance(task, dict) or task.get("type") not in ("worker", "chief"):
-        raise ValueError('TF_CONFIG needs "task": {"type": "worker" or "chief", "index": N}')
+        raise ValueError(_('TF_CONFIG needs "task": {{"type": "worker" or "chief", "index": N}}')
+                         .format())
     index = task.get("index")
     n = len(workers)
-    whole_number("TF_CONFIG task index", index, 0, n - 1, note=f"{n} worker{'s' * (n != 1)}")
+    whole_number("TF_CONFIG task index", index, 0, n - 1,
+                 note=ngettext("{n} worker", "{n} workers", n).format(n=n))
     return config
 
 
@@ -142,7 +146,7 @@ def free_ports(n: int) -> list[int]:
     """Return ``n`` distinct TCP ports free on localhost now."""
     sockets, ports = [], []
     try:
-        for _ in range(n):
+        for _port in range(n):
             s = socket.socket()
             s.bind(("localhost", 0))
             sockets.append(s)
@@ -217,8 +221,8 @@ def launch(
     path = Path(script).expanduser().resolve()
     if not path.is_file():
         raise FileNotFoundError(
-            f"no worker script at {path}: write it first (notebook 14's %%writefile "
-            f"worker_code.py cell) or give launch the path of yours"
+            _("no worker script at {path}: write it first (notebook 14's %%writefile "
+              "worker_code.py cell) or give launch the path of yours").format(path=path)
         )
     addresses = [f"localhost:{port}" for port in free_ports(workers)]
     children: list[processes.Child] = []
@@ -236,22 +240,24 @@ def launch(
                                             on_line=numbered))
         failed = processes.wait_all(children, timeout)
     except TimeoutError:
-        raise TimeoutError(f"the workers did not finish within {timeout:g} s; all were stopped"
-                           ) from None
+        raise TimeoutError(_("the workers did not finish within {timeout:g} s; all were stopped"
+                             ).format(timeout=timeout)) from None
     finally:
         processes.stop_all(children)  # also when a worker could not start
     seconds = time.perf_counter() - start
     if failed is not None:
         raise WorkerError(
-            f"worker {children.index(failed)} of {workers} exited with code {failed.returncode}; "
-            f"the others were stopped. Its last lines: {failed.tail()}"
+            _("worker {index} of {workers} exited with code {code}; the others were stopped. "
+              "Its last lines: {lines}").format(index=children.index(failed), workers=workers,
+                                                code=failed.returncode, lines=failed.tail())
         )
     results = []
     for index, child in enumerate(children):
         result = processes.result_of(child)
         if not result["ok"]:
-            raise WorkerError(f"worker {index} printed no result (its script must end with "
-                              f"distributed.report(...)): {child.tail()}")
+            raise WorkerError(_("worker {index} printed no result (its script must end with "
+                                "distributed.report(...)): {lines}").format(
+                index=index, lines=child.tail()))
         results.append(result)
     logs = [child.lines for child in children]
     return LaunchResult(workers, seconds, results, logs, [child.pid for child in children])

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from neurona.distributed.data import make_data
+from neurona.i18n import _
 from neurona.validate import one_of, real_number, whole_number
 
 __all__ = [
@@ -65,7 +66,7 @@ def combine_deltas(start: list[np.ndarray], finals: list[list[np.ndarray]],
     """
     one_of("how", how, ("sum", "mean"))
     if not finals:
-        raise ValueError("combine_deltas needs at least one worker's weights")
+        raise ValueError(_("combine_deltas needs at least one worker's weights"))
     reduce = np.sum if how == "sum" else np.mean
     deltas = [[s - f for s, f in zip(start, final, strict=True)] for final in finals]
     return [s - reduce(parts, axis=0) for s, parts in zip(start, zip(*deltas, strict=True),
@@ -96,15 +97,16 @@ def split_cpu(devices: int = 2) -> list[str]:
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:
         tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(int(devices))]
+            cpu, [tf.config.LogicalDeviceConfiguration() for _device in range(int(devices))]
         )
     except RuntimeError:
         found = tf.config.list_logical_devices("CPU")
         if len(found) != devices:
             raise RuntimeError(
-                f"TensorFlow has already started with {len(found)} CPU device(s), and devices "
-                f"are fixed at start-up. Restart the kernel (Kernel > Restart) and run the "
-                f"notebook from the top: split_cpu({devices}) must come before any TensorFlow work."
+                _("TensorFlow has already started with {found} CPU device(s), and devices are "
+                  "fixed at start-up. Restart the kernel (Kernel > Restart) and run the notebook "
+                  "from the top: split_cpu({devices}) must come before any TensorFlow work."
+                  ).format(found=len(found), devices=devices)
             ) from None
     return [device.name for device in tf.config.list_logical_devices("CPU")]
 
@@ -180,12 +182,14 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
     samples = whole_number("samples", samples, 64, 10_000_000)
     global_batch = whole_number("global_batch", global_batch, 1, samples)
     if global_batch % workers:
-        raise ValueError(f"global_batch ({global_batch}) must be a multiple of workers ({workers})")
+        raise ValueError(_("global_batch ({batch}) must be a multiple of workers ({workers})")
+                         .format(batch=global_batch, workers=workers))
     real_number("learning_rate", learning_rate, 0, low_open=True)
     stale = workers - 1 if staleness is None else whole_number("staleness", staleness, 0, 1000)
     local_epochs = whole_number("local_epochs", local_epochs, 1, epochs)
     if epochs % local_epochs:
-        raise ValueError(f"epochs ({epochs}) must be a multiple of local_epochs ({local_epochs})")
+        raise ValueError(_("epochs ({epochs}) must be a multiple of local_epochs ({local})")
+                         .format(epochs=epochs, local=local_epochs))
 
     import keras
     import tensorflow as tf
@@ -232,7 +236,7 @@ def simulate(mode: str = "sync", workers: int = 4, *, epochs: int = 5, samples: 
             for w in range(workers):     # each from the driver's weights, on its own shard
                 mine = [value.copy() for value in weights]
                 xs, ys = x[w * shard:(w + 1) * shard], y[w * shard:(w + 1) * shard]
-                for _ in range(local_epochs):
+                for _epoch in range(local_epochs):
                     for start in range(0, shard - local + 1, local):
                         grads = gradient(mine, xs[start:start + local], ys[start:start + local])
                         mine = [m - learning_rate * g.numpy()
