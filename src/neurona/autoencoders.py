@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.i18n import N_, _, ngettext
 from neurona.startup import quiet_retracing
 from neurona.validate import one_of, real_number, whole_number
 
@@ -81,10 +82,10 @@ INITIALIZERS = ("uniform", "normal", "glorot_normal", "glorot_uniform", "he_norm
 #: :func:`make_initializer`): ``"text"`` is what the thesis's text says, ``"keras2"`` is
 #: Keras 2's defaults, the course's guess at what its Keras runs drew.
 INIT_READINGS = {
-    "text": "uniform on [0, 1), normal with mean 0 and standard deviation 1 "
-    "(the thesis's text, sections 5.3 and 5.6)",
-    "keras2": "uniform on [-0.05, 0.05], normal with mean 0 and standard deviation 0.05 "
-    "(Keras 2's defaults; the course's reading, not the thesis's text)",
+    "text": N_("uniform on [0, 1), normal with mean 0 and standard deviation 1 "
+               "(the thesis's text, sections 5.3 and 5.6)"),
+    "keras2": N_("uniform on [-0.05, 0.05], normal with mean 0 and standard deviation 0.05 "
+                 "(Keras 2's defaults; the course's reading, not the thesis's text)"),
 }
 #: The reading used when none is given: the one the thesis's text states.
 DEFAULT_INIT_READING = "text"
@@ -110,29 +111,31 @@ _OPTIMIZER_NAMES = {
 # What to look for in each preset, in one sentence. Where it states an outcome, it is the
 # thesis's over 1,000 epochs (I: section 5.3; VI.a: 5.11.6; IX, X: 5.11.10-11; V, V.a, V.b: Table
 # 5.26; VII: 5.13); a student's short run may differ, and the notebook prints what it got.
+# Marked for translation, shown translated by the preset explorer: ``_(preset.finding)``.
 _FINDINGS = {
-    "I": "lr 0.1 with sigmoid: the loss stays flat — it never learns",
-    "II": "lr 0.01 with sigmoid: ten times smaller steps than I; does it leave the flat line?",
-    "III": "lr 0.001 with sigmoid: the reference for the sigmoid runs; slow to start",
-    "III.a": "lr 0.0001: ten times smaller steps than III, so even slower to get anywhere",
-    "IV": "normal instead of uniform initial weights and biases: compare with III",
-    "IV.a": "uniform weights, normal biases: does the bias initialiser matter? Compare with III",
-    "IV.b": "normal weights, uniform biases: compare with IV and III",
-    "V": "batch 500 instead of 240: fewer, larger steps, so each epoch is faster",
-    "V.a": "batch 2000: the fastest epochs, but only a few steps per epoch",
-    "V.b": "batch 32: many small steps, so each epoch is several times slower",
-    "VI": "ReLU hidden layers with a sigmoid output: does it learn sooner than sigmoid (V)?",
-    "VI.a": "tanh output on [0, 1] pixels: half its range is useless, and the loss is worse",
-    "VII": "the thesis's best: batch 500, Glorot normal, Adam 0.001, ReLU + sigmoid output",
-    "VII.a": "Glorot uniform instead of normal: compare with VII",
-    "VII.b": "Glorot normal weights with normal biases: compare with VII",
-    "VII.c": "He normal, designed for ReLU: compare with VII",
-    "VIII": "lr 0.0001 with Adam: ten times smaller steps than VII, so slower to learn",
-    "IX": "plain SGD with lr 0.01: it lags far behind Adam (VII)",
-    "X": "Adagrad with lr 0.01: it lags behind Adam (VII)",
-    "XI": "Adadelta with lr 1.0: compare with Adam (VII) and SGD (IX)",
-    "XII": "RMSprop with lr 0.001: compare with Adam (VII) and SGD (IX)",
-    "XIII": "Adamax with lr 0.002: compare with Adam (VII) and SGD (IX)",
+    "I": N_("lr 0.1 with sigmoid: the loss stays flat — it never learns"),
+    "II": N_("lr 0.01 with sigmoid: ten times smaller steps than I; does it leave the flat line?"),
+    "III": N_("lr 0.001 with sigmoid: the reference for the sigmoid runs; slow to start"),
+    "III.a": N_("lr 0.0001: ten times smaller steps than III, so even slower to get anywhere"),
+    "IV": N_("normal instead of uniform initial weights and biases: compare with III"),
+    "IV.a": N_(
+        "uniform weights, normal biases: does the bias initialiser matter? Compare with III"),
+    "IV.b": N_("normal weights, uniform biases: compare with IV and III"),
+    "V": N_("batch 500 instead of 240: fewer, larger steps, so each epoch is faster"),
+    "V.a": N_("batch 2000: the fastest epochs, but only a few steps per epoch"),
+    "V.b": N_("batch 32: many small steps, so each epoch is several times slower"),
+    "VI": N_("ReLU hidden layers with a sigmoid output: does it learn sooner than sigmoid (V)?"),
+    "VI.a": N_("tanh output on [0, 1] pixels: half its range is useless, and the loss is worse"),
+    "VII": N_("the thesis's best: batch 500, Glorot normal, Adam 0.001, ReLU + sigmoid output"),
+    "VII.a": N_("Glorot uniform instead of normal: compare with VII"),
+    "VII.b": N_("Glorot normal weights with normal biases: compare with VII"),
+    "VII.c": N_("He normal, designed for ReLU: compare with VII"),
+    "VIII": N_("lr 0.0001 with Adam: ten times smaller steps than VII, so slower to learn"),
+    "IX": N_("plain SGD with lr 0.01: it lags far behind Adam (VII)"),
+    "X": N_("Adagrad with lr 0.01: it lags behind Adam (VII)"),
+    "XI": N_("Adadelta with lr 1.0: compare with Adam (VII) and SGD (IX)"),
+    "XII": N_("RMSprop with lr 0.001: compare with Adam (VII) and SGD (IX)"),
+    "XIII": N_("Adamax with lr 0.002: compare with Adam (VII) and SGD (IX)"),
 }
 
 
@@ -208,12 +211,21 @@ class Preset:
 
     @property
     def label(self) -> str:
-        """One line for menus: ``VII · batch 500 · Adam lr 0.001 · glorot_normal · relu, ...``."""
-        return (
-            f"{self.name} · batch {self.batch_size} · {self.optimizer_name} "
-            f"lr {self.learning_rate:g} · "
-            f"{self.initializer} · {self.activation}, {self.output_activation} out"
-        )
+        """One line for menus: ``VII · batch 500 · Adam lr 0.001 · glorot_normal · relu, ...``.
+
+        In the kit's language (looked up each time it is read).
+        """
+        if self.kernel_initializer == self.bias_initializer:
+            initializer = self.kernel_initializer
+        else:
+            initializer = _("weights {weights}, bias {bias}").format(
+                weights=self.kernel_initializer, bias=self.bias_initializer)
+        return _(
+            "{name} · batch {batch} · {optimizer} lr {rate:g} · {initializer} · "
+            "{hidden}, {output} out"
+        ).format(name=self.name, batch=self.batch_size, optimizer=self.optimizer_name,
+                 rate=self.learning_rate, initializer=initializer, hidden=self.activation,
+                 output=self.output_activation)
 
 
 def _presets() -> dict[str, Preset]:
@@ -435,11 +447,14 @@ class PresetResult:
 
     def __repr__(self) -> str:
         mean, std = self.final_val_loss
-        return (
-            f"PresetResult({self.name}, {len(self.seeds)} seeds x "
-            f"{self.val_loss.shape[1]} epochs, val_loss {mean:.4g} ± {std:.2g}, "
-            f"{self.seconds_per_epoch:.3g} s/epoch)"
-        )
+        seeds = ngettext("{n} seed", "{n} seeds", len(self.seeds)).format(n=len(self.seeds))
+        epochs = ngettext("{n} epoch", "{n} epochs", self.val_loss.shape[1]).format(
+            n=self.val_loss.shape[1])
+        return _(
+            "PresetResult({name}, {seeds} x {epochs}, val_loss {mean:.4g} ± {std:.2g}, "
+            "{seconds:.3g} s/epoch)"
+        ).format(name=self.name, seeds=seeds, epochs=epochs, mean=mean, std=std,
+                 seconds=self.seconds_per_epoch)
 
 
 def check_build(build: Callable) -> Callable:
@@ -465,10 +480,10 @@ def check_build(build: Callable) -> Callable:
     TypeError: build must be a function that takes a preset and returns a compiled Keras autoencoder, e.g. build=dense_autoencoder; got 'VII'
     """  # noqa: E501
     if not callable(build):
-        raise TypeError(
+        raise TypeError(_(
             "build must be a function that takes a preset and returns a compiled Keras "
-            f"autoencoder, e.g. build=dense_autoencoder; got {build!r}"
-        )
+            "autoencoder, e.g. build=dense_autoencoder; got {build!r}"
+        ).format(build=build))
     return build
 
 
@@ -487,39 +502,40 @@ def _built_autoencoder(build: Callable, chosen: Preset, init_reading: str, input
     name = _build_name(build)
     model = build(chosen, init_reading=init_reading)
     if not isinstance(model, keras.Model):
-        hint = ": does it end with `return model`?" if model is None else ""
-        raise TypeError(
-            f"{name}({chosen.name!r}) must return a Keras model (keras.Sequential or "
-            f"keras.Model); it returned {type(model).__name__}{hint}"
-        )
+        message = (_("{name}({preset!r}) must return a Keras model (keras.Sequential or "
+                     "keras.Model); it returned NoneType: does it end with `return model`?")
+                   if model is None else
+                   _("{name}({preset!r}) must return a Keras model (keras.Sequential or "
+                     "keras.Model); it returned {kind}"))
+        raise TypeError(message.format(name=name, preset=chosen.name, kind=type(model).__name__))
     if not getattr(model, "compiled", False):
-        raise ValueError(
-            f"{name}({chosen.name!r}) returned a model that is not compiled: call "
+        raise ValueError(_(
+            "{name}({preset!r}) returned a model that is not compiled: call "
             "model.compile(optimizer=..., loss='mse') before returning it"
-        )
+        ).format(name=name, preset=chosen.name))
     inputs = getattr(model, "inputs", None)
     if inputs:
         shape = tuple(inputs[0].shape[1:])
         if shape != (input_dim,):
-            raise ValueError(
-                f"{name}({chosen.name!r}) returned a model that takes inputs of shape "
-                f"{shape}, but the images are flat vectors of {input_dim} pixels: its input "
-                f"must be keras.Input(({input_dim},))"
-            )
+            raise ValueError(_(
+                "{name}({preset!r}) returned a model that takes inputs of shape "
+                "{shape}, but the images are flat vectors of {pixels} pixels: its input "
+                "must be keras.Input(({pixels},))"
+            ).format(name=name, preset=chosen.name, shape=shape, pixels=input_dim))
     try:
         output = model(np.zeros((2, input_dim), dtype="float32"))
     except Exception as err:  # noqa: BLE001 - any failure here means a wrong shape
-        raise ValueError(
-            f"{name}({chosen.name!r}) returned a model that cannot take flat images of "
-            f"{input_dim} pixels: {err}"
-        ) from err
+        raise ValueError(_(
+            "{name}({preset!r}) returned a model that cannot take flat images of "
+            "{pixels} pixels: {error}"
+        ).format(name=name, preset=chosen.name, pixels=input_dim, error=err)) from err
     shape = tuple(getattr(output, "shape", ()))
     if shape != (2, input_dim):
-        raise ValueError(
-            f"{name}({chosen.name!r}) returned a model whose output has shape "
-            f"{(None, *shape[1:])}, not its input's {(None, input_dim)}: an autoencoder must "
-            "rebuild its input"
-        )
+        raise ValueError(_(
+            "{name}({preset!r}) returned a model whose output has shape "
+            "{shape}, not its input's {wanted}: an autoencoder must rebuild its input"
+        ).format(name=name, preset=chosen.name, shape=(None, *shape[1:]),
+                 wanted=(None, input_dim)))
     return model
 
 
@@ -598,7 +614,7 @@ def run_preset(
     epochs = whole_number("epochs", epochs, 1)
     seeds = tuple(whole_number("seed", s, 0) for s in seeds)
     if not seeds:
-        raise ValueError("seeds must name at least one seed, e.g. (0,) or (0, 1, 2)")
+        raise ValueError(_("seeds must name at least one seed, e.g. (0,) or (0, 1, 2)"))
     x_train, x_val = _flat_images(x_train, "x_train"), _flat_images(x_val, "x_val")
     from neurona.models import check_batch_size
 
@@ -727,7 +743,8 @@ def times_table(results: Iterable[PresetResult], dataset: str = "mnist"):
     rows = []
     for result in results:
         if not isinstance(result, PresetResult):
-            raise TypeError(f"times_table takes PresetResult objects, got {type(result).__name__}")
+            raise TypeError(_("times_table takes PresetResult objects, got {kind}").format(
+                kind=type(result).__name__))
         name = result.preset.name
         mean, std = result.final_val_loss
         ours = result.seconds_per_epoch
@@ -773,7 +790,7 @@ def add_noise(x, level: float, seed: int | None = None) -> np.ndarray:
     >>> noisy.shape, noisy.dtype.name, bool((noisy >= 0).all() and (noisy <= 1).all())
     ((2, 3), 'float32', True)
     """
-    level = real_number("level", level, 0, 1, note="the noise's standard deviation")
+    level = real_number("level", level, 0, 1, note=_("the noise's standard deviation"))
     array = np.asarray(x, dtype="float32")
     rng = np.random.default_rng(seed)
     noisy = array + float(level) * rng.standard_normal(array.shape).astype("float32")
@@ -815,13 +832,15 @@ def latent_grid(decoder, n: int = 15, span: float | tuple[float, float] = 2.5) -
             low, high = (float(v) for v in span)
         except (TypeError, ValueError):
             raise ValueError(
-                f"span must be a number > 0 or a pair (low, high); got {span!r}"
+                _("span must be a number > 0 or a pair (low, high); got {span!r}").format(span=span)
             ) from None
         if not low < high:
-            raise ValueError(f"span must be a pair with low < high; got {span!r}")
+            raise ValueError(
+                _("span must be a pair with low < high; got {span!r}").format(span=span))
     inputs = getattr(decoder, "inputs", None)
     if not inputs or inputs[0].shape[-1] != 2:
-        raise ValueError("latent_grid needs a decoder of 2-D codes (a VAE with latent_dim=2)")
+        raise ValueError(
+            _("latent_grid needs a decoder of 2-D codes (a VAE with latent_dim=2)"))
     xs = np.linspace(low, high, n)
     ys = np.linspace(high, low, n)
     codes = np.array([[x, y] for y in ys for x in xs], dtype="float32")
@@ -857,13 +876,13 @@ def reconstruction_errors(model, x, batch_size: int = 512) -> np.ndarray:
     """
     x = np.asarray(x, dtype="float32")
     if x.ndim < 2 or not len(x):
-        raise ValueError(f"x must hold at least one sample, shaped (N, ...); got {x.shape}")
+        raise ValueError(_("x must hold at least one sample, shaped (N, ...); got {shape}").format(
+            shape=x.shape))
     output = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
     if output.size != x.size:
-        raise ValueError(
-            f"the model's output {output.shape} does not match its input {x.shape}: "
-            "is it an autoencoder?"
-        )
+        raise ValueError(_(
+            "the model's output {output} does not match its input {input}: is it an autoencoder?"
+        ).format(output=output.shape, input=x.shape))
     diff = (output.reshape(len(x), -1) - x.reshape(len(x), -1)) ** 2
     return diff.mean(axis=1)
 
@@ -915,13 +934,14 @@ def anomaly_split(data, normal_classes: Iterable[int], n_train: int | None = Non
     """
     n_classes = int(max(data.y_train.max(), data.y_test.max())) + 1
     normal = tuple(sorted({
-        whole_number(f"normal_classes[{i}]", c, 0, n_classes - 1, note="a class number")
+        whole_number(f"normal_classes[{i}]", c, 0, n_classes - 1, note=_("a class number"))
         for i, c in enumerate(normal_classes)
     }))
     if not normal:
-        raise ValueError("normal_classes must name at least one class, e.g. [0, 1, 2]")
+        raise ValueError(_("normal_classes must name at least one class, e.g. [0, 1, 2]"))
     if len(normal) == n_classes:
-        raise ValueError("normal_classes must leave out at least one class to be the anomalies")
+        raise ValueError(
+            _("normal_classes must leave out at least one class to be the anomalies"))
     keep = np.isin(data.y_train, normal)
     x_train = data.x_train[keep]
     if n_train is not None:
@@ -963,19 +983,19 @@ def anomaly_roc(errors, is_anomaly) -> tuple[np.ndarray, np.ndarray, float]:
     scores = np.asarray(errors, dtype=float).ravel()
     truth = np.asarray(is_anomaly).ravel()
     if scores.shape != truth.shape:
-        raise ValueError(
-            f"errors and is_anomaly must have one value per sample; got {scores.size} and "
-            f"{truth.size}"
-        )
+        raise ValueError(_(
+            "errors and is_anomaly must have one value per sample; got {scores} and {truth}"
+        ).format(scores=scores.size, truth=truth.size))
     if truth.dtype != bool:
         if not np.isin(truth, (0, 1)).all():
-            raise ValueError("is_anomaly must be True/False (or 1/0) for each sample")
+            raise ValueError(_("is_anomaly must be True/False (or 1/0) for each sample"))
         truth = truth.astype(bool)
     if truth.all() or not truth.any():
-        raise ValueError("is_anomaly must contain both normal (False) and anomalous (True) samples")
+        raise ValueError(
+            _("is_anomaly must contain both normal (False) and anomalous (True) samples"))
     if not np.isfinite(scores).all():
-        raise ValueError("errors must be finite numbers")
-    fpr, tpr, _ = roc_curve(truth, scores)
+        raise ValueError(_("errors must be finite numbers"))
+    fpr, tpr, _thresholds = roc_curve(truth, scores)
     return fpr, tpr, float(roc_auc_score(truth, scores))
 
 
@@ -989,7 +1009,8 @@ def _preset_arg(value: str | Preset) -> Preset:
 def _flat_images(x, name: str) -> np.ndarray:
     array = np.asarray(x, dtype="float32")
     if array.ndim < 2 or not len(array):
-        raise ValueError(f"{name} must be images (N, 784) or (N, 28, 28); got shape {array.shape}")
+        raise ValueError(_("{name} must be images (N, 784) or (N, 28, 28); got shape {shape}")
+                         .format(name=name, shape=array.shape))
     return array.reshape(len(array), -1)
 
 

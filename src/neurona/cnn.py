@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from neurona.i18n import _
 from neurona.validate import one_of, whole_number
 
 __all__ = [
@@ -137,20 +138,20 @@ def conv_output_size(n: int, k: int, padding: str | int = "valid", stride: int =
     >>> conv_output_size(7, 3, stride=2)
     3
     """
-    n = whole_number("n", n, 1, note="the input size")
-    k = whole_number("k", k, 1, note="the kernel size")
+    n = whole_number("n", n, 1, note=_("the input size"))
+    k = whole_number("k", k, 1, note=_("the kernel size"))
     s = whole_number("stride", stride, 1)
     if isinstance(padding, str):
         if one_of("padding", padding, PADDINGS) == "same":
             return -(-n // s)
         p = 0
     else:
-        p = whole_number("padding", padding, 0, note="zeros on each side; or 'valid' or 'same'")
+        p = whole_number("padding", padding, 0, note=_("zeros on each side; or 'valid' or 'same'"))
     if k > n + 2 * p:
-        raise ValueError(
-            f"a {k}x{k} window does not fit in {n} + 2*{p} = {n + 2 * p} positions; "
-            f"use a kernel of at most {n + 2 * p}, or more padding"
-        )
+        raise ValueError(_(
+            "a {k}x{k} window does not fit in {n} + 2*{p} = {size} positions; "
+            "use a kernel of at most {size}, or more padding"
+        ).format(k=k, n=n, p=p, size=n + 2 * p))
     return (n + 2 * p - k) // s + 1
 
 
@@ -354,23 +355,25 @@ def parse_kernel(text: str) -> np.ndarray:
     np.float64(1.0)
     """
     if not isinstance(text, str):
-        raise TypeError(f"the kernel text must be a string such as '0 -1 0; -1 5 -1; 0 -1 0'; "
-                        f"got {type(text).__name__}")
+        raise TypeError(_("the kernel text must be a string such as '0 -1 0; -1 5 -1; 0 -1 0'; "
+                          "got {kind}").format(kind=type(text).__name__))
     lines = [line.strip() for line in re.split(r"[;\n]", text) if line.strip()]
     if not lines:
-        raise ValueError("type a kernel: rows separated by ';', numbers by spaces, "
-                         "e.g. '0 -1 0; -1 5 -1; 0 -1 0'")
+        raise ValueError(_("type a kernel: rows separated by ';', numbers by spaces, "
+                           "e.g. '0 -1 0; -1 5 -1; 0 -1 0'"))
     rows = [[_number(token) for token in re.split(r"[\s,]+", line) if token] for line in lines]
     widths = {len(row) for row in rows}
     if len(widths) != 1:
-        raise ValueError(f"every row needs the same number of values; got rows of "
-                         f"{[len(row) for row in rows]}")
+        raise ValueError(_("every row needs the same number of values; got rows of {sizes}")
+                         .format(sizes=[len(row) for row in rows]))
     size = widths.pop()
     if size != len(rows):
-        raise ValueError(f"the kernel must be square; got {len(rows)} rows of {size} values")
+        raise ValueError(_("the kernel must be square; got {rows} rows of {size} values").format(
+            rows=len(rows), size=size))
     if size % 2 == 0 or size > MAX_TYPED_KERNEL:
-        raise ValueError(f"the kernel size must be odd, from 1 to {MAX_TYPED_KERNEL} "
-                         f"(1x1, 3x3, 5x5, 7x7), so that it has a centre; got {size}x{size}")
+        raise ValueError(_("the kernel size must be odd, from 1 to {most} "
+                           "(1x1, 3x3, 5x5, 7x7), so that it has a centre; got {size}x{size}")
+                         .format(most=MAX_TYPED_KERNEL, size=size))
     return np.array(rows, dtype=float)
 
 
@@ -415,22 +418,24 @@ def choose_precision(precision: str = "auto") -> tuple[str, str]:
     """
     one_of("precision", precision, PRECISIONS)
     if precision != "auto":
-        return precision, f"{precision}, as asked"
+        return precision, _("{precision}, as asked").format(precision=precision)
     from neurona.hardware import compute_device, cpu_has_bf16, keras_backend
 
     device = compute_device()
     if not device.startswith("CPU"):
-        return "float32", f"float32: computing on {device}"
+        return "float32", _("float32: computing on {device}").format(device=device)
     if not cpu_has_bf16():
-        return "float32", "float32: this CPU has no bfloat16 instructions (it would emulate them)"
+        return "float32", _(
+            "float32: this CPU has no bfloat16 instructions (it would emulate them)")
     backend = keras_backend()[0]
     if backend == "jax":
-        return "float32", ("float32: Keras runs on JAX here, whose CPU convolutions in bfloat16 "
-                           "are slower than in float32")
+        return "float32", _("float32: Keras runs on JAX here, whose CPU convolutions in bfloat16 "
+                            "are slower than in float32")
     if backend not in BF16_FAST_BACKENDS:
-        return "float32", (f"float32: Keras runs on {backend} here, where mixed bfloat16 has not "
-                           f"been measured to pay on a CPU (it does on TensorFlow)")
-    return "mixed_bfloat16", "mixed bfloat16: this CPU multiplies bfloat16 in hardware"
+        return "float32", _("float32: Keras runs on {backend} here, where mixed bfloat16 has not "
+                            "been measured to pay on a CPU (it does on TensorFlow)").format(
+                                backend=backend)
+    return "mixed_bfloat16", _("mixed bfloat16: this CPU multiplies bfloat16 in hardware")
 
 
 # -- what a network costs ----------------------------------------------------------------------
@@ -545,14 +550,14 @@ def training_memory_estimate(model: Any, batch_size: int, optimizer: str = "adam
     weights = table.attrs["parameter MB"] / 1000
     forward = float(table.iloc[-1]["MB"]) / 1000
     parts = {
-        "weights": weights,
-        "gradients": weights,
-        "optimizer state": OPTIMIZER_SLOTS[key] * weights,
-        "activations (forward)": forward,
-        "activations (backward)": forward,
+        _("weights"): weights,
+        _("gradients"): weights,
+        _("optimizer state"): OPTIMIZER_SLOTS[key] * weights,
+        _("activations (forward)"): forward,
+        _("activations (backward)"): forward,
     }
-    parts["total"] = sum(parts.values())
-    return pd.Series(parts, name=f"GB at batch {batch_size}")
+    parts["total"] = sum(parts.values())  # "total" in both languages: code reads it
+    return pd.Series(parts, name=_("GB at batch {batch}").format(batch=batch_size))
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -573,9 +578,10 @@ def _multiply_adds(layer: Any) -> int:
 
 def _check_model(model: Any) -> None:
     if not (hasattr(model, "layers") and hasattr(model, "count_params")):
-        raise TypeError(f"model must be a built Keras model; got {type(model)!r}")
+        raise TypeError(_("model must be a built Keras model; got {kind!r}").format(
+            kind=type(model)))
     if not getattr(model, "built", False):
-        raise ValueError("the model is not built yet: give it keras.Input(shape=...) first")
+        raise ValueError(_("the model is not built yet: give it keras.Input(shape=...) first"))
 
 
 def _padded(x: np.ndarray, kernel_shape: tuple[int, int], padding: str | int,
@@ -593,16 +599,18 @@ def _image(image: Any) -> np.ndarray:
     if x.ndim == 3 and x.shape[-1] == 1:
         x = x[..., 0]
     if x.ndim != 2 or 0 in x.shape:
-        raise ValueError(f"give one grey image of shape (height, width); got shape {x.shape}")
+        raise ValueError(_("give one grey image of shape (height, width); got shape {shape}")
+                         .format(shape=x.shape))
     return x
 
 
 def _kernel_array(kernel: Any) -> np.ndarray:
     w = np.asarray(kernel, dtype=float)
     if w.ndim != 2 or 0 in w.shape:
-        raise ValueError(f"the kernel must be a 2-D array such as 3x3; got shape {w.shape}")
+        raise ValueError(_("the kernel must be a 2-D array such as 3x3; got shape {shape}")
+                         .format(shape=w.shape))
     if not np.all(np.isfinite(w)):
-        raise ValueError("the kernel must hold finite numbers")
+        raise ValueError(_("the kernel must hold finite numbers"))
     return w
 
 
@@ -614,8 +622,8 @@ def _number(token: str) -> float:
         else:
             value = float(token)
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"cannot read {token!r} as a number; write numbers such as -1, 0.5 "
-                         f"or 1/9") from None
+        raise ValueError(_("cannot read {token!r} as a number; write numbers such as -1, 0.5 "
+                           "or 1/9").format(token=token)) from None
     if not math.isfinite(value):
-        raise ValueError(f"{token!r} is not a finite number")
+        raise ValueError(_("{token!r} is not a finite number").format(token=token))
     return value

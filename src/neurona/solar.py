@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from neurona.i18n import _, grouped, ngettext
 from neurona.startup import quiet_retracing
 from neurona.validate import one_of, real_number, whole_number
 
@@ -104,8 +105,8 @@ SIZES = {"classroom": 2, "medium": 30, "source": 254}
 quiet_retracing()
 
 #: Sensor metres (east, north) from the grid's north-west corner.
-_EAST = np.array([c for _, c in SENSORS.values()], dtype=float) * CELL_METRES
-_NORTH = -np.array([r for r, _ in SENSORS.values()], dtype=float) * CELL_METRES
+_EAST = np.array([c for _row, c in SENSORS.values()], dtype=float) * CELL_METRES
+_NORTH = -np.array([r for r, _col in SENSORS.values()], dtype=float) * CELL_METRES
 
 
 def sensor_metres() -> pd.DataFrame:
@@ -117,8 +118,8 @@ def sensor_metres() -> pd.DataFrame:
     [8.0, 25.0, 500.0, -160.0]
     """
     return pd.DataFrame(
-        {"row": [float(r) for r, _ in SENSORS.values()],
-         "col": [float(c) for _, c in SENSORS.values()],
+        {"row": [float(r) for r, _col in SENSORS.values()],
+         "col": [float(c) for _row, c in SENSORS.values()],
          "east_m": _EAST, "north_m": _NORTH},
         index=list(SENSORS),
     )  # fmt: skip
@@ -204,11 +205,12 @@ def clear_sky(times, latitude: float = LATITUDE, longitude: float = LONGITUDE, *
 
 def _check_step(step_seconds) -> int:
     """Seconds per row: a whole number that divides an hour, so that rows line up on the hour."""
-    note = "a divisor of 3600: 1, 2, 5, 10, 30, 60, ..."
+    note = _("a divisor of 3600: 1, 2, 5, 10, 30, 60, ...")
     step = whole_number("step_seconds", step_seconds, 1, 3600, note=note)
     if 3600 % step:
         raise ValueError(
-            f"step_seconds must be a whole number from 1 to 3,600 ({note}); got {step_seconds!r}")
+            _("step_seconds must be a whole number from 1 to {most} ({note}); got {value!r}")
+            .format(most=grouped(3600), note=note, value=step_seconds))
     return step
 
 
@@ -363,26 +365,27 @@ def generate(days: int = 2, *, seed: int = 0, start: str = "2010-06-01",
     days = whole_number("days", days, 1)
     seed = whole_number("seed", seed, 0)
     step_seconds = _check_step(step_seconds)
-    cloud_cover = real_number("cloud_cover", cloud_cover, 0, 1, note="0 clear, 1 overcast")
-    noise = real_number("noise", noise, 0, 0.5, note="0.01 = 1 %")
+    cloud_cover = real_number("cloud_cover", cloud_cover, 0, 1, note=_("0 clear, 1 overcast"))
+    noise = real_number("noise", noise, 0, 0.5, note=_("0.01 = 1 %"))
     if wind_speed is not None:
-        wind_speed = real_number("wind_speed", wind_speed, 0, 60, low_open=True, note="m/s")
+        wind_speed = real_number("wind_speed", wind_speed, 0, 60, low_open=True, note=_("m/s"))
     if wind_direction is not None:
         wind_direction = real_number(
-            "wind_direction", wind_direction, note="degrees clockwise from north")
+            "wind_direction", wind_direction, note=_("degrees clockwise from north"))
     try:
         low, high = (float(h) for h in hours)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"hours must be two numbers (start, end) from 0 to 24; got {hours!r}") from None
+        raise ValueError(_("hours must be two numbers (start, end) from 0 to 24; got {hours!r}")
+                         .format(hours=hours)) from None
     if not (0 <= low < high <= 24) or (high - low) * 3600 % step_seconds:
-        raise ValueError(
-            f"hours must be (start, end) with 0 <= start < end <= 24, whole multiples of "
-            f"step_seconds; got {hours!r}")
+        raise ValueError(_(
+            "hours must be (start, end) with 0 <= start < end <= 24, whole multiples of "
+            "step_seconds; got {hours!r}").format(hours=hours))
     try:
         first = pd.Timestamp(start).normalize()
     except (TypeError, ValueError):
-        raise ValueError(f"start must be a date such as '2010-06-01'; got {start!r}") from None
+        raise ValueError(_("start must be a date such as '2010-06-01'; got {start!r}").format(
+            start=start)) from None
 
     blocks, infos, indexes = [], [], []
     offsets = pd.to_timedelta(np.arange(int(low * 3600), int(high * 3600), step_seconds), unit="s")
@@ -438,10 +441,10 @@ def _times_of(table: pd.DataFrame, source: str) -> pd.DatetimeIndex:
         if "seconds" in lower:
             seconds = table[lower["seconds"]].astype(float) % 86400
             return pd.DatetimeIndex(base + pd.to_timedelta(seconds, unit="s"))
-    raise ValueError(
-        f"{source}: no time columns found; expected a 'timestamp' (or 'datetime') column, or "
-        f"'Year' and 'DOY' with 'HST' (hhmm) and/or 'Seconds'; columns are "
-        f"{', '.join(map(str, table.columns[:12]))}")
+    raise ValueError(_(
+        "{source}: no time columns found; expected a 'timestamp' (or 'datetime') column, or "
+        "'Year' and 'DOY' with 'HST' (hhmm) and/or 'Seconds'; columns are {columns}"
+    ).format(source=source, columns=", ".join(map(str, table.columns[:12]))))
 
 
 def load_nrel(path, *, step_seconds: int = 10) -> pd.DataFrame:
@@ -483,17 +486,20 @@ def load_nrel(path, *, step_seconds: int = 10) -> pd.DataFrame:
         files = sorted(p for p in path.rglob("*")
                        if p.is_file() and re.search(r"\.(txt|csv)(\.gz)?$", p.name, re.I))
         if not files:
-            raise ValueError(f"{path}: no .txt or .csv files (optionally .gz) in this folder")
+            raise ValueError(_("{path}: no .txt or .csv files (optionally .gz) in this folder")
+                             .format(path=path))
     elif path.is_file():
         files = [path]
     else:
-        raise ValueError(f"{path}: no such file or folder; see datasets/solar.md")
+        raise ValueError(_("{path}: no such file or folder; see datasets/solar.md").format(
+            path=path))
     frames = []
     for file in files:
         try:
             table = pd.read_csv(file, skipinitialspace=True)
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-            raise ValueError(f"{file}: not a comma-separated table ({error})") from None
+            raise ValueError(_("{file}: not a comma-separated table ({error})").format(
+                file=file, error=error)) from None
         times = _times_of(table, str(file))
         columns = {}
         for column in table.columns:
@@ -502,8 +508,9 @@ def load_nrel(path, *, step_seconds: int = 10) -> pd.DataFrame:
                 columns[name] = column
         missing = [s for s in SENSORS if s not in columns]
         if missing:
-            raise ValueError(f"{file}: no column for sensor(s) {', '.join(missing)}; expected one "
-                             f"column per sensor named like 'DH10' or 'GH DH10'")
+            raise ValueError(_("{file}: no column for sensor(s) {missing}; expected one "
+                               "column per sensor named like 'DH10' or 'GH DH10'").format(
+                                   file=file, missing=", ".join(missing)))
         values = table[[columns[s] for s in SENSORS]].apply(pd.to_numeric, errors="coerce")
         values.columns = list(SENSORS)
         values.index = times
@@ -521,29 +528,31 @@ def load_nrel(path, *, step_seconds: int = 10) -> pd.DataFrame:
 
 def _check_frame(frame) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex):
-        raise ValueError("frame must be a pandas DataFrame indexed by time, as generate() and "
-                         f"load_nrel() return; got {type(frame).__name__}")
+        raise ValueError(_("frame must be a pandas DataFrame indexed by time, as generate() and "
+                           "load_nrel() return; got {kind}").format(kind=type(frame).__name__))
     missing = [s for s in SENSORS if s not in frame.columns]
     if missing:
-        raise ValueError(f"frame has no column for sensor(s) {', '.join(missing)}; "
-                         f"expected {', '.join(SENSORS)}")
+        raise ValueError(_("frame has no column for sensor(s) {missing}; expected {sensors}")
+                         .format(missing=", ".join(missing), sensors=", ".join(SENSORS)))
     return frame
 
 
 def _listed(days, most: int = 6) -> str:
     days = [str(day) for day in days]        # days, or column names, which need not be text
     shown = ", ".join(days[:most])
-    return shown + (f" and {len(days) - most} more" if len(days) > most else "")
+    if len(days) <= most:
+        return shown
+    return _("{shown} and {n} more").format(shown=shown, n=len(days) - most)
 
 
 def _iso_days(times, name: str) -> list[str]:
     try:
         index = pd.DatetimeIndex(times)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be the rows' times (a DatetimeIndex); "
-                         f"got {type(times).__name__}") from None
+        raise ValueError(_("{name} must be the rows' times (a DatetimeIndex); got {kind}")
+                         .format(name=name, kind=type(times).__name__)) from None
     if len(index) == 0:
-        raise ValueError(f"{name} has no rows")
+        raise ValueError(_("{name} has no rows").format(name=name))
     return [day.date().isoformat() for day in index.normalize().unique().sort_values()]
 
 
@@ -584,10 +593,13 @@ def check_day_split(train_times, val_times) -> tuple[list[str], list[str]]:
     val_days = _iso_days(val_times, "val_times")
     shared = sorted(set(train_days) & set(val_days))
     if shared:
-        raise ValueError(
-            f"{len(shared)} day{'s have' if len(shared) > 1 else ' has'} rows in both training "
-            f"and validation: {_listed(shared)}. Rows seconds apart are near-copies, so "
-            f"validation would score clouds the model saw in training: split by whole days")
+        raise ValueError(ngettext(
+            "{n} day has rows in both training and validation: {days}. Rows seconds apart are "
+            "near-copies, so validation would score clouds the model saw in training: split by "
+            "whole days",
+            "{n} days have rows in both training and validation: {days}. Rows seconds apart are "
+            "near-copies, so validation would score clouds the model saw in training: split by "
+            "whole days", len(shared)).format(n=len(shared), days=_listed(shared)))
     return train_days, val_days
 
 
@@ -629,15 +641,15 @@ def check_no_future(features, frame: pd.DataFrame, at=None) -> None:
         built = features(readings)
         inputs = built[0] if isinstance(built, tuple) else built
         if not isinstance(inputs, pd.DataFrame) or not isinstance(inputs.index, pd.DatetimeIndex):
-            raise ValueError("features(frame) must return the inputs as a DataFrame indexed by "
-                             "each row's time, or a tuple that starts with one; got "
-                             f"{type(inputs).__name__}")
+            raise ValueError(_("features(frame) must return the inputs as a DataFrame indexed by "
+                               "each row's time, or a tuple that starts with one; got {kind}")
+                             .format(kind=type(inputs).__name__))
         return inputs
 
     if at is None:
         daylight = frame.index[clear_sky(frame.index) > 0]
         if len(daylight) == 0:
-            raise ValueError("frame has no daylight to check the features on")
+            raise ValueError(_("frame has no daylight to check the features on"))
         first_day = daylight[daylight.normalize() == daylight.normalize()[0]]
         at = first_day[len(first_day) // 2]
     at = pd.Timestamp(at)
@@ -648,19 +660,20 @@ def check_no_future(features, frame: pd.DataFrame, at=None) -> None:
     after = inputs_of(changed)
     rows = before.index[(before.index <= at) & before.index.isin(after.index)]
     if len(rows) == 0:
-        raise ValueError(f"features(frame) made no row at or before {at}, so nothing could be "
-                         f"checked; give another moment with at=")
+        raise ValueError(_("features(frame) made no row at or before {at}, so nothing could be "
+                           "checked; give another moment with at=").format(at=at))
     old = before.loc[rows].to_numpy(dtype=float)
     new = after.loc[rows, before.columns].to_numpy(dtype=float)
     moved = (old != new) & ~(np.isnan(old) & np.isnan(new))
     if moved.any():
         columns = list(before.columns[moved.any(axis=0)])
         first = rows[np.flatnonzero(moved.any(axis=1))[0]]
-        raise ValueError(
-            f"the features use the future: changing only the readings after {at} moved the "
-            f"inputs of {int(moved.any(axis=1).sum())} row(s) made at or before it, first at "
-            f"{first}, in column(s) {_listed(columns)}; a row's inputs may use readings up to its "
-            f"own time only")
+        raise ValueError(_(
+            "the features use the future: changing only the readings after {at} moved the "
+            "inputs of {rows} row(s) made at or before it, first at {first}, in column(s) "
+            "{columns}; a row's inputs may use readings up to its own time only"
+        ).format(at=at, rows=int(moved.any(axis=1).sum()), first=first,
+                 columns=_listed(columns)))
 
 
 def rmse(y_true, y_pred) -> float:
@@ -674,8 +687,8 @@ def rmse(y_true, y_pred) -> float:
     y_true = np.asarray(y_true, dtype=float).ravel()
     y_pred = np.asarray(y_pred, dtype=float).ravel()
     if y_true.shape != y_pred.shape or y_true.size == 0:
-        raise ValueError(f"y_true and y_pred must be non-empty and of the same length; got "
-                         f"{y_true.size} and {y_pred.size}")
+        raise ValueError(_("y_true and y_pred must be non-empty and of the same length; got "
+                           "{true} and {pred}").format(true=y_true.size, pred=y_pred.size))
     return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))
 
 
@@ -692,7 +705,8 @@ def skill(y_true, y_pred, y_persistence) -> float:
     """
     reference = rmse(y_true, y_persistence)
     if reference == 0:
-        raise ValueError("persistence is perfect on these rows (RMSE 0), so skill is undefined")
+        raise ValueError(
+            _("persistence is perfect on these rows (RMSE 0), so skill is undefined"))
     return 1.0 - rmse(y_true, y_pred) / reference
 
 
@@ -713,7 +727,7 @@ def clear_sky_index(frame: pd.DataFrame, min_clear_sky: float = 300.0) -> pd.Dat
     (True, True)
     """
     frame = _check_frame(frame)
-    min_clear_sky = real_number("min_clear_sky", min_clear_sky, 0, note="W/m²")
+    min_clear_sky = real_number("min_clear_sky", min_clear_sky, 0, note=_("W/m²"))
     sky = clear_sky(frame.index)
     day = sky > min_clear_sky
     return frame.loc[day, list(SENSORS)].div(sky[day], axis=0)
@@ -733,7 +747,7 @@ def downwind_metres(wind_direction: float, target: str = TARGET) -> pd.Series:
     """
     one_of("target", target, SENSORS)
     wind_direction = real_number(
-        "wind_direction", wind_direction, note="degrees clockwise from north")
+        "wind_direction", wind_direction, note=_("degrees clockwise from north"))
     blowing = np.deg2rad(wind_direction + 180.0)   # where the wind blows *to*
     to_east, to_north = np.sin(blowing), np.cos(blowing)
     t = list(SENSORS).index(target)
@@ -761,14 +775,14 @@ def lead_seconds(frame: pd.DataFrame, sensor: str, target: str = TARGET,
     max_lag_seconds = real_number("max_lag_seconds", max_lag_seconds, 0, low_open=True)
     index = clear_sky_index(frame)
     if len(index) < 10:
-        raise ValueError("frame has too little daylight to correlate (fewer than 10 rows)")
+        raise ValueError(_("frame has too little daylight to correlate (fewer than 10 rows)"))
     step = float(np.median(np.diff(index.index.as_unit("ns").to_numpy()).astype(np.int64))) / 1e9
     max_rows = int(max_lag_seconds // step)
     best_lag, best_corr = 0, -np.inf
     days = index.index.normalize()
     # Each day's two series, sliced once: a lag never pairs rows of different days.
     per_day = [(rows[sensor].to_numpy(), rows[target].to_numpy())
-               for _, rows in index.groupby(days)]  # fmt: skip
+               for _day, rows in index.groupby(days)]  # fmt: skip
     for lag in range(-max_rows, max_rows + 1):
         pairs_a, pairs_b = [], []
         for a, b in per_day:
