@@ -42,7 +42,7 @@ from neurona import hardware as _hardware
 from neurona import startup as _startup
 from neurona.exports import lazy_exports as _lazy_exports
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 # Modules whose __all__ names are neurona's own: nr.load, nr.callbacks, nr.plot_confusion_matrix.
 _FLAT = (
