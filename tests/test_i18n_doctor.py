@@ -34,7 +34,7 @@ SAME = {
     # values a student types (NEURONA_QUICK=yes), the tests' own values
     "yes", "off", "maybe", "lood", "ftp", "example",
     # words the two languages share
-    "local", "total", "actual", "kit",
+    "local", "total", "actual", "kit", "internet",
 }
 
 
