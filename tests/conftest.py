@@ -1,4 +1,5 @@
-"""Shared test set-up: headless plotting, a private dataset cache, quiet TensorFlow, screenshots."""
+"""Shared test set-up: headless plotting, a private dataset cache, quiet TensorFlow, screenshots,
+the kit in Spanish for one test, notebook 11's timed code."""
 
 from __future__ import annotations
 
@@ -17,6 +18,36 @@ def tmp_cache(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("NEURONA_CACHE", str(cache))
     return cache
+
+
+@pytest.fixture
+def spanish():
+    """The kit in Spanish for one test, English again after it."""
+    from neurona import i18n
+
+    i18n.set_language("es")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture(scope="module")
+def timed(tmp_path_factory):
+    """Notebook 11's timed_code.py, written and imported as the notebook does."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from notebook_code import written_module
+
+    return written_module("11", "timed_code.py", tmp_path_factory.mktemp("notebook11"))
+
+
+@pytest.fixture(scope="module")
+def code(timed):
+    """The path of notebook 11's timed_code.py (what nr.bench.Config(code=...) takes)."""
+    from pathlib import Path
+
+    return str(Path(timed.__file__).resolve())
 
 
 @pytest.fixture

@@ -26,17 +26,6 @@ TINY = {"model": "mlp", "model_args": {"hidden_layers": 1, "units": 16}, "sample
         "batch_size": 64, "repeats": 1}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def timed(tmp_path_factory):
-    """Notebook 11's timed_code.py, written and imported as the notebook does."""
-    return written_module("11", "timed_code.py", tmp_path_factory.mktemp("notebook11"))
-
-
-@pytest.fixture(scope="module")
-def code(timed):
-    return str(Path(timed.__file__).resolve())
-
-
 def test_a_child_times_the_notebooks_network_and_obeys_its_settings(code):
     row = bench.run(bench.Config(code=code, **TINY, threads=1, inter_threads=1))
     assert row["ok"], row["error"]

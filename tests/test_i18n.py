@@ -19,14 +19,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 import messages  # noqa: E402
 
 
-@pytest.fixture
-def spanish():
-    """The kit in Spanish for one test, English again after it."""
-    i18n.set_language("es")
-    yield
-    i18n.set_language("en")
-
-
 def test_the_catalogue_translates_every_message_of_the_code_and_is_compiled():
     assert messages.check() == []
 

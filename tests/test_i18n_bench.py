@@ -20,16 +20,14 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from i18n_support import in_both
+from test_bench import TINY
 
 from neurona import bench, distributed, i18n, processes
 from neurona.bench import __main__ as cli
 from neurona.bench import child, sweeps
 from neurona.bench.limits import memory_limit
 from neurona.runs import Ledger
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-from notebook_code import written_module  # noqa: E402
 
 # Names (networks, frameworks, devices, units), argument names a message quotes, and words
 # that are the same in Spanish.
@@ -49,21 +47,6 @@ WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]{3,}")
 # (--code) and paths.
 NOT_WORDS = re.compile(r"\b\w+\([^)]*\)|\b\w+=\S+|'[^']*'|\"[^\"]*\"|\b[\w-]+(\.[\w-]+)+"
                        r"|\b\w*_\w*\b|\b\w+Error\b|--[\w-]+|[\w.~-]*/\S+")
-TINY = {"model": "mlp", "model_args": {"hidden_layers": 1, "units": 16}, "samples": 256,
-        "batch_size": 64, "repeats": 1}  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def timed(tmp_path_factory):
-    """Notebook 11's timed_code.py, written and imported as the notebook does."""
-    return written_module("11", "timed_code.py", tmp_path_factory.mktemp("notebook11"))
-
-
-@pytest.fixture(scope="module")
-def code(timed):
-    return str(Path(timed.__file__).resolve())
-
-
 def words(text: str) -> set[str]:
     return {word.lower() for word in WORD.findall(NOT_WORDS.sub(" ", text))}
 
@@ -75,16 +58,6 @@ def error(call: Callable[[], object]) -> str:
     except Exception as err:  # noqa: BLE001  (any error: its message is what is compared)
         return str(err)
     raise AssertionError("no error raised")
-
-
-def in_both(make: Callable[[], list[str]]) -> tuple[list[str], list[str]]:
-    """The texts ``make()`` returns in English, then in Spanish."""
-    english = make()
-    i18n.set_language("es")
-    try:
-        return english, make()
-    finally:
-        i18n.set_language("en")
 
 
 def english_left(english: list[str], spanish: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from i18n_support import in_both
 
 import neurona as nr
 from neurona import i18n, runs
@@ -28,14 +29,6 @@ NOT_WORDS = re.compile(r"\b\w+\([^)]*\)|\b\w+=\S+|'[^']*'|\b\w+Error\b")
 AND = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 
 
-@pytest.fixture
-def spanish():
-    """The kit in Spanish for one test, English again after it."""
-    i18n.set_language("es")
-    yield
-    i18n.set_language("en")
-
-
 def printed(show: Callable[[], object]) -> list[str]:
     """The lines ``show()`` prints."""
     buffer = io.StringIO()
@@ -44,14 +37,9 @@ def printed(show: Callable[[], object]) -> list[str]:
     return buffer.getvalue().splitlines()
 
 
-def in_both(show: Callable[[], object]) -> tuple[list[str], list[str]]:
+def printed_in_both(show: Callable[[], object]) -> tuple[list[str], list[str]]:
     """The lines ``show()`` prints in English, then in Spanish."""
-    english = printed(show)
-    i18n.set_language("es")
-    try:
-        return english, printed(show)
-    finally:
-        i18n.set_language("en")
+    return in_both(lambda: printed(show))
 
 
 def words(text: str) -> set[str]:
@@ -116,7 +104,7 @@ def a_bank_with_a_number_question(monkeypatch):
 
 @pytest.mark.parametrize("show", CHECKS.values(), ids=CHECKS.keys())
 def test_a_check_prints_its_line_in_spanish_with_the_same_mark(show):
-    english, spanish = in_both(show)
+    english, spanish = printed_in_both(show)
     assert len(spanish) == 1 and spanish[0][:2] == english[0][:2]
     assert spanish[0][0] in "✓✗✎" and spanish != english
     assert english_left(english, spanish) == []

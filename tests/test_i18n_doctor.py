@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from i18n_support import in_both
 
 import neurona as nr
 from neurona import diagnosis as doc
 from neurona import hardware as hw
-from neurona import i18n
 
 # Names, commands and words that are the same in both languages.
 SAME = {
@@ -36,26 +36,6 @@ SAME = {
     # words the two languages share
     "local", "total", "actual", "kit", "internet",
 }
-
-
-@pytest.fixture
-def spanish():
-    """The kit in Spanish for one test, English again after it."""
-    i18n.set_language("es")
-    yield
-    i18n.set_language("en")
-
-
-def in_both(make):
-    """Return what ``make()`` shows in English, then in Spanish."""
-    i18n.set_language("en")
-    try:
-        english = make()
-        i18n.set_language("es")
-        spanish = make()
-    finally:
-        i18n.set_language("en")
-    return english, spanish
 
 
 def words(text: str) -> set[str]:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
+from i18n_support import in_both as shown_in_both
 
 from neurona import autoencoders, cnn, i18n, solar
 
@@ -41,14 +42,6 @@ NOT_WORDS = re.compile(r"<[^>]*>|'[^']*'|`[^`]*`|\b[\w.]+\([^)]*\)|\S*/\S*|\b\w+
                        r"|\b\w*_\w*\b|\b[IVX]+\b")
 
 
-@pytest.fixture
-def spanish():
-    """The kit in Spanish for one test, English again after it."""
-    i18n.set_language("es")
-    yield
-    i18n.set_language("en")
-
-
 def words(text: str) -> set[str]:
     plain = html.unescape(NOT_WORDS.sub(" ", text))
     return {word.lower() for word in WORD.findall(plain)}
@@ -56,13 +49,7 @@ def words(text: str) -> set[str]:
 
 def in_both(make: Callable[[], list[str]]) -> tuple[list[str], list[str]]:
     """The texts ``make`` returns with the kit in English, then in Spanish."""
-    i18n.set_language("en")
-    try:
-        english = make()
-        i18n.set_language("es")
-        spanish = make()
-    finally:
-        i18n.set_language("en")
+    english, spanish = shown_in_both(make)
     assert len(english) == len(spanish)
     return english, spanish
 

@@ -33,14 +33,6 @@ WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]{3,}")
 NOT_WORDS = re.compile(r"<[^>]*>|\$[^$]*\$|\b\w+\([^)]*\)|\b\w*_\w*\b")
 
 
-@pytest.fixture
-def spanish():
-    """The kit in Spanish for one test, English again after it."""
-    i18n.set_language("es")
-    yield
-    i18n.set_language("en")
-
-
 def shown_texts(widget, skip: tuple = ()) -> list[str]:
     """Every text ``widget`` and the widgets inside it show, in a fixed order."""
     import ipywidgets as w

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.text  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from i18n_support import in_both as shown_in_both  # noqa: E402
 
 from neurona import i18n  # noqa: E402
 from neurona.runs import RunRecord  # noqa: E402
@@ -55,13 +56,12 @@ def figure_of(drawn):
 
 def in_both(draw) -> tuple[list[str], list[str]]:
     """Draw with ``draw()`` in English, then in Spanish; return the two lists of texts."""
-    shown = {}
-    for code in ("en", "es"):
-        i18n.set_language(code)
-        shown[code] = texts_of(figure_of(draw()))
+    def shown():
+        texts = texts_of(figure_of(draw()))
         plt.close("all")
-    i18n.set_language("en")
-    return shown["en"], shown["es"]
+        return texts
+
+    return shown_in_both(shown)
 
 
 def words(texts) -> set[str]:

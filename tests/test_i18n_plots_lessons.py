@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.text  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from i18n_support import in_both  # noqa: E402
 
 from neurona import i18n  # noqa: E402
 from neurona.plots import (  # noqa: E402
@@ -69,15 +70,14 @@ def figure_of(drawn):
 
 def both_languages(draw) -> tuple[list[str], list[str]]:
     """The texts of ``draw()``'s picture in English, then in Spanish."""
-    shown = {}
-    for language in ("en", "es"):
-        i18n.set_language(language)
+    def shown():
         figure = figure_of(draw())
         figure.canvas.draw()  # tick labels are written at draw time
-        shown[language] = texts(figure)
+        found = texts(figure)
         plt.close("all")
-    i18n.set_language("en")
-    return shown["en"], shown["es"]
+        return found
+
+    return in_both(shown)
 
 
 def english_left(draw, given=()) -> list[str]:

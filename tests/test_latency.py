@@ -3,22 +3,12 @@
 The models are notebook 11's pyramid MLPs (its ``%%writefile timed_code.py`` cell).
 """
 
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import neurona  # noqa: F401  (quiets TensorFlow's start-up)
 from neurona import bench
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from notebook_code import written_module  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def timed(tmp_path_factory):
-    return written_module("11", "timed_code.py", tmp_path_factory.mktemp("notebook11"))
 
 
 def test_latency_rows_per_size_with_the_budget(timed):
