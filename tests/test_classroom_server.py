@@ -262,3 +262,16 @@ def test_answers_carry_the_security_headers(board):
         assert json.loads(answer.read()) == {"ok": True, "kit": __import__("neurona").__version__}
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_board_under_a_jupyterhub_prefix_answers_only_there(tmp_path):
+    running = start(tmp_path / "hub.sqlite", base_url="/services/neurona-board/")
+    try:
+        assert running.url.endswith("/services/neurona-board")
+        student = Student(running.url, running.code, "ana", ledger=Ledger(), hardware="h").start()
+        student.stop()
+        root = urllib.request.Request(running.url.rsplit("/services", 1)[0] + "/api/health")
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(root, timeout=5)
+    finally:
+        running.stop()
