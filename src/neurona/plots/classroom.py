@@ -274,6 +274,9 @@ def _draw_finals(ax, summary, values, colours):
         if numeric:
             ax.set_xticks([where(v) for v in values], [_show(v) for v in values])
             ax.minorticks_off()
+            # Room for the outer groups' dots and mean marks.
+            ax.set_xlim((gaps[0] / 10 ** (0.6 * step), gaps[-1] * 10 ** (0.6 * step)) if log
+                        else (gaps[0] - 0.6 * step, gaps[-1] + 0.6 * step))
         else:
             ax.set_xticks(range(len(values)), [_show(v) for v in values])
             ax.set_xlim(-0.6, len(values) - 0.4)
@@ -427,11 +430,11 @@ def _draw_hardware(ax, summary):
     ax.set_xlim(0, top * 1.2)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.xaxis.set_major_formatter(lambda x, _pos: grouped(x, ",.0f"))
-    ax.set_xlabel(_("samples/s (epochs after the first)"), fontsize=LABEL_PT)
+    label = _("samples/s (epochs after the first)")
+    if not summary.get("hardware"):
+        label += "\n" + _("no student has run the hardware cell yet")
+    ax.set_xlabel(label, fontsize=LABEL_PT)
     handles = [Patch(facecolor=PALETTE[0], edgecolor=PALETTE[0], label=_("a student's machine")),
                Patch(facecolor="white", edgecolor=_REFERENCE_COLOR, hatch="///",
                      label=_("source E (2019 thesis)"))]
     ax.legend(handles=handles, fontsize=SMALL_PT, loc="lower right", framealpha=0.9)
-    if not summary.get("hardware"):
-        ax.text(0.98, 0.5, _("no student has run the hardware cell yet"), ha="right",
-                va="center", fontsize=LABEL_PT, color="#444444", transform=ax.transAxes)
