@@ -97,7 +97,8 @@ class BoardPanel(Panel):
         self.redraws, self.last_png = 0, None
         self._drawn: tuple | None = None
         self._etag: str | None = None
-        self._syncing = False
+        self._syncing = False     # the metric menu is being set by the panel, not the user
+        self._switching = False   # the Live button is being set by the panel, not the user
         self._lock = threading.RLock()
         self._thread: threading.Thread | None = None
         self._stop: threading.Event | None = None
@@ -283,12 +284,12 @@ class BoardPanel(Panel):
         self.refresh()
 
     def _live_switched(self, change) -> None:
-        if self._syncing:
+        if self._switching:
             return
         if change["new"]:
             self._start()
         else:
-            self._halt()
+            self._halt(wait=True)
 
     @property
     def live(self) -> bool:
@@ -332,11 +333,11 @@ class BoardPanel(Panel):
         if self._stop is not None:
             self._stop.set()
         if self.live_button.value:
-            self._syncing = True
+            self._switching = True
             try:
                 self.live_button.value = False
             finally:
-                self._syncing = False
+                self._switching = False
         if self.state == "live":
             self.state = "paused"
         self._show_status()

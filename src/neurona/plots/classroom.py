@@ -239,7 +239,7 @@ def _draw_finals(ax, summary, values, colours):
         shown = sorted((p for p in points if p.get("final") is not None),
                        key=lambda p: p["final"], reverse=summary.get("higher_is_better", True))
         ax.scatter(range(len(shown)), [p["final"] for p in shown], color=PALETTE[0], s=28,
-                   zorder=3)
+                   zorder=3, gid="students")
         ax.set_xticks(range(len(shown)), [_plain(p["student"]) for p in shown], rotation=90,
                       fontsize=SMALL_PT)
         ax.set_xlabel(_("student (best first)"), fontsize=LABEL_PT)
@@ -261,11 +261,11 @@ def _draw_finals(ax, summary, values, colours):
             x0 = where(value)
             xs = [x0 * 10 ** o if log else x0 + o for o in offsets]
             ax.scatter(xs, [p["final"] for p in mine], color=colour, s=26, alpha=0.85,
-                       zorder=3, edgecolors="white", linewidths=0.5)
+                       zorder=3, edgecolors="white", linewidths=0.5, gid="students")
             if group.get("mean") is not None:
                 ax.vlines(x0, group["min"], group["max"], color=_MEAN_COLOR, lw=1.2, zorder=2)
                 ax.scatter([x0], [group["mean"]], marker="_", s=500, color=_MEAN_COLOR,
-                           linewidths=2.5, zorder=4)
+                           linewidths=2.5, zorder=4, gid="means")
         means = [(where(g["value"]), g["mean"]) for g in summary.get("groups") or []
                  if g.get("mean") is not None]
         if numeric and len(means) > 1:
@@ -284,7 +284,7 @@ def _draw_finals(ax, summary, values, colours):
             ax.tick_params(axis="x", labelrotation=45)
         label = _param_label(summary["param"])
         if log:
-            label = _("{parameter} (log scale)").format(parameter=label)
+            label = _("{param} (log scale)").format(param=label)
         ax.set_xlabel(label, fontsize=LABEL_PT)
     handles = [Line2D([], [], marker="_", color=_MEAN_COLOR, linestyle="none", markersize=12,
                       markeredgewidth=2.5, label=_("group mean, line: min to max"))]
@@ -307,7 +307,7 @@ def _mark_failed(ax, summary, failed, values):
         _numeric, _log, where = _positions(summary, values)
         xs = [where(p.get("value")) for p in failed]
     ax.scatter(xs, [0.04] * len(xs), marker="x", color=WRONG_COLOR, s=40, transform=transform,
-               zorder=5, clip_on=False)
+               zorder=5, clip_on=False, gid="failed")
 
 
 def _draw_curves(ax, summary, values, colours):
