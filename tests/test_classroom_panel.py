@@ -8,16 +8,18 @@ the kit's own client.
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from i18n_support import in_both
 
 from neurona.classroom import client as classroom_client
-from neurona.classroom.client import Student
+from neurona.classroom.client import Board, Student
 from neurona.classroom.panel import BoardPanel, board
 from neurona.classroom.server import start
 from neurona.classroom.summary import HARDWARE_MODEL, higher_is_better, summarise
 from neurona.plots.classroom import plot_board
+from neurona.plots.render import RedrawPacer
 from neurona.runs import Ledger, RunRecord
 
 
@@ -251,14 +253,35 @@ def test_the_instructors_panel_draws_the_board_and_follows_new_posts(room):
         assert bytes(panel.image.value) != before and "2 students · 2 runs" in panel.status.value
         assert [p["value"] for p in panel.data["summary"]["points"]] == [0.001, 0.01]
 
-        # Nothing changed: the board answers 304 and nothing is drawn.
+        # What the live thread does: nothing changed, the board answers 304, nothing is drawn;
+        # after a post it draws (the pacer may always draw here).
+        panel._pacer = RedrawPacer(min_interval=0, max_overhead=1)
         drawn = panel.redraws
         assert panel._update(conditional=True) is False and panel.redraws == drawn
+        student_with_run(room, "carla")
+        assert panel._update(conditional=True) is True and panel.redraws == drawn + 1
+        assert panel._update(conditional=True) is False
+        drawn = panel.redraws
 
         assert [value for _label, value in panel.metric_menu.options] == ["loss", "accuracy"]
         panel.metric_menu.value = "loss"
         assert panel.redraws == drawn + 1 and panel.data["summary"]["metric"] == "loss"
         assert panel.figure().axes[0].get_title().startswith("Final loss")
+    finally:
+        panel.close()
+
+
+def test_a_live_panel_redraws_by_itself_when_a_student_posts(room):
+    running, _students = room
+    panel = BoardPanel(Board(running.url, key=running.key), live=True, interval=0.05)
+    try:
+        panel._pacer = RedrawPacer(min_interval=0, max_overhead=1)
+        drawn = panel.redraws
+        student_with_run(room, "ana")
+        deadline = time.monotonic() + 10
+        while panel.redraws == drawn and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert panel.redraws > drawn and panel.data["summary"]["counts"]["runs"] == 1
     finally:
         panel.close()
 

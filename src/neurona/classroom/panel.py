@@ -10,7 +10,9 @@ students type, shown big, and the sweep, the export and the end of the class one
     room.end("class.csv")                   # no more posts; the class saved as CSV
 
 A daemon thread asks the board every 2 s whether anything changed (an ``If-None-Match``
-request: an unchanged board answers 304 with no body) and redraws only when it did. It stops
+request: an unchanged board answers 304 with no body) and redraws only when it did, and not
+more than a fifth of the kernel's time (a picture of a full room takes about half a second to
+draw, and the student's training runs in the same kernel). It stops
 when the panel is closed, when Live is switched off and when the class ends. A new live panel
 of the same board pauses the older one, so that running the cell again does not double the
 requests.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import html
 import json
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,11 +33,14 @@ from typing import Any
 
 from neurona.classroom.client import Board, membership
 from neurona.i18n import _, grouped, ngettext
+from neurona.plots.render import RedrawPacer
 from neurona.widgets.panel import Panel
 
 __all__ = ["BoardPanel", "board"]
 
 INTERVAL_S = 2.0
+# The live view spends at most this share of the kernel's time drawing (a student trains there).
+MAX_DRAWING_SHARE = 0.2
 TIMEOUT_S = 5.0
 # The live panel of each board (address, credentials): a newer one pauses the older.
 _LIVE: dict[tuple[str, str], weakref.ref] = {}
@@ -103,6 +109,7 @@ class BoardPanel(Panel):
         self._thread: threading.Thread | None = None
         self._stop: threading.Event | None = None
         self._figure = new_figure(WIDTH_IN, HEIGHT_IN, dpi=DPI)
+        self._pacer = RedrawPacer(min_interval=0.0, max_overhead=MAX_DRAWING_SHARE)
 
         self.heading = w.HTML()
         self.join_line = w.HTML()
@@ -193,13 +200,13 @@ class BoardPanel(Panel):
                 self.state = "ended"
             else:
                 self.state = "live" if self.live else "paused"
-            drawn = self._draw_if_changed()
+            drawn = self._draw_if_changed(paced=conditional)
             self._show_status()
             if self.state == "ended":
                 self._halt()
             return drawn
 
-    def _draw_if_changed(self) -> bool:
+    def _draw_if_changed(self, paced: bool) -> bool:
         from neurona.classroom.summary import summarise
         from neurona.plots.classroom import plot_board
         from neurona.plots.render import figure_png
@@ -209,11 +216,13 @@ class BoardPanel(Panel):
         key = (data.get("version"), summary.get("metric"), data.get("ended"))
         self._sync_menu(data.get("metrics") or [], summary.get("metric"))
         self._show_heading()
-        if key == self._drawn:
+        if key == self._drawn or (paced and not self._pacer.due()):
             return False
+        start = time.perf_counter()
         plot_board(summary, title=data.get("title"), figure=self._figure)
         self.last_png = figure_png(self._figure)
         self.image.value = self.last_png
+        self._pacer.drawn(time.perf_counter() - start)
         self.redraws += 1
         self._drawn = key
         return True

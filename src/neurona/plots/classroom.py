@@ -19,7 +19,6 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from neurona.i18n import N_, _, grouped, ngettext
@@ -35,6 +34,8 @@ WIDTH_IN, HEIGHT_IN, DPI = 9.5, 7.6, 100
 TITLE_PT, LABEL_PT, TICK_PT, SMALL_PT = 10.5, 9.5, 8.5, 8.0
 # Hardware rows that fit the bottom row at its normal height; more rows make it taller.
 _ROWS_THAT_FIT = 14
+# Past this many students' machines, one bar per kind of device (median, min to max).
+_MAX_MACHINES = 24
 _IN_PER_EXTRA_ROW = 0.17
 _REFERENCE_COLOR = "#555555"
 _MEAN_COLOR = OKABE_ITO["black"]
@@ -180,8 +181,7 @@ def plot_board(summary: dict[str, Any], *, title: str | None = None,
     heading = _plain(title) if title else _("The class's board")
     if not summary.get("points"):
         return _draw_empty(summary, heading, figure)
-    rows = len(summary.get("hardware") or []) + len(summary.get("reference") or [])
-    extra = max(rows - _ROWS_THAT_FIT, 0) * _IN_PER_EXTRA_ROW
+    extra = max(len(_hardware_rows(summary)[0]) - _ROWS_THAT_FIT, 0) * _IN_PER_EXTRA_ROW
     fig = _new_figure(figure, HEIGHT_IN + extra)
     # Two rows of their own, so that the long labels of one row do not narrow the other's axes.
     rows = fig.subfigures(2, 1, height_ratios=(HEIGHT_IN / 2, HEIGHT_IN / 2 + extra))
@@ -246,8 +246,6 @@ def _draw_finals(ax, summary, values, colours):
         ax.grid(axis="x", visible=False)
     else:
         numeric, log, where = _positions(summary, values)
-        if log:
-            ax.set_xscale("log")
         gaps = sorted(where(v) for v in values)
         step = min((b - a for a, b in zip(gaps, gaps[1:], strict=False)), default=1.0)
         if log:
@@ -263,7 +261,9 @@ def _draw_finals(ax, summary, values, colours):
             ax.scatter(xs, [p["final"] for p in mine], color=colour, s=26, alpha=0.85,
                        zorder=3, edgecolors="white", linewidths=0.5, gid="students")
             if group.get("mean") is not None:
-                ax.vlines(x0, group["min"], group["max"], color=_MEAN_COLOR, lw=1.2, zorder=2)
+                if group["max"] > group["min"]:
+                    ax.vlines(x0, group["min"], group["max"], color=_MEAN_COLOR, lw=1.2,
+                              zorder=2)
                 ax.scatter([x0], [group["mean"]], marker="_", s=500, color=_MEAN_COLOR,
                            linewidths=2.5, zorder=4, gid="means")
         means = [(where(g["value"]), g["mean"]) for g in summary.get("groups") or []
@@ -271,6 +271,8 @@ def _draw_finals(ax, summary, values, colours):
         if numeric and len(means) > 1:
             ax.plot(*zip(*sorted(means), strict=True), color=_MEAN_COLOR, lw=1, alpha=0.5,
                     zorder=2)
+        if log:
+            ax.set_xscale("log")
         if numeric:
             ax.set_xticks([where(v) for v in values], [_show(v) for v in values])
             ax.minorticks_off()
@@ -406,24 +408,55 @@ def _short(device: str) -> str:
     return device if len(device) <= _DEVICE_CHARS else device[: _DEVICE_CHARS - 1] + "…"
 
 
+def _hardware_rows(summary) -> tuple[list[tuple], int]:
+    """Return the bars (speed, label, is reference, min, max) fastest first, and what was cut.
+
+    The second value counts the kinds of device left out.
+
+    One bar per student's machine; in a large room one bar per kind of device (its median,
+    a line from its slowest to its fastest machine), at most :data:`_MAX_MACHINES` of them.
+    """
+    import statistics
+
+    machines = summary.get("hardware") or []
+    left_out = 0
+    if len(machines) <= _MAX_MACHINES:
+        rows = [(h["samples_per_second"], f"{_plain(h['student'])} · {_short(h['device'])}",
+                 False, None, None) for h in machines]
+    else:
+        kinds: dict[str, list[float]] = {}
+        for h in machines:
+            kinds.setdefault(_short(h["device"]), []).append(h["samples_per_second"])
+        common = sorted(kinds.items(), key=lambda kind: -len(kind[1]))
+        left_out = max(len(common) - _MAX_MACHINES, 0)
+        rows = [(statistics.median(speeds), ngettext("{device} · {n} machine",
+                                                     "{device} · {n} machines",
+                                                     len(speeds)).format(device=device,
+                                                                         n=len(speeds)),
+                 False, min(speeds), max(speeds))
+                for device, speeds in common[:_MAX_MACHINES]]
+    rows += [(r["samples_per_second"], _plain(r["device"]), True, None, None)
+             for r in summary.get("reference") or []]
+    rows.sort(key=lambda r: -r[0])
+    return rows, left_out
+
+
 def _draw_hardware(ax, summary):
     from neurona.classroom.summary import HARDWARE_MODEL
 
-    rows = [(h["samples_per_second"], f"{_plain(h['student'])} · {_short(h['device'])}", False)
-            for h in summary.get("hardware") or []]
-    rows += [(r["samples_per_second"], _plain(r["device"]), True)
-             for r in summary.get("reference") or []]
-    rows.sort(key=lambda r: -r[0])
-    ax.set_title(_("Training speed, {model}").format(
+    rows, left_out = _hardware_rows(summary)
+    ax.set_title(_("Training speed, {model}\n(hatched bars: source E)").format(
         model=HARDWARE_MODEL), fontsize=TITLE_PT)
     ax.tick_params(labelsize=TICK_PT)
     ax.grid(axis="x", alpha=0.3)
-    top = max((r[0] for r in rows), default=1.0)
-    for k, (speed, _label, reference) in enumerate(rows):
+    top = max((r[4] or r[0] for r in rows), default=1.0)
+    for k, (speed, _label, reference, low, high) in enumerate(rows):
         ax.barh(k, speed, height=0.72, color="white" if reference else PALETTE[0],
                 edgecolor=_REFERENCE_COLOR if reference else PALETTE[0],
                 hatch="///" if reference else None, lw=0.8)
-        ax.text(speed + top * 0.01, k, grouped(speed, ",.0f"), va="center",
+        if low is not None and high > low:
+            ax.hlines(k, low, high, color=_MEAN_COLOR, lw=1.2, zorder=3)
+        ax.text((high or speed) + top * 0.01, k, grouped(speed, ",.0f"), va="center",
                 fontsize=SMALL_PT)
     ax.set_yticks(range(len(rows)), [r[1] for r in rows], fontsize=SMALL_PT)
     ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -433,8 +466,10 @@ def _draw_hardware(ax, summary):
     label = _("samples/s (epochs after the first)")
     if not summary.get("hardware"):
         label += "\n" + _("no student has run the hardware cell yet")
+    if any(r[3] is not None for r in rows):
+        label += "\n" + _("one bar per kind of device: its median; line: slowest to fastest")
+    if left_out:
+        label += "\n" + ngettext("{n} other kind of device not shown",
+                                 "{n} other kinds of device not shown", left_out).format(
+            n=left_out)
     ax.set_xlabel(label, fontsize=LABEL_PT)
-    handles = [Patch(facecolor=PALETTE[0], edgecolor=PALETTE[0], label=_("a student's machine")),
-               Patch(facecolor="white", edgecolor=_REFERENCE_COLOR, hatch="///",
-                     label=_("source E (2019 thesis)"))]
-    ax.legend(handles=handles, fontsize=SMALL_PT, loc="lower right", framealpha=0.9)
