@@ -388,9 +388,13 @@ def _draw_spread(ax, summary, values, colours):
                 n=len(finals), mean=_fmt(mean), sd=_fmt(sd))
         else:
             line = _("n {n} · no finite value").format(n=len(mine))
-        labels.append(f"{label}\n{line}")
+        # The numbers above the row's strip, inside the axes: a tick label this long would
+        # squeeze the picture.
+        ax.text(0.99, k - 0.3, line, ha="right", va="bottom", fontsize=SMALL_PT,
+                color="#333333", transform=ax.get_yaxis_transform())
+        labels.append(label)
     ax.set_yticks(range(len(rows)), labels, fontsize=SMALL_PT)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_ylim(len(rows) - 0.5, -0.75)
     ax.grid(axis="y", visible=False)
 
 
