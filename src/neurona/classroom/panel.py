@@ -361,8 +361,14 @@ class BoardPanel(Panel):
         return self._thread is not None and self._thread.is_alive()
 
     def refresh(self) -> bool:
-        """Read the board now and redraw if it changed; return whether a picture was drawn."""
-        return self._update(conditional=False)
+        """Read the board now and redraw it; return whether a picture was drawn.
+
+        ``False`` when the board could not be read (the status line says why; the last
+        picture stays).
+        """
+        with self._lock:
+            self._drawn = None
+            return self._update(conditional=False)
 
     def figure(self):
         """Return the matplotlib Figure of the latest picture (reading the board if none yet)."""
