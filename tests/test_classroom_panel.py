@@ -331,6 +331,14 @@ def test_a_students_panel_reads_the_joined_board_and_cannot_run_the_class(room, 
         panel.close()
 
 
+def test_a_wrong_key_is_said_on_the_status_line_and_the_panel_does_not_poll(room):
+    running, _students = room
+    panel = board(running.url, key="x" * 22)
+    assert panel.state == "refused" and not panel.running and panel.live is False
+    assert "instructor key" in panel.status.value and panel.redraws == 0
+    panel.close()
+
+
 def test_without_a_membership_the_panel_says_how_to_get_one(monkeypatch):
     monkeypatch.setattr(classroom_client, "_MEMBERSHIP", {})
     with pytest.raises(PermissionError, match="join the class first"):
