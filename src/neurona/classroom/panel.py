@@ -188,6 +188,10 @@ class BoardPanel(Panel):
                 return False
             except BoardRefused as error:
                 self.state, self.problem = "refused", str(error)
+                if self.instructor and error.status in (401, 403):
+                    # The board takes any other key for a student's token: say what is wrong.
+                    self.problem = _("that is not this board's instructor key (the server "
+                                     "printed the key when it started)")
                 self._show_status()
                 self._halt()
                 return False
