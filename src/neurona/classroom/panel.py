@@ -398,6 +398,7 @@ class BoardPanel(Panel):
         """End the class (instructor): no more posts; returns where its CSV was written."""
         path = self.source.end(csv_path)
         self.refresh()
+        self._halt(wait=True)
         return path
 
     def export_csv(self, path: str | Path) -> Path:
