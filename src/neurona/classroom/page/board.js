@@ -10,6 +10,7 @@
   "use strict";
 
   var POLL_MS = 1500;
+  var REQUEST_MS = 6000; // the longest wait for one answer
   var SVG = "http://www.w3.org/2000/svg";
   // The kit's palette (neurona.plots.style.PALETTE, Okabe & Ito), in the same order.
   var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000",
@@ -533,7 +534,7 @@
     var t = el("table", "numbers");
     var head = el("tr");
     [param ? paramName(param) : word("group"), word("n"), word("mean"), word("sd")].forEach(
-      function (h) { head.appendChild(el("th", null, h)); });
+      function (h, k) { head.appendChild(el("th", k ? "num" : null, h)); });
     t.appendChild(el("thead")).appendChild(head);
     var body = t.appendChild(el("tbody"));
     groups.forEach(function (g) {
@@ -546,7 +547,7 @@
       row.appendChild(first);
       row.appendChild(el("td", "num", String(g.n)));
       row.appendChild(el("td", "num", num(g.mean)));
-      row.appendChild(el("td", "num", num(g.sd)));
+      row.appendChild(el("td", "num", g.n > 1 ? num(g.sd) : "–"));
       body.appendChild(row);
     });
     table.appendChild(t);
@@ -577,17 +578,18 @@
     [word("student"), word("device"), word("samples_per_second")].forEach(function (h, k) {
       head.appendChild(el("th", k === 2 ? "num" : null, h));
     });
+    head.appendChild(el("th", "bar-cell"));
     t.appendChild(el("thead")).appendChild(head);
     var body = t.appendChild(el("tbody"));
     rows.forEach(function (r) {
       var row = el("tr", r.ref ? "reference" : "student");
       row.appendChild(el("td", "who", r.name));
       row.appendChild(el("td", "device", r.device));
-      var cell = el("td", "num speed");
+      row.appendChild(el("td", "num speed", count(r.speed)));
+      var cell = el("td", "bar-cell");
       var bar = el("span", "bar");
-      bar.style.width = (isNumber(r.speed) ? Math.max(2, 100 * r.speed / fastest) : 0) + "%";
+      bar.style.width = (isNumber(r.speed) ? Math.max(1, 100 * r.speed / fastest) : 0) + "%";
       cell.appendChild(bar);
-      cell.appendChild(el("span", "speed-text", count(r.speed)));
       row.appendChild(cell);
       body.appendChild(row);
     });
@@ -671,8 +673,14 @@
     var url = "api/board?metric=" + encodeURIComponent(state.metric || "");
     var headers = { Accept: "application/json" };
     if (state.etag) headers["If-None-Match"] = state.etag;
-    fetch(url, { headers: headers, cache: "no-store", credentials: "same-origin" })
+    // A board that stops answering mid-request (a laptop asleep, a dropped connection) must
+    // not hang the page: give up on the request and retry.
+    var abort = typeof AbortController === "function" ? new AbortController() : null;
+    var watchdog = abort ? setTimeout(function () { abort.abort(); }, REQUEST_MS) : null;
+    fetch(url, { headers: headers, cache: "no-store", credentials: "same-origin",
+      signal: abort ? abort.signal : undefined })
       .then(function (response) {
+        clearTimeout(watchdog);
         if (response.status === 304) return null;
         if (response.status === 401 || response.status === 403) {
           setState("signed_out");
@@ -701,6 +709,7 @@
         if (!(state.board && state.board.ended)) schedule(POLL_MS);
       })
       .catch(function (error) {
+        clearTimeout(watchdog);
         if (error && error.message === "signed out") return;
         state.failures += 1;
         setState("unreachable");
