@@ -232,6 +232,12 @@ def test_board_page_updates_while_students_post(board, record_property):
             assert page.evaluate("() => document.documentElement.scrollWidth") <= 600, wide
             quiet = list(console)
 
+            # Another metric: the panels draw it.
+            page.select_option("#metric", "loss")
+            page.wait_for_function("() => document.querySelector('#panel-curves h2')"
+                                   ".textContent.includes('loss')", timeout=WAIT_MS)
+            assert look(page)["curves"] == len(NAMES)
+
             # The board stops: the page says so and retries; it comes back on the same class
             # (and the same cookie); then the class ends, and the page says that too.
             from neurona.classroom.server import start
@@ -255,7 +261,7 @@ def test_board_page_updates_while_students_post(board, record_property):
     strangers = [url for url in requests
                  if not url.startswith("data:") and urlsplit(url)[:2] != origin]
     assert not strangers, strangers
-    assert any("/api/board?metric=" in url for url in requests)
+    assert any(url.endswith("/api/board?metric=loss") for url in requests)
 
 
 # -- the page's files, without a browser -----------------------------------------------------

@@ -53,6 +53,7 @@ _LABELS = {
     "all": N_("all"),
     "none": N_("none"),
     "one_dot": N_("one dot per student; bar: the group's mean, line: its range from min to max"),
+    "mean_line": N_("dashed line: the room's mean, {mean}"),
     "strip_key": N_("dots: each student's final value; bar and whiskers: mean ± sd"),
     "higher_better": N_("higher is better"),
     "lower_better": N_("lower is better"),

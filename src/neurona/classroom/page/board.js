@@ -34,6 +34,11 @@
     return text;
   }
 
+  function sentence(text) {
+    // A title starts with a capital, also when it starts with a metric's name ("{metric} final").
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   function plainName(name) {
     return String(name).replace(/_/g, " ");
   }
@@ -270,8 +275,9 @@
     var note = panel.querySelector(".note");
     var metric = metricName(summary.metric);
     var param = summary.param;
-    title.textContent = param ? word("against_title", { metric: metric, param: paramName(param) })
-      : word("by_student_title", { metric: metric });
+    title.textContent = sentence(param ? word("against_title", {
+      metric: metric, param: paramName(param)
+    }) : word("by_student_title", { metric: metric }));
     var points = summary.points || [];
     note.textContent = "";
     if (!points.length) {
@@ -303,7 +309,7 @@
     f.svg.appendChild(plot);
     // The group means, joined: the trend across the values.
     var means = (summary.groups || []).filter(function (g) { return isNumber(g.mean); });
-    if (means.length > 1 && xs.numeric) {
+    if (means.length > 1 && xs.numeric && param !== "seed") { // seeds have no order to follow
       plot.appendChild(svgEl("polyline", {
         points: means.map(function (g) { return xs.at(g.value) + "," + y(g.mean); }).join(" "),
         fill: "none", stroke: "#777", "stroke-width": 1.5, "stroke-dasharray": "5 4"
@@ -389,9 +395,11 @@
       }
     });
     xTitle(f, names ? "" : word("student"));
-    note.textContent = (g && isNumber(g.mean) ? word("mean") + " " + num(g.mean) + " (– –)" : "") +
-      (bad ? " · " + word("no_value") : "") + " · " +
-      word(summary.higher_is_better ? "higher_better" : "lower_better");
+    var parts = [];
+    if (g && isNumber(g.mean)) parts.push(word("mean_line", { mean: num(g.mean) }));
+    if (bad) parts.push(word("no_value"));
+    parts.push(word(summary.higher_is_better ? "higher_better" : "lower_better"));
+    note.textContent = parts.join(" · ");
   }
 
   function shorten(text, n) {
@@ -404,7 +412,7 @@
     var box = panel.querySelector(".chart");
     var legend = clear(panel.querySelector(".legend"));
     var metric = metricName(summary.metric);
-    panel.querySelector("h2").textContent = word("curves_title", { metric: metric });
+    panel.querySelector("h2").textContent = sentence(word("curves_title", { metric: metric }));
     var curves = (summary.curves || []).filter(function (c) { return c.y && c.y.length; });
     if (!curves.length) {
       empty(box, state.board && state.board.runs && state.board.runs.length ? word("no_metric")
@@ -475,7 +483,7 @@
     var title = param === "seed" ? word("seeds_title", { metric: metric })
       : param ? word("spread_title", { metric: metric, param: paramName(param) })
         : word("spread_all_title", { metric: metric });
-    panel.querySelector("h2").textContent = title;
+    panel.querySelector("h2").textContent = sentence(title);
     var points = summary.points || [];
     var groups = summary.groups || [];
     if (!points.length) {
