@@ -13,7 +13,7 @@ A notebook reaches every name one way:
 - ``nr.TOPIC.NAME`` for the internals of one lesson or one tool, listed in ``_TOPICS``:
   ``nr.check`` (the exercises' self-checks), ``nr.scratch`` (the NumPy networks of notebooks
   02-06), ``nr.cnn`` (08), ``nr.autoencoders`` (10), ``nr.bench`` (the performance lab, 11),
-  ``nr.solar`` (12) and ``nr.distributed`` (14).
+  ``nr.solar`` (12), ``nr.distributed`` (14) and ``nr.classroom`` (the classroom board).
 
 ``import neurona`` is fast: a name imports its module the first time it is used, so TensorFlow,
 matplotlib and scikit-learn load only when a function needs them (see :mod:`neurona.exports`).
@@ -71,6 +71,7 @@ _TOPICS = (
     "bench",
     "solar",
     "distributed",
+    "classroom",
 )
 
 __getattr__, __dir__ = _lazy_exports(__name__, _FLAT, _TOPICS)

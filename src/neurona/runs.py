@@ -403,20 +403,20 @@ class Ledger:
                 rows.append(row)
         return pd.DataFrame(rows)
 
-    def to_csv(self, path: str | Path) -> Path:
+    def to_csv(self, path: str | Path | None = None) -> Path | str:
         """Write every run, one row per epoch, to ``path``; :meth:`read_csv` reads it back.
 
         Run-level fields (hyper-parameters, device, versions, status) go into a JSON column
-        so that the file stays one tidy table that spreadsheets open.
+        so that the file stays one tidy table that spreadsheets open. Without ``path`` the
+        CSV text is returned instead (the classroom board sends it).
         """
         import pandas as pd
 
-        path = Path(path)
-        frames = []
-        for run in self._runs:
-            frame = self._run_frame(run)
-            frames.append(frame)
+        frames = [self._run_frame(run) for run in self._runs]
         data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if path is None:
+            return data.to_csv(index=False)
+        path = Path(path)
         data.to_csv(path, index=False)
         return path
 
