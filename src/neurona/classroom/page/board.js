@@ -304,7 +304,8 @@
       xs = xPositions(summary, f);
     }
     xs.values.forEach(function (v) { xTick(f, xs.at(v), valueText(v), rotate); });
-    xTitle(f, rotate ? "" : paramName(param) + (summary.log_x ? " (log)" : ""));
+    xTitle(f, rotate ? "" : summary.log_x ? word("log_axis", { param: paramName(param) })
+      : paramName(param));
     var plot = svgEl("g", { "clip-path": f.clip });
     f.svg.appendChild(plot);
     // The group means, joined: the trend across the values.
@@ -572,8 +573,7 @@
       return { name: h.student, device: h.device, speed: h.samples_per_second, ref: false };
     });
     (summary.reference || []).forEach(function (r) {
-      rows.push({ name: word("reference_row"), device: r.device, speed: r.samples_per_second,
-        ref: true });
+      rows.push({ name: null, device: r.device, speed: r.samples_per_second, ref: true });
     });
     rows.sort(function (a, b) {
       return (isNumber(b.speed) ? b.speed : -1) - (isNumber(a.speed) ? a.speed : -1);
@@ -591,8 +591,14 @@
     var body = t.appendChild(el("tbody"));
     rows.forEach(function (r) {
       var row = el("tr", r.ref ? "reference" : "student");
-      row.appendChild(el("td", "who", r.name));
-      row.appendChild(el("td", "device", r.device));
+      if (r.ref) { // source E's device: named in the device column, across both
+        var device = el("td", "device", r.device);
+        device.colSpan = 2;
+        row.appendChild(device);
+      } else {
+        row.appendChild(el("td", "who", r.name));
+        row.appendChild(el("td", "device", r.device));
+      }
       row.appendChild(el("td", "num speed", count(r.speed)));
       var cell = el("td", "bar-cell");
       var bar = el("span", "bar");
@@ -605,8 +611,10 @@
     var lines = [];
     if (!(summary.hardware || []).length) lines.push(word("no_hardware"));
     if (reference.model) lines.push(word("hardware_model", { model: reference.model }));
-    if (reference.source && (summary.reference || []).length) {
-      lines.push(word("reference_caption", { source: reference.source, model: reference.model || "" }));
+    if ((summary.reference || []).length) {
+      lines.push(reference.source ? word("reference_caption", {
+        source: reference.source, model: reference.model || ""
+      }) : word("reference_rows"));
     }
     note.textContent = lines.join(" ");
   }
