@@ -44,7 +44,7 @@
   }
 
   function metricName(name) {
-    if (name === null || name === undefined) return "";
+    if (name === null || name === undefined) return word("metric"); // nothing recorded yet
     if (labels["metric:" + name] !== undefined) return labels["metric:" + name];
     if (/^val_./.test(name)) return word("validation", { metric: metricName(name.slice(4)) });
     return plainName(name);
@@ -650,7 +650,9 @@
     var select = document.getElementById("metric");
     var metrics = board.metrics || [];
     var shown = Array.prototype.map.call(select.options, function (o) { return o.value; });
-    if (shown.join("\n") !== metrics.join("\n")) {
+    if (!metrics.length) {
+      clear(select).appendChild(el("option", null, "–"));
+    } else if (shown.join("\n") !== metrics.join("\n")) {
       clear(select);
       metrics.forEach(function (m) {
         var option = el("option", null, metricName(m));
@@ -713,7 +715,8 @@
       })
       .then(function (board) {
         state.failures = 0;
-        if (board) {
+        var stale = board && board.summary && state.metric && board.summary.metric !== state.metric;
+        if (board && !stale) { // (stale: asked for before the metric was changed)
           state.board = board;
           if (!state.metric && board.summary && board.summary.metric) {
             state.metric = board.summary.metric;
