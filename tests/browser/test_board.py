@@ -210,6 +210,11 @@ def test_board_page_updates_while_students_post(board, record_property):
             assert first["curves"] == FIRST < last["curves"] == len(NAMES)
             assert "live" in last["state"]
 
+            # Nothing changes now: the page asks with its ETag and the board answers 304.
+            with page.expect_response(lambda r: "/api/board?" in r.url and r.status == 304,
+                                      timeout=WAIT_MS):
+                pass
+
             # The nickname that is an HTML tag is text, and no image was made from it.
             hostile = page.locator("#panel-hardware td.who", has_text=HOSTILE)
             assert hostile.count() == 1, page.locator("#panel-hardware").inner_text()
