@@ -146,20 +146,48 @@
   }
 
   function yDomain(values) {
-    // Robust upper end: a diverged run's huge loss must not flatten everyone else's curve.
+    // A few far-off values (a diverged run's loss of 200 beside everyone's 0.3) must not
+    // flatten everyone else: the scale then covers the bulk, and they are drawn at its edge.
     var v = values.filter(isNumber).sort(function (x, y) { return x - y; });
     if (!v.length) return null;
     var lo = v[0], hi = v[v.length - 1];
-    var p90 = v[Math.floor(0.9 * (v.length - 1))];
     var clipped = false;
-    if (v.length >= 10 && hi - lo > 5 * (p90 - lo) && p90 > lo) {
-      hi = p90 + 0.5 * (p90 - lo);
-      clipped = true;
+    if (v.length >= 5) {
+      var q1 = v[Math.floor(0.25 * (v.length - 1))], q3 = v[Math.ceil(0.75 * (v.length - 1))];
+      var reach = 3 * (q3 - q1);
+      var inner = v.filter(function (x) { return x >= q1 - reach && x <= q3 + reach; });
+      var a = inner[0], b = inner[inner.length - 1];
+      if (hi - lo > 4 * Math.max(b - a, 1e-12)) {
+        clipped = lo < a || hi > b;
+        lo = a;
+        hi = b;
+      }
     }
     var pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.05 || 0.5;
     var d = niceTicks(lo - pad, hi + pad, 5);
     d.clipped = clipped;
     return d;
+  }
+
+  function dot(plot, f, y, domain, x, v, r, fill, opacity, label) {
+    // A value on the scale is a dot; one beyond it, a triangle at the edge pointing away.
+    var node;
+    if (v > domain.hi || v < domain.lo) {
+      var up = v > domain.hi;
+      var edge = up ? f.m.top + 2 : f.h - f.m.bottom - 2;
+      var tipY = edge, baseY = up ? edge + 11 : edge - 11;
+      node = svgEl("path", {
+        d: "M" + x + "," + tipY + "L" + (x - 7) + "," + baseY + "L" + (x + 7) + "," + baseY + "Z",
+        fill: fill, stroke: "#fff", "stroke-width": 1, class: "dot off-scale"
+      });
+    } else {
+      node = svgEl("circle", {
+        cx: x, cy: y(v), r: r, fill: fill, "fill-opacity": opacity, stroke: "#fff",
+        "stroke-width": 1, class: "dot"
+      });
+    }
+    plot.appendChild(tip(node, label));
+    return node;
   }
 
   // -- one chart frame --------------------------------------------------------------------
@@ -338,17 +366,15 @@
       var x = xs.at(p.value) + jitter(i, 2) * 10;
       var label = p.student + " · " + valueText(p.value) + " → " + num(p.final);
       if (isNumber(p.final)) {
-        plot.appendChild(tip(svgEl("circle", {
-          cx: x, cy: y(p.final), r: 6, fill: colour(p.value), "fill-opacity": 0.85,
-          stroke: "#fff", "stroke-width": 1, class: "dot"
-        }), label));
+        dot(f.svg, f, y, domain, x, p.final, 6, colour(p.value), 0.85, label);
       } else {
         bad += 1;
         plot.appendChild(tip(cross(x, f.m.top + 8, WRONG), label));
       }
     });
-    note.textContent = word("one_dot") + (bad ? " · " + word("no_value") : "") + " · " +
-      word(summary.higher_is_better ? "higher_better" : "lower_better");
+    note.textContent = [word("one_dot")].concat(bad ? [word("no_value")] : [],
+      domain.clipped ? [word("off_scale")] : [],
+      [word(summary.higher_is_better ? "higher_better" : "lower_better")]).join(" · ");
   }
 
   function cross(x, y, colour) {
@@ -386,10 +412,7 @@
       var label = p.student + " → " + num(p.final);
       if (names) xTick(f, x, shorten(p.student, 14), true);
       if (isNumber(p.final)) {
-        plot.appendChild(tip(svgEl("circle", {
-          cx: x, cy: y(p.final), r: 6, fill: PALETTE[0], "fill-opacity": 0.85, stroke: "#fff",
-          class: "dot"
-        }), label));
+        dot(f.svg, f, y, domain, x, p.final, 6, PALETTE[0], 0.85, label);
       } else {
         bad += 1;
         plot.appendChild(tip(cross(x, f.m.top + 8, WRONG), label));
@@ -399,6 +422,7 @@
     var parts = [];
     if (g && isNumber(g.mean)) parts.push(word("mean_line", { mean: num(g.mean) }));
     if (bad) parts.push(word("no_value"));
+    if (domain.clipped) parts.push(word("off_scale"));
     parts.push(word(summary.higher_is_better ? "higher_better" : "lower_better"));
     note.textContent = parts.join(" · ");
   }
@@ -471,8 +495,7 @@
         legend.appendChild(item);
       });
     }
-    if (domain.clipped) legend.appendChild(el("span", "legend-note", "↑ " + word("no_value")
-      .replace(/^×\s*/, "")));
+    if (domain.clipped) legend.appendChild(el("span", "legend-note", word("off_scale_lines")));
   }
 
   // -- panel 3: the spread ----------------------------------------------------------------------
@@ -520,9 +543,8 @@
       var i = seen[k] = (seen[k] || 0) + 1;
       var spread = Math.min(band * 0.35, 40);
       var x = f.m.left + band * (k + 0.5) + spread * (((i * 0.618) % 1) * 2 - 1);
-      plot.appendChild(tip(svgEl("circle", {
-        cx: x, cy: y(p.final), r: 5, fill: colour(p.value), "fill-opacity": 0.55, class: "dot"
-      }), p.student + " → " + num(p.final)));
+      dot(f.svg, f, y, domain, x, p.final, 5, colour(p.value), 0.55,
+        p.student + " → " + num(p.final));
     });
     groups.forEach(function (g, k) {
       if (!isNumber(g.mean)) return;
@@ -560,7 +582,8 @@
       body.appendChild(row);
     });
     table.appendChild(t);
-    table.appendChild(el("p", "small", word("strip_key")));
+    table.appendChild(el("p", "small", word("strip_key") +
+      (domain.clipped ? " · " + word("off_scale") : "")));
   }
 
   // -- panel 4: the room's hardware --------------------------------------------------------
