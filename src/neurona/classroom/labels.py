@@ -61,6 +61,7 @@ _LABELS = {
     "no_value": N_("× no finite value (diverged)"),
     "off_scale": N_("▲▼ beyond the scale, drawn at its edge"),
     "off_scale_lines": N_("some values are beyond the scale"),
+    "within": N_("grey values under the axis: {param}"),
     "colour_by": N_("colour: {param}"),
     "reference_rows": N_("Grey rows: the same model on source E's devices."),
     "reference_caption": N_("Grey rows: {source}, model {model}."),

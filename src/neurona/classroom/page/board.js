@@ -233,10 +233,14 @@
     return y;
   }
 
-  function xTick(f, x, text, rotate) {
-    var y0 = f.h - f.m.bottom;
-    f.svg.appendChild(svgEl("line", { x1: x, x2: x, y1: y0, y2: y0 + 5, stroke: "#999" }));
-    var attrs = { x: x, y: y0 + 21, "text-anchor": "middle", fill: INK };
+  function xTick(f, x, text, rotate, below) {
+    var y0 = f.h - f.m.bottom + (below || 0);
+    if (!below) {
+      f.svg.appendChild(svgEl("line", { x1: x, x2: x, y1: y0, y2: y0 + 5, stroke: "#999" }));
+    }
+    var attrs = {
+      x: x, y: y0 + 21, "text-anchor": "middle", fill: INK, "font-weight": below ? 600 : 400
+    };
     if (rotate) {
       attrs["text-anchor"] = "end";
       attrs.y = y0 + 14;
@@ -321,17 +325,21 @@
     var finals = points.map(function (p) { return p.final; });
     (summary.groups || []).forEach(function (g) { finals.push(g.min, g.max); });
     var domain = yDomain(finals) || niceTicks(0, 1, 4);
-    var f = frame(box, metric, {});
+    // A grid of two parameters: within each value of the first, one column per value of the
+    // second, labelled under the axis.
+    var second = secondParam(summary, points);
+    var f = frame(box, metric, second ? { bottom: 74 } : {});
     var y = yAxis(f, domain);
     var xs = xPositions(summary, f);
     var rotate = !xs.numeric && xs.values.some(function (v) { return valueText(v).length > 6; })
       && xs.band < 90;
     if (rotate) {
-      f = frame(box, metric, { bottom: 96 });
+      f = frame(box, metric, { bottom: second ? 118 : 96 });
       y = yAxis(f, domain);
       xs = xPositions(summary, f);
     }
-    xs.values.forEach(function (v) { xTick(f, xs.at(v), valueText(v), rotate); });
+    var below = second ? 20 : 0;
+    xs.values.forEach(function (v) { xTick(f, xs.at(v), valueText(v), rotate, below); });
     xTitle(f, rotate ? "" : summary.log_x ? word("log_axis", { param: paramName(param) })
       : paramName(param));
     var plot = svgEl("g", { "clip-path": f.clip });
@@ -358,12 +366,30 @@
         "stroke-width": 4, class: "mean"
       }), word("mean") + " " + num(g.mean)));
     });
+    var gap = xs.band || xs.values.reduce(function (g, v, k) {
+      return k ? Math.min(g, Math.abs(xs.at(v) - xs.at(xs.values[k - 1]))) : g;
+    }, 120);
+    var step = second ? Math.min(56, gap / (second.values.length + 0.5)) : 0;
+    var shift = function (p) {
+      if (!second) return 0;
+      return (second.index(p.value2) - (second.values.length - 1) / 2) * step;
+    };
+    if (second) {
+      xs.values.forEach(function (v) {
+        second.values.forEach(function (v2, k) {
+          f.svg.appendChild(svgEl("text", {
+            x: xs.at(v) + (k - (second.values.length - 1) / 2) * step,
+            y: f.h - f.m.bottom + 19, "text-anchor": "middle", fill: "#666", "font-size": 14
+          }, valueText(v2)));
+        });
+      });
+    }
     var seen = {};
     var bad = 0;
     points.forEach(function (p) {
-      var key = groupKey(p.value);
+      var key = groupKey(p.value) + "|" + groupKey(p.value2);
       var i = seen[key] = (seen[key] || 0) + 1;
-      var x = xs.at(p.value) + jitter(i, 2) * 10;
+      var x = xs.at(p.value) + shift(p) + jitter(i, 2) * (second ? 4 : 10);
       var label = p.student + " · " + valueText(p.value) + " → " + num(p.final);
       if (isNumber(p.final)) {
         dot(f.svg, f, y, domain, x, p.final, 6, colour(p.value), 0.85, label);
@@ -372,9 +398,35 @@
         plot.appendChild(tip(cross(x, f.m.top + 8, WRONG), label));
       }
     });
-    note.textContent = [word("one_dot")].concat(bad ? [word("no_value")] : [],
+    note.textContent = [word("one_dot")].concat(
+      second ? [word("within", { param: paramName(second.name) })] : [],
+      bad ? [word("no_value")] : [],
       domain.clipped ? [word("off_scale")] : [],
       [word(summary.higher_is_better ? "higher_better" : "lower_better")]).join(" · ");
+  }
+
+  function secondParam(summary, points) {
+    // The second parameter of a two-parameter grid, its values in order, or null.
+    var params = (state.board && state.board.assignment && state.board.assignment.params) || [];
+    if (params.length < 2 || !points.some(function (p) { return p.value2 !== undefined; })) {
+      return null;
+    }
+    var values = [];
+    var keys = {};
+    points.forEach(function (p) {
+      var k = groupKey(p.value2);
+      if (!(k in keys)) { keys[k] = true; values.push(p.value2); }
+    });
+    values.sort(function (a, b) {
+      if (isNumber(a) && isNumber(b)) return a - b;
+      return String(a).localeCompare(String(b));
+    });
+    var index = {};
+    values.forEach(function (v, k) { index[groupKey(v)] = k; });
+    return {
+      name: params[1], values: values,
+      index: function (v) { return index[groupKey(v)] || 0; }
+    };
   }
 
   function cross(x, y, colour) {
