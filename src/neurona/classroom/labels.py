@@ -11,7 +11,7 @@ A label with ``{fields}`` is filled in by the page (``{metric}``, ``{param}``, `
 
 from __future__ import annotations
 
-from neurona.i18n import N_, _, grouped
+from neurona.i18n import N_, _, grouped, language
 from neurona.plots.style import metric_label
 
 __all__ = ["page_labels"]
@@ -101,7 +101,8 @@ def page_labels() -> dict[str, str]:
     Keys are the page's names for them; ``metric:NAME`` and ``param:NAME`` name the metrics and
     parameters the course uses (the page writes any other name as it is, underscores as
     spaces, and ``validation`` names a ``val_`` metric it does not know); ``thousands`` is the
-    separator of thousands (a comma in English, a thin space in Spanish).
+    separator of thousands (a comma in English, a thin space in Spanish); ``lang`` is the
+    language's code, for the page's ``lang`` attribute.
 
     Examples
     --------
@@ -117,4 +118,5 @@ def page_labels() -> dict[str, str]:
     for name, text in _PARAMS.items():
         labels[f"param:{name}"] = _(text)
     labels["thousands"] = grouped(1000, ",.0f")[1:-3]
+    labels["lang"] = language()
     return labels

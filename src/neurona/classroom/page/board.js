@@ -817,6 +817,7 @@
     schedule(0);
   });
   document.getElementById("metric-label").textContent = word("metric");
+  if (labels.lang) document.documentElement.lang = labels.lang;
 
   var resizing = null;
   window.addEventListener("resize", function () {
