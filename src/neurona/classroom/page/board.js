@@ -195,8 +195,10 @@
     var width = Math.max(260, box.clientWidth || 600);
     var height = opts && opts.height ? opts.height : CHART_HEIGHT;
     var m = { left: 72, right: 16, top: 12, bottom: (opts && opts.bottom) || 52 };
+    var title = box.parentNode.querySelector("h2");
     var svg = svgEl("svg", {
       width: width, height: height, viewBox: "0 0 " + width + " " + height, role: "img",
+      "aria-label": title ? title.textContent : yTitle,
       "font-size": 15, "font-family": "inherit"
     });
     var clipId = "clip-" + box.parentNode.id;
