@@ -161,7 +161,7 @@ def test_hardware_is_the_latest_mlp_run_per_student_fastest_first_beside_source_
     table = nr.reference_table("heterogeneous_mlp_training")
     seconds = float(table.loc[table.hidden_layers == "1600", "core_i7_5700hq"].iloc[0])
     reference = {r["device"]: r["samples_per_second"] for r in s["reference"]}
-    assert reference["Intel Core i7-5700HQ (source E)"] == pytest.approx(
+    assert reference["Intel Core i7-5700HQ (Martín López 2019)"] == pytest.approx(
         2 * 1_366_100 / seconds, abs=0.1)
     assert len(reference) == 5
     speeds = [r["samples_per_second"] for r in s["reference"]]

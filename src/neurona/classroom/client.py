@@ -28,7 +28,7 @@ from typing import Any
 from neurona.classroom import protocol
 from neurona.i18n import _, ngettext
 
-__all__ = ["Board", "Student", "assigned", "join", "joined", "membership"]
+__all__ = ["Board", "BoardAnswer", "Student", "assigned", "join", "joined", "membership"]
 
 TIMEOUT_S = 5.0
 MAX_BACKOFF_S = 30.0
@@ -58,8 +58,12 @@ class BoardAnswer(Exception):
 
 
 def _request(base: str, path: str, *, body: Any = None, token: str | None = None,
-             timeout: float = TIMEOUT_S, raw: bool = False) -> Any:
+             timeout: float = TIMEOUT_S, raw: bool = False, etag: str | None = None,
+             seen: dict[str, str] | None = None) -> Any:
     """One call to the board: JSON in, JSON (or text) out.
+
+    With ``etag`` (the ETag of an earlier answer) an unchanged board answers ``None``; ``seen``
+    receives the answer's ``etag``.
 
     Raises
     ------
@@ -75,10 +79,16 @@ def _request(base: str, path: str, *, body: Any = None, token: str | None = None
         request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
+    if etag:
+        request.add_header("If-None-Match", etag)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             text = answer.read().decode("utf-8")
+            if seen is not None:
+                seen["etag"] = answer.headers.get("Etag", "")
     except urllib.error.HTTPError as error:
+        if error.code == 304 and etag:
+            return None
         try:
             message = json.loads(error.read().decode("utf-8")).get("error", "")
         except (ValueError, AttributeError, OSError):
@@ -456,17 +466,23 @@ class Board:
 
     def __init__(self, address: str | None = None, key: str | None = None):
         student = membership()
-        if key is None and student is None:
+        if student is None and (key is None or address is None):
             raise PermissionError(_("to read the board, join the class first "
-                                    "(nr.classroom.join) or give the instructor key"))
+                                    "(nr.classroom.join) or give its address and the "
+                                    "instructor key"))
         self.address = _address(address) if address is not None else student.address
         self.key = key
         self._token = key if key is not None else student.token
-        self._etag_version: int | None = None
 
-    def _call(self, path: str, body: Any = None, raw: bool = False) -> Any:
+    @property
+    def token(self) -> str:
+        """The credential this reader sends: the instructor key, or the student's token."""
+        return self._token
+
+    def _call(self, path: str, body: Any = None, raw: bool = False, **conditional: Any) -> Any:
         try:
-            return _request(self.address, path, body=body, token=self._token, raw=raw)
+            return _request(self.address, path, body=body, token=self._token, raw=raw,
+                            **conditional)
         except BoardAnswer as error:
             if error.status == 403:
                 raise PermissionError(
@@ -478,7 +494,19 @@ class Board:
 
     def data(self, metric: str | None = None) -> dict[str, Any]:
         """Return the board as data, with the ``summary`` of ``metric`` (default: the board's)."""
-        return self._call("api/board?metric=" + urllib.request.quote(metric or ""))
+        return self.fetch(metric)[0]
+
+    def fetch(self, metric: str | None = None,
+              etag: str | None = None) -> tuple[dict[str, Any] | None, str]:
+        """Return (board data, its ETag); the data is ``None`` when unchanged since ``etag``.
+
+        Raises ``BoardAnswer`` for a refusal (an unknown metric is status 400) and
+        ``ConnectionError`` when the board cannot be reached.
+        """
+        seen: dict[str, str] = {}
+        data = _request(self.address, "api/board?metric=" + urllib.request.quote(metric or ""),
+                        token=self._token, etag=etag, seen=seen)
+        return data, seen.get("etag", etag or "")
 
     def _instructor(self) -> None:
         if self.key is None:

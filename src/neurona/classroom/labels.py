@@ -63,7 +63,7 @@ _LABELS = {
     "off_scale_lines": N_("some values are beyond the scale"),
     "within": N_("grey values under the axis: {param}"),
     "colour_by": N_("colour: {param}"),
-    "reference_rows": N_("Grey rows: the same model on source E's devices."),
+    "reference_rows": N_("Grey rows: the same model on the machines of Martín López (2019)."),
     "reference_caption": N_("Grey rows: {source}, model {model}."),
     "hardware_model": N_("Runs of {model} (notebook 11's \"with a class\" cell)."),
     "no_hardware": N_("No one has run the comparison model yet."),

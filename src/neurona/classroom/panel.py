@@ -21,17 +21,13 @@ requests.
 from __future__ import annotations
 
 import html
-import json
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import weakref
 from pathlib import Path
 from typing import Any
 
-from neurona.classroom.client import Board, membership
+from neurona.classroom.client import TIMEOUT_S, Board, BoardAnswer, membership
 from neurona.i18n import _, grouped, ngettext
 from neurona.plots.render import RedrawPacer
 from neurona.widgets.panel import Panel
@@ -41,17 +37,8 @@ __all__ = ["BoardPanel", "board"]
 INTERVAL_S = 2.0
 # The live view spends at most this share of the kernel's time drawing (a student trains there).
 MAX_DRAWING_SHARE = 0.2
-TIMEOUT_S = 5.0
 # The live panel of each board (address, credentials): a newer one pauses the older.
 _LIVE: dict[tuple[str, str], weakref.ref] = {}
-
-
-class BoardRefused(Exception):
-    """The board answered a request with an error status (its message, in ``str``)."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 class BoardPanel(Panel):
@@ -134,36 +121,10 @@ class BoardPanel(Panel):
             self.live = True
 
     # -- reading the board ----------------------------------------------------------------
-    def _token(self) -> str | None:
-        if self.source.key is not None:
-            return self.source.key
-        student = membership()
-        return student.token if student is not None else None
-
     def _get(self, metric: str | None, etag: str | None) -> dict[str, Any] | None:
         """One look at the board; ``None`` when it answers 304 (nothing changed since ``etag``)."""
-        url = self.source.address + "api/board?metric=" + urllib.parse.quote(metric or "")
-        request = urllib.request.Request(url)
-        token = self._token()
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
-        if etag:
-            request.add_header("If-None-Match", etag)
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:
-                body = answer.read()
-                self._etag = answer.headers.get("Etag")
-        except urllib.error.HTTPError as error:
-            if error.code == 304:
-                return None
-            try:
-                message = json.loads(error.read().decode("utf-8")).get("error", "")
-            except (ValueError, AttributeError, OSError):
-                message = ""
-            raise BoardRefused(error.code, message or str(error.reason)) from None
-        except (urllib.error.URLError, OSError) as error:
-            raise ConnectionError(str(getattr(error, "reason", error))) from None
-        return json.loads(body.decode("utf-8"))
+        data, self._etag = self.source.fetch(metric, etag)
+        return data
 
     def _wanted_metric(self) -> str | None:
         """Return the chosen metric once a run recorded it (until then the board's default)."""
@@ -178,7 +139,7 @@ class BoardPanel(Panel):
             try:
                 try:
                     data = self._get(metric, self._etag if conditional else None)
-                except BoardRefused as error:
+                except BoardAnswer as error:
                     if error.status != 400 or metric is None:
                         raise
                     data = self._get(None, None)   # a metric no run recorded yet
@@ -186,7 +147,7 @@ class BoardPanel(Panel):
                 self.state, self.problem = "unreachable", str(error)
                 self._show_status()
                 return False
-            except BoardRefused as error:
+            except BoardAnswer as error:
                 self.state, self.problem = "refused", str(error)
                 if self.instructor and error.status in (401, 403):
                     # The board takes any other key for a student's token: say what is wrong.
@@ -318,7 +279,7 @@ class BoardPanel(Panel):
             if self.state in ("ended", "refused"):
                 self.live = False
             return
-        slot = (self.source.address, self._token() or "")
+        slot = (self.source.address, self.source.token)
         older = _LIVE.get(slot)
         older = older() if older is not None else None
         if older is not None and older is not self:

@@ -84,9 +84,10 @@ class Classroom:
             data["code"] = protocol.show_code(self.store.code)
             data["join"] = self.join_line()
         if summary:
-            from neurona.classroom.summary import summarise
+            from neurona.classroom import summary as summaries
 
-            data["summary"] = summarise(data, metric or None)
+            data["summary"] = summaries.summarise(data, metric or None)
+            data["reference"] = summaries.reference()
         body = json.dumps(data, separators=(",", ":")).encode()
         self._cache = {key: body}
         return body

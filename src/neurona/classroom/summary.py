@@ -16,10 +16,10 @@ import math
 import statistics
 from typing import Any
 
-from neurona.i18n import _
+from neurona.i18n import N_, _
 from neurona.validate import one_of
 
-__all__ = ["summarise", "higher_is_better", "HARDWARE_MODEL"]
+__all__ = ["summarise", "higher_is_better", "reference", "HARDWARE_MODEL"]
 
 #: The model whose speed the room compares with source E's devices (notebook 11's cell).
 HARDWARE_MODEL = "MLP 50-1600-1"
@@ -41,6 +41,13 @@ _REFERENCE_DEVICES = {
 }
 # Its runs: 2 epochs over 1,366,100 samples, total seconds in the table.
 _REFERENCE_SAMPLES = 2 * 1_366_100
+_REFERENCE_SOURCE = N_("Martín López (2019), TFM, result files of its code (metrics_total.csv): "
+                       "2 epochs of 1,366,100 samples, batch 1000")
+
+
+def reference() -> dict[str, str]:
+    """Return where the reference devices' numbers come from and for which model."""
+    return {"source": _(_REFERENCE_SOURCE), "model": HARDWARE_MODEL}
 
 
 def higher_is_better(metric: str) -> bool:
@@ -226,7 +233,7 @@ def summarise(board: dict[str, Any], metric: str | None = None) -> dict[str, Any
     log_x = (bool(numbers) and all(_number(v) and v > 0 for v in numbers)
              and max(numbers) / min(numbers) >= _LOG_RATIO)
 
-    reference = [{"device": _("{device} (source E)").format(device=device),
+    reference = [{"device": _("{device} (Martín López 2019)").format(device=device),
                   "samples_per_second": speed} for device, speed in _reference_rows()]
     counts = {"students": len(students), "runs": len(runs),
               "epochs": sum(int(r.get("epochs") or 0) for r in runs)}

@@ -449,7 +449,7 @@ def _draw_hardware(ax, summary):
     from neurona.classroom.summary import HARDWARE_MODEL
 
     rows, left_out = _hardware_rows(summary)
-    ax.set_title(_("Training speed, {model}\n(hatched bars: source E)").format(
+    ax.set_title(_("Training speed, {model}\n(hatched bars: Martín López 2019)").format(
         model=HARDWARE_MODEL), fontsize=TITLE_PT)
     ax.tick_params(labelsize=TICK_PT)
     ax.grid(axis="x", alpha=0.3)
