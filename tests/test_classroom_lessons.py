@@ -114,7 +114,8 @@ def test_one_student_s_three_lessons_reach_the_board(board, capsys):
     run_cell("04", "04-class-run", space)
     out = capsys.readouterr().out
     assert "XOR, 2 hidden neurons, start 3: test accuracy" in out
-    assert "in the class at" in out and board.url in out   # the membership's status line
+    # The membership's status line, after the cell's short flush: the run is acknowledged.
+    assert f"ana in the class at {board.url}: 1 run sent" in out
     assert nr.classroom.membership().flush(10)
     xor = sent(board)["room: xor"]
     assert xor["hparams"]["dataset"] == "xor" and xor["hparams"]["layers"] == "2"
