@@ -355,8 +355,12 @@ class RunningServer:
             return
         done = threading.Event()
 
-        def shut():
+        async def shut():
             self._server.stop()
+            try:   # a browser's kept-alive connection must fail now, not hang
+                await asyncio.wait_for(self._server.close_all_connections(), 2)
+            except asyncio.TimeoutError:
+                pass
             done.set()
 
         self._loop.add_callback(shut)
