@@ -32,6 +32,7 @@ _FLAT = (
     "solar",
     "transfer",
     "sequences",
+    "classroom",
     "style",
 )
 
