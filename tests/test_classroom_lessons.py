@@ -124,6 +124,11 @@ def test_one_student_s_three_lessons_reach_the_board(board, capsys):
     assert xor["backend"] == "numpy" and len(xor["epoch_seconds"]) == space["EPOCHS"]
     final = xor["history"]["val_accuracy"][-1]
     assert final == pytest.approx(float(out.split("test accuracy ")[1][:4]), abs=0.006)
+    # What the board shows: the test accuracy against the assigned size, the start beside it.
+    shown = instructor.data()["summary"]
+    assert (shown["metric"], shown["param"], shown["param2"]) == ("val_accuracy", "layers", "start")
+    assert [(p["student"], p["run"], p["value"]) for p in shown["points"]] == [("ana", "room: xor", 2)]
+    assert shown["points"][0]["final"] == pytest.approx(final)
 
     # 06: the learning rate comes from the board; the network is the notebook's build().
     instructor.assign(learning_rate=[0.003, 0.03])
@@ -146,6 +151,9 @@ def test_one_student_s_three_lessons_reach_the_board(board, capsys):
     assert lr["hparams"]["optimizer"] == "adam" and lr["backend"] == "tensorflow"
     assert lr["epochs"] == space["EPOCHS"] and lr["samples_per_epoch"] == 256
     assert set(lr["history"]) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+    shown = instructor.data()["summary"]
+    assert (shown["metric"], shown["param"]) == ("val_accuracy", "learning_rate")
+    assert [(p["run"], p["value"]) for p in shown["points"]] == [("room: lr 0.003", 0.003)]
 
     # 11: the hardware comparison's model, on random data.
     space = notebook("11", board)
@@ -162,6 +170,11 @@ def test_one_student_s_three_lessons_reach_the_board(board, capsys):
     assert hardware["parameters"] == 50 * 1600 + 1600 + 1600 + 1 == 83_201
     assert hardware["epochs"] == space["ROOM_EPOCHS"] and hardware["samples_per_epoch"] == 2_000
     assert hardware["samples_per_second"] and hardware["samples_per_second"] > 0
+    # The board's hardware table: this machine beside Martín López (2019)'s devices.
+    shown = instructor.data()["summary"]
+    assert [(h["student"], h["device"]) for h in shown["hardware"]] == [("ana", hardware["device"])]
+    assert shown["hardware"][0]["samples_per_second"] > 0
+    assert any("i7-5700HQ" in r["device"] for r in shown["reference"])
 
     # One student, three notebooks: every run under the same nickname, nothing else kept.
     data = board_json(board)
