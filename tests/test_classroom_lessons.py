@@ -127,7 +127,8 @@ def test_one_student_s_three_lessons_reach_the_board(board, capsys):
     # What the board shows: the test accuracy against the assigned size, the start beside it.
     shown = instructor.data()["summary"]
     assert (shown["metric"], shown["param"], shown["param2"]) == ("val_accuracy", "layers", "start")
-    assert [(p["student"], p["run"], p["value"]) for p in shown["points"]] == [("ana", "room: xor", 2)]
+    points = [(p["student"], p["run"], p["value"]) for p in shown["points"]]
+    assert points == [("ana", "room: xor", 2)]
     assert shown["points"][0]["final"] == pytest.approx(final)
 
     # 06: the learning rate comes from the board; the network is the notebook's build().
