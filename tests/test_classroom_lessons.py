@@ -66,9 +66,8 @@ def board(tmp_path, monkeypatch):
     running = start(tmp_path / "class.sqlite", title="lessons")
     yield running
     student = classroom_client.membership()
-    if student is not None:  # the core's client has no leave(): stop the thread, forget it
-        student.stop()
-        classroom_client._MEMBERSHIP.clear()
+    if student is not None:
+        student.leave()
     running.stop()
     notebook_ledger.clear()
     for run in kept:
