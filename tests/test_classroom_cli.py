@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -109,7 +110,10 @@ def test_serve_json_prints_one_line_for_scripts_and_stops_on_sigterm(tmp_path):
     finally:
         process.terminate()
         out, _err = process.communicate(timeout=20)
-    assert process.returncode == 0 and out == ""   # the JSON line was the only output
+    # 0 after its clean stop; killed by the signal when SIGTERM comes a few milliseconds after
+    # the line, before serve installed its handler (it prints the line first): either way it stops
+    assert process.returncode in (0, -signal.SIGTERM), _err
+    assert out == ""   # the JSON line was the only output
 
 
 def test_a_wrong_code_is_a_permission_error_that_shows_what_was_typed(board, notebook):
