@@ -24,6 +24,14 @@ acknowledged the server is killed with SIGKILL and started again on the same dat
 two seconds later. Reported: epochs acknowledged before the kill and found after the restart,
 epochs posted (resends included) against epochs stored, duplicates and lost epochs (both must
 be 0), and the time from the restart until every epoch trained before it was acknowledged.
+
+Measured on a shared 2-core AMD EPYC (4 Dec 2026), 200 x 30: about 370 requests/s answered
+(the students' own pace: each looks at its ledger every 0.5 s), post latency 2-5 ms median,
+13-83 ms p95, board refresh 45 ms median (450 KB, 114 KB gzipped), 2-2.5 CPU seconds of the
+server; every epoch once, in both runs; recovery 1.4 s after the restart (the clients' back-off).
+With ``--interval 0.1``: about 840 requests/s, 1,000 in the busiest second. One client process
+is not limited by its GIL here (1.6-3.2 CPU s in a 7 s class); four processes on two cores only
+added latency.
 """
 
 from __future__ import annotations
@@ -504,7 +512,8 @@ def table(results: dict) -> str:
         info = fault["fault"]
         rows += [
             ("FAULT: killed (SIGKILL) at", f"{info['killed_after_s']:.1f} s, "
-                                           f"{info['acked_before_kill']} epochs acknowledged"),
+                                           f"{info['acked_at_kill']} epochs acknowledged, "
+                                           f"{info['produced_before_kill']} trained"),
             ("down for", f"{info['down_s']:.1f} s (same code and key after: "
                          f"{info['same_code_and_key']})"),
             ("acknowledged -> found after", f"{info['found_after_restart']} of "
