@@ -367,3 +367,20 @@ def test_the_panel_and_the_figure_speak_spanish(room):
     assert spanish[1] != english[1]
     assert all(es != en for es, en in zip(spanish[2], english[2], strict=True))
     assert spanish[3] != english[3]
+
+
+def test_the_rooms_runs_outrank_a_students_other_runs():
+    from neurona.classroom.summary import summarise
+
+    board = {"students": [{"id": 1, "name": "ana", "assigned": {"learning_rate": 0.01}}],
+             "assignment": {"params": ["learning_rate"], "values": [{"learning_rate": 0.01}]},
+             "metrics": ["val_accuracy"],
+             "runs": [{"id": 1, "student": 1, "name": "room: lr 0.01", "epochs": 1,
+                       "history": {"val_accuracy": [0.8]}},
+                      {"id": 2, "student": 1, "name": "dropout 0.5", "epochs": 1,
+                       "history": {"val_accuracy": [0.6]}}]}
+    (point,) = summarise(board)["points"]
+    assert (point["run"], point["final"]) == ("room: lr 0.01", 0.8)
+    board["runs"][0]["name"] = "lr 0.01"      # no room run: the latest run counts
+    (point,) = summarise(board)["points"]
+    assert (point["run"], point["final"]) == ("dropout 0.5", 0.6)

@@ -223,7 +223,8 @@ def test_join_gives_the_notebook_its_assignment(board, monkeypatch, tmp_path, ca
     finally:
         me.stop()
     again = classroom_client.join(board.url, board.code, name="ana", ledger=ledger)
-    again.stop()   # the same nickname comes back in with the token it kept
+    again.leave()   # the same nickname came back in with the token it kept
+    assert not classroom_client.joined() and classroom_client.assigned("learning_rate", 1) == 1
 
 
 def test_wrong_code_unreachable_board_and_bad_nickname_say_what_to_do(board):

@@ -330,6 +330,15 @@ class Student:
         if self._thread is not None:
             self._thread.join(TIMEOUT_S + 1)
 
+    def leave(self) -> None:
+        """Stop sending and leave the class: the "with a class" cells do nothing again.
+
+        What the board already has stays there; the ledger keeps every run.
+        """
+        self.stop()
+        if _MEMBERSHIP.get("student") is self:
+            del _MEMBERSHIP["student"]
+
     def status(self) -> str:
         """One line: where the runs go and what is still waiting."""
         runs, epochs = self.pending()

@@ -64,7 +64,7 @@ _LABELS = {
     "within": N_("grey values under the axis: {param}"),
     "colour_by": N_("colour: {param}"),
     "reference_rows": N_("Grey rows: the same model on the machines of Martín López (2019)."),
-    "reference_caption": N_("Grey rows: {source}, model {model}."),
+    "reference_caption": N_("Grey rows: {source}."),
     "hardware_model": N_("Runs of {model} (notebook 11's \"with a class\" cell)."),
     "no_hardware": N_("No one has run the comparison model yet."),
     "no_runs": N_("No runs yet: students join with the line above and train."),

@@ -19,8 +19,11 @@ from typing import Any
 from neurona.i18n import N_, _
 from neurona.validate import one_of
 
-__all__ = ["summarise", "higher_is_better", "reference", "HARDWARE_MODEL"]
+__all__ = ["summarise", "higher_is_better", "reference", "HARDWARE_MODEL", "ROOM_PREFIX"]
 
+#: Runs named with this prefix are the class's experiment (the lessons' "with a class" cells):
+#: when a student sent any, the board shows only those, not the notebook's other runs.
+ROOM_PREFIX = "room:"
 #: The model whose speed the room compares with source E's devices (notebook 11's cell).
 HARDWARE_MODEL = "MLP 50-1600-1"
 
@@ -148,10 +151,11 @@ def summarise(board: dict[str, Any], metric: str | None = None) -> dict[str, Any
     dict
         ``metric``, ``higher_is_better``, ``param`` (the first assigned parameter or ``None``),
         ``param2`` (the second or ``None``), ``log_x``, ``points`` (one per student: the
-        latest run that recorded the metric; ``final`` is its last finite value, ``None`` for
+        latest run that recorded the metric, among the runs named ``"room: ..."`` when
+        there are any; ``final`` is its last finite value, ``None`` for
         a run that diverged at once), ``groups`` (per assigned value: n, mean, sd, min, max of
         the finals), ``curves``, ``hardware`` (the latest run of :data:`HARDWARE_MODEL` per
-        student, fastest first), ``reference`` (source E's devices for that model) and
+        student, fastest first), ``reference`` (Martín López (2019)'s devices for that model) and
         ``counts``. With two assigned parameters each point and curve also has ``value2``.
 
     Raises
@@ -192,9 +196,13 @@ def summarise(board: dict[str, Any], metric: str | None = None) -> dict[str, Any
     runs = sorted(board.get("runs") or [], key=lambda r: r.get("id", 0))
     latest: dict[Any, dict[str, Any]] = {}
     machine: dict[Any, dict[str, Any]] = {}
+    with_metric = [r for r in runs if metric is not None and metric in (r.get("history") or {})]
+    if any(str(r.get("name", "")).startswith(ROOM_PREFIX) for r in with_metric):
+        # The lesson's "with a class" runs are the room's experiment: the rest stay off it.
+        with_metric = [r for r in with_metric if str(r.get("name", "")).startswith(ROOM_PREFIX)]
+    for run in with_metric:
+        latest[run.get("student")] = run
     for run in runs:
-        if metric is not None and metric in (run.get("history") or {}):
-            latest[run.get("student")] = run
         if (run.get("hparams") or {}).get("model") == HARDWARE_MODEL:
             machine[run.get("student")] = run
 

@@ -10,6 +10,9 @@ Examples
 >>> pg.step(5)
 >>> pg.epoch
 5
+>>> from neurona.runs import Ledger
+>>> pg.record("xor, 4 neurons", ledger=Ledger()).epochs
+5
 """
 
 from __future__ import annotations
@@ -181,6 +184,11 @@ class _State:
     epoch: int = 0
     train_loss: list[float] = field(default_factory=list)
     test_loss: list[float] = field(default_factory=list)
+    # Each value's first entry is the untrained network's (epoch 0), as for the losses.
+    train_accuracy: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    # Wall time of each epoch's training (its updates and its losses), without the drawing.
+    epoch_seconds: list[float] = field(default_factory=list)
 
 
 class Playground(Panel):
@@ -341,6 +349,7 @@ class Playground(Panel):
         epochs = whole_number("epochs", epochs, 1, 100_000)
         s = self.settings
         for _epoch in range(epochs):
+            began = time.perf_counter()
             # One generator per network: step(300) and three step(100) give the same run.
             order = self._shuffle.permutation(len(self._x_train))
             for start in range(0, len(order), s.batch_size):
@@ -348,6 +357,7 @@ class Playground(Panel):
                 self.model.step(self._x_train[batch], self._y_train[batch], s.learning_rate)
             self._state.epoch += 1
             self._record_losses()
+            self._state.epoch_seconds.append(time.perf_counter() - began)
             if not np.isfinite(self._state.train_loss[-1]):
                 self.pause()
                 self.message.value = _(
@@ -477,10 +487,17 @@ class Playground(Panel):
         return np.column_stack(columns).astype(float)
 
     def _record_losses(self) -> None:
-        # The data loss alone (without the L2 term), as the Playground shows it.
+        # The data loss alone (without the L2 term), as the Playground shows it; the accuracies
+        # come from the same predictions, so they cost no second pass.
         loss = LOSSES["binary_cross_entropy"].value
-        self._state.train_loss.append(float(loss(self.model.predict(self._x_train), self._y_train)))
-        self._state.test_loss.append(float(loss(self.model.predict(self._x_test), self._y_test)))
+        s = self._state
+        for x, y, losses, accuracies in ((self._x_train, self._y_train, s.train_loss,
+                                          s.train_accuracy),
+                                         (self._x_test, self._y_test, s.test_loss,
+                                          s.test_accuracy)):
+            predicted = self.model.predict(x)
+            losses.append(float(loss(predicted, y)))
+            accuracies.append(float(((predicted.ravel() >= 0.5) == (y.ravel() >= 0.5)).mean()))
 
     def _check_challenges(self) -> None:
         s = self.settings
@@ -685,3 +702,95 @@ class Playground(Panel):
     def as_dict(self) -> dict:
         """Return the settings as a plain dictionary."""
         return asdict(self.settings)
+
+    def record(self, name: str | None = None, *, ledger=None):
+        """Add the training so far to the ledger as one finished run, and return it.
+
+        A Playground trains by steps and presses, so it writes no run by itself; ``record``
+        writes what happened since the last reset as a run like any other: the settings as
+        hyper-parameters (``settings`` holds the whole string that reproduces the run), per
+        epoch the training loss and accuracy and, on the test points, ``val_loss`` and
+        ``val_accuracy`` (Keras's names for held-out data), each epoch's seconds of training
+        (the drawing left out) and the NumPy device. A joined class's board receives it like
+        every run of the ledger. Each call writes a new run; the Playground trains on.
+
+        Parameters
+        ----------
+        name : str, optional
+            The run's name; default ``playground 1``, ``playground 2``, ...
+        ledger : Ledger, optional
+            Where the run goes (default: the notebook's ``nr.ledger``).
+
+        Returns
+        -------
+        RunRecord
+            Status ``"finished"``, or ``"diverged"`` when the loss became NaN (the epochs
+            before it are kept). The hyper-parameters are the settings now: a learning rate
+            changed in the middle of the training is recorded as the last one chosen.
+
+        Raises
+        ------
+        ValueError
+            Nothing trained yet (epoch 0), or ``ledger`` or ``name`` of the wrong kind.
+
+        Examples
+        --------
+        >>> pg = Playground("data=xor layers=3")
+        >>> pg.step(10)
+        >>> from neurona.runs import Ledger
+        >>> run = pg.record("room: xor", ledger=Ledger())
+        >>> run.hparams["layers"], run.epochs, run.metrics()
+        ('3', 10, ['loss', 'val_loss', 'accuracy', 'val_accuracy'])
+        """
+        import sys
+
+        from neurona import runs
+        from neurona.scratch.perceptron import diverged_note, numpy_device
+
+        target = runs.ledger if ledger is None else ledger
+        if not isinstance(target, runs.Ledger):
+            raise ValueError(_("ledger must be a neurona Ledger or None, got {kind}").format(
+                kind=type(target).__name__))
+        if name is not None and not isinstance(name, str):
+            raise ValueError(_("name must be a string or None, got {name!r}").format(name=name))
+        state, s = self._state, self.settings
+        if state.epoch == 0:
+            raise ValueError(_("nothing to record yet: train the Playground first, e.g. "
+                               "step(100) or Play"))
+        hparams = {
+            "dataset": s.dataset,
+            "layers": ",".join(map(str, s.hidden)),
+            "hidden_neurons": sum(s.hidden),
+            "activation": s.activation,
+            "learning_rate": s.learning_rate,
+            "batch_size": s.batch_size,
+            "l2": s.l2,
+            "features": ",".join(s.features),
+            "noise": s.noise,
+            "train_ratio": s.train_ratio,
+            "seed": s.seed,
+            "start": s.start,
+            "epochs": state.epoch,
+            "settings": s.to_string(),
+        }
+        record = runs.RunRecord(
+            name=name or target.new_name("playground"),
+            hparams=hparams,
+            samples_per_epoch=len(self._x_train),
+            device=numpy_device(),
+            backend="numpy",
+            versions={"python": sys.version.split()[0], "numpy": np.__version__},
+            parameters=self.model.n_parameters,
+        )
+        status, note = "finished", ""
+        for epoch in range(1, state.epoch + 1):
+            if not np.isfinite(state.train_loss[epoch]):
+                status = "diverged"
+                note = diverged_note(state.train_loss[epoch], epoch, s.learning_rate)
+                break
+            record.add_epoch({"loss": state.train_loss[epoch], "val_loss": state.test_loss[epoch],
+                              "accuracy": state.train_accuracy[epoch],
+                              "val_accuracy": state.test_accuracy[epoch]},
+                             state.epoch_seconds[epoch - 1])
+        record.finish(status, note)
+        return target.add(record)
