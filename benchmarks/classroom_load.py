@@ -386,6 +386,9 @@ def run_class(args, *, fault: bool, workdir: Path) -> dict:
             "acked_at_kill": sum(at_kill.values()),
             "found_after_restart": sum(min(found.get(n, 0), a) for n, a in at_kill.items()),
             "acked_but_missing_after_restart": sum(a - f for a, f in missing.values()),
+            # committed before the kill but never acknowledged: the clients resend these
+            "stored_not_acknowledged": sum(max(found.get(n, 0) - a, 0)
+                                           for n, a in at_kill.items()),
             "same_code_and_key": server.info["code"] == info["code"]
             and server.info["key"] == info["key"],
         })
@@ -518,7 +521,9 @@ def table(results: dict) -> str:
                          f"{info['same_code_and_key']})"),
             ("acknowledged -> found after", f"{info['found_after_restart']} of "
                                             f"{info['acked_at_kill']} "
-                                            f"({info['acked_but_missing_after_restart']} missing)"),
+                                            f"({info['acked_but_missing_after_restart']} missing; "
+                                            f"{info['stored_not_acknowledged']} more stored "
+                                            "but not acknowledged)"),
             ("epochs posted / stored", f"{fault['epochs_posted']} sent in "
                                        f"{fault['posts']} posts "
                                        f"({fault['epochs_in_answered_posts']} in answered "
