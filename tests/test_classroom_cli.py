@@ -133,7 +133,7 @@ def test_an_unreachable_board_is_a_connection_error_naming_the_address(notebook)
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 41, "nul\x00byte"])
 def test_a_bad_nickname_is_a_value_error_naming_the_rule(board, notebook, name):
-    with pytest.raises(ValueError, match="nickname is 1 to 40 characters"):
+    with pytest.raises(ValueError, match="nickname is 1 to 40 printable characters"):
         nr.classroom.join(board.url, board.code, name=name)
 
 

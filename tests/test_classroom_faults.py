@@ -224,10 +224,6 @@ class _Truncating(http.server.BaseHTTPRequestHandler):
             self._answer(b'{"sto', 100)   # the connection ends 95 bytes short
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core: client._request lets http.client.IncompleteRead (an answer cut short, as by a "
-    "killed server) escape; Student._loop catches only ConnectionError and BoardAnswer, so the "
-    "sender thread dies and never resends, and flush() raises instead of returning False"))
 def test_an_answer_cut_short_does_not_stop_the_sender():
     fake = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Truncating)
     threading.Thread(target=fake.serve_forever, daemon=True).start()

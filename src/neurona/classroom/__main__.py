@@ -72,6 +72,9 @@ def _serve(args) -> int:
         print(_("cannot start the board: {reason}").format(reason=error.strerror or error),
               file=sys.stderr)
         return 2
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):   # before the banner: a script may stop it at once
+        signal.signal(sig, lambda *_args: stop.set())
     if args.json:
         print(json.dumps({"url": board.url, "code": board.code, "key": board.key,
                           "db": str(Path(args.db).resolve())}), flush=True)
@@ -88,9 +91,6 @@ def _serve(args) -> int:
             "  " + _("the class is kept in {db}; Ctrl+C stops the board, nothing is lost").format(
                 db=Path(args.db).resolve()),
         ]), flush=True)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_args: stop.set())
     while not stop.wait(0.5):
         pass
     board.stop()

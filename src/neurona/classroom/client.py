@@ -15,6 +15,7 @@ parameter count and status, the hardware line, and the nickname. Nothing else ab
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import math
 import threading
@@ -86,6 +87,7 @@ def _request(base: str, path: str, *, body: Any = None, token: str | None = None
             text = answer.read().decode("utf-8")
             if seen is not None:
                 seen["etag"] = answer.headers.get("Etag", "")
+        return text if raw else json.loads(text)
     except urllib.error.HTTPError as error:
         if error.code == 304 and etag:
             return None
@@ -94,14 +96,15 @@ def _request(base: str, path: str, *, body: Any = None, token: str | None = None
         except (ValueError, AttributeError, OSError):
             message = ""
         raise BoardAnswer(error.code, message or str(error.reason)) from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
+        # Refused, timed out, or an answer cut short (a server killed mid-answer): all mean
+        # "not reached"; what was not acknowledged is sent again.
+        reason = getattr(error, "reason", None) or type(error).__name__
         raise ConnectionError(_(
             "cannot reach the board at {address} ({reason}). Check the address your instructor "
             "gave (it starts with http:// and ends with the port, e.g. http://192.168.1.20:8765) "
             "and that this computer is on the same network.").format(
                 address=base.rstrip("/"), reason=reason)) from None
-    return text if raw else json.loads(text)
 
 
 def _hardware_line() -> str:
@@ -261,6 +264,10 @@ class Student:
                     self._ended = True
                     return
                 delay = min(max(delay * 2, 1.0), MAX_BACKOFF_S)
+            except Exception as error:  # noqa: BLE001 - the sender must outlive any surprise
+                self.stats["failures"] += 1
+                self.last_error = repr(error)
+                delay = MAX_BACKOFF_S
             self._wake.wait(delay)
             self._wake.clear()
 

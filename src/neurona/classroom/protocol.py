@@ -143,13 +143,14 @@ def check_nickname(name: Any) -> str:
     >>> check_nickname("")
     Traceback (most recent call last):
     ...
-    neurona.classroom.protocol.ProtocolError: a nickname is 1 to 40 characters, ...; got ''
+    neurona.classroom.protocol.ProtocolError: a nickname is 1 to 40 printable characters ...
     """
     if isinstance(name, str):
         name = " ".join(name.split())
     if not isinstance(name, str) or not _NICKNAME.match(name):
-        raise ProtocolError(_("a nickname is 1 to 40 characters, without line breaks, "
-                              "e.g. name=\"ana\"; got {value!r}").format(value=name))
+        raise ProtocolError(_("a nickname is 1 to 40 printable characters (a line break "
+                              "counts as a space), e.g. name=\"ana\"; got {value!r}").format(
+                                  value=name))
     return name
 
 
