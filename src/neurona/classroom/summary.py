@@ -3,10 +3,10 @@
 :func:`summarise` reads the board's data (the server's ``/api/board`` answer) and returns the
 four pictures' numbers: each student's final value of one metric against the value the student
 was assigned, the groups of students that share a value (mean, spread), every student's curve,
-and the room's hardware beside source E's devices for the same model. The server sends it as
-the board's ``summary``; the page and :func:`neurona.plots.plot_board` only draw it.
+and the room's hardware beside Martín López (2019)'s devices for the same model. The server
+sends it as the board's ``summary``; the page and :func:`neurona.plots.plot_board` only draw it.
 
-Only the standard library is used, except to read source E's table once (pandas).
+Only the standard library is used, except to read Martín López (2019)'s table once (pandas).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = ["summarise", "higher_is_better", "reference", "HARDWARE_MODEL", "ROOM
 #: Runs named with this prefix are the class's experiment (the lessons' "with a class" cells):
 #: when a student sent any, the board shows only those, not the notebook's other runs.
 ROOM_PREFIX = "room:"
-#: The model whose speed the room compares with source E's devices (notebook 11's cell).
+#: The model whose speed the room compares with Martín López (2019)'s devices (notebook 11's cell).
 HARDWARE_MODEL = "MLP 50-1600-1"
 
 # The metric chosen when none is asked for: the first of these that a run recorded.
@@ -34,7 +34,7 @@ _LOWER_IS_BETTER = ("loss", "error", "mse", "mae")
 # A numeric parameter is drawn on a log axis when its values span this ratio or more.
 _LOG_RATIO = 20.0
 
-# Source E's devices (the columns of its table), as the board names them.
+# Martín López (2019)'s devices (the columns of its table), as the board names them.
 _REFERENCE_DEVICES = {
     "core_i7_5700hq": "Intel Core i7-5700HQ",
     "xeon_e5_2695v3": "Intel Xeon E5-2695 v3",
@@ -122,7 +122,7 @@ def _steady(run: dict[str, Any]) -> tuple[float | None, float | None]:
 
 @functools.cache
 def _reference_rows() -> tuple[tuple[str, float], ...]:
-    """Source E's devices and their samples/s training the 1600-unit MLP (read once)."""
+    """Martín López (2019)'s devices and their samples/s training the 1600-unit MLP (read once)."""
     from neurona.reference import reference_table
 
     table = reference_table("heterogeneous_mlp_training")

@@ -3,7 +3,7 @@
 :func:`plot_board` draws what :func:`neurona.classroom.summary.summarise` computed, the same
 four pictures as the projector page: the final metric against the value each student was
 assigned, every student's curve, the spread of each group (across seeds when the seed was
-assigned), and the room's hardware beside source E's devices. The notebook panel
+assigned), and the room's hardware beside Martín López (2019)'s devices. The notebook panel
 (``nr.classroom.board()``) redraws it live.
 
 Examples
@@ -151,7 +151,7 @@ def plot_board(summary: dict[str, Any], *, title: str | None = None,
     (1) the final metric against the assigned parameter (a dot per student, the group's mean
     and range); (2) every student's curve, coloured by assigned value; (3) the spread of each
     group (across seeds when the seed was assigned); (4) the room's samples/s training the
-    same model, beside source E's devices (hatched).
+    same model, beside Martín López (2019)'s devices (hatched).
 
     Parameters
     ----------

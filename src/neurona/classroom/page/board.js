@@ -668,7 +668,7 @@
     var body = t.appendChild(el("tbody"));
     rows.forEach(function (r) {
       var row = el("tr", r.ref ? "reference" : "student");
-      if (r.ref) { // source E's device: named in the device column, across both
+      if (r.ref) { // Martín López (2019)'s device: named in the device column, across both
         var device = el("td", "device", r.device);
         device.colSpan = 2;
         row.appendChild(device);
