@@ -79,17 +79,19 @@ def test_a_bad_typed_kernel_shows_a_message_and_keeps_the_last_good_one(digit):
 def test_the_step_slider_builds_the_output(digit):
     explorer = ConvolutionExplorer(digit, kernel="edge (vertical)", check_with_keras=False)
     assert explorer.step == explorer.windows - 1 == 26 * 26 - 1    # starts with the whole map
-    assert explorer.play.max == explorer.step_slider.max == 675
+    # The slider counts windows from 1, as the text does: its end reads "676", "676 of 676".
+    assert explorer.play.max == explorer.step_slider.max == explorer.step_slider.value == 676
     explorer.set(step=0)
     first = explorer.image.value
     assert "window 1 of 676: output[0, 0]" in explorer.step_line.value
-    explorer.step_slider.value = 27                 # as the slider or Play would move it
+    assert explorer.step_slider.value == 1
+    explorer.step_slider.value = 28                 # as the slider or Play would move it
     assert explorer.image.value != first
     assert "output[1, 1]" in explorer.step_line.value
     value = convolve2d(digit, KERNELS["edge (vertical)"])[1, 1]
     assert f"= {value:.3g}" in explorer.step_line.value
     explorer.set(stride=2)                          # fewer windows: the slider follows
-    assert explorer.step_slider.max == 168 and explorer.step <= 168
+    assert explorer.step_slider.max == 169 and explorer.step <= 168
     explorer.set(step=-1)
     assert explorer.step == 168
     with pytest.raises(ValueError, match="step must be a whole number from -1 to 168"):
@@ -136,3 +138,45 @@ def test_filters_and_feature_maps_of_a_model(digit):
     assert titles == [f"{names[0]} (26, 26, 4)", f"{names[1]} (13, 13, 4)",
                       f"{names[2]} (11, 11, 3)"]
     assert conv_output_size(13, 3) == 11
+
+
+def test_the_window_slider_reads_what_the_text_says(digit):
+    explorer = ConvolutionExplorer(digit, kernel="edge (vertical)", check_with_keras=False)
+    explorer.set(kernel="0 -1 0; -1 5 -1; 0 -1 0", padding="same", stride=2)
+    assert explorer.windows == 196
+    assert explorer.step_slider.max == explorer.step_slider.value == explorer.play.max == 196
+    assert "window 196 of 196" in explorer.step_line.value
+    explorer.set(step=4)
+    assert explorer.step_slider.value == 5 and "window 5 of 196" in explorer.step_line.value
+
+
+def test_a_kernel_set_from_code_shows_in_the_text_box(digit):
+    explorer = ConvolutionExplorer(digit, check_with_keras=False)
+    assert explorer.kernel_text.value == ""
+    explorer.set(kernel="0 -1 0; -1 5 -1; 0 -1 0")
+    assert explorer.kernel_text.value == "0 -1 0; -1 5 -1; 0 -1 0"
+    assert explorer.kernel_menu.value == "typed in" and explorer.message.value == ""
+    redraws = explorer.redraws
+    explorer.set(kernel=np.array([[0, 0, 0], [0, 2, 0], [0, 0, 0]]))
+    assert explorer.kernel_text.value == "0 0 0; 0 2 0; 0 0 0"
+    assert explorer.redraws == redraws + 1          # showing the text does not redraw again
+    np.testing.assert_array_equal(explorer.kernel, [[0, 0, 0], [0, 2, 0], [0, 0, 0]])
+
+
+def test_kernel_numbers_contrast_with_their_cells(digit):
+    from matplotlib.colors import to_rgb
+
+    from neurona.plots.convolution import plot_convolution_step
+
+    figure = plot_convolution_step(digit, KERNELS["sharpen"])
+    ax_k = figure.axes[1]
+    cells = ax_k.images[0]
+    colors = {}
+    for text in ax_k.texts:
+        i, j = (round(v) for v in text.get_position()[::-1])
+        background = np.array(to_rgb(cells.to_rgba(KERNELS["sharpen"][i, j])))
+        colors[text.get_text()] = to_rgb(text.get_color())
+        # Dark cells (the navy 5) get white numbers, light ones black.
+        expected = (1, 1, 1) if background.mean() < 0.4 else (0, 0, 0)
+        assert to_rgb(text.get_color()) == expected
+    assert colors["5"] == (1, 1, 1) and colors["0"] == (0, 0, 0)

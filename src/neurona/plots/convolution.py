@@ -49,6 +49,25 @@ _POOLING_TITLES = {"max": N_("max pooling → {height}×{width}"),
                    "average": N_("average pooling → {height}×{width}")}
 
 
+def text_color_on(background: Any) -> str:
+    """Pick black or white text, whichever reads better on a cell of colour ``background``.
+
+    Uses the relative luminance of sRGB (WCAG): dark cells get white numbers.
+
+    Examples
+    --------
+    >>> text_color_on((0.02, 0.19, 0.38)), text_color_on((0.97, 0.97, 0.97))
+    ('white', 'black')
+    """
+    from matplotlib.colors import to_rgb
+
+    channels = np.asarray(to_rgb(background), dtype=float)
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    luminance = float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+    # Black wins over white when its contrast ratio, (L + 0.05) / 0.05, beats 1.05 / (L + 0.05).
+    return "black" if (luminance + 0.05) ** 2 > 0.05 * 1.05 else "white"
+
+
 def plot_convolution_step(
     image: Any,
     kernel: Any,
@@ -119,10 +138,11 @@ def plot_convolution_step(
     ax_in.set_title(title.format(height=x.shape[0], width=x.shape[1], padding=padding))
 
     limit = diverging_limits(w)
-    ax_k.imshow(w, cmap=DIVERGING_CMAP, vmin=limit[0], vmax=limit[1])
+    cells = ax_k.imshow(w, cmap=DIVERGING_CMAP, vmin=limit[0], vmax=limit[1])
     if max(w.shape) <= _MAX_NUMBERS:
         for (i, j), value in np.ndenumerate(w):
-            ax_k.text(j, i, f"{value:.2g}", ha="center", va="center", fontsize=9)
+            ax_k.text(j, i, f"{value:.2g}", ha="center", va="center", fontsize=9,
+                      color=text_color_on(cells.to_rgba(value)))
     ax_k.set_title(_("kernel {height}×{width}").format(height=w.shape[0], width=w.shape[1]))
 
     shown = np.ma.masked_invalid(current_output)

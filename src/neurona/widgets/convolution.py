@@ -118,6 +118,7 @@ class ConvolutionExplorer(Panel):
         self.check_with_keras = bool(check_with_keras)
         self.kernel = np.asarray(KERNELS["identity"])
         self.kernel_name = "identity"
+        self._showing_kernel = False
         self.keras_size: int | None = None
         self.redraws, self.last_png = 0, None
         self._figure = new_figure(10, 3.6, dpi=80)
@@ -129,25 +130,30 @@ class ConvolutionExplorer(Panel):
         self.padding_buttons = w.ToggleButtons(options=list(PADDINGS), value="valid",
                                                description=_("padding"))
         self.stride_slider = w.IntSlider(value=1, min=1, max=MAX_STRIDE, description=_("stride"))
-        self.step_slider = w.IntSlider(value=0, min=0, max=0, description=_("window"),
+        # The window slider counts from 1, as the text under it does ("window 5 of 676").
+        self.step_slider = w.IntSlider(value=1, min=1, max=1, description=_("window"),
                                        continuous_update=True)
-        self.play = w.Play(value=0, min=0, max=0, interval=60, description=_("play"))
+        self.play = w.Play(value=1, min=1, max=1, interval=60, description=_("play"))
         w.jslink((self.play, "value"), (self.step_slider, "value"))
         self.message = w.HTML()
         self.formula = w.HTML()
         self.keras_line = w.HTML()
         self.step_line = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="800px"))
+        # The picture shrinks with a narrow notebook instead of being cut off.
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="800px"))
         self.kernel_menu.observe(self._menu_changed, names="value")
         self.kernel_text.observe(self._text_changed, names="value")
         for control in (self.padding_buttons, self.stride_slider):
             control.observe(lambda _: self._settings_changed(), names="value")
         self.step_slider.observe(lambda _: self.redraw(), names="value")
+        def wrap():  # rows of controls wrap on a narrow notebook, never clip
+            return w.Layout(flex_flow="row wrap")
+
         self.widget = w.VBox([
-            w.HBox([self.kernel_menu, self.kernel_text]),
+            w.HBox([self.kernel_menu, self.kernel_text], layout=wrap()),
             self.message,
-            w.HBox([self.padding_buttons, self.stride_slider]),
-            w.HBox([self.play, self.step_slider]),
+            w.HBox([self.padding_buttons, self.stride_slider], layout=wrap()),
+            w.HBox([self.play, self.step_slider], layout=wrap()),
             self.formula, self.keras_line, self.step_line, self.image,
         ])
         with self.redraw_once():
@@ -180,8 +186,8 @@ class ConvolutionExplorer(Panel):
 
     @property
     def step(self) -> int:
-        """The window shown, counted from 0 (top left), row by row."""
-        return int(self.step_slider.value)
+        """The window shown, counted from 0 (top left), row by row (the slider counts from 1)."""
+        return int(self.step_slider.value) - 1
 
     @property
     def output_size(self) -> tuple[int, int]:
@@ -227,7 +233,7 @@ class ConvolutionExplorer(Panel):
                                 "there are {n} windows; -1 is the last", last + 1)
                 note = note.format(n=last + 1)
                 step = whole_number("step", step, -1, last, note=note)
-                self.step_slider.value = last if step == -1 else step
+                self.step_slider.value = (last if step == -1 else step) + 1
 
     def redraw(self) -> None:
         """Draw the window on the input, the kernel and the output so far; write the formula."""
@@ -270,6 +276,12 @@ class ConvolutionExplorer(Panel):
         self._check_fits(values)
         self.kernel, self.kernel_name = values, TYPED
         self.kernel_menu.value = TYPED
+        # Show the kernel in the text box, as if it had been typed there.
+        self._showing_kernel = True
+        try:
+            self.kernel_text.value = kernel if isinstance(kernel, str) else _kernel_text(values)
+        finally:
+            self._showing_kernel = False
 
     def _check_fits(self, kernel: np.ndarray) -> None:
         k = kernel.shape[0]
@@ -286,7 +298,7 @@ class ConvolutionExplorer(Panel):
 
     def _text_changed(self, change) -> None:
         text = change["new"]
-        if not text.strip():
+        if self._showing_kernel or not text.strip():
             return
         try:
             values = parse_kernel(text)
@@ -308,12 +320,12 @@ class ConvolutionExplorer(Panel):
         at_end = self.step_slider.value >= self.step_slider.max
         with self.redraw_once():
             # Widen before narrowing, so the slider never holds a value outside its range.
-            self.step_slider.max = max(self.step_slider.max, total - 1)
-            self.play.max = total - 1
+            self.step_slider.max = max(self.step_slider.max, total)
+            self.play.max = total
             self.play.step = max(1, total // PLAY_FRAMES)
-            if (at_end and keep_end) or self.step_slider.value > total - 1:
-                self.step_slider.value = total - 1
-            self.step_slider.max = total - 1
+            if (at_end and keep_end) or self.step_slider.value > total:
+                self.step_slider.value = total
+            self.step_slider.max = total
 
 
 class PoolingExplorer(Panel):
@@ -345,11 +357,12 @@ class PoolingExplorer(Panel):
         self.stride_slider = w.IntSlider(value=stride or size, min=1, max=3,
                                          description=_("stride"))
         self.summary = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="760px"))
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="760px"))
         for control in (self.size_slider, self.stride_slider):
             control.observe(lambda _: self.redraw(), names="value")
-        self.widget = w.VBox([w.HBox([self.size_slider, self.stride_slider]), self.summary,
-                              self.image])
+        self.widget = w.VBox([
+            w.HBox([self.size_slider, self.stride_slider], layout=w.Layout(flex_flow="row wrap")),
+            self.summary, self.image])
         self.redraw()
 
     def pooled(self, mode: str) -> np.ndarray:
@@ -394,6 +407,20 @@ class PoolingExplorer(Panel):
 def _kernel_label(name: str) -> str:
     """Return what the kernel menu shows for kernel ``name``, in the kit's language."""
     return _(KERNEL_LABELS[name]) if name in KERNEL_LABELS else name
+
+
+def _kernel_text(kernel: Any) -> str:
+    """Write a kernel as the text box reads it: numbers by spaces, rows by semicolons.
+
+    Examples
+    --------
+    >>> _kernel_text([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])
+    '0 -1 0; -1 5 -1; 0 -1 0'
+    >>> _kernel_text([[0.0625, 0.125], [0.125, 0.25]])
+    '0.0625 0.125; 0.125 0.25'
+    """
+    rows = np.asarray(kernel, dtype=float)
+    return "; ".join(" ".join(f"{value:.6g}" for value in row) for row in rows)
 
 
 def _formula(n: int, k: int, padding: str, s: int, out: int) -> str:
