@@ -101,6 +101,46 @@ def test_temperature_slider_can_be_hidden():
 # -- weight images -------------------------------------------------------------------------
 
 
+FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+           "Bag", "Ankle boot"]
+
+
+def test_slider_labels_are_wide_enough_for_the_longest_class_name():
+    explorer = SoftmaxExplorer(classes=FASHION)
+    widths = {slider.style.description_width
+              for slider in (*explorer.sliders, explorer.temperature_slider)}
+    assert len(widths) == 1                          # the sliders stay aligned
+    width = widths.pop()
+    assert width.endswith("em")
+    # "z[T-shirt/top]" is 14 letters; a letter of the label font is under 0.62 em on average.
+    assert float(width.removesuffix("em")) >= 0.62 * len("z[T-shirt/top]")
+    assert SoftmaxExplorer(classes=2).sliders[0].style.description_width != width
+
+
+def test_the_panel_wraps_and_its_picture_shrinks_instead_of_clipping():
+    explorer = SoftmaxExplorer(classes=FASHION)
+    assert explorer.widget.layout.flex_flow == "row wrap"
+    assert explorer.image.layout.width == "100%" and explorer.image.layout.max_width == "560px"
+
+
+def test_long_class_names_do_not_overlap_under_the_bars():
+    explorer = SoftmaxExplorer(classes=FASHION)
+    figure = explorer._figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    for ax in figure.axes:
+        labels = ax.get_xticklabels()
+        assert [label.get_rotation() for label in labels] == [45] * 10
+        ticks = ax.transData.transform(np.column_stack([ax.get_xticks(), np.zeros(10)]))[:, 0]
+        ends = np.array([label.get_window_extent(renderer).x1 for label in labels])
+        height = labels[0].get_fontsize() * figure.dpi / 72
+        # Each name ends at its own bar (anchored by its right end, the slant adds a bit)...
+        assert np.all((ends >= ticks) & (ends - ticks < height))
+        # ...so slanted names are parallel lines one tick apart: they do not overlap when that
+        # gap, across the slant, is wider than a line of text.
+        assert np.diff(ticks).min() * np.sin(np.pi / 4) > height
+
+
 def test_weight_images_one_per_unit_with_symmetric_scale():
     rng = np.random.default_rng(0)
     kernel = rng.normal(size=(784, 10))

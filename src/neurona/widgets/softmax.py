@@ -113,29 +113,36 @@ class SoftmaxExplorer(Panel):
         start = (np.zeros(len(self.classes)) if evidence is None
                  else self._checked_evidence(evidence))
         low, high = EVIDENCE_RANGE
-        style = {"description_width": "80px"}
+        labels = [f"z[{name}]" for name in self.classes]
+        style = {"description_width": _label_width([*labels, _("temperature T")])}
         self.sliders = [
-            w.FloatSlider(value=float(z), min=low, max=high, step=0.1, description=f"z[{name}]",
-                          readout_format=".1f", continuous_update=True, style=style)
-            for name, z in zip(self.classes, start, strict=True)
+            w.FloatSlider(value=float(z), min=low, max=high, step=0.1, description=label,
+                          readout_format=".1f", continuous_update=True, style=style,
+                          layout=w.Layout(width="100%", max_width="440px"))
+            for label, z in zip(labels, start, strict=True)
         ]
         t_low, t_high = TEMPERATURE_RANGE
         self.temperature_slider = w.FloatLogSlider(
             value=_temperature(temperature), base=10, min=math.log10(t_low),
             max=math.log10(t_high), step=0.05, description=_("temperature T"),
             readout_format=".2f", continuous_update=True, style=style,
-            layout=w.Layout(display=None if show_temperature else "none"),
+            layout=w.Layout(display=None if show_temperature else "none", width="100%",
+                            max_width="440px"),
         )
         self.formula = w.HTMLMath()
         self.summary = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="560px"))
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="560px"))
         for control in (*self.sliders, self.temperature_slider):
             control.observe(lambda _: self.redraw(), names="value")
         self._figure = new_figure(7.0, 3.2, dpi=80)
+        # Sliders and picture side by side on a wide notebook, one above the other on a
+        # narrow one: the row wraps instead of squeezing or clipping either.
         self.widget = w.HBox([
-            w.VBox([*self.sliders, self.temperature_slider]),
-            w.VBox([self.formula, self.image, self.summary]),
-        ])
+            w.VBox([*self.sliders, self.temperature_slider],
+                   layout=w.Layout(flex="1 1 320px", max_width="440px")),
+            w.VBox([self.formula, self.image, self.summary],
+                   layout=w.Layout(flex="1 1 360px", max_width="560px")),
+        ], layout=w.Layout(flex_flow="row wrap"))
         self.redraw()
 
     @property
@@ -217,9 +224,12 @@ class SoftmaxExplorer(Panel):
         right.set_ylim(0, 1.05)
         right.set_title(_("softmax: probabilities (sum = {total:.3f})").format(total=p.sum()))
         right.set_ylabel(_("probability"))
+        slanted = max(map(len, self.classes)) > 3
         for ax in (left, right):
-            ax.set_xticks(positions, self.classes,
-                          rotation=45 if max(map(len, self.classes)) > 3 else 0)
+            # Long names slant and end at their tick (anchored by their right end), so that
+            # neighbours do not overlap.
+            ax.set_xticks(positions, self.classes, rotation=45 if slanted else 0,
+                          ha="right" if slanted else "center", rotation_mode="anchor")
             ax.set_xlabel(_("class"))
         figure.tight_layout()
 
@@ -260,6 +270,14 @@ def _classes(classes: Any) -> tuple[str, ...]:
         raise ValueError(_("class names must be different from each other; got {names}").format(
             names=list(names)))
     return names
+
+
+def _label_width(labels: Sequence[str]) -> str:
+    """Return a CSS width that holds the longest slider label whole (no "…").
+
+    Measured in ``em``: a letter of the label font is at most about 0.62 em wide on average.
+    """
+    return f"{max(len(label) for label in labels) * 0.62 + 0.5:.1f}em"
 
 
 def _temperature(temperature: Any) -> float:
