@@ -515,3 +515,36 @@ def test_noise_slider_redraws(images, lesson):
         nr.noise_slider(model, x, level=0.9)
     with pytest.raises(ValueError, match="level must be"):
         panel.set(-1)
+
+
+def test_loss_band_ticks_whole_epochs_and_plain_numbers():
+    val = np.array([[0.170, 0.166, 0.163, 0.158, 0.153], [0.168, 0.165, 0.160, 0.156, 0.150]])
+    result = ae.PresetResult(ae.PRESETS["VII"], (0, 1), val + 0.01, val, np.ones((2, 5)), 600)
+    ax = nr.plot_loss_band(result)
+    ax.figure.canvas.draw()
+    assert all(float(tick).is_integer() for tick in ax.get_xticks())
+    low, high = ax.get_ylim()
+    shown = [t.get_text() for t in (*ax.get_yticklabels(), *ax.get_yticklabels(minor=True))
+             if t.get_text() and low <= t.get_position()[1] <= high]
+    assert len(shown) >= 2      # "0.16" and the like, not "1.6×10⁻¹"
+    assert all("×" not in text and 0.1 <= float(text) <= 0.2 for text in shown)
+
+
+def test_explorer_plots_flex_and_its_table_scrolls_instead_of_clipping(explorer):
+    import pandas as pd
+
+    from neurona.widgets.autoencoder import _compact_table
+
+    row = explorer.widget.children[-2]
+    assert row.layout.flex_flow == "row wrap" and row.layout.align_items == "flex-start"
+    for image in (explorer.live_image, explorer.compare_image):
+        assert image.layout.max_width == "560px" and image.layout.height == "auto"
+    assert explorer.controls["preset"].layout.width == "100%"
+    frame = pd.DataFrame({"seeds": [1, 2], "our s/epoch (wall)": [0.27345, 12345.678],
+                          "± (std over seeds)": [float("nan"), 0.004583]},
+                         index=["XII", "III (keras2)"])
+    table = _compact_table(frame)
+    assert table.startswith("<div style='overflow-x: auto")
+    assert ">0.2735<" in table and ">1.235e+04<" in table and ">0.004583<" in table
+    assert "white-space: nowrap'>III (keras2)</th>" in table and "nan" not in table
+    assert table.count("<tr>") == 3 and "border='1'" not in table

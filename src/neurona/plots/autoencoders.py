@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import LogFormatterSciNotation, MaxNLocator
 
 from neurona.i18n import N_, _, grouped
 from neurona.plots.style import (
@@ -165,6 +166,13 @@ def plot_denoising(clean: Any, noisy: Any, denoised: Any, n: int = 8, title: str
     return figure
 
 
+class _PlainLogFormatter(LogFormatterSciNotation):
+    """Label the ticks of a log axis that matplotlib labels, as plain numbers (3 digits)."""
+
+    def __call__(self, x, pos=None):
+        return f"{x:.3g}" if super().__call__(x, pos) else ""
+
+
 def plot_loss_band(
     results: Any,
     *,
@@ -231,7 +239,11 @@ def plot_loss_band(
             ax.fill_between(epochs, low, high, color=color, alpha=0.2, linewidth=0)
     if log:
         ax.set_yscale("log")
+        # Plain numbers (0.155), not "1.55×10⁻¹", on the ticks matplotlib chose to label.
+        ax.yaxis.set_major_formatter(_PlainLogFormatter())
+        ax.yaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False))
     ax.set_xlabel(_("epoch"))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no "1.2"
     ax.set_ylabel(_(_LOSS_LABELS[metric]))
     if title is None:
         title = _(_BAND_TITLES[metric, band])

@@ -52,6 +52,8 @@ __all__ = [
 MAX_EPOCHS, MAX_SEEDS = 100, 5
 MAX_NOISE = 0.8
 #: The columns of :func:`times_table` the panel shows, with the words it shows them under.
+#: Size in inches (at 80 dpi) of the explorer's two plots: live curves and comparison.
+PLOT_WIDTH, PLOT_HEIGHT = 7.0, 4.0
 SHOWN_COLUMNS = (
     N_("batch"),
     N_("seeds"),
@@ -190,7 +192,9 @@ class PresetExplorer(BackgroundTraining, Panel):
                 epochs=settings["epochs"],
                 seeds=range(settings["seeds"]),
                 ledger=self.ledger,
-                live=LiveCurves(target=self.live_image, min_interval=0.5),
+                # As wide as the comparison plot, so that the title (run, epoch, s/epoch) fits.
+                live=LiveCurves(target=self.live_image, min_interval=0.5, width=PLOT_WIDTH,
+                                height=PLOT_HEIGHT),
                 stop=self._stop,
                 init_reading=settings["reading"],
             )
@@ -227,7 +231,7 @@ class PresetExplorer(BackgroundTraining, Panel):
         from neurona.plots.autoencoders import plot_loss_band
         from neurona.plots.render import pyplot_png
 
-        figure, ax = plt.subplots(figsize=(7.0, 4.0), dpi=80, layout="constrained")
+        figure, ax = plt.subplots(figsize=(PLOT_WIDTH, PLOT_HEIGHT), dpi=80, layout="constrained")
         plot_loss_band(list(self.results.values()), ax=ax)
         self.compare_image.value = pyplot_png(figure)
         table = self.table()
@@ -240,8 +244,7 @@ class PresetExplorer(BackgroundTraining, Panel):
             "epochs / {epochs}, 4 CPUs + 1 GPU, {dataset}: CPU time, not wall time."
         ).format(images=grouped(len(self.x_train)), thesis_images=grouped(THESIS_SAMPLES),
                  epochs=THESIS_EPOCHS, dataset=self.dataset)
-        self.table_html.value = (shown.to_html(float_format=lambda v: f"{v:.4g}")
-                                 + f"<small>{note}</small>")
+        self.table_html.value = _compact_table(shown) + f"<small>{note}</small>"
 
     def redraw(self) -> None:
         """Redraw: the same as :meth:`refresh` (for :meth:`Panel.redraw_once`)."""
@@ -267,7 +270,7 @@ class PresetExplorer(BackgroundTraining, Panel):
                 options=[(p.label, p.name) for p in PRESETS.values()],
                 description=_("preset"),
                 style=style,
-                layout=w.Layout(width="520px"),
+                layout=w.Layout(width="100%", max_width="520px"),
             ),
             "epochs": w.IntSlider(min=1, max=MAX_EPOCHS, description=_("epochs"), style=style),
             "seeds": w.IntSlider(min=1, max=MAX_SEEDS, description=_("seeds"), style=style),
@@ -285,8 +288,10 @@ class PresetExplorer(BackgroundTraining, Panel):
         )
         self.status = w.HTML()
         self.message = w.HTML()
-        self.live_image = w.Image(format="png")
-        self.compare_image = w.Image(format="png")
+        # Each plot takes half a wide notebook and the whole of a narrow one (the row wraps),
+        # never more than its own width, and keeps its proportions.
+        self.live_image = w.Image(format="png", layout=_plot_layout(w))
+        self.compare_image = w.Image(format="png", layout=_plot_layout(w))
         self.table_html = w.HTML()
         self.controls["preset"].observe(self._describe, names="value")
         self.train_button.on_click(lambda _: self._clicked(self.train))
@@ -296,12 +301,14 @@ class PresetExplorer(BackgroundTraining, Panel):
             [
                 self.controls["preset"],
                 self.info,
-                w.HBox([self.controls["epochs"], self.controls["seeds"]]),
+                w.HBox([self.controls["epochs"], self.controls["seeds"]],
+                       layout=w.Layout(flex_flow="row wrap")),
                 self.controls["reading"],
                 w.HBox([self.train_button, self.stop_button]),
                 self.status,
                 self.message,
-                w.HBox([self.live_image, self.compare_image]),
+                w.HBox([self.live_image, self.compare_image],
+                       layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
                 self.table_html,
             ]
         )
@@ -319,6 +326,42 @@ class PresetExplorer(BackgroundTraining, Panel):
 
     def __repr__(self) -> str:
         return f"PresetExplorer({len(self.results)} presets trained, next: {self.settings})"
+
+
+_CELL = "padding: 2px 8px; border-bottom: 1px solid #ddd; "
+
+
+def _compact_table(frame) -> str:
+    """Return ``frame`` as a compact HTML table inside a box that scrolls sideways.
+
+    One line per row (the row's name never wraps), numbers right-aligned under right-aligned
+    headers with 4 significant digits and grouped thousands, single rules between rows: a
+    narrow notebook scrolls the table instead of cutting its last columns.
+    """
+    def cell(value) -> str:
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            return grouped(int(value))
+        if isinstance(value, (float, np.floating)):
+            return "" if not np.isfinite(value) else grouped(float(value), ",.4g")
+        return html.escape(str(value))
+
+    head = "".join(f"<th style='{_CELL}text-align: right; vertical-align: bottom'>"
+                   f"{html.escape(str(name))}</th>" for name in frame.columns)
+    rows = "".join(
+        f"<tr><th style='{_CELL}text-align: left; white-space: nowrap'>{html.escape(str(name))}"
+        "</th>" + "".join(f"<td style='{_CELL}text-align: right; white-space: nowrap'>"
+                          f"{cell(value)}</td>" for value in row) + "</tr>"
+        for name, row in zip(frame.index, frame.itertuples(index=False), strict=True))
+    return ("<div style='overflow-x: auto; max-width: 100%'>"
+            "<table style='border-collapse: collapse; font-size: 90%'>"
+            f"<thead><tr><th style='{_CELL}'></th>{head}</tr></thead><tbody>{rows}</tbody>"
+            "</table></div>")
+
+
+def _plot_layout(w):
+    """Return the layout of one of the explorer's plots: it flexes and wraps, never stretches."""
+    return w.Layout(flex="1 1 340px", min_width="0", max_width=f"{round(PLOT_WIDTH * 80)}px",
+                    height="auto")
 
 
 class NoiseSlider(Panel):
