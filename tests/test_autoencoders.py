@@ -538,7 +538,7 @@ def test_explorer_plots_flex_and_its_table_scrolls_instead_of_clipping(explorer)
     row = explorer.widget.children[-2]
     assert row.layout.flex_flow == "row wrap" and row.layout.align_items == "flex-start"
     for image in (explorer.live_image, explorer.compare_image):
-        assert image.layout.max_width == "560px" and image.layout.height == "auto"
+        assert image.layout.max_width == "416px" and image.layout.height == "auto"
     assert explorer.controls["preset"].layout.width == "100%"
     frame = pd.DataFrame({"seeds": [1, 2], "our s/epoch (wall)": [0.27345, 12345.678],
                           "± (std over seeds)": [float("nan"), 0.004583]},

@@ -48,3 +48,18 @@ def test_bad_settings_are_refused():
         LiveCurves(max_overhead=0)
     with pytest.raises(ValueError, match="min_interval"):
         LiveCurves(min_interval=-1)
+
+
+def test_a_long_title_wraps_to_the_width_of_the_picture():
+    run = RunRecord("III (keras2) · seed 2 of 5", hparams={"epochs": 100})
+    run.status = "stopped"
+    for k in range(3):
+        run.add_epoch({"loss": 1 / (k + 1), "val_loss": 1.1 / (k + 1)}, 0.213)
+    view = LiveCurves(metrics=["loss"], min_interval=0, width=5.2)
+    view.update(run, final=True)
+    figure = view._figure
+    title = figure._suptitle
+    assert "\n" in title.get_text()                  # too long for one line at 5.2 in
+    figure.canvas.draw()
+    box = title.get_window_extent(figure.canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width   # not cut at either end

@@ -249,7 +249,7 @@ def plot_loss_band(
         title = _(_BAND_TITLES[metric, band])
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     return ax
 
 

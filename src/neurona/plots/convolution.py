@@ -141,7 +141,8 @@ def plot_convolution_step(
     cells = ax_k.imshow(w, cmap=DIVERGING_CMAP, vmin=limit[0], vmax=limit[1])
     if max(w.shape) <= _MAX_NUMBERS:
         for (i, j), value in np.ndenumerate(w):
-            ax_k.text(j, i, f"{value:.2g}", ha="center", va="center", fontsize=9,
+            ax_k.text(j, i, f"{value:.2g}", ha="center", va="center",
+                      fontsize=11 if max(w.shape) <= 3 else 9,
                       color=text_color_on(cells.to_rgba(value)))
     ax_k.set_title(_("kernel {height}×{width}").format(height=w.shape[0], width=w.shape[1]))
 

@@ -7,6 +7,7 @@ after each epoch.
 
 from __future__ import annotations
 
+import textwrap
 import time
 
 from neurona.i18n import _
@@ -110,7 +111,10 @@ class LiveCurves(PacedView):
         fig = self._figure
         fig.clear()
         axes = fig.subplots(1, len(bases), squeeze=False)[0]
-        plot_learning_curves(record, metrics=bases, axes=list(axes), title=_title(record, final))
+        # A title wider than the figure would be cut at both ends: wrap it to the width.
+        chars = max(20, int(self.width * len(bases) * 72 / (0.62 * 12)))
+        title = textwrap.fill(_title(record, final), chars)
+        plot_learning_curves(record, metrics=bases, axes=list(axes), title=title)
         fig.tight_layout()
         return figure_png(fig)
 

@@ -53,7 +53,7 @@ MAX_EPOCHS, MAX_SEEDS = 100, 5
 MAX_NOISE = 0.8
 #: The columns of :func:`times_table` the panel shows, with the words it shows them under.
 #: Size in inches (at 80 dpi) of the explorer's two plots: live curves and comparison.
-PLOT_WIDTH, PLOT_HEIGHT = 7.0, 4.0
+PLOT_WIDTH, PLOT_HEIGHT = 5.2, 3.4
 SHOWN_COLUMNS = (
     N_("batch"),
     N_("seeds"),
@@ -244,7 +244,8 @@ class PresetExplorer(BackgroundTraining, Panel):
             "epochs / {epochs}, 4 CPUs + 1 GPU, {dataset}: CPU time, not wall time."
         ).format(images=grouped(len(self.x_train)), thesis_images=grouped(THESIS_SAMPLES),
                  epochs=THESIS_EPOCHS, dataset=self.dataset)
-        self.table_html.value = _compact_table(shown) + f"<small>{note}</small>"
+        self.table_html.value = (_compact_table(shown)
+                                 + f"<div style='line-height: 1.3'><small>{note}</small></div>")
 
     def redraw(self) -> None:
         """Redraw: the same as :meth:`refresh` (for :meth:`Panel.redraw_once`)."""
@@ -270,7 +271,7 @@ class PresetExplorer(BackgroundTraining, Panel):
                 options=[(p.label, p.name) for p in PRESETS.values()],
                 description=_("preset"),
                 style=style,
-                layout=w.Layout(width="100%", max_width="520px"),
+                layout=w.Layout(width="100%", max_width="520px", margin="2px 0"),
             ),
             "epochs": w.IntSlider(min=1, max=MAX_EPOCHS, description=_("epochs"), style=style),
             "seeds": w.IntSlider(min=1, max=MAX_SEEDS, description=_("seeds"), style=style),
@@ -278,7 +279,7 @@ class PresetExplorer(BackgroundTraining, Panel):
                 options=[(f"{key}: {_(text)}", key) for key, text in INIT_READINGS.items()],
                 description=_("reading"),
                 style=style,
-                layout=w.Layout(width="100%", max_width="720px"),
+                layout=w.Layout(width="100%", max_width="720px", margin="2px 0"),
             ),
         }
         self.info = w.HTML()
@@ -352,8 +353,9 @@ def _compact_table(frame) -> str:
         "</th>" + "".join(f"<td style='{_CELL}text-align: right; white-space: nowrap'>"
                           f"{cell(value)}</td>" for value in row) + "</tr>"
         for name, row in zip(frame.index, frame.itertuples(index=False), strict=True))
-    return ("<div style='overflow-x: auto; max-width: 100%'>"
-            "<table style='border-collapse: collapse; font-size: 90%'>"
+    # width 0 + min-width 100%: the box takes the panel's width, not the table's, and scrolls.
+    return ("<div style='overflow-x: auto; width: 0; min-width: 100%'>"
+            "<table style='border-collapse: collapse; font-size: 90%; line-height: 1.3'>"
             f"<thead><tr><th style='{_CELL}'></th>{head}</tr></thead><tbody>{rows}</tbody>"
             "</table></div>")
 

@@ -58,6 +58,8 @@ KERNEL_LABELS = {
     TYPED: N_("typed in"),
 }
 MAX_STRIDE = 3
+#: Size in inches (at 80 dpi) of the explorer's picture: whole at 950 px, readable at 570 px.
+FIGURE_SIZE = (8.0, 3.0)
 #: Frames the Play button takes to build a whole output map, whatever its size.
 PLAY_FRAMES = 120
 _ERROR_STYLE = "color: #D55E00"
@@ -121,7 +123,7 @@ class ConvolutionExplorer(Panel):
         self._showing_kernel = False
         self.keras_size: int | None = None
         self.redraws, self.last_png = 0, None
-        self._figure = new_figure(10, 3.6, dpi=80)
+        self._figure = new_figure(FIGURE_SIZE[0], FIGURE_SIZE[1], dpi=80)
         self.kernel_menu = w.Dropdown(options=[(_kernel_label(k), k) for k in [*KERNELS, TYPED]],
                                       value="identity", description=_("kernel"))
         self.kernel_text = w.Text(value="", placeholder="0 -1 0; -1 5 -1; 0 -1 0",
@@ -140,7 +142,8 @@ class ConvolutionExplorer(Panel):
         self.keras_line = w.HTML()
         self.step_line = w.HTML()
         # The picture shrinks with a narrow notebook instead of being cut off.
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="800px"))
+        self.image = w.Image(format="png", layout=w.Layout(
+            width="100%", max_width=f"{round(FIGURE_SIZE[0] * 80)}px", margin="2px 0"))
         self.kernel_menu.observe(self._menu_changed, names="value")
         self.kernel_text.observe(self._text_changed, names="value")
         for control in (self.padding_buttons, self.stride_slider):
@@ -357,7 +360,8 @@ class PoolingExplorer(Panel):
         self.stride_slider = w.IntSlider(value=stride or size, min=1, max=3,
                                          description=_("stride"))
         self.summary = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="760px"))
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="760px",
+                                                           margin="2px 0"))
         for control in (self.size_slider, self.stride_slider):
             control.observe(lambda _: self.redraw(), names="value")
         self.widget = w.VBox([

@@ -118,7 +118,7 @@ class SoftmaxExplorer(Panel):
         self.sliders = [
             w.FloatSlider(value=float(z), min=low, max=high, step=0.1, description=label,
                           readout_format=".1f", continuous_update=True, style=style,
-                          layout=w.Layout(width="100%", max_width="440px"))
+                          layout=w.Layout(width="100%"))
             for label, z in zip(labels, start, strict=True)
         ]
         t_low, t_high = TEMPERATURE_RANGE
@@ -126,12 +126,12 @@ class SoftmaxExplorer(Panel):
             value=_temperature(temperature), base=10, min=math.log10(t_low),
             max=math.log10(t_high), step=0.05, description=_("temperature T"),
             readout_format=".2f", continuous_update=True, style=style,
-            layout=w.Layout(display=None if show_temperature else "none", width="100%",
-                            max_width="440px"),
+            layout=w.Layout(display=None if show_temperature else "none", width="100%"),
         )
         self.formula = w.HTMLMath()
         self.summary = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="560px"))
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="560px",
+                                                           margin="2px 0"))
         for control in (*self.sliders, self.temperature_slider):
             control.observe(lambda _: self.redraw(), names="value")
         self._figure = new_figure(7.0, 3.2, dpi=80)
@@ -139,7 +139,7 @@ class SoftmaxExplorer(Panel):
         # narrow one: the row wraps instead of squeezing or clipping either.
         self.widget = w.HBox([
             w.VBox([*self.sliders, self.temperature_slider],
-                   layout=w.Layout(flex="1 1 320px", max_width="440px")),
+                   layout=w.Layout(flex="0 1 290px", min_width="260px")),
             w.VBox([self.formula, self.image, self.summary],
                    layout=w.Layout(flex="1 1 360px", max_width="560px")),
         ], layout=w.Layout(flex_flow="row wrap"))
