@@ -152,7 +152,11 @@ def test_the_window_slider_reads_what_the_text_says(digit):
 
 def test_a_kernel_set_from_code_shows_in_the_text_box(digit):
     explorer = ConvolutionExplorer(digit, check_with_keras=False)
-    assert explorer.kernel_text.value == ""
+    assert explorer.kernel_text.value == "-1 0 1; -1 0 1; -1 0 1"   # edge (vertical), editable
+    explorer.kernel_menu.value = "Gaussian blur"
+    assert explorer.kernel_text.value == ("0.0625 0.125 0.0625; 0.125 0.25 0.125; "
+                                          "0.0625 0.125 0.0625")
+    assert explorer.kernel_name == "Gaussian blur"  # showing it is not typing it
     explorer.set(kernel="0 -1 0; -1 5 -1; 0 -1 0")
     assert explorer.kernel_text.value == "0 -1 0; -1 5 -1; 0 -1 0"
     assert explorer.kernel_menu.value == "typed in" and explorer.message.value == ""

@@ -274,15 +274,19 @@ class ConvolutionExplorer(Panel):
         if isinstance(kernel, str) and kernel in KERNELS:
             self.kernel, self.kernel_name = KERNELS[kernel], kernel
             self.kernel_menu.value = kernel
+            self._show_kernel(_kernel_text(self.kernel))
             return
         values = parse_kernel(kernel) if isinstance(kernel, str) else _kernel_array(kernel)
         self._check_fits(values)
         self.kernel, self.kernel_name = values, TYPED
         self.kernel_menu.value = TYPED
-        # Show the kernel in the text box, as if it had been typed there.
+        self._show_kernel(kernel if isinstance(kernel, str) else _kernel_text(values))
+
+    def _show_kernel(self, text: str) -> None:
+        # The text box always holds the kernel in use, ready to be edited (as if typed there).
         self._showing_kernel = True
         try:
-            self.kernel_text.value = kernel if isinstance(kernel, str) else _kernel_text(values)
+            self.kernel_text.value = text
         finally:
             self._showing_kernel = False
 
@@ -296,6 +300,7 @@ class ConvolutionExplorer(Panel):
         if change["new"] == TYPED:
             return
         self.kernel, self.kernel_name = KERNELS[change["new"]], change["new"]
+        self._show_kernel(_kernel_text(self.kernel))
         self.message.value = ""
         self._settings_changed()
 
