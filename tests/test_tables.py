@@ -66,7 +66,7 @@ def test_the_html_is_compact_grouped_and_scrolls(ledger):
     assert first[2] == "3" and first[3] == "0.04115" and first[4] == "0.9200"
     assert first[5] == "2.000" and first[6] == "1.235" and first[7] == "48,600"
     assert second[2] == "2" and second[3] == "0.06173"
-    assert first[8] == "CPU: Intel Xeon Platinum 83…"  # long text cut, all of it on hover
+    assert first[8] == "CPU (8 cores)"  # the device short, all of it on hover
     assert 'title="CPU: Intel Xeon Platinum 8375C (8 cores)"' in html
     assert "3 more columns" in html and "all_columns=True" in html
 
@@ -89,6 +89,13 @@ def test_spanish_groups_with_a_thin_space_and_keeps_its_column_names(ledger):
         set_language("en")
     assert "época" in " ".join(table.columns) or "épocas" in table.columns
     assert "48\u202f600" in html
+
+
+def test_long_text_is_cut_and_the_gpu_named_by_its_kind():
+    frame = pd.DataFrame({"note": ["x" * 40], "device": ["GPU: NVIDIA H100 80GB HBM3"]},
+                         index=["a run with a long name that stays whole"])
+    rows = cells(table_html(frame))
+    assert rows[1] == ["a run with a long name that stays whole", "x" * 27 + "…", "GPU"]
 
 
 def test_missing_values_and_mixed_columns():

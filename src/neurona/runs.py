@@ -504,6 +504,22 @@ def _run_table(frame, hidden: int):
     return table
 
 
+def compact(frame):
+    """Return ``frame`` as a table that a notebook shows compactly (see :func:`table_html`).
+
+    The values stay as they are: only the display rounds them, groups thousands, keeps each
+    row's name on one line and scrolls a wide table instead of cutting it off.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = compact(pd.DataFrame({"parameters": [407050]}, index=["relu, 512 units"]))
+    >>> int(table.loc["relu, 512 units", "parameters"]), "407,050" in table._repr_html_()
+    (407050, True)
+    """
+    return _run_table(frame, 0)
+
+
 def _make_run_table_class():
     import pandas as pd
 
@@ -543,6 +559,15 @@ def _is_missing(value: Any) -> bool:
         return True
 
 
+def _short_device(device: str) -> str:
+    """``"CPU: AMD EPYC 7763 64-Core Processor (2 cores)"`` -> ``"CPU (2 cores)"``; GPU -> GPU."""
+    kind, colon, rest = str(device).partition(": ")
+    if not colon:
+        return str(device)
+    count = rest[rest.rfind("("):] if rest.endswith(")") and "(" in rest else ""
+    return f"{kind} {count}".strip()
+
+
 def _number(value: float, whole: bool) -> str:
     """Write ``value`` with 4 significant digits (whole numbers whole), thousands grouped."""
     size = abs(value)
@@ -576,8 +601,8 @@ def table_html(frame, hidden: int = 0) -> str:
     Numbers right-aligned with 4 significant digits (whole numbers whole), thousands grouped
     in the kit's language; the index (the run) and every cell on one line, long text other than
     the index cut with "…" (the whole text on hover); the table scrolls sideways instead of
-    being cut off when it is wider than the output area. ``hidden``: how many columns were
-    left out, said in a line below.
+    being cut off when it is wider than the output area. The ``device`` column is shown short
+    ("CPU (2 cores)"). ``hidden``: how many columns were left out, said in a line below.
 
     Examples
     --------
@@ -591,17 +616,20 @@ def table_html(frame, hidden: int = 0) -> str:
     def escape(value) -> str:
         return html_module.escape(str(value))
 
-    def text_cell(value, tag: str, align: str, cut: bool = True) -> str:
+    def text_cell(value, tag: str, align: str, cut: bool = True, device: bool = False) -> str:
         text = "" if _is_missing(value) else str(value)
-        short = text if len(text) <= _TEXT_CHARS or not cut else text[: _TEXT_CHARS - 1] + "…"
+        short = _short_device(text) if device else text
+        if cut and len(short) > _TEXT_CHARS:
+            short = short[: _TEXT_CHARS - 1] + "…"
         title = f' title="{escape(text)}"' if short != text else ""
-        return (f'<{tag} style="text-align: {align}; white-space: nowrap; padding: 2px 8px"'
+        return (f'<{tag} style="text-align: {align}; white-space: nowrap; padding: 2px 6px"'
                 f"{title}>{escape(short)}</{tag}>")
 
-    cell = "padding: 2px 8px; white-space: nowrap"
+    cell = "padding: 2px 6px; white-space: nowrap"
     # Headers may wrap at their spaces (two lines at most for the kit's names); cells never do.
-    head = "padding: 2px 8px; border-bottom: 1px solid currentColor; vertical-align: bottom"
+    head = "padding: 2px 6px; border-bottom: 1px solid currentColor; vertical-align: bottom"
     index_name = frame.index.name or ""
+    device = _("device")  # shown short ("CPU (2 cores)"), all of it on hover
     columns = []
     for name in frame.columns:
         values = list(frame[name])
@@ -613,11 +641,11 @@ def table_html(frame, hidden: int = 0) -> str:
     body = []
     for row, key in enumerate(frame.index):
         cells = [text_cell(key, "th", "left", cut=False)]  # the run's name, whole
-        for _name, numbers, values in columns:
+        for name, numbers, values in columns:
             if numbers is not None:
                 cells.append(f'<td style="{cell}; text-align: right">{numbers[row]}</td>')
             else:
-                cells.append(text_cell(values[row], "td", "left"))
+                cells.append(text_cell(values[row], "td", "left", device=name == device))
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = ""
     if hidden:
