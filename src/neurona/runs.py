@@ -654,7 +654,8 @@ def table_html(frame, hidden: int = 0) -> str:
             "{n} more columns (parameters, hyper-parameters): table(all_columns=True)",
             hidden).format(n=hidden))))
     return ('<div class="neurona-table" style="overflow-x: auto; max-width: 100%">'
-            '<table style="border-collapse: collapse; border: none; margin: 0; '
+            # class "dataframe" as pandas gives it: what reads a pandas table reads this one.
+            '<table class="dataframe" style="border-collapse: collapse; border: none; margin: 0; '
             'font-variant-numeric: tabular-nums">'
             "<thead><tr>" + "".join(header) + "</tr></thead>"
             "<tbody>" + "".join(body) + "</tbody></table>" + note + "</div>")
