@@ -63,8 +63,8 @@ def test_the_html_is_compact_grouped_and_scrolls(ledger):
     # the run name on one line, whole numbers whole, 4 significant digits, thousands grouped
     assert first[0] == "adam, lr 0.001, batch 32, 3 epochs"
     assert re.search(r'<th style="[^"]*white-space: nowrap[^"]*">adam, lr', html)
-    assert first[2] == "3" and first[3] == "0.04115" and first[4] == "0.9200"
-    assert first[5] == "2.000" and first[6] == "1.235" and first[7] == "48,600"
+    assert first[2] == "3" and first[3] == "0.04115" and first[4] == "0.92"
+    assert first[5] == "2" and first[6] == "1.235" and first[7] == "48,600"
     assert second[2] == "2" and second[3] == "0.06173"
     assert first[8] == "CPU (8 cores)"  # the device short, all of it on hover
     assert 'title="CPU: Intel Xeon Platinum 8375C (8 cores)"' in html
@@ -103,9 +103,41 @@ def test_missing_values_and_mixed_columns():
                           "d": [0.00001234, 0.5]}, index=["r1", "r2"]).convert_dtypes()
     rows = cells(table_html(frame))
     assert rows[1][1:] == ["1", "", "x", "1.23e-05"]
-    assert rows[2][1:] == ["", "1,234,568", "", "0.5000"]
+    assert rows[2][1:] == ["", "1,234,568", "", "0.5"]
 
 
 def test_an_empty_ledger_says_so():
     assert "empty" in Ledger()._repr_html_()
     assert len(Ledger().table()) == 0
+
+
+def test_the_trainer_shows_its_runs_compact_and_its_run_menu_has_a_run():
+    keras = pytest.importorskip("keras")
+    import numpy as np
+
+    from neurona.widgets.trainer import Trainer
+
+    def dense(units=8):
+        return keras.Sequential([keras.Input((4,)), keras.layers.Dense(units, "relu"),
+                                 keras.layers.Dense(2, "softmax")])
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 4)).astype("float32"), rng.integers(0, 2, size=64)
+    trainer = Trainer(dense, x, y, validation_split=0.25, ledger=Ledger(),
+                      defaults={"epochs": 2})  # 2: a steady epoch too
+    trainer.train(wait=True)
+    first = trainer.runs[0]
+    assert trainer.run_menu.value == first  # not an empty menu beside a run
+    trainer.set(learning_rate=0.01)
+    trainer.train(wait=True)
+    assert trainer.run_menu.value == first and len(trainer.run_menu.options) == 2
+    html = trainer.table_html.value
+    assert "overflow-x: auto" in html and "border=" not in html
+    header = cells(html)[0]
+    assert header[:4] == ["run", "pinned", "status", "epochs"]  # then the metrics, the settings
+    assert header[-5:] == ["parameters", "first epoch (s)", "steady epoch (s)", "samples/s",
+                           "device"]
+    table = trainer.table()
+    assert table.loc[first, "learning_rate"] == pytest.approx(0.001)
+    assert "0.001<" in html and "0.001000" not in html
+    assert "<table" in table._repr_html_()

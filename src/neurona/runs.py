@@ -569,7 +569,7 @@ def _short_device(device: str) -> str:
 
 
 def _number(value: float, whole: bool) -> str:
-    """Write ``value`` with 4 significant digits (whole numbers whole), thousands grouped."""
+    """Write ``value`` with up to 4 significant digits (whole numbers whole), thousands grouped."""
     size = abs(value)
     if whole or size >= 1000 or not math.isfinite(value):
         return grouped(value, ",.0f") if math.isfinite(value) else str(value)
@@ -577,7 +577,9 @@ def _number(value: float, whole: bool) -> str:
         return "0"
     if size < 1e-3:
         return format(value, ".3g")
-    return grouped(value, f",.{3 - math.floor(math.log10(size))}f")
+    text = grouped(value, f",.{3 - math.floor(math.log10(size))}f")
+    # No trailing zeros: a learning rate of 0.001 reads 0.001, not 0.001000.
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _number_cells(values: list) -> list[str] | None:
@@ -598,7 +600,7 @@ def _number_cells(values: list) -> list[str] | None:
 def table_html(frame, hidden: int = 0) -> str:
     """Return a compact HTML table of ``frame``, for a notebook or a panel.
 
-    Numbers right-aligned with 4 significant digits (whole numbers whole), thousands grouped
+    Numbers right-aligned with up to 4 significant digits (whole numbers whole), thousands grouped
     in the kit's language; the index (the run) and every cell on one line, long text other than
     the index cut with "…" (the whole text on hover); the table scrolls sideways instead of
     being cut off when it is wider than the output area. The ``device`` column is shown short
@@ -608,7 +610,7 @@ def table_html(frame, hidden: int = 0) -> str:
     --------
     >>> import pandas as pd
     >>> html = table_html(pd.DataFrame({"loss": [0.123456, 12.5]}, index=["a", "b"]))
-    >>> "0.1235" in html and "12.50" in html and "overflow-x: auto" in html
+    >>> "0.1235" in html and "12.5<" in html and "overflow-x: auto" in html
     True
     """
     import html as html_module

@@ -40,7 +40,7 @@ import keras
 from neurona.i18n import _, grouped
 from neurona.models import OPTIMIZERS, SCHEDULES, check_batch_size, make_optimizer, make_schedule
 from neurona.plots.live import LiveCurves
-from neurona.runs import STATUS_LABELS, Ledger, RunRecord, _epochs, table_html
+from neurona.runs import STATUS_LABELS, Ledger, RunRecord, _epochs, compact, table_html
 from neurona.tracking import NaNGuard, Track
 from neurona.validate import one_of, real_number, whole_number
 from neurona.widgets.panel import BackgroundTraining, Panel
@@ -361,7 +361,7 @@ class Trainer(BackgroundTraining, Panel):
         self.refresh()
 
     def table(self):
-        """Return the ledger's table restricted to this panel's runs (a DataFrame).
+        """Return the ledger's table restricted to this panel's runs (a compact DataFrame).
 
         Every column (:meth:`Ledger.table` with ``all_columns=True``), the results and the
         settings first: pinned, status, epochs, the final metrics, the hyper-parameters, then
@@ -377,7 +377,7 @@ class Trainer(BackgroundTraining, Panel):
         order = [c for c in kit[:2] + rest + kit[2:] if c in frame.columns]
         frame = frame[order]
         frame.insert(0, _("pinned"), [_("yes") if n in self.pinned else "" for n in names])
-        return frame
+        return compact(frame)  # a DataFrame that a notebook shows like the panel's table
 
     def refresh(self) -> None:
         """Redraw the comparison: run menu, metric menu, table and overlay plot."""
