@@ -655,7 +655,10 @@ def table_html(frame, hidden: int = 0) -> str:
             "{n} more column (parameters, hyper-parameters): table(all_columns=True)",
             "{n} more columns (parameters, hyper-parameters): table(all_columns=True)",
             hidden).format(n=hidden))))
-    return ('<div class="neurona-table" style="overflow-x: auto; max-width: 100%">'
+    # width 0 and min-width 100%: the box asks for no width of its own (a widget's flex row or
+    # the output area's table cell would otherwise grow to the table's width and cut it off),
+    # then fills what its parent has; the table scrolls inside it.
+    return ('<div class="neurona-table" style="overflow-x: auto; width: 0; min-width: 100%">'
             # class "dataframe" as pandas gives it: what reads a pandas table reads this one.
             '<table class="dataframe" style="border-collapse: collapse; border: none; margin: 0; '
             'font-variant-numeric: tabular-nums">'
