@@ -78,7 +78,7 @@ def test_ledger_names_are_unique_and_lookups_are_clear():
 
 def test_table_has_one_row_per_run_with_timing_and_hparams():
     ledger = Ledger([make_run("a"), make_run("b", epochs=2)])
-    table = ledger.table()
+    table = ledger.table(all_columns=True)
     assert list(table.index) == ["a", "b"]
     assert table.loc["a", "epochs"] == 3
     assert table.loc["b", "steady epoch (s)"] == pytest.approx(1.0)

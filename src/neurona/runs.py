@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import statistics
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -344,34 +345,55 @@ class Ledger:
         return closed
 
     # -- views ---------------------------------------------------------------------------
-    def table(self):
-        """One row per run: status, epochs, timing, device and final metrics (a DataFrame).
+    def table(self, all_columns: bool = False):
+        """One row per run, indexed by run name (a DataFrame that shows itself compactly).
 
-        The columns of the ledger's own (run, status, epochs, parameters, first and steady
-        epoch, samples/s, device) and the status are in the kit's language; the metrics keep
-        Keras's names and the hyper-parameters the names the notebook gave them.
+        By default the columns a student compares: status, epochs, the final value of each
+        metric, the first and the steady epoch's seconds, samples per second and the device.
+        ``all_columns=True`` adds the number of parameters and every hyper-parameter. The values
+        are the record's own numbers; only the notebook's display rounds them (see
+        :func:`table_html`). The ledger's own columns and the status are in the kit's language;
+        the metrics keep Keras's names and the hyper-parameters the names the notebook gave them.
+
+        Examples
+        --------
+        >>> import neurona as nr
+        >>> nr.ledger.table()                                   # doctest: +SKIP
+        >>> nr.ledger.table(all_columns=True)["batch_size"]     # doctest: +SKIP
         """
         import pandas as pd
 
+        if not isinstance(all_columns, bool):
+            raise ValueError(_("{name} must be True or False, got {value!r}").format(
+                name="all_columns", value=all_columns))
         rows = []
         for run in self._runs:
-            row = {
-                _("run"): run.name,
-                _("status"): _(STATUS_LABELS.get(run.status, run.status)),
-                _("epochs"): run.epochs,
-                _("parameters"): run.parameters,
+            row = {_("run"): run.name, _("status"): _(STATUS_LABELS.get(run.status, run.status)),
+                   _("epochs"): run.epochs}
+            if all_columns:
+                row[_("parameters")] = run.parameters
+            else:  # the results first, where a student looks for them
+                row.update({metric: run.final(metric) for metric in run.metrics()})
+            row.update({
                 _("first epoch (s)"): run.first_epoch_seconds,
                 _("steady epoch (s)"): run.steady_epoch_seconds,
                 _("samples/s"): run.samples_per_second,
                 _("device"): run.device,
-            }
-            for metric in run.metrics():
-                row[metric] = run.final(metric)
-            for key, value in run.hparams.items():
-                row.setdefault(key, value if _is_scalar(value) else str(value))
+            })
+            if all_columns:
+                for metric in run.metrics():
+                    row[metric] = run.final(metric)
+                for key, value in run.hparams.items():
+                    row.setdefault(key, value if _is_scalar(value) else str(value))
             rows.append(row)
         frame = pd.DataFrame(rows)
-        return frame.set_index(_("run")) if len(frame) else frame
+        if len(frame):
+            frame = frame.set_index(_("run"))
+        hidden = 0
+        if not all_columns and self._runs:
+            keys = {key for run in self._runs for key in run.hparams}
+            hidden = 1 + len(keys - set(frame.columns) - {_("run")})  # 1: the parameters
+        return _run_table(frame, hidden)
 
     def select(self, names: Iterable[str]) -> list[RunRecord]:
         """Return the runs called ``names``, in that order (to compare a few of them).
@@ -461,13 +483,187 @@ class Ledger:
         if not self._runs:
             return "<p><i>{}</i></p>".format(
                 _("The ledger is empty: train a model with neurona's callbacks."))
-        return self.table().to_html(float_format=lambda v: f"{v:,.4g}", na_rep="")
+        table = self.table()
+        return table_html(table, hidden=table.hidden_columns)
 
     def __repr__(self) -> str:
         lines = [ngettext("Ledger with {n} run", "Ledger with {n} runs", len(self)).format(
             n=len(self))]
         lines += [f"  {run.summary()}" for run in self._runs]
         return "\n".join(lines)
+
+
+#: Widest a text cell (not the run's name) is shown, in characters (longer ones end in "…").
+_TEXT_CHARS = 28
+
+
+def _run_table(frame, hidden: int):
+    """``frame`` as a :class:`RunTable` that remembers how many columns it left out."""
+    table = __getattr__("RunTable")(frame)
+    table.hidden_columns = hidden
+    return table
+
+
+def compact(frame):
+    """Return ``frame`` as a table that a notebook shows compactly (see :func:`table_html`).
+
+    The values stay as they are: only the display rounds them, groups thousands, keeps each
+    row's name on one line and scrolls a wide table instead of cutting it off.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = compact(pd.DataFrame({"parameters": [407050]}, index=["relu, 512 units"]))
+    >>> int(table.loc["relu, 512 units", "parameters"]), "407,050" in table._repr_html_()
+    (407050, True)
+    """
+    return _run_table(frame, 0)
+
+
+def _make_run_table_class():
+    import pandas as pd
+
+    class RunTable(pd.DataFrame):
+        """A ledger's table: a DataFrame that a notebook shows compactly (see :func:`table_html`).
+
+        Anything computed from it (``.loc``, ``.round``, ``reset_index``) is a plain DataFrame.
+        """
+
+        _metadata = ["hidden_columns"]
+        hidden_columns = 0
+
+        def _repr_html_(self) -> str:
+            return table_html(self, hidden=self.hidden_columns)
+
+    RunTable.__module__ = __name__
+    RunTable.__qualname__ = "RunTable"
+    return RunTable
+
+
+def __getattr__(name: str):
+    # RunTable subclasses pandas' DataFrame; made on first use so that import neurona stays
+    # free of pandas, and found here by name so that a pickled table loads again.
+    if name == "RunTable":
+        cls = globals().get("RunTable") or _make_run_table_class()
+        globals()["RunTable"] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, and pandas' NA (whose comparison raises)
+    except TypeError:
+        return True
+
+
+def _short_device(device: str) -> str:
+    """``"CPU: AMD EPYC 7763 64-Core Processor (2 cores)"`` -> ``"CPU (2 cores)"``; GPU -> GPU."""
+    kind, colon, rest = str(device).partition(": ")
+    if not colon:
+        return str(device)
+    count = rest[rest.rfind("("):] if rest.endswith(")") and "(" in rest else ""
+    return f"{kind} {count}".strip()
+
+
+def _number(value: float, whole: bool) -> str:
+    """Write ``value`` with up to 4 significant digits (whole numbers whole), thousands grouped."""
+    size = abs(value)
+    if whole or size >= 1000 or not math.isfinite(value):
+        return grouped(value, ",.0f") if math.isfinite(value) else str(value)
+    if size == 0:
+        return "0"
+    if size < 1e-3:
+        return format(value, ".3g")
+    text = grouped(value, f",.{3 - math.floor(math.log10(size))}f")
+    # No trailing zeros: a learning rate of 0.001 reads 0.001, not 0.001000.
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _number_cells(values: list) -> list[str] | None:
+    """Return the cells of a numeric column as text, or None when the column is not numeric."""
+    present = [v for v in values if not _is_missing(v)]
+    if not present or any(isinstance(v, (bool, str)) for v in present):
+        return None
+    try:
+        [float(v) for v in present]
+    except (TypeError, ValueError):
+        return None
+    # Whole numbers (epochs, units, parameters) by their type: a float that happens to be
+    # whole (2.0 s) keeps its 4 digits, like the rest of its column.
+    whole = all(isinstance(v, numbers.Integral) for v in present)
+    return ["" if _is_missing(v) else _number(float(v), whole) for v in values]
+
+
+def table_html(frame, hidden: int = 0) -> str:
+    """Return a compact HTML table of ``frame``, for a notebook or a panel.
+
+    Numbers right-aligned with up to 4 significant digits (whole numbers whole), thousands grouped
+    in the kit's language; the index (the run) and every cell on one line, long text other than
+    the index cut with "…" (the whole text on hover); the table scrolls sideways instead of
+    being cut off when it is wider than the output area. The ``device`` column is shown short
+    ("CPU (2 cores)"). ``hidden``: how many columns were left out, said in a line below.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = table_html(pd.DataFrame({"loss": [0.123456, 12.5]}, index=["a", "b"]))
+    >>> "0.1235" in html and "12.5<" in html and "overflow-x: auto" in html
+    True
+    """
+    import html as html_module
+
+    def escape(value) -> str:
+        return html_module.escape(str(value))
+
+    def text_cell(value, tag: str, align: str, cut: bool = True, device: bool = False) -> str:
+        text = "" if _is_missing(value) else str(value)
+        short = _short_device(text) if device else text
+        if cut and len(short) > _TEXT_CHARS:
+            short = short[: _TEXT_CHARS - 1] + "…"
+        title = f' title="{escape(text)}"' if short != text else ""
+        return (f'<{tag} style="text-align: {align}; white-space: nowrap; padding: 2px 6px"'
+                f"{title}>{escape(short)}</{tag}>")
+
+    cell = "padding: 2px 6px; white-space: nowrap"
+    # Headers may wrap at their spaces (two lines at most for the kit's names); cells never do.
+    head = "padding: 2px 6px; border-bottom: 1px solid currentColor; vertical-align: bottom"
+    index_name = frame.index.name or ""
+    device = _("device")  # shown short ("CPU (2 cores)"), all of it on hover
+    columns = []
+    for name in frame.columns:
+        values = list(frame[name])
+        numbers = _number_cells(values)
+        columns.append((name, numbers, values))
+    header = [f'<th style="{head}; text-align: left">{escape(index_name)}</th>']
+    header += [f'<th style="{head}; text-align: {"right" if numbers else "left"}">'
+               f"{escape(name)}</th>" for name, numbers, _values in columns]
+    body = []
+    for row, key in enumerate(frame.index):
+        cells = [text_cell(key, "th", "left", cut=False)]  # the run's name, whole
+        for name, numbers, values in columns:
+            if numbers is not None:
+                cells.append(f'<td style="{cell}; text-align: right">{numbers[row]}</td>')
+            else:
+                cells.append(text_cell(values[row], "td", "left", device=name == device))
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    note = ""
+    if hidden:
+        note = ('<div style="font-size: 90%; opacity: 0.75">{}</div>'.format(escape(ngettext(
+            "{n} more column (parameters, hyper-parameters): table(all_columns=True)",
+            "{n} more columns (parameters, hyper-parameters): table(all_columns=True)",
+            hidden).format(n=hidden))))
+    # width 0 and min-width 100%: the box asks for no width of its own (a widget's flex row or
+    # the output area's table cell would otherwise grow to the table's width and cut it off),
+    # then fills what its parent has; the table scrolls inside it.
+    return ('<div class="neurona-table" style="overflow-x: auto; width: 0; min-width: 100%">'
+            # class "dataframe" as pandas gives it: what reads a pandas table reads this one.
+            '<table class="dataframe" style="border-collapse: collapse; border: none; margin: 0; '
+            'font-variant-numeric: tabular-nums">'
+            "<thead><tr>" + "".join(header) + "</tr></thead>"
+            "<tbody>" + "".join(body) + "</tbody></table>" + note + "</div>")
 
 
 def _epochs(n: int) -> str:

@@ -40,7 +40,7 @@ import keras
 from neurona.i18n import _, grouped
 from neurona.models import OPTIMIZERS, SCHEDULES, check_batch_size, make_optimizer, make_schedule
 from neurona.plots.live import LiveCurves
-from neurona.runs import STATUS_LABELS, Ledger, RunRecord, _epochs
+from neurona.runs import STATUS_LABELS, Ledger, RunRecord, _epochs, compact, table_html
 from neurona.tracking import NaNGuard, Track
 from neurona.validate import one_of, real_number, whole_number
 from neurona.widgets.panel import BackgroundTraining, Panel
@@ -361,20 +361,34 @@ class Trainer(BackgroundTraining, Panel):
         self.refresh()
 
     def table(self):
-        """Return the ledger's table restricted to this panel's runs (a DataFrame)."""
-        frame = self.ledger.table()
+        """Return the ledger's table restricted to this panel's runs (a compact DataFrame).
+
+        Every column (:meth:`Ledger.table` with ``all_columns=True``), the results and the
+        settings first: pinned, status, epochs, the final metrics, the hyper-parameters, then
+        the parameters, the timing and the device.
+        """
+        frame = self.ledger.table(all_columns=True)
         names = [n for n in self.runs if n in getattr(frame, "index", ())]
         # Columns of other runs in the ledger leave gaps that turn whole numbers into floats.
         frame = frame.loc[names].dropna(axis="columns", how="all").convert_dtypes()
+        kit = [_("status"), _("epochs"), _("parameters"), _("first epoch (s)"),
+               _("steady epoch (s)"), _("samples/s"), _("device")]
+        rest = [c for c in frame.columns if c not in kit]
+        order = [c for c in kit[:2] + rest + kit[2:] if c in frame.columns]
+        frame = frame[order]
         frame.insert(0, _("pinned"), [_("yes") if n in self.pinned else "" for n in names])
-        return frame
+        return compact(frame)  # a DataFrame that a notebook shows like the panel's table
 
     def refresh(self) -> None:
         """Redraw the comparison: run menu, metric menu, table and overlay plot."""
         runs = [self.ledger[n] for n in self.runs if any(r.name == n for r in self.ledger)]
+        chosen_run = self.run_menu.value
         self.run_menu.options = [
             (_("{name} (pinned)").format(name=n) if n in self.pinned else n, n) for n in self.runs
         ]
+        # A dropdown shows nothing until it is given a value: keep the run chosen, else the newest.
+        if self.runs:
+            self.run_menu.value = chosen_run if chosen_run in self.runs else self.runs[-1]
         recorded = []
         for run in runs:
             recorded += [m for m in run.metrics() if m not in recorded]
@@ -391,8 +405,7 @@ class Trainer(BackgroundTraining, Panel):
             self.table_html.value = _("<i>No runs yet: press Train.</i>")
             self.compare_image.value = b""
             return
-        self.table_html.value = self.table().to_html(float_format=lambda v: grouped(v, ",.4g"),
-                                                     na_rep="")
+        self.table_html.value = table_html(self.table())
         self.compare_image.value = self._draw_comparison(runs, self.metric_menu.value)
 
     def _draw_comparison(self, runs: list[RunRecord], metric: str | None) -> bytes:
@@ -509,7 +522,8 @@ class Trainer(BackgroundTraining, Panel):
         self.live_image = w.Image(format="png")
         self.metric_menu = w.Dropdown(description=_("compare"),
                                       style={"description_width": "60px"})
-        self.run_menu = w.Dropdown(description=_("run"), style={"description_width": "60px"})
+        self.run_menu = w.Dropdown(description=_("run"), style={"description_width": "60px"},
+                                   layout=w.Layout(width="auto", min_width="300px"))
         self.pin_button = w.Button(description=_("Pin / unpin"), icon="thumb-tack")
         self.drop_button = w.Button(description=_("Drop"), icon="trash")
         self.clear_button = w.Button(description=_("Clear unpinned"), icon="eraser")
@@ -517,7 +531,8 @@ class Trainer(BackgroundTraining, Panel):
         self.compare_image = w.Image(
             format="png", layout=w.Layout(width="auto", align_self="flex-start")
         )
-        self.table_html = w.HTML()
+        # As wide as the panel and no wider: a wide table scrolls inside it (see table_html).
+        self.table_html = w.HTML(layout=w.Layout(width="100%", min_width="0"))
         self._syncing = False
 
         self.train_button.on_click(lambda _: self._clicked(self.train))
@@ -537,8 +552,9 @@ class Trainer(BackgroundTraining, Panel):
         comparison = w.VBox(
             [
                 w.HTML(_("<b>Comparison</b>")),
-                w.HBox([self.metric_menu, self.run_menu]),
-                w.HBox([self.pin_button, self.drop_button, self.clear_button]),
+                w.HBox([self.metric_menu, self.run_menu], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox([self.pin_button, self.drop_button, self.clear_button],
+                       layout=w.Layout(flex_flow="row wrap")),
                 self.compare_image,
                 self.table_html,
             ]
