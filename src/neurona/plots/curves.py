@@ -34,6 +34,7 @@ from neurona.plots.style import (
     VALIDATION_LABEL,
     VALIDATION_LINESTYLE,
     axis_label,
+    figure_size,
     metric_color,
     metric_label,
     metric_linestyle,
@@ -51,7 +52,7 @@ _RUN_KINDS = N_(
     "a RunRecord, a Keras History (what model.fit returns) "
     "or a dict of metric name -> list of per-epoch values"
 )
-_MAX_COLUMNS = 3  # learning-curve subplots per row before wrapping
+_MAX_COLUMNS = 2  # learning-curve subplots per row before wrapping
 
 
 def plot_learning_curves(
@@ -109,7 +110,7 @@ def plot_learning_curves(
         figure, grid = plt.subplots(
             rows,
             columns,
-            figsize=(4.6 * columns + 0.6, 3.6 * rows + 0.5),
+            figsize=figure_size(4.6 * columns + 0.6, 3.6 * rows + 0.5),
             squeeze=False,
             layout="constrained",
         )
