@@ -122,3 +122,23 @@ def test_a_log_axis_under_a_decade_reads_as_plain_numbers():
 def test_every_notebook_draws_in_the_course_palette():
     nr.plot_losses(loss_pairs(), target=0.0)  # any kit picture sets the course's look
     assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"] == list(PALETTE)
+
+
+def test_only_repeated_curves_are_marked_as_the_same():
+    runs = []
+    for name, values in {"a": [0.9, 0.6], "b": [0.8, 0.5], "c": [0.9, 0.6, 0.4]}.items():
+        run = RunRecord(name)
+        for value in values:
+            run.add_epoch({"loss": value}, 1.0)
+        runs.append(run)
+    ax = nr.plot_run_comparison(runs, "loss")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["a (0.6000)", "b (0.5000)", "c (0.4000): the same as a where both ran"]
+
+
+def test_legends_over_full_plots_go_under_the_axes():
+    ax = nr.plot_training_errors([3, 2, 2, 1, 3, 2], losses=[2.0, 1.8, 1.5, 1.4, 1.2, 1.1])
+    ax.figure.canvas.draw()
+    legend_top = ax.get_legend().get_window_extent().y1
+    assert legend_top < ax.get_window_extent().y0  # below the plot: no bar under it
+    assert len(ax.get_legend().get_texts()) == 2

@@ -32,7 +32,7 @@ from neurona.plots.decision import (
     tint,
     two_class_cmap,
 )
-from neurona.plots.style import WRONG_COLOR, metric_color
+from neurona.plots.style import WRONG_COLOR, legend_below, metric_color
 from neurona.validate import one_of, points_2d, real_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -415,7 +415,8 @@ def plot_training_errors(
         ax.right_ax = right
         title += f" · {loss_label}"
     ax.set_title(title)
-    ax.legend(handles, labels, loc="upper right", fontsize="small")
+    # Bars fill every epoch: inside the plot the legend would hide some of them.
+    legend_below(ax, handles, labels, fontsize="small")
     return ax
 
 

@@ -17,6 +17,7 @@ from neurona.plots.style import (
     PALETTE,
     axes_or_new,
     integer_ticks,
+    legend_below,
     plain_log_ticks,
     whole_number_labels,
 )
@@ -121,7 +122,8 @@ def plot_thread_scaling(results, *, reference: dict[str, Any] | None = None, ax=
     twin.bar(threads, frame["efficiency"].astype(float), width=0.25, alpha=0.25, color=PALETTE[0])
     twin.set_ylim(0, 1.2)
     twin.set_ylabel(_("efficiency = speed-up / threads (bars)"))
-    ax.legend(loc="upper left", fontsize=8)
+    # Below the plot: inside it, the legend would cover the efficiency bars or the curves.
+    legend_below(ax, fontsize=8)
     ax.set_title(_("More threads for one training step"))
     return ax
 

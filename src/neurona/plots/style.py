@@ -438,6 +438,39 @@ def whole_number_labels(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:,.0f}"))
 
 
+def legend_below(ax, handles=None, labels=None, *, columns: int = 2, **settings):
+    """Put ``ax``'s legend under the x axis, where it covers no bar and no curve.
+
+    Use it where the data fill the whole plot (bars over every epoch, curves in every
+    corner); a figure with ``layout="constrained"`` makes room for it.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        The axes whose legend to draw.
+    handles, labels : list, optional
+        What to list (default: ``ax``'s own artists), e.g. with a twin axis's lines added.
+    columns : int
+        Entries per row.
+    **settings
+        Passed to :meth:`matplotlib.axes.Axes.legend`, e.g. ``fontsize=8``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from neurona.plots.style import legend_below
+    >>> figure, ax = plt.subplots(layout="constrained")
+    >>> _ = ax.bar([1, 2], [3, 4], label="mistakes")
+    >>> legend_below(ax).get_texts()[0].get_text()
+    'mistakes'
+    >>> plt.close(figure)
+    """
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    return ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+                     ncol=columns, **settings)
+
+
 #: matplotlib settings of every picture in the course (see :func:`use_course_style`).
 COURSE_RC = {
     "axes.prop_cycle": None,  # set from PALETTE by use_course_style
