@@ -28,7 +28,7 @@ import zlib
 from neurona.i18n import N_, _
 from neurona.validate import whole_number
 
-__all__ = ["OKABE_ITO", "series_color"]
+__all__ = ["OKABE_ITO", "series_color", "use_course_style"]
 
 #: Widest figure the kit draws, in inches. Jupyter's inline backend shows a figure at
 #: its size in inches times 100 dpi and the browser shrinks anything wider than the
@@ -489,11 +489,14 @@ COURSE_RC = {
 def use_course_style() -> None:
     """Make matplotlib draw in the course's style: Okabe-Ito colours, readable text sizes.
 
-    The kit calls this when it first draws a picture, so a plain ``plt.plot`` in a notebook
-    looks the same as the kit's own pictures in every lesson.
+    The kit calls this when one of its picture modules first loads. Call it after
+    ``import matplotlib.pyplot`` in a notebook whose own plots come before any kit picture:
+    an Axes takes its colour cycle when it is created.
 
     Examples
     --------
+    >>> import neurona as nr
+    >>> nr.use_course_style()
     >>> import matplotlib as mpl
     >>> from neurona.plots.style import PALETTE, use_course_style
     >>> use_course_style()
