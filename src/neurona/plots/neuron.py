@@ -175,7 +175,8 @@ def plot_neuron(
 
     _frame(ax, limits)
     ax.set_title(f"{_formula(w1, w2, b)}\n{_(_OUTPUT_FORMULAS[activation])}")
-    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
+    # The coloured plane is data everywhere: the legend goes under it.
+    legend_below(ax, handles, [handle.get_label() for handle in handles], fontsize="small")
     return ax
 
 
@@ -327,7 +328,8 @@ def plot_perceptron_update(
             epoch=update["epoch"], index=update["index"]) + f"\n{numbers}",
         fontsize="medium",
     )
-    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
+    # The coloured plane is data everywhere: the legend goes under it.
+    legend_below(ax, handles, [handle.get_label() for handle in handles], fontsize="small")
     return ax
 
 
