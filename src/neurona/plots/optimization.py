@@ -28,7 +28,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from neurona.i18n import _, ngettext
-from neurona.plots.style import WRONG_COLOR, figure_size, series_color
+from neurona.plots.style import WRONG_COLOR, figure_size, legend_below, series_color
 from neurona.validate import one_of, points_2d
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -190,7 +190,8 @@ def plot_optimizer_race(
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(f"{surface.name}: {surface.formula}")
-    ax.legend(loc="best", fontsize="small", framealpha=0.85)
+    # Paths and contours cover the whole surface: the legend goes under it.
+    legend_below(ax, fontsize="small")
     return ax
 
 
