@@ -161,7 +161,12 @@ def test_run_comparison_one_line_per_run_with_distinct_colours():
     assert len({mcolors.to_hex(line.get_color()) for line in lines}) == 3
     assert all(line.get_linestyle() == VALIDATION_LINESTYLE for line in lines)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["a (0.6200)", "b (0.6200)", "c (0.6200)"]
+    # The three runs recorded the same numbers: the legend says so, and the repeats get
+    # hollow markers of growing size, so that no line hides under another.
+    assert labels == ["a (0.6200)", "b (0.6200): the same as a where both ran",
+                      "c (0.6200): the same as a where both ran"]
+    assert [line.get_marker() for line in lines][1:] == ["o", "s"]
+    assert lines[1].get_markersize() < lines[2].get_markersize()
 
 
 def test_run_comparison_training_metric_is_solid_and_ledger_accepted():

@@ -24,6 +24,7 @@ from neurona.plots.style import (
     TRAIN_LINESTYLE,
     VALIDATION_LINESTYLE,
     WRONG_COLOR,
+    figure_size,
     series_color,
 )
 from neurona.validate import one_of, points_2d, whole_number
@@ -105,7 +106,7 @@ def plot_reconstructions(
         shown = ranked[::-1][:n] if order == "worst" else ranked[:n]
     worst = shown[int(np.argmax(errors[shown]))]
     figure, grid = plt.subplots(
-        2, n, figsize=(_TILE * n, 2 * _TILE + 0.6), layout="constrained", squeeze=False
+        2, n, figsize=figure_size(_TILE * n, 2 * _TILE + 0.6), layout="constrained", squeeze=False
     )
     for column, index in enumerate(shown):
         for row, images in enumerate((top, bottom)):
@@ -150,7 +151,7 @@ def plot_denoising(clean: Any, noisy: Any, denoised: Any, n: int = 8, title: str
         )
     n = min(whole_number("n", n, 1), len(rows[0]))
     figure, grid = plt.subplots(
-        3, n, figsize=(_TILE * n, 3 * _TILE + 0.5), layout="constrained", squeeze=False
+        3, n, figsize=figure_size(_TILE * n, 3 * _TILE + 0.5), layout="constrained", squeeze=False
     )
     for row, (images, label) in enumerate(
         zip(rows, (_("clean"), _("noisy input"), _("denoised")), strict=True)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from neurona.i18n import _, ngettext
-from neurona.plots.style import DIVERGING_CMAP, diverging_limits
+from neurona.plots.style import DIVERGING_CMAP, diverging_limits, figure_size
 from neurona.validate import real_number, whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -187,7 +187,8 @@ def plot_backprop_step(model: Any, X: Any, Y: Any, learning_rate: float | None =
     layers, n_samples = _one_step(model, X, Y)
     columns = 4 if learning_rate is not None else 3
     heights = [float(np.clip(0.32 * layer.n_in + 1.6, 2.2, 4.4)) for layer in layers]
-    figure = plt.figure(figsize=(3.0 * columns + 0.4, sum(heights) + 0.6), layout="constrained")
+    figure = plt.figure(figsize=figure_size(3.0 * columns + 0.4, sum(heights) + 0.6),
+                        layout="constrained")
     rows = figure.subfigures(len(layers), 1, height_ratios=heights, squeeze=False)[:, 0]
     last = len(layers)
     for row, layer in zip(rows, layers, strict=True):

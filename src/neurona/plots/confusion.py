@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from neurona.i18n import N_, _, grouped
-from neurona.plots.style import SEQUENTIAL_CMAP
+from neurona.plots.style import SEQUENTIAL_CMAP, figure_size
 from neurona.validate import one_of, whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -389,7 +389,8 @@ def _panel_axes(ax: Any, panels: int, classes: int) -> list[Axes]:
     if ax is None:
         side = float(np.clip(0.4 * classes + 2.2, 4.5, 10.0))
         _figure, grid = plt.subplots(
-            1, panels, figsize=(side * panels + 0.5, side), squeeze=False, layout="constrained"
+            1, panels, figsize=figure_size(side * panels + 0.5, side), squeeze=False,
+            layout="constrained",
         )
         return list(grid.ravel())
     axs = list(np.ravel(np.asarray(ax, dtype=object)))

@@ -33,6 +33,7 @@ from neurona.plots.style import (
     OKABE_ITO,
     SEQUENTIAL_CMAP,
     diverging_limits,
+    figure_size,
 )
 from neurona.validate import whole_number
 
@@ -122,7 +123,7 @@ def plot_convolution_step(
     padded = np.pad(x, ((top, bottom), (left, right)))
 
     if figure is None:
-        figure = plt.figure(figsize=(10, 3.6))
+        figure = plt.figure(figsize=figure_size(10, 3.6))
     else:
         figure.clear()
     ax_in, ax_k, ax_out = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1, 0.6, 1]})
@@ -194,7 +195,7 @@ def plot_pooling(x: Any = BOOK_SEVEN, size: int = 2, stride: int | None = None) 
     stride = size if stride is None else stride
     pooled = {mode: pool2d(image, size, stride, mode) for mode in ("max", "average")}
     vmax = max(image.max(), 1e-9)
-    figure, axes = plt.subplots(1, 3, figsize=(10, 3.6),
+    figure, axes = plt.subplots(1, 3, figsize=figure_size(10, 3.6),
                                 gridspec_kw={"width_ratios": [image.shape[1],
                                                               *(p.shape[1] * 1.6
                                                                 for p in pooled.values())]})
@@ -257,7 +258,7 @@ def plot_filters(weights: Any, cols: int = 8, max_filters: int = 64,
     count = min(shown.shape[-1], int(max_filters))
     cols = max(1, min(int(cols), count))
     rows = math.ceil(count / cols)
-    figure, axes = plt.subplots(rows, cols, figsize=(1.1 * cols + 1.0, 1.1 * rows + 0.5),
+    figure, axes = plt.subplots(rows, cols, figsize=figure_size(1.1 * cols + 1.0, 1.1 * rows + 0.5),
                                 squeeze=False)
     vmin, vmax = diverging_limits(shown[..., :count])
     image = None
@@ -320,7 +321,7 @@ def plot_feature_maps(model: Any, image: Any, layers: Sequence[str] | None = Non
                (outputs if isinstance(outputs, (list, tuple)) else [outputs])]
     maps = max(1, min(int(max_maps), max(o.shape[-1] for o in outputs)))
     figure, axes = plt.subplots(len(chosen), maps + 1,
-                                figsize=(1.2 * (maps + 1), 1.3 * len(chosen) + 0.3),
+                                figsize=figure_size(1.2 * (maps + 1), 1.3 * len(chosen) + 0.3),
                                 squeeze=False)
     for row, (layer, output) in enumerate(zip(chosen, outputs, strict=True)):
         first = axes[row, 0]

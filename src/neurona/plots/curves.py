@@ -34,6 +34,8 @@ from neurona.plots.style import (
     VALIDATION_LABEL,
     VALIDATION_LINESTYLE,
     axis_label,
+    figure_size,
+    legend_below,
     metric_color,
     metric_label,
     metric_linestyle,
@@ -51,7 +53,7 @@ _RUN_KINDS = N_(
     "a RunRecord, a Keras History (what model.fit returns) "
     "or a dict of metric name -> list of per-epoch values"
 )
-_MAX_COLUMNS = 3  # learning-curve subplots per row before wrapping
+_MAX_COLUMNS = 2  # learning-curve subplots per row before wrapping
 
 
 def plot_learning_curves(
@@ -109,7 +111,7 @@ def plot_learning_curves(
         figure, grid = plt.subplots(
             rows,
             columns,
-            figsize=(4.6 * columns + 0.6, 3.6 * rows + 0.5),
+            figsize=figure_size(4.6 * columns + 0.6, 3.6 * rows + 0.5),
             squeeze=False,
             layout="constrained",
         )
@@ -212,16 +214,25 @@ def plot_run_comparison(runs: Any, metric: str = "val_loss", ax: Axes | None = N
         _figure, ax = plt.subplots(figsize=(7.0, 4.2), layout="constrained")
     linestyle = metric_linestyle(metric)
     markers = ("", "o", "s", "^", "D")  # past the palette's 8 colours, markers tell runs apart
-    for k, label, values in drawn:
+    every = np.concatenate([values for _k, _label, values in drawn])
+    every = every[np.isfinite(every)]
+    # Two curves closer than about a line's width (0.3% of the axis) look like one.
+    tolerance = 0.003 * float(np.ptp(every)) if every.size else 0.0
+    repeats = 0  # hollow markers grow with each repeat, so that every one stays visible
+    for index, (k, label, values) in enumerate(drawn):
         marker = markers[(k // len(PALETTE)) % len(markers)]
-        _plot_per_epoch(
-            ax,
-            values,
-            color=series_color(k),
-            linestyle=linestyle,
-            label=f"{label} ({_format_value(values[-1])})",
-            **({"marker": marker, "markersize": 4} if marker else {}),
-        )
+        text = f"{label} ({_format_value(values[-1])})"
+        extra: dict[str, Any] = {"marker": marker, "markersize": 4} if marker else {}
+        twin = _same_curve_as(values, drawn[:index], tolerance)
+        if twin is not None:
+            # It would lie exactly under an earlier run's line: hollow markers on a thin line
+            # show both, and the legend says why only one seems drawn.
+            text = _("{run}: the same as {other} where both ran").format(run=text, other=twin)
+            repeats += 1
+            extra = {"marker": ("o", "s", "D", "^")[(repeats - 1) % 4],
+                     "markersize": 4 + 3 * repeats, "markerfacecolor": "none", "linewidth": 1}
+        _plot_per_epoch(ax, values, color=series_color(k), linestyle=linestyle, label=text,
+                        **extra)
     _epoch_axis(ax)
     ax.set_ylabel(axis_label(metric))
     title = _("{metric} by run").format(metric=metric_label(metric))
@@ -230,7 +241,8 @@ def plot_run_comparison(runs: Any, metric: str = "val_loss", ax: Axes | None = N
     if skipped:
         legend_title = textwrap.fill(_("not shown, no {metric}: {runs}").format(
             metric=metric, runs=", ".join(skipped)), width=40)
-    legend = ax.legend(title=legend_title, fontsize="small")
+    # Under the plot: runs often fill every corner of it, and a long legend covers one.
+    legend = legend_below(ax, columns=1, title=legend_title, fontsize="small")
     if legend_title:
         legend.get_title().set_fontsize("small")
     return ax
@@ -422,6 +434,19 @@ def _axes_list(axes: Any, needed: int) -> list[Axes]:
 # -- drawing ---------------------------------------------------------------------------
 
 
+def _same_curve_as(values: np.ndarray, earlier: list[tuple[int, str, np.ndarray]],
+                   tolerance: float) -> str | None:
+    """Name of an earlier run whose curve ``values`` repeats on the epochs both have, if any.
+
+    Repeats means within ``tolerance`` at every shared epoch: closer than a line is wide.
+    """
+    for _k, label, other in earlier:
+        n = min(values.size, other.size)
+        if n and np.allclose(values[:n], other[:n], rtol=0.0, atol=tolerance, equal_nan=True):
+            return label
+    return None
+
+
 def _plot_per_epoch(ax: Axes, values: np.ndarray, **style: Any) -> None:
     """Draw one curve against epochs 1, 2, ...; a lone point gets a marker so that it shows."""
     epochs = np.arange(1, values.size + 1)
@@ -429,7 +454,8 @@ def _plot_per_epoch(ax: Axes, values: np.ndarray, **style: Any) -> None:
         style["marker"] = "o"
         if style.get("linestyle") == VALIDATION_LINESTYLE:  # a dash needs two points
             style["markerfacecolor"] = "white"
-    ax.plot(epochs, values, linewidth=2, **style)
+    style.setdefault("linewidth", 2)
+    ax.plot(epochs, values, **style)
 
 
 def _epoch_axis(ax: Axes) -> None:

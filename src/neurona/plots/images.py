@@ -18,7 +18,7 @@ import numpy as np
 
 from neurona.i18n import N_, _, grouped
 from neurona.plots.confusion import predicted_labels, true_labels
-from neurona.plots.style import WRONG_COLOR
+from neurona.plots.style import WRONG_COLOR, figure_size
 from neurona.validate import whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -281,7 +281,7 @@ def _draw_grid(
     figure, grid = plt.subplots(
         rows,
         columns,
-        figsize=(
+        figsize=figure_size(
             tile_width * columns + 0.2,
             rows * (_TILE + 0.17 * lines) + (0.45 if title else 0.1),
         ),

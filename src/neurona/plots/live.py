@@ -98,7 +98,7 @@ class LiveCurves(PacedView):
     def _render(self, record: RunRecord, final: bool) -> bytes:
         from neurona.plots.curves import plot_learning_curves
         from neurona.plots.render import figure_png, new_figure
-        from neurona.plots.style import split_metric
+        from neurona.plots.style import figure_size, split_metric
 
         bases = []
         for metric in record.metrics():
@@ -106,30 +106,40 @@ class LiveCurves(PacedView):
             if base not in bases and (self.metrics is None or base in self.metrics):
                 bases.append(base)
         bases.sort(key=lambda base: base != "loss")  # loss first, as in plot_learning_curves
+        # At most two panels a row, and no wider than a notebook shows without shrinking.
+        columns = min(len(bases), 2)
+        rows = -(-len(bases) // columns)
         if self._figure is None or len(self._figure.axes) != len(bases):
-            self._figure = new_figure(self.width * len(bases), self.height, self.dpi)
+            self._figure = new_figure(*figure_size(self.width * columns, self.height * rows),
+                                      self.dpi)
         fig = self._figure
         fig.clear()
-        axes = fig.subplots(1, len(bases), squeeze=False)[0]
+        axes = list(fig.subplots(rows, columns, squeeze=False).ravel())
+        for extra in axes[len(bases):]:
+            fig.delaxes(extra)
         # A title wider than the figure would be cut at both ends: wrap it to the width.
-        chars = max(20, int(self.width * len(bases) * 72 / (0.62 * 12)))
+        width_in = fig.get_size_inches()[0]
+        chars = max(20, int(width_in * 72 / (0.62 * 12)))
         title = textwrap.fill(_title(record, final), chars)
-        plot_learning_curves(record, metrics=bases, axes=list(axes), title=title)
+        plot_learning_curves(record, metrics=bases, axes=axes[: len(bases)], title=title)
         fig.tight_layout()
         return figure_png(fig)
 
 
 
 def _title(record: RunRecord, final: bool) -> str:
+    from neurona.timing import format_seconds
+
     planned = record.hparams.get("epochs")
     if planned:
         parts = [_("epoch {epoch}/{planned}").format(epoch=record.epochs, planned=planned)]
     else:
         parts = [_("epoch {epoch}").format(epoch=record.epochs)]
     if record.steady_epoch_seconds:
-        parts.append(_("{seconds:.2f} s/epoch").format(seconds=record.steady_epoch_seconds))
+        parts.append(_("{time}/epoch").format(time=format_seconds(record.steady_epoch_seconds)))
     elif record.first_epoch_seconds:
-        parts.append(_("first epoch {seconds:.2f} s").format(seconds=record.first_epoch_seconds))
+        first = format_seconds(record.first_epoch_seconds)
+        parts.append(_("first epoch {time}").format(time=first))
     if final and record.status != "running":
         parts.append(_(STATUS_LABELS.get(record.status, record.status)))
     return f"{record.name} — " + " · ".join(parts)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from neurona.i18n import N_, _
-from neurona.plots.style import series_color
+from neurona.plots.style import figure_size, series_color
 from neurona.validate import one_of, real_number, whole_number
 
 __all__ = ["plot_losses"]
@@ -115,7 +115,7 @@ def plot_losses(
     if figure is None:
         import matplotlib.pyplot as plt
 
-        figure = plt.figure(figsize=(10, 3.8), layout="constrained")
+        figure = plt.figure(figsize=figure_size(10, 3.8), layout="constrained")
     else:
         figure.clear()
         figure.set_layout_engine("constrained")

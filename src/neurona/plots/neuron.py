@@ -32,7 +32,7 @@ from neurona.plots.decision import (
     tint,
     two_class_cmap,
 )
-from neurona.plots.style import WRONG_COLOR, metric_color
+from neurona.plots.style import WRONG_COLOR, legend_below, metric_color
 from neurona.validate import one_of, points_2d, real_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -175,7 +175,8 @@ def plot_neuron(
 
     _frame(ax, limits)
     ax.set_title(f"{_formula(w1, w2, b)}\n{_(_OUTPUT_FORMULAS[activation])}")
-    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
+    # The coloured plane is data everywhere: the legend goes under it.
+    legend_below(ax, handles, [handle.get_label() for handle in handles], fontsize="small")
     return ax
 
 
@@ -327,7 +328,8 @@ def plot_perceptron_update(
             epoch=update["epoch"], index=update["index"]) + f"\n{numbers}",
         fontsize="medium",
     )
-    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.85)
+    # The coloured plane is data everywhere: the legend goes under it.
+    legend_below(ax, handles, [handle.get_label() for handle in handles], fontsize="small")
     return ax
 
 
@@ -415,7 +417,8 @@ def plot_training_errors(
         ax.right_ax = right
         title += f" · {loss_label}"
     ax.set_title(title)
-    ax.legend(handles, labels, loc="upper right", fontsize="small")
+    # Bars fill every epoch: inside the plot the legend would hide some of them.
+    legend_below(ax, handles, labels, fontsize="small")
     return ax
 
 

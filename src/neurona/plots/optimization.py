@@ -28,7 +28,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from neurona.i18n import _, ngettext
-from neurona.plots.style import WRONG_COLOR, series_color
+from neurona.plots.style import WRONG_COLOR, figure_size, legend_below, series_color
 from neurona.validate import one_of, points_2d
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -190,7 +190,8 @@ def plot_optimizer_race(
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(f"{surface.name}: {surface.formula}")
-    ax.legend(loc="best", fontsize="small", framealpha=0.85)
+    # Paths and contours cover the whole surface: the legend goes under it.
+    legend_below(ax, fontsize="small")
     return ax
 
 
@@ -303,7 +304,8 @@ def plot_layer_histograms(
         columns = min(len(layers), _MAX_COLUMNS)
         rows = -(-len(layers) // columns)
         fig, grid = plt.subplots(
-            rows, columns, figsize=(2.3 * columns, 1.9 * rows), layout="constrained", squeeze=False
+            rows, columns, figsize=figure_size(2.3 * columns, 1.9 * rows), layout="constrained",
+            squeeze=False,
         )
         axes = list(grid.ravel())
         for extra in axes[len(layers) :]:
@@ -380,7 +382,7 @@ def plot_activation_functions(names: Sequence[str], ax: Any = None) -> Figure:
         fig, grid = plt.subplots(
             rows,
             columns,
-            figsize=(3.0 * columns, 2.7 * rows),
+            figsize=figure_size(3.0 * columns, 2.7 * rows),
             layout="constrained",
             squeeze=False,
             sharey=True,

@@ -13,7 +13,14 @@ from typing import Any
 import numpy as np
 
 from neurona.i18n import _, grouped
-from neurona.plots.style import PALETTE, axes_or_new
+from neurona.plots.style import (
+    PALETTE,
+    axes_or_new,
+    integer_ticks,
+    legend_below,
+    plain_log_ticks,
+    whole_number_labels,
+)
 
 __all__ = [
     "plot_thread_scaling",
@@ -110,11 +117,13 @@ def plot_thread_scaling(results, *, reference: dict[str, Any] | None = None, ax=
                 label=reference.get("label", _("published")))  # fmt: skip
     ax.set_xlabel(_("threads"))
     ax.set_ylabel(_("speed-up over 1 thread"))
+    integer_ticks(ax.xaxis)
     twin = ax.twinx()
     twin.bar(threads, frame["efficiency"].astype(float), width=0.25, alpha=0.25, color=PALETTE[0])
     twin.set_ylim(0, 1.2)
     twin.set_ylabel(_("efficiency = speed-up / threads (bars)"))
-    ax.legend(loc="upper left", fontsize=8)
+    # Below the plot: inside it, the legend would cover the efficiency bars or the curves.
+    legend_below(ax, fontsize=8)
     ax.set_title(_("More threads for one training step"))
     return ax
 
@@ -150,6 +159,7 @@ def plot_time_vs_parameters(results, *, reference=None, x: str = "parameters",
                     label=_("2019 thesis: {device}").format(device=device))
     ax.set_xscale("log")
     ax.set_yscale("log")
+    plain_log_ticks(ax.yaxis)  # under a decade: "0.17", not "1.692x10^-1"
     ax.set_xlabel(_("parameters"))
     ax.set_ylabel(_("seconds") if y != "per_epoch_s" else _("seconds per epoch"))
     ax.legend(fontsize=7)
@@ -186,10 +196,13 @@ def plot_time_vs_batch(results, *, reference=None, per: str = "epoch", ax=None):
                         color=PALETTE[index % len(PALETTE)],
                         label=_("2019 thesis: {device}").format(device=row["device"]))
         ref_ax.set_yscale("log")
+        plain_log_ticks(ref_ax.yaxis)
         ref_ax.set_ylabel(_("thesis: seconds per epoch (dashed, 4.4 M-parameter CNN)"))
         ref_ax.legend(fontsize=7, loc="upper right")
     ax.set_xscale("log", base=2)
+    whole_number_labels(ax.xaxis)
     ax.set_yscale("log")
+    plain_log_ticks(ax.yaxis)  # under a decade: "0.17", not "1.692x10^-1"
     ax.set_xlabel(_("batch size"))
     ax.set_ylabel(_("seconds per epoch") if per == "epoch"
                   else _("seconds per {per}").format(per=per))
@@ -208,7 +221,9 @@ def plot_inference_latency(results, *, budget_s: float = 1.0, ax=None):
     ax.axhline(budget_s, color=PALETTE[3], linestyle="--",
                label=_("real-time budget: {budget:g} s").format(budget=budget_s))
     ax.set_xscale("log", base=2)
+    whole_number_labels(ax.xaxis)
     ax.set_yscale("log")
+    plain_log_ticks(ax.yaxis)  # under a decade: "0.17", not "1.692x10^-1"
     ax.set_xlabel(_("inputs in one call"))
     ax.set_ylabel(_("seconds per call (median)"))
     ax.legend(fontsize=8)
@@ -264,6 +279,7 @@ def plot_scaling_laws(fraction: float, *, processors: int = 64, measured=None, a
     if measured is not None:
         ax.plot(*measured, "o", color=PALETTE[2], label=_("measured here"))
     ax.set_xlabel(_("processors (threads)"))
+    integer_ticks(ax.xaxis)
     ax.set_ylabel(_("speed-up"))
     ax.legend(fontsize=8)
     ax.set_title(_("Strong vs weak scaling"))

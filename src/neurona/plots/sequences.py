@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from neurona.i18n import N_, _, grouped, ngettext
-from neurona.plots.style import OKABE_ITO, PALETTE, axes_or_new
+from neurona.plots.style import OKABE_ITO, PALETTE, axes_or_new, figure_size
 from neurona.validate import real_number, whole_number
 
 __all__ = [
@@ -372,7 +372,7 @@ def plot_skill_and_time(table: pd.DataFrame, *, budget_s: float = 1.0, batch: in
         batch = whole_number("batch", batch, 1, note=_("inputs in the batch call"))
     names = [str(n) for n in table.index]
     rows = np.arange(len(names))
-    fig, axes = plt.subplots(1, 3, figsize=(14, 0.9 + 0.42 * len(names)), sharey=True,
+    fig, axes = plt.subplots(1, 3, figsize=figure_size(14, 0.9 + 0.42 * len(names)), sharey=True,
                              layout="constrained")  # fmt: skip
     skill = table["skill"].astype(float).to_numpy()
     axes[0].barh(rows, skill, color=[PALETTE[0] if v > 0 else PALETTE[3] for v in skill])

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from neurona.i18n import _
-from neurona.plots.style import PALETTE, axes_or_new, diverging_limits
+from neurona.plots.style import PALETTE, axes_or_new, diverging_limits, figure_size
 from neurona.validate import one_of, real_number, whole_number
 
 __all__ = [
@@ -208,7 +208,7 @@ def plot_maps(maps, titles=None, *, ax=None, vmax: float | None = None):
                          .format(shape=maps.shape))
     n, size = len(maps), maps.shape[1]
     if ax is None:
-        _fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.3), layout="constrained",
+        _fig, axes = plt.subplots(1, n, figsize=figure_size(3.2 * n, 3.3), layout="constrained",
                                   squeeze=False)
         axes = axes[0]
     else:
@@ -284,7 +284,7 @@ def plot_predicted_vs_actual(actual, forecasts: Mapping[str, np.ndarray], *, axe
     actual = np.asarray(actual, dtype=float)
     n = len(forecasts)
     if axes is None:
-        _fig, axes = plt.subplots(1, n, figsize=(3.3 * n, 3.4), layout="constrained",
+        _fig, axes = plt.subplots(1, n, figsize=figure_size(3.3 * n, 3.4), layout="constrained",
                                sharex=True, sharey=True, squeeze=False)  # fmt: skip
         axes = axes[0]
     top = float(actual.max())

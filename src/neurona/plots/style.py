@@ -28,7 +28,16 @@ import zlib
 from neurona.i18n import N_, _
 from neurona.validate import whole_number
 
-__all__ = ["OKABE_ITO", "series_color"]
+__all__ = ["OKABE_ITO", "series_color", "use_course_style"]
+
+#: Widest figure the kit draws, in inches. Jupyter's inline backend shows a figure at
+#: its size in inches times 100 dpi and the browser shrinks anything wider than the
+#: notebook (about 950 px on a laptop), so a 9.5 in figure keeps 10 pt text at 13 px.
+MAX_FIGURE_WIDTH = 9.5
+#: Smallest text, in screen pixels, a figure may show at the notebook's width.
+MIN_TEXT_PX = 9.0
+#: Width, in pixels, of a notebook on a laptop with the file browser open.
+NOTEBOOK_WIDTH_PX = 950
 
 #: Okabe-Ito colours by name.
 OKABE_ITO = {
@@ -296,6 +305,211 @@ def axes_or_new(ax, width: float = 7.0, height: float = 4.0):
     return ax
 
 
+def figure_size(width: float, height: float) -> tuple[float, float]:
+    """Size of a new figure, scaled down (keeping its shape) to fit a notebook.
+
+    Parameters
+    ----------
+    width, height : float
+        The size the picture was designed at, in inches.
+
+    Returns
+    -------
+    (width, height) : tuple of float
+        The same size when ``width`` is at most :data:`MAX_FIGURE_WIDTH`, otherwise both
+        scaled by the same factor so that the width is :data:`MAX_FIGURE_WIDTH`. Text keeps
+        its size in points, so it stays readable where a wider figure would be shrunk.
+
+    Examples
+    --------
+    >>> from neurona.plots.style import figure_size
+    >>> figure_size(7.0, 4.0)
+    (7.0, 4.0)
+    >>> figure_size(19.0, 4.0)
+    (9.5, 2.0)
+    """
+    if width <= MAX_FIGURE_WIDTH:
+        return width, height
+    scale = MAX_FIGURE_WIDTH / width
+    return MAX_FIGURE_WIDTH, height * scale
+
+
+def smallest_text_px(figure, notebook_px: float = NOTEBOOK_WIDTH_PX) -> float:
+    """Height in screen pixels of the smallest visible text of ``figure`` in a notebook.
+
+    A notebook shows a figure ``width`` inches wide at ``width x 100`` px, shrunk to
+    ``notebook_px`` when wider; text of ``s`` points is ``s x 100 / 72`` px before that.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A drawn figure.
+    notebook_px : float
+        Width of the notebook's output area, in pixels.
+
+    Returns
+    -------
+    float
+        The smallest font size on screen, in pixels (``inf`` when the figure has no text).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from neurona.plots.style import smallest_text_px
+    >>> figure, ax = plt.subplots(figsize=(19, 4))
+    >>> _ = ax.set_title("wide", fontsize=10)
+    >>> round(smallest_text_px(figure), 1)   # 9 pt tick labels shrunk to half: too small
+    6.2
+    >>> plt.close(figure)
+    """
+    from matplotlib.text import Text
+
+    shown_px = min(figure.get_figwidth() * 100.0, float(notebook_px))
+    px_per_point = shown_px / (figure.get_figwidth() * 72.0)
+    figure.canvas.draw()  # tick labels exist only once the figure is drawn
+    sizes = [text.get_fontsize() for text in figure.findobj(Text)
+             if text.get_visible() and text.get_text().strip()]
+    return float(min(sizes) * px_per_point) if sizes else math.inf
+
+
+def integer_ticks(axis) -> None:
+    """Put ticks on whole numbers only, for counts such as epochs, threads or layers.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from neurona.plots.style import integer_ticks
+    >>> figure, ax = plt.subplots()
+    >>> integer_ticks(ax.xaxis)
+    >>> plt.close(figure)
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def plain_log_ticks(axis, values=None) -> None:
+    """On a log axis that spans less than a decade, label ticks as plain numbers.
+
+    matplotlib then labels only minor ticks, as "1.692x10^-1"; this writes ``0.17``.
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        ``ax.xaxis`` or ``ax.yaxis``, already on a log scale.
+    values : array-like, optional
+        The positive values drawn on it. Default: the axis' data interval.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from neurona.plots.style import plain_log_ticks
+    >>> figure, ax = plt.subplots()
+    >>> ax.set_yscale("log")
+    >>> plain_log_ticks(ax.yaxis, [0.15, 0.4])
+    >>> plt.close(figure)
+    """
+    import numpy as np
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+
+    array = np.asarray(axis.get_data_interval() if values is None else values, dtype=float)
+    array = array[np.isfinite(array) & (array > 0)]
+    if array.size == 0 or array.max() / array.min() >= 10.0:
+        return
+    axis.set_major_locator(MaxNLocator(nbins=5))
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.3g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def whole_number_labels(axis) -> None:
+    """Label a log axis of counts (batch sizes, inputs) as 8, 32, 128 rather than 2^3, 2^5, 2^7.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from neurona.plots.style import whole_number_labels
+    >>> figure, ax = plt.subplots()
+    >>> ax.set_xscale("log", base=2)
+    >>> whole_number_labels(ax.xaxis)
+    >>> plt.close(figure)
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:,.0f}"))
+
+
+def legend_below(ax, handles=None, labels=None, *, columns: int = 2, **settings):
+    """Put ``ax``'s legend under the x axis, where it covers no bar and no curve.
+
+    Use it where the data fill the whole plot (bars over every epoch, curves in every
+    corner); a figure with ``layout="constrained"`` makes room for it.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        The axes whose legend to draw.
+    handles, labels : list, optional
+        What to list (default: ``ax``'s own artists), e.g. with a twin axis's lines added.
+    columns : int
+        Entries per row.
+    **settings
+        Passed to :meth:`matplotlib.axes.Axes.legend`, e.g. ``fontsize=8``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from neurona.plots.style import legend_below
+    >>> figure, ax = plt.subplots(layout="constrained")
+    >>> _ = ax.bar([1, 2], [3, 4], label="mistakes")
+    >>> legend_below(ax).get_texts()[0].get_text()
+    'mistakes'
+    >>> plt.close(figure)
+    """
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    return ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+                     ncol=columns, **settings)
+
+
+#: matplotlib settings of every picture in the course (see :func:`use_course_style`).
+COURSE_RC = {
+    "axes.prop_cycle": None,  # set from PALETTE by use_course_style
+    "figure.figsize": (6.4, 4.0),
+    "font.size": 10.0,
+    "axes.titlesize": 11.0,
+    "axes.labelsize": 10.0,
+    "xtick.labelsize": 9.0,
+    "ytick.labelsize": 9.0,
+    "legend.fontsize": 9.0,
+    "legend.framealpha": 0.85,
+    "figure.titlesize": 12.0,
+}
+
+
+def use_course_style() -> None:
+    """Make matplotlib draw in the course's style: Okabe-Ito colours, readable text sizes.
+
+    The kit calls this when one of its picture modules first loads. Call it after
+    ``import matplotlib.pyplot`` in a notebook whose own plots come before any kit picture:
+    an Axes takes its colour cycle when it is created.
+
+    Examples
+    --------
+    >>> import neurona as nr
+    >>> nr.use_course_style()
+    >>> import matplotlib as mpl
+    >>> from neurona.plots.style import PALETTE, use_course_style
+    >>> use_course_style()
+    >>> mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == PALETTE[0]
+    True
+    """
+    import matplotlib as mpl
+    from cycler import cycler
+
+    settings = dict(COURSE_RC, **{"axes.prop_cycle": cycler(color=list(PALETTE))})
+    mpl.rcParams.update(settings)
+
+
 def diverging_limits(values) -> tuple[float, float]:
     """Colour limits centred on zero, so that white means 0 in :data:`DIVERGING_CMAP`.
 
@@ -324,3 +538,8 @@ def diverging_limits(values) -> tuple[float, float]:
     if m == 0.0 or not math.isfinite(m):
         m = 1.0
     return -m, m
+
+
+# Every kit picture module imports this one: the first kit picture of a lesson sets the
+# course's look for the rest of the notebook, plain matplotlib cells included.
+use_course_style()

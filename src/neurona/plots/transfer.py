@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from neurona.i18n import N_, _, grouped
-from neurona.plots.style import PALETTE
+from neurona.plots.style import PALETTE, figure_size
 
 __all__ = ["plot_accuracy_vs_labels"]
 
@@ -84,7 +84,7 @@ def plot_accuracy_vs_labels(results: Any, *, title: str = ""):
         raise ValueError(_("labels per class must be > 0 (a logarithmic axis); got {counts}")
                          .format(counts=sorted(set(counts.tolist()))))
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.0), layout="constrained")
+    figure, (left, right) = plt.subplots(1, 2, figsize=figure_size(11.0, 4.0), layout="constrained")
     for k, (strategy, rows) in enumerate(results.groupby("strategy", sort=False)):
         rows = rows.sort_values("labels per class")
         style = {"color": PALETTE[k % len(PALETTE)], "marker": _MARKERS[k % len(_MARKERS)],

@@ -29,6 +29,7 @@ from neurona.plots.style import (
     RIGHT_COLOR,
     WRONG_COLOR,
     diverging_limits,
+    figure_size,
 )
 from neurona.validate import one_of, whole_number
 
@@ -166,7 +167,7 @@ def plot_prediction_bars(
     names = _names(class_names, p.size)
     truth = _class_index(true_class, names)
     if ax is None:
-        _fig, ax = plt.subplots(figsize=(max(4.0, 0.45 * p.size + 1.5), 3.2),
+        _fig, ax = plt.subplots(figsize=figure_size(max(4.0, 0.45 * p.size + 1.5), 3.2),
                                 layout="constrained")
     elif not hasattr(ax, "bar"):
         raise TypeError(_("ax must be a matplotlib Axes; got {kind!r}").format(kind=type(ax)))
@@ -295,7 +296,8 @@ def _grid_axes(ax: Any, units: int, cols: int) -> list[Any]:
     if ax is None:
         cols = min(cols, units)
         rows = math.ceil(units / cols)
-        figure, grid = plt.subplots(rows, cols, figsize=(_TILE * cols + 1.2, _TILE * rows + 0.3),
+        figure, grid = plt.subplots(rows, cols,
+                                    figsize=figure_size(_TILE * cols + 1.2, _TILE * rows + 0.3),
                                     squeeze=False, layout="constrained")
         axes = list(grid.ravel())
         for spare in axes[units:]:
