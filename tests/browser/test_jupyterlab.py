@@ -569,9 +569,81 @@ def press_loss_explorer(page, report: list[str]) -> None:
     report.append(f"Loss explorer target 1 -> 0: picture and numbers redrawn ({shown!r})")
 
 
+@dataclass(frozen=True)
+class SetFromCode:
+    """Values a cell sets in a panel right after the cell before displays it.
+
+    ``cell`` starts the source of the cell that displays the panel; ``sliders`` maps a
+    slider's label to the value the code set; ``text``, if given, is shown in the panel.
+    """
+
+    cell: str
+    sliders: dict[str, float]
+    text: str | None = None
+
+
+# Each is a cell that displays a panel followed by one that sets it from code: in a Run All the
+# browser creates the panel's views while the kernel already runs the next cell.
+VALUES_FROM_CODE = {
+    "01_foundations.ipynb": [  # classification_explorer.set(value=-5.0, target=1)
+        SetFromCode("classification_explorer = nr.LossExplorer(", {"net input z": -5.0}),
+    ],
+    "02_perceptron.ipynb": [  # explorer.set_weights(1.0, 1.0, -1.5)
+        SetFromCode("explorer = nr.PerceptronExplorer(", {"w₁": 1.0, "w₂": 1.0, "b": -1.5},
+                    "All four right."),
+    ],
+    "07_overfitting.ipynb": [  # trainer.set(dropout=0.5)
+        SetFromCode("trainer = nr.Trainer(build", {"dropout": 0.5}),
+    ],
+}
+
+
+def panel_values(page, cell: str) -> dict:
+    """The slider readouts (label -> number) and the text of the panel shown by ``cell``."""
+    return page.evaluate(
+        """start => {
+            const cell = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')].find(
+                c => c.querySelector('.jp-InputArea-editor').textContent.trim().startsWith(start));
+            if (!cell) return null;
+            const area = cell.querySelector('.jp-OutputArea');
+            const sliders = {};
+            for (const slider of area.querySelectorAll('.widget-slider')) {
+                const label = slider.querySelector('.widget-label');
+                const readout = slider.querySelector('.widget-readout');
+                if (label && readout) sliders[label.textContent.trim()] = readout.textContent;
+            }
+            return {sliders, text: area.textContent};
+        }""",
+        cell,
+    )
+
+
+def check_values_from_code(page, name: str, report: list[str]) -> None:
+    """The values the notebook's code set in its panels are the values the panels show."""
+    for expected in VALUES_FROM_CODE.get(name, []):
+        shown = panel_values(page, expected.cell)
+        assert shown is not None, f"{name}: no cell starts with {expected.cell!r}"
+        readouts = {}
+        for label in expected.sliders:
+            assert label in shown["sliders"], (
+                f"{name}: the panel of {expected.cell!r} has no slider {label!r}: "
+                f"{sorted(shown['sliders'])}")
+            text = shown["sliders"][label]
+            readouts[label] = float(text.replace("\u2212", "-").replace(",", ""))
+        wanted = {label: float(value) for label, value in expected.sliders.items()}
+        assert readouts == pytest.approx(wanted), (
+            f"{name}: after Run All the panel of {expected.cell!r} shows {readouts}, "
+            f"not the values its next cell set: {wanted}")
+        if expected.text is not None:
+            assert expected.text in shown["text"], (
+                f"{name}: the panel of {expected.cell!r} does not say {expected.text!r}")
+        report.append(f"{name}: values set from code still shown: {readouts}")
+
+
 NOTEBOOK_CASES = {
     "00_start_here.ipynb": press_question,
     "01_foundations.ipynb": press_loss_explorer,
+    "02_perceptron.ipynb": None,
     "04_playground.ipynb": press_playground,
     "07_overfitting.ipynb": press_trainer,
     "es/04_playground.ipynb": press_spanish_playground,
@@ -582,7 +654,8 @@ NOTEBOOK_CASES = {
 @pytest.mark.parametrize("name", list(NOTEBOOK_CASES),
                          ids=lambda n: n.split(".")[0].replace("/", "_"))
 def test_notebook_in_jupyterlab(lab, browser, name, record_property):
-    """Run all cells in the browser; no errors, every widget drawn, its buttons work."""
+    """Run all cells in the browser; no errors, every widget drawn, values set from code kept,
+    its buttons work."""
     shot = ARTIFACTS / name.replace("/", "_").replace(".ipynb", ".png")
     shot.unlink(missing_ok=True)
     report: list[str] = []
@@ -595,6 +668,8 @@ def test_notebook_in_jupyterlab(lab, browser, name, record_property):
         run_all_cells(page, name)
         widgets = check_outputs(page, lab, name)
         report.append(f"{name}: all cells ran cleanly, {widgets} widgets drawn as controls")
+        # After the save above the kernel has read the browser's messages from the Run All.
+        check_values_from_code(page, name, report)
         press = NOTEBOOK_CASES[name]
         if press is not None:
             press(page, report)
