@@ -685,3 +685,103 @@ def test_notebook_in_jupyterlab(lab, browser, name, record_property):
             print("\n".join(report))
     widget_errors = [e for e in console if re.search("widget|model", e, re.I)]
     assert not widget_errors, f"{name}: the browser console reports: {widget_errors[:3]}"
+
+
+# -- layout: every output fits its area, at a laptop's width and at a narrow one -------------------
+LAYOUT_ENV = "NEURONA_BROWSER_LAYOUT"  # "all", or notebook numbers: "02,08"
+LAYOUT_WIDTHS = {"wide": 1280, "narrow": 900}  # windows; the file browser open beside the notebook
+LAYOUT_PROBLEMS = """() => {
+    const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')];
+    const describe = el => {
+        const cls = [...el.classList].filter(c => !c.startsWith('lm-')).slice(0, 3).join('.');
+        return el.tagName.toLowerCase() + (cls ? '.' + cls : '');
+    };
+    const scrolls = (el, out) => {  // inside something the student can scroll sideways?
+        for (let p = el.parentElement; p && p !== out.parentElement; p = p.parentElement) {
+            if (/(auto|scroll)/.test(getComputedStyle(p).overflowX)) return true;
+        }
+        return false;
+    };
+    const problems = [];
+    cells.forEach((cell, index) => {
+        for (const out of cell.querySelectorAll('.jp-OutputArea-output')) {
+            const area = out.getBoundingClientRect();
+            const reported = new Set();
+            for (const el of out.querySelectorAll('*')) {
+                if ([...reported].some(r => r.contains(el))) continue;
+                const box = el.getBoundingClientRect();
+                if (!box.width) continue;
+                if ((box.right > area.right + 1 || box.left < area.left - 1) && !scrolls(el, out)) {
+                    reported.add(el);
+                    problems.push({cell: index + 1, kind: 'wider than its output',
+                        what: describe(el), px: Math.round(box.width), area: Math.round(area.width),
+                        text: el.textContent.trim().slice(0, 40)});
+                }
+            }
+            for (const label of out.querySelectorAll('.widget-label, .widget-readout')) {
+                if (label.scrollWidth > label.clientWidth + 1) {
+                    problems.push({cell: index + 1, kind: 'text cut', what: describe(label),
+                        px: label.scrollWidth, area: label.clientWidth,
+                        text: label.textContent.trim().slice(0, 40)});
+                }
+            }
+        }
+    });
+    return problems;
+}"""
+
+
+def notebook_width(page) -> int:
+    return round(page.locator(".jp-NotebookPanel").first.bounding_box()["width"])
+
+
+def open_file_browser(page) -> None:
+    """Show the file browser beside the notebook, as a student who opened it from there has."""
+    if not page.locator("#filebrowser:visible").count():
+        page.locator('.jp-SideBar [data-id="filebrowser"]').first.click()
+        page.locator("#filebrowser").wait_for(state="visible")
+
+
+def layout_names() -> list[str]:
+    wanted = os.environ.get(LAYOUT_ENV, "")
+    names = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if wanted.strip().lower() == "all":
+        return names
+    numbers = {n.strip().zfill(2) for n in wanted.split(",") if n.strip()}
+    return [n for n in names if n[:2] in numbers] or names[:1]
+
+
+@pytest.mark.timeout(2 * TIME_LIMIT)
+@pytest.mark.parametrize("name", layout_names(), ids=lambda n: n.split(".")[0])
+def test_notebook_layout(lab, browser, name):
+    """Every output of a notebook fits its area at 1280 px and at 900 px (file browser open).
+
+    Opt-in (``NEURONA_BROWSER_LAYOUT=all`` or ``=02,08``): every notebook costs a Run All in
+    the browser. Fails on an element wider than its output area outside a horizontal scroll
+    container, on a widget label or readout whose text is cut, and on an error or stderr
+    output; saves ``artifacts/browser/NN_name-wide.png`` and ``NN_name-narrow.png``.
+    """
+    if not os.environ.get(LAYOUT_ENV):
+        pytest.skip(f"layout of every notebook: set {LAYOUT_ENV}=all (or =02,08)")
+    page = browser.new_page()
+    found, report = {}, []
+    try:
+        page.set_viewport_size({"width": LAYOUT_WIDTHS["wide"], "height": 900})
+        open_notebook(page, lab, name)
+        open_file_browser(page)
+        run_all_cells(page, name)
+        check_outputs(page, lab, name)
+        for width, window in LAYOUT_WIDTHS.items():
+            page.set_viewport_size({"width": window, "height": 900})
+            page.wait_for_timeout(1000)  # let the widgets' layout settle
+            found[width] = page.evaluate(LAYOUT_PROBLEMS)
+            report.append(f"{name} at {window} px (notebook {notebook_width(page)} px): "
+                          f"{len(found[width])} problems")
+            report += [f"  [{p['cell']}] {p['kind']}: {p['what']} {p['px']} px in {p['area']} px"
+                       f" {p['text']!r}" for p in found[width]]
+            screenshot(page, ARTIFACTS / name.replace(".ipynb", f"-{width}.png"))
+    finally:
+        shut_kernel(lab, name)
+        page.close()
+        print("\n".join(report))
+    assert not any(found.values()), "\n".join(report)
