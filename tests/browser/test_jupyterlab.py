@@ -718,6 +718,20 @@ LAYOUT_PROBLEMS = """() => {
                         text: el.textContent.trim().slice(0, 40)});
                 }
             }
+            // Content wider than a box that hides it, or that scrolls it inside a panel (a
+            // widget box scrolls what does not fit: the panel looks cut off).
+            for (const el of out.querySelectorAll('*')) {
+                const overflow = getComputedStyle(el).overflowX;
+                const panel = el.matches('.widget-box, .widget-html-content, .widget-html');
+                if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth
+                        && (/(hidden|clip)/.test(overflow) || panel)
+                        && !el.matches('.widget-label, .widget-readout')) {
+                    problems.push({cell: index + 1,
+                        kind: /(hidden|clip)/.test(overflow) ? 'content clipped' : 'panel scrolls',
+                        what: describe(el), px: el.scrollWidth, area: el.clientWidth,
+                        text: el.textContent.trim().slice(0, 40)});
+                }
+            }
             for (const label of out.querySelectorAll('.widget-label, .widget-readout')) {
                 if (label.scrollWidth > label.clientWidth + 1) {
                     problems.push({cell: index + 1, kind: 'text cut', what: describe(label),
@@ -758,8 +772,9 @@ def test_notebook_layout(lab, browser, name):
 
     Opt-in (``NEURONA_BROWSER_LAYOUT=all`` or ``=02,08``): every notebook costs a Run All in
     the browser. Fails on an element wider than its output area outside a horizontal scroll
-    container, on a widget label or readout whose text is cut, and on an error or stderr
-    output; saves ``artifacts/browser/NN_name-wide.png`` and ``NN_name-narrow.png``.
+    container, on content wider than a widget box or an element that hides it (a panel
+    that scrolls or clips), on a widget label or readout whose text is cut, and on an error
+    or stderr output; saves ``artifacts/browser/NN_name-wide.png`` and ``NN_name-narrow.png``.
     """
     if not os.environ.get(LAYOUT_ENV):
         pytest.skip(f"layout of every notebook: set {LAYOUT_ENV}=all (or =02,08)")
