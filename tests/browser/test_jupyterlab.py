@@ -5,8 +5,11 @@ missing front-end extension shows "Error displaying widget: model not found" or 
 text ``VBox(children=...)``, and where a notebook whose kernel name the environment does not
 know opens with a "Select Kernel" prompt. This test starts JupyterLab from the kit's own
 environment on a free localhost port, opens notebooks in Chromium driven by Playwright, runs
-all cells in quick mode from the Run menu, checks every output, presses the panels' buttons
-and saves a screenshot of each notebook under ``artifacts/browser/``.
+all cells in quick mode from the Run menu, checks every output, checks that values a cell
+set in a panel displayed by the cell before are still shown (the race of a Run All, where the
+browser creates the panel's views while the kernel runs on), presses the panels' buttons
+and saves a screenshot of each notebook under ``artifacts/browser/``. An opt-in test
+(``NEURONA_BROWSER_LAYOUT``) checks that every output of any notebook fits at two widths.
 
 It needs Chromium (``apt-get install chromium``; another browser binary through
 ``NEURONA_CHROMIUM=/path/to/chrome``) and the ``playwright`` package (the ``test`` extra); it
