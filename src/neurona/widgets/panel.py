@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import math
 import threading
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["Panel", "BackgroundTraining"]
+__all__ = ["Panel", "BackgroundTraining", "keep_values_from_code"]
+
+#: How many values set from code a control remembers until the front end next speaks.
+HELD_VALUES = 32
 
 
 class Panel:
@@ -14,10 +20,25 @@ class Panel:
 
     Panels that redraw on each control change can change several controls at once inside
     :meth:`redraw_once`; their ``redraw`` returns early while ``_holding`` is true.
+
+    Assigning ``widget`` passes the layout through :func:`keep_values_from_code`, so a value
+    a panel's method sets right after the panel is displayed (``explorer.set_weights(...)``
+    in the next cell of a Run All) is not undone when the sliders' views are created.
     """
 
-    widget = None
+    _widget = None
     _holding = False
+
+    @property
+    def widget(self):
+        """The ipywidgets layout that displaying the panel shows."""
+        return self._widget
+
+    @widget.setter
+    def widget(self, layout) -> None:
+        self._widget = layout
+        if layout is not None:
+            keep_values_from_code(layout)
 
     @contextlib.contextmanager
     def redraw_once(self):
@@ -33,6 +54,93 @@ class Panel:
         from IPython.display import display
 
         display(self.widget)
+
+
+def keep_values_from_code(layout) -> None:
+    """Make the float controls in ``layout`` ignore the stale values their new views send.
+
+    When a slider's view is created, the browser snaps the value the view started from onto
+    its own grid of steps and, with ``continuous_update``, sends the snapped value to the
+    kernel when it differs from the model's: -0.5 on a slider from -3 by 0.1 comes back as
+    -0.49999999999999956. The view starts from the value the control had when the cell
+    displaying it ran. In a Run All the kernel runs the next cells first, and reads the
+    message only after them: a value set from code in between (``set_weights(1, 1, -1.5)``)
+    was replaced by the snapped old one, in the kernel and (through the kernel's echo) in the
+    browser.
+
+    So each float control of ``layout`` (``FloatSlider``, ``FloatLogSlider``, float range
+    sliders and boxes) remembers the values it held since the browser last sent it one. A
+    value from the browser that differs from one of them by rounding only is that snap:
+    one close to the current value is dropped (the kernel keeps the exact value), one close
+    to an older value is dropped and the current value is sent to the browser again. A value
+    a student moves the slider to differs by at least one step, and is taken as usual; only
+    a student's very first move of a slider set from code, straight back to a value it held
+    before, is indistinguishable from the snap and is undone.
+
+    Examples
+    --------
+    >>> import ipywidgets as w
+    >>> slider = w.FloatSlider(value=-0.5, min=-3, max=3, step=0.1)
+    >>> keep_values_from_code(w.VBox([slider]))
+    >>> slider.value = -1.5                                   # from code, after display
+    >>> slider.set_state({"value": -0.49999999999999956})     # the new view's snap of -0.5
+    >>> slider.value
+    -1.5
+    """
+    for control in _controls(layout):
+        if _is_float(getattr(control, "value", None)) and "_neurona_held" not in vars(control):
+            _guard(control)
+
+
+def _controls(layout):
+    """``layout`` and every widget inside it (children of boxes, tabs and accordions)."""
+    yield layout
+    for child in getattr(layout, "children", ()) or ():
+        yield from _controls(child)
+
+
+def _is_float(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(_is_float(v) for v in value)
+    return isinstance(value, float)
+
+
+def _guard(control) -> None:
+    held = collections.deque([control.value], maxlen=HELD_VALUES)
+    control._neurona_held = held
+    control.observe(lambda change: held.append(change["new"]), names="value")
+    # Log sliders show base ** position: their rounding is relative, not a share of the range.
+    span = 0.0 if hasattr(control, "base") else abs(getattr(control, "max", 1) -
+                                                    getattr(control, "min", 0))
+
+    def same(a, b) -> bool:
+        a = a if isinstance(a, (list, tuple)) else [a]
+        b = b if isinstance(b, (list, tuple)) else [b]
+        return len(a) == len(b) and all(
+            isinstance(x, (int, float)) and isinstance(y, (int, float))
+            and math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9 * span)
+            for x, y in zip(a, b, strict=True))
+
+    set_state = control.set_state  # what ipywidgets calls with each message from the browser
+
+    def set_state_kept(sync_data: dict) -> None:
+        resend, spoke = False, "value" in sync_data
+        if spoke:
+            sent, now = sync_data["value"], control.value
+            if same(sent, now):
+                sync_data = {k: v for k, v in sync_data.items() if k != "value"}
+            elif any(same(sent, old) for old in held):
+                sync_data = {k: v for k, v in sync_data.items() if k != "value"}
+                resend = True
+        if sync_data:
+            set_state(sync_data)
+        if spoke:
+            held.clear()
+            held.append(control.value)  # the browser has spoken: older values are settled
+        if resend:
+            control.send_state("value")
+
+    control.set_state = set_state_kept
 
 
 class BackgroundTraining:
