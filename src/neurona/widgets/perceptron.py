@@ -73,16 +73,19 @@ class PerceptronExplorer(Panel):
             options=[(_(label), key) for key, label in ACTIVATION_LABELS.items()],
             value=activation)
         self.table = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="430px"))
+        self.image = w.Image(format="png", layout=w.Layout(width="430px", max_width="100%"))
         for control in (*self.sliders.values(), self.problem_buttons, self.activation_buttons):
             control.observe(lambda _: self.redraw(), names="value")
         self._figure = new_figure(5.4, 4.6, dpi=80)
+        # Controls beside the picture in a wide notebook, above it in a narrow one: the row
+        # wraps instead of squeezing the controls.
         self.widget = w.HBox(
             [
                 w.VBox([self.problem_buttons, self.activation_buttons, *self.sliders.values(),
-                        self.table]),
+                        self.table], layout=w.Layout(min_width="320px")),
                 self.image,
-            ]
+            ],
+            layout=w.Layout(flex_flow="row wrap"),
         )
         self.redraw()
 
@@ -194,14 +197,14 @@ class PerceptronReplay(Panel):
         self.next_button = w.Button(description=_("Next update"), icon="step-forward")
         self.reset_button = w.Button(description=_("Reset"), icon="refresh")
         self.caption = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="460px"))
+        self.image = w.Image(format="png", layout=w.Layout(width="460px", max_width="100%"))
         self.previous_button.on_click(lambda _: self.go(self.position - 1))
         self.next_button.on_click(lambda _: self.go(self.position + 1))
         self.reset_button.on_click(lambda _: self.go(0))
         self.slider.observe(lambda change: self._show(change["new"]), names="value")
         self._figure = new_figure(5.6, 4.8, dpi=80)
         controls = w.HBox([self.previous_button, self.next_button, self.player, self.slider,
-                           self.reset_button])
+                           self.reset_button], layout=w.Layout(flex_flow="row wrap"))
         self.widget = w.VBox([controls, self.caption, self.image])
         self._show(0)
 
