@@ -120,10 +120,14 @@ class _Handler(tornado.web.RequestHandler):
         self.finish({"error": message})
         raise tornado.web.Finish()
 
-    def json_body(self) -> Any:
-        """Return the request's body as checked JSON (400 with the reason otherwise)."""
+    def json_body(self, check=None) -> Any:
+        """Return the request's body as JSON, through ``check`` (a :mod:`protocol` checker).
+
+        Answers 400 with the reason when the parser or the checker refuses it.
+        """
         try:
-            return protocol.parse_json(self.request.body)
+            data = protocol.parse_json(self.request.body)
+            return check(data) if check is not None else data
         except protocol.ProtocolError as error:
             self.refuse(400, str(error))
 
@@ -186,10 +190,7 @@ class Join(_Handler):
     def post(self) -> None:
         """Add the student, or let it back in."""
         self.guard()
-        try:
-            post = protocol.check_join(self.json_body())
-        except protocol.ProtocolError as error:
-            self.refuse(400, str(error))
+        post = self.json_body(protocol.check_join)
         if not secrets.compare_digest(post["code"].encode(), self.room.store.code.encode()):
             self.room.failed(self.request.remote_ip)
             self.refuse(403, _("wrong class code"))
@@ -215,10 +216,7 @@ class Runs(_Handler):
     def post(self) -> None:
         """Store the post; answer the acknowledgement."""
         student, _name = self.student()
-        try:
-            post = protocol.check_run_post(self.json_body())
-        except protocol.ProtocolError as error:
-            self.refuse(400, str(error))
+        post = self.json_body(protocol.check_run_post)
         self.finish({"stored": self.stored(self.room.store.post, student, post)})
 
 
@@ -245,10 +243,7 @@ class Assign(_Handler):
     def post(self) -> None:
         """Store the sweep; answer its values."""
         self.instructor()
-        try:
-            grid = protocol.check_grid(self.json_body())
-        except protocol.ProtocolError as error:
-            self.refuse(400, str(error))
+        grid = self.json_body(protocol.check_grid)
         self.finish({"values": self.stored(self.room.store.assign, grid)})
 
 

@@ -162,12 +162,9 @@ class ClassStore:
 
     def assigned(self, student_id: int) -> dict[str, Any]:
         """Return the values a student was given: by join order, round robin over the sweep."""
-        sweep = self.assignment()
-        if not sweep or not sweep["values"]:
-            return {}
         slot = self.db.execute("SELECT count(*) FROM students WHERE id < ?",
                                (student_id,)).fetchone()[0]
-        return dict(sweep["values"][slot % len(sweep["values"])])
+        return _nth_value(self.assignment(), slot)
 
     # -- students --------------------------------------------------------------------------
     def join(self, name: str, hardware: str, token: str | None = None) -> tuple[int, str]:
@@ -255,11 +252,11 @@ class ClassStore:
     # -- reading ---------------------------------------------------------------------------
     def board(self) -> dict[str, Any]:
         """Everything the board shows, as plain data (see the classroom contract)."""
-        students = []
-        for sid, name, hardware in self.db.execute(
-                "SELECT id, name, hardware FROM students ORDER BY id"):
-            students.append({"id": sid, "name": name, "hardware": hardware,
-                             "assigned": self.assigned(sid)})
+        sweep = self.assignment()   # read once; a student's slot is its place in join order
+        students = [{"id": sid, "name": name, "hardware": hardware,
+                     "assigned": _nth_value(sweep, slot)}
+                    for slot, (sid, name, hardware) in enumerate(self.db.execute(
+                        "SELECT id, name, hardware FROM students ORDER BY id"))]
         epochs: dict[int, list[tuple[int, float, dict]]] = {}
         for run_id, number, seconds, metrics in self.db.execute(
                 "SELECT run, epoch, seconds, metrics FROM epochs ORDER BY run, epoch"):
@@ -282,7 +279,7 @@ class ClassStore:
                 "history": history, "epoch_seconds": seconds,
                 "samples_per_second": _samples_per_second(samples, seconds)})
         return {"title": self.title, "ended": self.ended is not None, "version": self.version,
-                "assignment": self.assignment(), "students": students, "runs": runs,
+                "assignment": sweep, "students": students, "runs": runs,
                 "metrics": names}
 
     def ledger(self):
@@ -314,6 +311,13 @@ class ClassStore:
     def close(self) -> None:
         """Close the database file."""
         self.db.close()
+
+
+def _nth_value(sweep: dict[str, Any] | None, slot: int) -> dict[str, Any]:
+    """Return the values of the student in join-order place ``slot`` (round robin)."""
+    if not sweep or not sweep["values"]:
+        return {}
+    return dict(sweep["values"][slot % len(sweep["values"])])
 
 
 def _samples_per_second(samples: int | None, seconds: list[float]) -> float | None:
