@@ -130,3 +130,21 @@ def test_the_glossary_lists_each_term_once_under_the_notebook_that_uses_it():
             assert found, (
                 f"glossary: {term!r} is listed under {number}, whose text never uses it")
     assert len(seen) >= 100
+
+
+def test_the_readme_shows_what_the_course_looks_like():
+    """The README's pictures (shot by the browser test, tools/readme_images.py) are committed,
+    shown, and small: a palette PNG no wider than the README's column."""
+    from PIL import Image
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import readme_images
+
+    readme = (ROOT / "README.md").read_text()
+    for name in readme_images.PICTURES:
+        path = readme_images.IMAGES / f"{name}.png"
+        assert f"course/images/{name}.png" in readme, f"the README does not show {name}.png"
+        assert path.exists(), f"{path.relative_to(ROOT)} is missing: run tools/readme_images.py"
+        assert path.stat().st_size < 200 * 1024, f"{path.name} is {path.stat().st_size:,} bytes"
+        with Image.open(path) as image:
+            assert image.mode == "P" and image.width <= readme_images.MAX_WIDTH

@@ -2,7 +2,9 @@
 
 The notebooks run are the solution versions (``course/solutions/``), in graded mode
 (``NEURONA_STRICT=1``): every exercise's and question's check must pass. The students' copies in
-``notebooks/`` differ only in their answer cells (tests/test_exercises.py).
+``notebooks/`` differ only in their answer cells (tests/test_exercises.py). Where Chromium is
+here, tests/browser/test_jupyterlab.py runs them in JupyterLab instead (tests/notebook_runs.py);
+the offline runs below are always here.
 """
 
 import json
@@ -18,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SOLUTIONS = sorted((ROOT / "course" / "solutions").glob("[0-9][0-9]_*.ipynb"))
 sys.path.insert(0, str(ROOT / "tools"))
+from notebook_runs import COMPUTED, browser_missing  # noqa: E402
 from release import REPO, SETUP  # noqa: E402
 
 
@@ -129,16 +132,10 @@ def printed(nb: nbformat.NotebookNode) -> str:
                    if out.output_type == "stream" and out.name == "stdout")
 
 
-# Ratios the notebooks compute from their own models (once typed by hand, and typed wrong):
-# what they must print, whatever the data, because parameter counts do not depend on it.
-COMPUTED = {
-    "08_cnn": ["17,391 times the parameters of one shared filter", "520 vs 23,550, 45 times"],
-    "10_autoencoders": ["dense 2,893,066, convolutional 3,217: 899 times fewer"],
-}
-
-
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
 def test_executes_in_quick_mode(path, monkeypatch, tmp_path):
+    if not browser_missing():  # the same run, in JupyterLab: tests/browser/test_jupyterlab.py
+        pytest.skip("executed in JupyterLab by tests/browser (NEURONA_BROWSER=0 runs it here)")
     out = printed(execute_quickly(path, monkeypatch, tmp_path))
     for line in COMPUTED.get(path.stem, []):
         assert line in out, f"{path.name} no longer prints {line!r}"

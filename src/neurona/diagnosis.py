@@ -229,11 +229,12 @@ def _widget_test(front_end: str):
                 bundle["text/plain"] = f"IntSlider(...)  {text}"
             return bundle
 
-    label = widgets.HTML(value=_code_to_html(text))
+    label = widgets.HTML(value=_code_to_html(text), layout=widgets.Layout(flex="1 1 260px"))
     # A fixed width: beside the long label, a flexible slider would shrink to no track at all.
     fixed = widgets.Layout(width="300px", min_width="300px", flex="0 0 auto")
     slider = widgets.IntSlider(value=5, min=0, max=10, description=_("Test"), layout=fixed)
-    return WidgetTest([slider, label])
+    # On a narrow page the label goes under the slider.
+    return WidgetTest([slider, label], layout=widgets.Layout(flex_flow="row wrap"))
 
 
 # -- the checks ------------------------------------------------------------------------------

@@ -4,12 +4,14 @@ The unit tests drive the widgets from Python. A student sees them in a browser, 
 missing front-end extension shows "Error displaying widget: model not found" or the bare
 text ``VBox(children=...)``, and where a notebook whose kernel name the environment does not
 know opens with a "Select Kernel" prompt. This test starts JupyterLab from the kit's own
-environment on a free localhost port, opens notebooks in Chromium driven by Playwright, runs
-all cells in quick mode from the Run menu, checks every output, checks that values a cell
-set in a panel displayed by the cell before are still shown (the race of a Run All, where the
-browser creates the panel's views while the kernel runs on), presses the panels' buttons
-and saves a screenshot of each notebook under ``artifacts/browser/``. An opt-in test
-(``NEURONA_BROWSER_LAYOUT``) checks that every output of any notebook fits at two widths.
+environment on a free localhost port and opens every course notebook (and the Spanish
+Playground) in Chromium driven by Playwright, answered right and graded: this is where the
+notebooks run in a test run (tests/notebook_runs.py). It runs all cells in quick mode from
+the Run menu, checks every output, checks that values a cell set in a panel displayed by the
+cell before are still shown (the race of a Run All, where the browser creates the panel's
+views while the kernel runs on), presses the panels' buttons, checks that every output fits
+at a laptop's width and at a narrow one, and saves screenshots of each notebook at both
+widths under ``artifacts/browser/`` (and the README's pictures under ``readme/`` there).
 
 It needs Chromium (``apt-get install chromium``; another browser binary through
 ``NEURONA_CHROMIUM=/path/to/chrome``) and the ``playwright`` package (the ``test`` extra); it
@@ -35,12 +37,16 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
+from notebook_runs import COMPUTED, browser_missing, chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 ARTIFACTS = ROOT / "artifacts" / "browser"
-CHROMIUM_ENV = "NEURONA_CHROMIUM"
+sys.path.insert(0, str(ROOT / "course"))
+import grade  # noqa: E402
+
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI containers run as root, where Chromium's sandbox cannot start
     "--disable-gpu",
@@ -57,25 +63,20 @@ WIDGET_REPR = re.compile(
     r"SelectionSlider|Button|ToggleButtons|Dropdown|Checkbox|Text|Textarea|Label|HTML|"
     r"Image|Output|Play)\("
 )
-# Seconds for one notebook: starting the server, running all cells, clicking, screenshots.
-# Quick mode takes well under a minute each; this is only a guard against a hang.
-TIME_LIMIT = 240
-CELLS_LIMIT_MS = 150_000  # running all cells of one notebook
+# Seconds for one notebook: starting the server, running all cells, clicking, layout checks and
+# screenshots. Quick mode takes 15 s to 3 min (11_performance); this only guards against a hang.
+TIME_LIMIT = 600
+CELLS_LIMIT_MS = 420_000  # running all cells of one notebook
 CLICK_LIMIT_S = 60  # one button's effect (a Trainer run, a few Playground epochs)
 
 
 # -- what is needed, and why the test is skipped without it -------------------------------------
 def find_chromium() -> str:
     """Return the Chromium to drive, or skip the test with a one-line reason."""
-    wanted = os.environ.get(CHROMIUM_ENV)
-    if wanted:
-        if not (os.path.isfile(wanted) and os.access(wanted, os.X_OK)):
-            pytest.skip(f"{CHROMIUM_ENV}={wanted} is not an executable file")
-        return wanted
-    found = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package puts it there
-    if os.access(found, os.X_OK):
-        return found
-    pytest.skip("no Chromium: apt-get install chromium, or set NEURONA_CHROMIUM=/path/to/chrome")
+    why = browser_missing()
+    if why:
+        pytest.skip(why)
+    return chromium()[0]
 
 
 def playwright_api():
@@ -153,10 +154,27 @@ def lab():
         yield from serve(Path(folder))
 
 
+def write_answered_copies(root: Path) -> None:
+    """Replace each students' notebook in ``root`` by its copy answered right (English and Spanish).
+
+    What a student who answered everything hands in: it runs graded, so every exercise's check
+    is tried too (tests/notebook_runs.py), and it differs from the students' copy only in its
+    answer cells.
+    """
+    for path in grade.solution_notebooks():
+        solution = nbformat.read(path, as_version=4)
+        answers = [item.answer_id for item in grade.graded_items(solution, path.name)]
+        for student in (root / path.name, root / "es" / path.name):
+            if student.exists():
+                nb = grade.answered_copy(nbformat.read(student, as_version=4), solution, answers)
+                nbformat.write(nb, student)
+
+
 def serve(base: Path):
     """Start JupyterLab with its files in ``base``; yield it, then stop it."""
     root = base / "notebooks"
     shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    write_answered_copies(root)
     lab_settings(base / "settings")
     env = dict(os.environ)
     # tests/conftest.py sets these for the test process; a student's kernel has neither
@@ -165,6 +183,7 @@ def serve(base: Path):
         env.pop(name, None)
     env.update(
         NEURONA_QUICK="1",  # kernels inherit it: the notebooks' quick mode
+        NEURONA_STRICT="1",  # graded: a check that fails raises, as under nbclient
         JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
         # Nothing from the user's own Jupyter set-up: only what the kit's environment has.
@@ -509,27 +528,43 @@ def press_trainer(page, report: list[str]) -> None:
     )
 
 
-def screenshot(page, path: Path) -> None:
-    """The whole notebook, top to bottom, in one picture (the window, if there is no notebook)."""
+SHOT_HEIGHT = 16_000  # pixels: a taller notebook is shot in parts (-2.png, -3.png, ...)
+
+
+def screenshot(page, path: Path) -> list[Path]:
+    """The whole notebook, top to bottom (the window, if there is no notebook); the files saved.
+
+    A notebook taller than ``SHOT_HEIGHT`` goes into several pictures, ``path`` then
+    ``name-2.png``, ``name-3.png`` and so on, each starting where the one before ended.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob(f"{path.stem}-[0-9]*.png"):
+        old.unlink()
     scroller = page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").first
     if not scroller.count():
         page.screenshot(path=path)
-        return
-    to_top = """o => {
+        return [path]
+    measure = """o => {
         o.scrollTop = 0;
         const content = o.querySelector('.jp-WindowedPanel-inner').getBoundingClientRect().height;
         return [Math.ceil(content), o.clientHeight];
     }"""
-    content, shown = scroller.evaluate(to_top)
+    content, shown = scroller.evaluate(measure)
     window = page.viewport_size
-    # A window tall enough for every cell; the notebook panel grows with it.
-    page.set_viewport_size({"width": window["width"], "height": min(
-        window["height"] - shown + content + 40, 30_000)})  # fmt: skip
-    scroller.evaluate(to_top)
-    page.wait_for_timeout(500)  # let the tall layout settle
-    page.locator(".jp-NotebookPanel").first.screenshot(path=path)
-    page.set_viewport_size(window)
+    tall = min(content + 40, SHOT_HEIGHT)
+    # A window as tall as a part: the notebook panel grows with it.
+    page.set_viewport_size({"width": window["width"], "height": window["height"] - shown + tall})
+    saved = []
+    try:
+        for part, top in enumerate(range(0, content, tall), start=1):
+            scroller.evaluate("(o, top) => { o.scrollTop = top; }", top)
+            page.wait_for_timeout(500 if part == 1 else 200)  # let the tall layout settle
+            target = path if part == 1 else path.with_name(f"{path.stem}-{part}.png")
+            page.locator(".jp-NotebookPanel").first.screenshot(path=target)
+            saved.append(target)
+    finally:
+        page.set_viewport_size(window)
+    return saved
 
 
 def shut_kernel(lab: Lab, name: str) -> None:
@@ -643,55 +678,19 @@ def check_values_from_code(page, name: str, report: list[str]) -> None:
         report.append(f"{name}: values set from code still shown: {readouts}")
 
 
-NOTEBOOK_CASES = {
+# What is pressed in each notebook after its Run All (None: nothing beyond the checks).
+PRESSES = {
     "00_start_here.ipynb": press_question,
     "01_foundations.ipynb": press_loss_explorer,
-    "02_perceptron.ipynb": None,
     "04_playground.ipynb": press_playground,
     "07_overfitting.ipynb": press_trainer,
     "es/04_playground.ipynb": press_spanish_playground,
 }
-
-
-@pytest.mark.timeout(TIME_LIMIT)
-@pytest.mark.parametrize("name", list(NOTEBOOK_CASES),
-                         ids=lambda n: n.split(".")[0].replace("/", "_"))
-def test_notebook_in_jupyterlab(lab, browser, name, record_property):
-    """Run all cells in the browser; no errors, every widget drawn, values set from code kept,
-    its buttons work."""
-    shot = ARTIFACTS / name.replace("/", "_").replace(".ipynb", ".png")
-    shot.unlink(missing_ok=True)
-    report: list[str] = []
-    console: list[str] = []
-    page = browser.new_page()
-    page.on("console", lambda m: m.type == "error" and console.append(m.text))
-    page.on("pageerror", lambda error: console.append(f"uncaught: {error}"))
-    try:
-        open_notebook(page, lab, name)
-        run_all_cells(page, name)
-        widgets = check_outputs(page, lab, name)
-        report.append(f"{name}: all cells ran cleanly, {widgets} widgets drawn as controls")
-        # After the save above the kernel has read the browser's messages from the Run All.
-        check_values_from_code(page, name, report)
-        press = NOTEBOOK_CASES[name]
-        if press is not None:
-            press(page, report)
-            check_outputs(page, lab, name)  # the clicks raised nothing either
-    finally:
-        try:
-            screenshot(page, shot)
-            record_property("screenshot", str(shot.relative_to(ROOT)))
-            report.append(f"screenshot: {shot.relative_to(ROOT)}")
-        finally:
-            shut_kernel(lab, name)
-            page.close()
-            print("\n".join(report))
-    widget_errors = [e for e in console if re.search("widget|model", e, re.I)]
-    assert not widget_errors, f"{name}: the browser console reports: {widget_errors[:3]}"
-
+# Every course notebook, and the Spanish edition's Playground.
+BROWSER_NOTEBOOKS = [p.name for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))] + [
+    "es/04_playground.ipynb"]
 
 # -- layout: every output fits its area, at a laptop's width and at a narrow one -------------------
-LAYOUT_ENV = "NEURONA_BROWSER_LAYOUT"  # "all", or notebook numbers: "02,08"
 LAYOUT_WIDTHS = {"wide": 1280, "narrow": 900}  # windows; the file browser open beside the notebook
 LAYOUT_PROBLEMS = """() => {
     const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')];
@@ -728,7 +727,7 @@ LAYOUT_PROBLEMS = """() => {
                 const panel = el.matches('.widget-box, .widget-html-content, .widget-html');
                 if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth
                         && (/(hidden|clip)/.test(overflow) || panel)
-                        && !el.matches('.widget-label, .widget-readout')) {
+                        && !el.matches('.widget-label, .widget-readout, input, textarea')) {
                     problems.push({cell: index + 1,
                         kind: /(hidden|clip)/.test(overflow) ? 'content clipped' : 'panel scrolls',
                         what: describe(el), px: el.scrollWidth, area: el.clientWidth,
@@ -759,47 +758,114 @@ def open_file_browser(page) -> None:
         page.locator("#filebrowser").wait_for(state="visible")
 
 
-def layout_names() -> list[str]:
-    wanted = os.environ.get(LAYOUT_ENV, "")
-    names = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    if wanted.strip().lower() == "all":
-        return names
-    numbers = {n.strip().zfill(2) for n in wanted.split(",") if n.strip()}
-    return [n for n in names if n[:2] in numbers] or names[:1]
+def check_layout(page, name: str, report: list[str]) -> list[str]:
+    """At each width of ``LAYOUT_WIDTHS``: find what does not fit, save a screenshot.
 
-
-@pytest.mark.timeout(2 * TIME_LIMIT)
-@pytest.mark.parametrize("name", layout_names(), ids=lambda n: n.split(".")[0])
-def test_notebook_layout(lab, browser, name):
-    """Every output of a notebook fits its area at 1280 px and at 900 px (file browser open).
-
-    Opt-in (``NEURONA_BROWSER_LAYOUT=all`` or ``=02,08``): every notebook costs a Run All in
-    the browser. Fails on an element wider than its output area outside a horizontal scroll
-    container, on content wider than a widget box or an element that hides it (a panel
-    that scrolls or clips), on a widget label or readout whose text is cut, and on an error
-    or stderr output; saves ``artifacts/browser/NN_name-wide.png`` and ``NN_name-narrow.png``.
+    Returns the problems found, one line each (also added to ``report``).
     """
-    if not os.environ.get(LAYOUT_ENV):
-        pytest.skip(f"layout of every notebook: set {LAYOUT_ENV}=all (or =02,08)")
+    problems = []
+    for width, window in LAYOUT_WIDTHS.items():
+        page.set_viewport_size({"width": window, "height": 900})
+        page.wait_for_timeout(1000)  # let the widgets' layout settle
+        found = page.evaluate(LAYOUT_PROBLEMS)
+        report.append(f"{name} at {window} px (notebook {notebook_width(page)} px): "
+                      f"{len(found)} layout problems")
+        problems += [f"  {width}, code cell {p['cell']}: {p['kind']}: {p['what']} {p['px']} px"
+                     f" in {p['area']} px {p['text']!r}" for p in found]
+        report += problems[len(problems) - len(found):]
+        shot = ARTIFACTS / name.replace("/", "_").replace(".ipynb", f"-{width}.png")
+        saved = screenshot(page, shot)
+        report.append(f"screenshot: {shot.relative_to(ROOT)}"
+                      + (f" and {len(saved) - 1} more parts" if len(saved) > 1 else ""))
+    return problems
+
+
+# -- the README's pictures: parts of notebooks, shot at the laptop width ------------------------
+README_IMAGES = ARTIFACTS / "readme"
+
+
+def output_of(page, start: str, index: int = 0):
+    """The ``index``-th output of the code cell whose source starts with ``start``."""
+    cell = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(
+        has=page.locator(".jp-InputArea-editor", has_text=re.compile("^" + re.escape(start))))
+    return cell.first.locator(".jp-OutputArea-output").nth(index)
+
+
+README_SHOTS = {  # notebook -> (picture, the output shown)
+    "04_playground.ipynb": ("playground", lambda page: panel_with(page, "Step")),
+    "07_overfitting.ipynb": ("trainer", lambda page: panel_with(page, "Train")),
+    "08_cnn.ipynb": ("convolution_explorer", lambda page: output_of(
+        page, "explorer = nr.ConvolutionExplorer(")),
+    "11_performance.ipynb": ("performance", lambda page: output_of(
+        page, "everything = nr.bench.Results(").locator("img").first),
+}
+
+
+def readme_shot(page, name: str, report: list[str]) -> None:
+    """Save the part of ``name`` the README shows (README_SHOTS), at the laptop width."""
+    if name not in README_SHOTS:
+        return
+    picture, where = README_SHOTS[name]
+    page.set_viewport_size({"width": LAYOUT_WIDTHS["wide"], "height": 900})
+    page.wait_for_timeout(500)
+    path = README_IMAGES / f"{picture}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    where(page).screenshot(path=path)
+    report.append(f"README picture: {path.relative_to(ROOT)} (tools/readme_images.py commits it)")
+
+
+@pytest.mark.timeout(TIME_LIMIT)
+@pytest.mark.parametrize("name", BROWSER_NOTEBOOKS, ids=lambda n: n.split(".")[0].replace("/", "_"))
+def test_notebook_in_jupyterlab(lab, browser, name):
+    """A notebook as a student runs it, answered right and graded, at 1280 px and at 900 px.
+
+    Run All at 1280 px with the file browser open (a notebook about 950 px wide). Fails on a
+    cell that did not run, an error or stderr output, a widget not drawn as a control, a
+    value set from code that the panel no longer shows, a line the notebook must print
+    (COMPUTED), a button that does not work (PRESSES), and, at both widths (the narrow one
+    leaves a notebook about 570 px wide), on an element wider than its output area outside
+    a horizontal scroll container, content wider than a widget box or than an element that
+    hides it, and a widget label or readout whose text is cut. Saves
+    ``artifacts/browser/NN_name-wide.png`` and ``-narrow.png``, and the README's pictures.
+    """
+    report: list[str] = []
+    console: list[str] = []
+    problems: list[str] = []
     page = browser.new_page()
-    found, report = {}, []
+    page.on("console", lambda m: m.type == "error" and console.append(m.text))
+    page.on("pageerror", lambda error: console.append(f"uncaught: {error}"))
     try:
         page.set_viewport_size({"width": LAYOUT_WIDTHS["wide"], "height": 900})
         open_notebook(page, lab, name)
         open_file_browser(page)
         run_all_cells(page, name)
-        check_outputs(page, lab, name)
-        for width, window in LAYOUT_WIDTHS.items():
-            page.set_viewport_size({"width": window, "height": 900})
-            page.wait_for_timeout(1000)  # let the widgets' layout settle
-            found[width] = page.evaluate(LAYOUT_PROBLEMS)
-            report.append(f"{name} at {window} px (notebook {notebook_width(page)} px): "
-                          f"{len(found[width])} problems")
-            report += [f"  [{p['cell']}] {p['kind']}: {p['what']} {p['px']} px in {p['area']} px"
-                       f" {p['text']!r}" for p in found[width]]
-            screenshot(page, ARTIFACTS / name.replace(".ipynb", f"-{width}.png"))
+        widgets = check_outputs(page, lab, name)
+        report.append(f"{name}: all cells ran cleanly, {widgets} widgets drawn as controls")
+        check_printed(page, name)
+        # After the save above the kernel has read the browser's messages from the Run All.
+        check_values_from_code(page, name, report)
+        press = PRESSES.get(name)
+        if press is not None:
+            press(page, report)
+            check_outputs(page, lab, name)  # the clicks raised nothing either
+        readme_shot(page, name, report)
     finally:
-        shut_kernel(lab, name)
-        page.close()
-        print("\n".join(report))
-    assert not any(found.values()), "\n".join(report)
+        try:
+            problems = check_layout(page, name, report)
+        finally:
+            shut_kernel(lab, name)
+            page.close()
+            print("\n".join(report))
+    widget_errors = [e for e in console if re.search("widget|model", e, re.I)]
+    assert not widget_errors, f"{name}: the browser console reports: {widget_errors[:3]}"
+    assert not problems, f"{name}: outputs that do not fit:\n" + "\n".join(problems)
+
+
+def check_printed(page, name: str) -> None:
+    """The lines ``name`` must print (COMPUTED in tests/notebook_runs.py) are in its outputs."""
+    wanted = COMPUTED.get(name.split("/")[-1].removesuffix(".ipynb"), [])
+    if not wanted:
+        return
+    text = page.locator(".jp-NotebookPanel .jp-OutputArea").all_inner_texts()
+    missing = [line for line in wanted if not any(line in t for t in text)]
+    assert not missing, f"{name} no longer prints {missing}"

@@ -30,7 +30,7 @@ from typing import Any
 from neurona.classroom.client import TIMEOUT_S, Board, BoardAnswer, membership
 from neurona.i18n import _, grouped, ngettext
 from neurona.plots.render import RedrawPacer
-from neurona.widgets.panel import Panel
+from neurona.widgets.panel import Panel, picture
 
 __all__ = ["BoardPanel", "board"]
 
@@ -108,7 +108,7 @@ class BoardPanel(Panel):
                                           tooltip=_("redraw every {seconds:g} s while the "
                                                     "class posts").format(seconds=self.interval))
         self.status = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="950px"))
+        self.image = picture("100%", max_width="950px")
         self.metric_menu.observe(self._metric_chosen, names="value")
         self.refresh_button.on_click(lambda _button: self.refresh())
         self.live_button.observe(self._live_switched, names="value")

@@ -42,7 +42,7 @@ from neurona.i18n import N_, _, grouped, ngettext
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger
 from neurona.validate import real_number, whole_number
-from neurona.widgets.panel import BackgroundTraining, Panel
+from neurona.widgets.panel import BackgroundTraining, Panel, picture
 
 __all__ = [
     "PresetExplorer",
@@ -291,8 +291,10 @@ class PresetExplorer(BackgroundTraining, Panel):
         self.message = w.HTML()
         # Each plot takes half a wide notebook and the whole of a narrow one (the row wraps),
         # never more than its own width, and keeps its proportions.
-        self.live_image = w.Image(format="png", layout=_plot_layout(w))
-        self.compare_image = w.Image(format="png", layout=_plot_layout(w))
+        # They flex and wrap, never stretch.
+        plot = {"flex": "1 1 340px", "min_width": "0"}
+        self.live_image = picture(max_width=f"{round(PLOT_WIDTH * 80)}px", **plot)
+        self.compare_image = picture(max_width=f"{round(PLOT_WIDTH * 80)}px", **plot)
         self.table_html = w.HTML()
         self.controls["preset"].observe(self._describe, names="value")
         self.train_button.on_click(lambda _: self._clicked(self.train))
@@ -360,12 +362,6 @@ def _compact_table(frame) -> str:
             "</table></div>")
 
 
-def _plot_layout(w):
-    """Return the layout of one of the explorer's plots: it flexes and wraps, never stretches."""
-    return w.Layout(flex="1 1 340px", min_width="0", max_width=f"{round(PLOT_WIDTH * 80)}px",
-                    height="auto")
-
-
 class NoiseSlider(Panel):
     """A noise-level slider above three rows of images: clean, noisy input, denoised output.
 
@@ -414,7 +410,7 @@ class NoiseSlider(Panel):
             description=_("noise"),
             continuous_update=False,
         )
-        self.image = w.Image(format="png")
+        self.image = picture()
         self.widget = w.VBox([self.slider, self.image])
         self.set(level)
         self.redraw()

@@ -21,7 +21,7 @@ import numpy as np
 
 from neurona.i18n import N_, _
 from neurona.validate import real_number
-from neurona.widgets.panel import Panel
+from neurona.widgets.panel import Panel, picture
 
 __all__ = ["BackpropInspector"]
 
@@ -74,7 +74,7 @@ class BackpropInspector(Panel):
                                     button_style="primary")
         self.status = w.HTML()
         self.tables = w.Output()
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.image = picture()
         self.step_button.on_click(lambda _: self.step())
         self.widget = w.VBox(
             [w.HTML(_(EQUATIONS)), w.HBox([self.step_button, self.status]), self.image,

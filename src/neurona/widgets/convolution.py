@@ -37,7 +37,7 @@ from neurona.cnn import (
 from neurona.i18n import N_, _, ngettext
 from neurona.plots.render import figure_png, new_figure
 from neurona.validate import one_of, whole_number
-from neurona.widgets.panel import Panel
+from neurona.widgets.panel import Panel, picture
 
 __all__ = ["ConvolutionExplorer", "PoolingExplorer", "keras_output_size"]
 
@@ -142,8 +142,7 @@ class ConvolutionExplorer(Panel):
         self.keras_line = w.HTML()
         self.step_line = w.HTML()
         # The picture shrinks with a narrow notebook instead of being cut off.
-        self.image = w.Image(format="png", layout=w.Layout(
-            width="100%", max_width=f"{round(FIGURE_SIZE[0] * 80)}px", margin="2px 0"))
+        self.image = picture("100%", max_width=f"{round(FIGURE_SIZE[0] * 80)}px")
         self.kernel_menu.observe(self._menu_changed, names="value")
         self.kernel_text.observe(self._text_changed, names="value")
         for control in (self.padding_buttons, self.stride_slider):
@@ -365,8 +364,7 @@ class PoolingExplorer(Panel):
         self.stride_slider = w.IntSlider(value=stride or size, min=1, max=3,
                                          description=_("stride"))
         self.summary = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="760px",
-                                                           margin="2px 0"))
+        self.image = picture("100%", max_width="760px")
         for control in (self.size_slider, self.stride_slider):
             control.observe(lambda _: self.redraw(), names="value")
         self.widget = w.VBox([

@@ -30,7 +30,7 @@ from neurona.i18n import _
 from neurona.plots.losses import AGAINST, evaluate, loss_pairs, plot_losses, value_limits
 from neurona.plots.render import figure_png, new_figure
 from neurona.validate import one_of, real_number
-from neurona.widgets.panel import Panel
+from neurona.widgets.panel import Panel, picture
 
 __all__ = ["LossExplorer"]
 
@@ -127,7 +127,7 @@ class LossExplorer(Panel):
         self.slider = w.FloatSlider(
             value=value, min=low, max=high, step=step, description=f"{self.value_name} {symbol}",
             readout_format=".2f", continuous_update=True, style=style,
-            layout=w.Layout(width="420px"),
+            layout=w.Layout(width="420px", max_width="100%"),
         )
         self.target_buttons = None
         controls = [self.slider]
@@ -139,12 +139,15 @@ class LossExplorer(Panel):
             )
             controls.append(self.target_buttons)
         self._fixed_target = target
-        self.readout = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="800px"))
+        self.readout = w.HTML(layout=w.Layout(flex="1 1 260px", min_width="0"))
+        self.image = picture("800px")
         for control in controls:
             control.observe(lambda _: self.redraw(), names="value")
         self._figure = new_figure(10, 3.8, dpi=80)
-        self.widget = w.VBox([w.HBox([w.VBox(controls), self.readout]), self.image])
+        # On a narrow page the readout goes under the controls instead of squeezing them.
+        controls_box = w.VBox(controls, layout=w.Layout(flex="0 1 auto", max_width="100%"))
+        top = w.HBox([controls_box, self.readout], layout=w.Layout(flex_flow="row wrap"))
+        self.widget = w.VBox([top, self.image])
         self.redraw()
 
     @property

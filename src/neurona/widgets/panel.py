@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Panel", "BackgroundTraining", "keep_values_from_code"]
+__all__ = ["Panel", "BackgroundTraining", "keep_values_from_code", "picture"]
 
 #: How many values set from code a control remembers until the front end next speaks.
 HELD_VALUES = 32
@@ -54,6 +54,21 @@ class Panel:
         from IPython.display import display
 
         display(self.widget)
+
+
+def picture(width: str | None = None, max_width: str = "100%", **layout):
+    """Return an empty PNG ``ipywidgets.Image`` for a panel: it shrinks, never overflows.
+
+    ``width`` is the size it is drawn for (None: its own pixel size); ``max_width`` caps it
+    (``"100%"``: no wider than the panel; a narrow page shrinks it, keeping its proportions).
+    Its side margins are 0: the 2 px every widget has on each side, beside a width of 100%,
+    would overflow the panel by 4 px and make it scroll. Other ``layout`` keywords (``flex``,
+    ``align_self``) are passed to ``ipywidgets.Layout``.
+    """
+    import ipywidgets as w
+
+    return w.Image(format="png", layout=w.Layout(
+        width=width, max_width=max_width, height="auto", margin="2px 0", **layout))
 
 
 def keep_values_from_code(layout) -> None:

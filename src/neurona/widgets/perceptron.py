@@ -15,7 +15,7 @@ import numpy as np
 from neurona.i18n import N_, _, ngettext
 from neurona.plots.render import figure_png, new_figure
 from neurona.validate import one_of, points_2d, real_number
-from neurona.widgets.panel import Panel
+from neurona.widgets.panel import Panel, picture
 
 __all__ = ["CORNERS", "PROBLEMS", "PerceptronExplorer", "PerceptronReplay"]
 
@@ -73,7 +73,7 @@ class PerceptronExplorer(Panel):
             options=[(_(label), key) for key, label in ACTIVATION_LABELS.items()],
             value=activation)
         self.table = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="430px", max_width="100%"))
+        self.image = picture("430px")
         for control in (*self.sliders.values(), self.problem_buttons, self.activation_buttons):
             control.observe(lambda _: self.redraw(), names="value")
         self._figure = new_figure(5.4, 4.6, dpi=80)
@@ -197,7 +197,7 @@ class PerceptronReplay(Panel):
         self.next_button = w.Button(description=_("Next update"), icon="step-forward")
         self.reset_button = w.Button(description=_("Reset"), icon="refresh")
         self.caption = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="460px", max_width="100%"))
+        self.image = picture("460px")
         self.previous_button.on_click(lambda _: self.go(self.position - 1))
         self.next_button.on_click(lambda _: self.go(self.position + 1))
         self.reset_button.on_click(lambda _: self.go(0))

@@ -27,7 +27,7 @@ from neurona.i18n import _
 from neurona.plots.render import figure_png, new_figure
 from neurona.plots.style import OKABE_ITO, diverging_limits
 from neurona.validate import real_number
-from neurona.widgets.panel import Panel
+from neurona.widgets.panel import Panel, picture
 
 __all__ = ["SoftmaxExplorer"]
 
@@ -118,7 +118,7 @@ class SoftmaxExplorer(Panel):
         self.sliders = [
             w.FloatSlider(value=float(z), min=low, max=high, step=0.1, description=label,
                           readout_format=".1f", continuous_update=True, style=style,
-                          layout=w.Layout(width="100%"))
+                          layout=w.Layout(width="100%", margin="2px 0"))
             for label, z in zip(labels, start, strict=True)
         ]
         t_low, t_high = TEMPERATURE_RANGE
@@ -126,12 +126,12 @@ class SoftmaxExplorer(Panel):
             value=_temperature(temperature), base=10, min=math.log10(t_low),
             max=math.log10(t_high), step=0.05, description=_("temperature T"),
             readout_format=".2f", continuous_update=True, style=style,
-            layout=w.Layout(display=None if show_temperature else "none", width="100%"),
+            layout=w.Layout(display=None if show_temperature else "none", width="100%",
+                            margin="2px 0"),
         )
         self.formula = w.HTMLMath()
         self.summary = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="560px",
-                                                           margin="2px 0"))
+        self.image = picture("100%", max_width="560px")
         for control in (*self.sliders, self.temperature_slider):
             control.observe(lambda _: self.redraw(), names="value")
         self._figure = new_figure(7.0, 3.2, dpi=80)

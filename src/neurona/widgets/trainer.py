@@ -43,7 +43,7 @@ from neurona.plots.live import LiveCurves
 from neurona.runs import STATUS_LABELS, Ledger, RunRecord, _epochs, compact, table_html
 from neurona.tracking import NaNGuard, Track
 from neurona.validate import one_of, real_number, whole_number
-from neurona.widgets.panel import BackgroundTraining, Panel
+from neurona.widgets.panel import BackgroundTraining, Panel, picture
 
 __all__ = ["Trainer"]
 
@@ -519,7 +519,7 @@ class Trainer(BackgroundTraining, Panel):
         self.reset_button = w.Button(description=_("Reset to defaults"), icon="refresh")
         self.timing = w.HTML()
         self.message = w.HTML()
-        self.live_image = w.Image(format="png")
+        self.live_image = picture()
         self.metric_menu = w.Dropdown(description=_("compare"),
                                       style={"description_width": "60px"})
         self.run_menu = w.Dropdown(description=_("run"), style={"description_width": "60px"},
@@ -528,11 +528,10 @@ class Trainer(BackgroundTraining, Panel):
         self.drop_button = w.Button(description=_("Drop"), icon="trash")
         self.clear_button = w.Button(description=_("Clear unpinned"), icon="eraser")
         # Drawn at its own size: a column would stretch it to the panel's width and blur it.
-        self.compare_image = w.Image(
-            format="png", layout=w.Layout(width="auto", align_self="flex-start")
-        )
+        self.compare_image = picture(align_self="flex-start")
         # As wide as the panel and no wider: a wide table scrolls inside it (see table_html).
-        self.table_html = w.HTML(layout=w.Layout(width="100%", min_width="0"))
+        # (margin 2px 0: a widget's side margins beside width 100% would overflow the panel.)
+        self.table_html = w.HTML(layout=w.Layout(width="100%", min_width="0", margin="2px 0"))
         self._syncing = False
 
         self.train_button.on_click(lambda _: self._clicked(self.train))
