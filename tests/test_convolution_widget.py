@@ -140,6 +140,25 @@ def test_filters_and_feature_maps_of_a_model(digit):
     assert conv_output_size(13, 3) == 11
 
 
+def test_feature_maps_of_a_bfloat16_model_are_drawn_in_float32(digit):
+    """The course's fast CNN computes in bfloat16: its maps must still be pictures."""
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = keras.Sequential([
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(4, 3, activation="relu"),
+            keras.layers.Flatten(),
+            keras.layers.Dense(2, dtype="float32"),
+        ])
+        fig = plot_feature_maps(model, digit, max_maps=4)
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+    maps = [ax.images[0].get_array() for ax in fig.axes[1:5]]
+    assert all(m.dtype == np.float32 and m.shape == (26, 26) for m in maps)
+    assert any(float(m.max()) > float(m.min()) for m in maps)  # not one flat colour
+
+
 def test_the_window_slider_reads_what_the_text_says(digit):
     explorer = ConvolutionExplorer(digit, kernel="edge (vertical)", check_with_keras=False)
     explorer.set(kernel="0 -1 0; -1 5 -1; 0 -1 0", padding="same", stride=2)

@@ -244,6 +244,15 @@ def test_confusion_matrix_one_hot_and_probabilities_agree(labels):
     np.testing.assert_array_equal(plot_confusion_matrix(y_true[:, None], logits).matrix, plain)
 
 
+def test_confusion_matrix_writes_whole_percents_in_the_normalised_panel(labels):
+    cm = plot_confusion_matrix(*labels, normalize="true")
+    shown = [text.get_text() for text in cm.figure.axes[0].texts]
+    expected = [f"{100 * value:.0f}" for value in cm.normalized.ravel()]
+    assert shown == expected  # "83", not "0.83": ten cells a row stay apart
+    ticks = [label.get_text() for label in cm.figure.axes[1].get_yticklabels()]
+    assert ticks and all(tick.endswith("%") for tick in ticks if tick)
+
+
 @pytest.mark.parametrize("normalize, panels", [("true", 1), (None, 1), ("both", 2)])
 def test_confusion_matrix_panels(labels, normalize, panels):
     cm = plot_confusion_matrix(*labels, normalize=normalize)

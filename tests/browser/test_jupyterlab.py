@@ -528,7 +528,9 @@ def press_trainer(page, report: list[str]) -> None:
     )
 
 
-SHOT_HEIGHT = 16_000  # pixels: a taller notebook is shot in parts (-2.png, -3.png, ...)
+# Pixels: a taller notebook is shot in parts (-2.png, -3.png, ...). Chromium paints a window
+# at most 16,384 px tall (its largest texture); below that line a picture would be black.
+SHOT_HEIGHT = 12_000
 
 
 def screenshot(page, path: Path) -> list[Path]:
@@ -552,13 +554,15 @@ def screenshot(page, path: Path) -> list[Path]:
     content, shown = scroller.evaluate(measure)
     window = page.viewport_size
     tall = min(content + 40, SHOT_HEIGHT)
-    # A window as tall as a part: the notebook panel grows with it.
-    page.set_viewport_size({"width": window["width"], "height": window["height"] - shown + tall})
     saved = []
     try:
         for part, top in enumerate(range(0, content, tall), start=1):
+            # A window as tall as this part: the notebook panel grows with it.
+            height = min(tall, content + 40 - top)
+            page.set_viewport_size(
+                {"width": window["width"], "height": window["height"] - shown + height})
             scroller.evaluate("(o, top) => { o.scrollTop = top; }", top)
-            page.wait_for_timeout(500 if part == 1 else 200)  # let the tall layout settle
+            page.wait_for_timeout(500)  # let the tall layout settle and paint
             target = path if part == 1 else path.with_name(f"{path.stem}-{part}.png")
             page.locator(".jp-NotebookPanel").first.screenshot(path=target)
             saved.append(target)

@@ -421,9 +421,14 @@ def _draw_matrix(ax: Axes, values: np.ndarray, names: list[str], fractions: bool
             label.set_rotation_mode("anchor")
     ax.set_xlabel(_("predicted class"))
     ax.set_ylabel(_("true class"))
-    ax.set_title(_("row-normalised (recall per class)") if fractions else _("counts"))
+    ax.set_title(_("row-normalised, % (recall per class)") if fractions else _("counts"))
     colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     colorbar.set_label(_("fraction of the true class") if fractions else _("samples"))
+    if fractions:
+        from matplotlib.ticker import PercentFormatter
+
+        colorbar.formatter = PercentFormatter(xmax=1.0, decimals=0)
+        colorbar.update_ticks()
 
     if n > _MAX_ANNOTATED_CLASSES:
         return
@@ -431,8 +436,8 @@ def _draw_matrix(ax: Axes, values: np.ndarray, names: list[str], fractions: bool
     for i in range(n):
         for j in range(n):
             value = values[i, j]
-            if fractions:
-                text = _("n/a") if not np.isfinite(value) else f"{value:.2f}"
+            if fractions:  # whole percents: "0.83" in every cell of ten would run together
+                text = _("n/a") if not np.isfinite(value) else f"{100 * value:.0f}"
             else:
                 text = grouped(int(value))
             ink = _ink_on(cmap(value / vmax) if np.isfinite(value) else (1, 1, 1, 1))

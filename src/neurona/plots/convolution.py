@@ -317,7 +317,8 @@ def plot_feature_maps(model: Any, image: Any, layers: Sequence[str] | None = Non
     x = x.reshape((1, *tuple(int(d) for d in model.inputs[0].shape[1:])))
     probe = keras.Model(model.inputs[0], [layer.output for layer in chosen])
     outputs = probe(x)
-    outputs = [keras.ops.convert_to_numpy(o) for o in
+    # float32: a bfloat16 model's maps would draw as one flat colour (or not at all).
+    outputs = [keras.ops.convert_to_numpy(o).astype("float32") for o in
                (outputs if isinstance(outputs, (list, tuple)) else [outputs])]
     maps = max(1, min(int(max_maps), max(o.shape[-1] for o in outputs)))
     figure, axes = plt.subplots(len(chosen), maps + 1,
