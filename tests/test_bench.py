@@ -315,3 +315,19 @@ def test_the_modules_notebooks_08_and_12_time_define_what_their_cells_name(tmp_p
     assert nb12.pyramid_mlp(widths).count_params() == bench.pyramid_parameters(widths)
     bench.Config(code=nb12.__file__, model="pyramid_mlp",
                  model_args={"widths": widths, "inputs": 50})
+
+
+def test_results_table_is_compact_and_keeps_the_values():
+    results = bench.Results([
+        {"label": "mlp · 1 thread", "ok": True, "median_s": 0.1234567, "samples_per_s": 6945.488086},
+        {"label": "torch", "ok": False, "error": "skipped: torch is not installed"},
+    ])
+    table = results.table("median_s", "samples_per_s", "error")
+    assert list(table.columns) == ["median_s", "samples_per_s", "error"]
+    assert table.loc["mlp · 1 thread", "median_s"] == 0.1234567  # the data, not the display
+    shown = table._repr_html_()
+    assert "0.1235" in shown and "6,945" in shown and "NaN" not in shown
+    assert "mlp · 1 thread" in shown and "overflow-x: auto" in shown
+    assert "NaN" not in results._repr_html_()
+    with pytest.raises(ValueError, match=r"no column 'speed' in these results; they have: ok, "):
+        results.table("median_s", "speed")

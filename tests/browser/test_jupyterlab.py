@@ -788,20 +788,20 @@ def check_layout(page, name: str, report: list[str]) -> list[str]:
 README_IMAGES = ARTIFACTS / "readme"
 
 
-def output_of(page, start: str, index: int = 0):
-    """The ``index``-th output of the code cell whose source starts with ``start``."""
-    cell = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(
-        has=page.locator(".jp-InputArea-editor", has_text=re.compile("^" + re.escape(start))))
-    return cell.first.locator(".jp-OutputArea-output").nth(index)
+def cell_of(page, start: str):
+    """The code cell whose source starts with ``start``."""
+    return page.locator(".jp-NotebookPanel .jp-CodeCell").filter(
+        has=page.locator(".jp-InputArea-editor", has_text=re.compile("^" + re.escape(start)))
+    ).first
 
 
-README_SHOTS = {  # notebook -> (picture, the output shown)
+README_SHOTS = {  # notebook -> (picture, what of it)
     "04_playground.ipynb": ("playground", lambda page: panel_with(page, "Step")),
     "07_overfitting.ipynb": ("trainer", lambda page: panel_with(page, "Train")),
-    "08_cnn.ipynb": ("convolution_explorer", lambda page: output_of(
-        page, "explorer = nr.ConvolutionExplorer(")),
-    "11_performance.ipynb": ("performance", lambda page: output_of(
-        page, "everything = nr.bench.Results(").locator("img").first),
+    "08_cnn.ipynb": ("convolution_explorer", lambda page: cell_of(
+        page, "explorer = nr.ConvolutionExplorer(").locator(".jp-OutputArea-output").first),
+    "11_performance.ipynb": ("performance", lambda page: cell_of(
+        page, "everything = nr.bench.Results(").locator(".jp-OutputArea-output img").first),
 }
 
 

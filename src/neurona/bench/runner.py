@@ -17,7 +17,7 @@ from typing import Any
 from neurona import processes
 from neurona.bench.config import Config
 from neurona.i18n import _, ngettext, pgettext
-from neurona.runs import Ledger, RunRecord
+from neurona.runs import Ledger, RunRecord, compact, table_html
 
 __all__ = [
     "Results",
@@ -95,6 +95,28 @@ class Results:
         extra = [c for c in frame.columns if c not in COLUMNS and c != "seconds"]
         return frame[[*COLUMNS, *extra]]
 
+    def table(self, *columns: str):
+        """Return ``columns`` of :attr:`frame` as a table a notebook shows compactly.
+
+        One row per configuration, named by its label (on one line); 4 significant digits,
+        thousands grouped, empty cells for what did not run (see
+        :func:`neurona.runs.table_html`); no argument: every column. The values stay as they
+        are: ``results.table("median_s")["median_s"]`` is the data.
+
+        Raises
+        ------
+        ValueError
+            For a column the table does not have; the message lists those it has.
+        """
+        frame = self.frame
+        unknown = [c for c in columns if c not in frame.columns or c == "label"]
+        if unknown:
+            allowed = ", ".join(c for c in frame.columns if c != "label")
+            raise ValueError(_("no column {names} in these results; they have: {allowed}").format(
+                names=", ".join(repr(c) for c in unknown), allowed=allowed))
+        return compact(frame.set_index("label")[list(columns) or [
+            c for c in frame.columns if c != "label"]])
+
     def ok(self):
         """Return the rows that ran (``ok`` is true), as a DataFrame."""
         frame = self.frame
@@ -126,7 +148,7 @@ class Results:
         shown = self.frame[["label", "ok", "median_s", "samples_per_s", "achieved_gflops", "error"]]
         note = ("<p><i>{}</i></p>".format(_("Interrupted: the finished rows are kept."))
                 if self.interrupted else "")
-        return note + shown.to_html(index=False, float_format=lambda v: f"{v:,.4g}", na_rep="")
+        return note + table_html(shown.set_index("label"))
 
     def __repr__(self) -> str:
         failed = sum(not row.get("ok") for row in self.rows)
