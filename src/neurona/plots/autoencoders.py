@@ -25,6 +25,7 @@ from neurona.plots.style import (
     VALIDATION_LINESTYLE,
     WRONG_COLOR,
     figure_size,
+    legend_below,
     series_color,
 )
 from neurona.validate import one_of, points_2d, whole_number
@@ -250,7 +251,9 @@ def plot_loss_band(
         title = _(_BAND_TITLES[metric, band])
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=9)
+    # Under the axes: the curves of different presets fill every corner (one entry a row,
+    # the presets' settings are long).
+    legend_below(ax, columns=1, fontsize=9)
     return ax
 
 
