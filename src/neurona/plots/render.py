@@ -95,6 +95,11 @@ class RedrawPacer:
         """Seconds the last redraw took (0 before the first)."""
         return self._last_cost
 
+    @property
+    def seconds_since(self) -> float:
+        """Seconds since the last redraw ended (inf before the first)."""
+        return time.perf_counter() - self._last_draw
+
     def due(self) -> bool:
         """Whether a redraw may happen now."""
         now = time.perf_counter()
