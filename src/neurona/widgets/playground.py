@@ -723,7 +723,7 @@ class Playground(Panel):
         self._loss_axes.set_ylim(0, limits[1])
         canvas = self._figure.canvas
         first = self._frame is None
-        self._surface_axes.set_visible(first)
+        self._surface_axes.set_visible(first or self._split is None)
         try:
             canvas.draw()  # all but the animated artists: points, lines, legend
         finally:
@@ -731,10 +731,16 @@ class Playground(Panel):
         if first:
             self._frame = canvas_image(canvas)
             renderer = canvas.get_renderer()
-            self._split = round((self._surface_axes.get_tightbbox(renderer).x1
-                                 + self._loss_axes.get_tightbbox(renderer).x0) / 2)
+            # Left of the split nothing changes; a title that reaches the loss panel (in a
+            # longer language) leaves no split, and the whole frame is drawn each time.
+            surface_end = self._surface_axes.get_tightbbox(renderer).x1
+            loss_start = self._loss_axes.get_tightbbox(renderer).x0
+            self._split = (int(np.ceil(surface_end)) + 1 if surface_end + 2 < loss_start
+                           else None)
             self._surface_box = pixel_box(canvas, self._surface_axes)
             self._loss_box = pixel_box(canvas, self._loss_axes)
+        elif self._split is None:
+            self._frame = canvas_image(canvas)
         else:
             width, height = self._frame.size
             right = canvas_image(canvas, (self._split, 0, width, height))
@@ -750,6 +756,8 @@ class Playground(Panel):
                 self._layers.append((canvas_layer(canvas, artists, box), box))
 
     def _build_figure(self) -> None:
+        from matplotlib.ticker import MaxNLocator
+
         from neurona.plots.raster import colour_table
         from neurona.plots.render import new_figure
 
@@ -786,13 +794,17 @@ class Playground(Panel):
                                             animated=True)
         loss_axes.set_xlabel(_("epoch"))
         loss_axes.set_ylabel(_("loss (binary cross-entropy)"))
+        # The label keeps its place when the tick labels change (at most 4 characters with
+        # these steps), so that redrawing the loss panel never moves it onto the surface's.
+        loss_axes.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
+        loss_axes.yaxis.set_label_coords(-0.15, 0.5)
         loss_axes.set_title(_("loss"))
         # Fixed in the corner the falling curves leave free ("best" would move between frames).
         self._legend = loss_axes.legend(loc="upper right")
         self._legend.set_animated(True)
         loss_axes.grid(alpha=0.3)
         self._figure, self._surface_axes, self._loss_axes = fig, surface_axes, loss_axes
-        self._limits, self._frame = None, None
+        self._limits, self._frame, self._split = None, None, None
 
     def __repr__(self) -> str:
         return f"Playground({self.settings.to_string()!r}, epoch={self.epoch})"
