@@ -117,3 +117,24 @@ def test_drawing_keeps_within_its_share_of_the_training_time():
                   300 * cost)                 # now the training has paid for two more
     assert view.update(run) is True
     assert view.update(run, final=True) is True and view.redraws == 3
+
+
+def test_the_second_epoch_updates_the_first_picture_into_the_same_as_a_new_one():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    run = record(1)
+    kept = LiveCurves(min_interval=0, max_overhead=1)
+    kept.update(run)
+    figure = kept._figure
+    assert figure.axes[0].get_lines()[0].get_marker() == "o"   # one point: a marker
+    run.add_epoch({"loss": 0.5, "val_loss": 0.6, "accuracy": 0.3, "val_accuracy": 0.2}, 1.0)
+    kept.update(run)
+    fresh = LiveCurves(min_interval=0, max_overhead=1)
+    fresh.update(run)
+    assert kept._figure is figure
+    pictures = [np.asarray(Image.open(io.BytesIO(view.last_png)).convert("RGB"), dtype=int)
+                for view in (kept, fresh)]
+    assert np.array_equal(pictures[0], pictures[1])   # the same picture, pixel for pixel

@@ -84,7 +84,7 @@ class LiveCurves(PacedView):
         self.target = target
         self._handle = None
         self._figure = None
-        self._shape = None
+        self._shape, self._lone = None, []
         self._run = (None, 0.0)  # the run drawn last (its id) and the seconds spent on it
 
     def update(self, record: RunRecord, *, final: bool = False) -> bool:
@@ -122,21 +122,26 @@ class LiveCurves(PacedView):
         from neurona.plots.raster import canvas_image, png_bytes
 
         panels = _panels(record, self.metrics)
-        shape = (id(record), tuple((base, keys, _lone_point(record, keys))
-                                   for base, keys in panels))
-        if self._figure is None or shape != self._shape:
+        shape = (id(record), tuple(panels))
+        lone = [_lone_point(record, keys) for _base, keys in panels]
+        if (self._figure is None or shape != self._shape
+                or any(now and not before for now, before in zip(lone, self._lone, strict=True))):
             self._build(record, [base for base, _keys in panels])
             self._shape = shape
         else:
             # The same panels and lines as the last picture: only their data, the axes'
-            # limits and the title change. No new figure, no new layout until the end.
-            for ax, (_base, keys) in zip(self._figure.axes, panels, strict=True):
+            # limits and the title change. No new figure, no new layout.
+            for ax, (_base, keys), now, before in zip(self._figure.axes, panels, lone,
+                                                      self._lone, strict=True):
                 lines = ax.get_lines()
                 for line, key in zip(lines, [k for k in keys if k is not None], strict=True):
                     values = _finite(record.history[key])
                     line.set_data(np.arange(1, values.size + 1), values)
+                if before and not now:
+                    _leave_lone_point(ax)
                 ax.relim()
                 ax.autoscale_view()
+        self._lone = lone
         self._figure.suptitle(self._wrapped_title(record, final))
         self._figure.canvas.draw()
         return png_bytes(canvas_image(self._figure.canvas))
@@ -208,6 +213,17 @@ def _finite(values) -> np.ndarray:
     """Return the values as floats, with a gap (NaN) where a run blew up (inf)."""
     array = np.asarray(values, dtype=float)
     return np.where(np.isfinite(array), array, np.nan)
+
+
+def _leave_lone_point(ax) -> None:
+    """Undo what plot_learning_curves does for a curve of one point, now that it has more."""
+    from matplotlib.ticker import MaxNLocator
+
+    for line in ax.get_lines():
+        line.set_marker("None")
+    ax.set_autoscalex_on(True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend()  # its keys showed the markers
 
 
 def _lone_point(record: RunRecord, keys: tuple) -> bool:
