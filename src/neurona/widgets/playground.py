@@ -692,13 +692,13 @@ class Playground(Panel):
             self._build_figure()
         s = self._state
         limits = _loss_limits(s.train_loss + s.test_loss, len(s.train_loss))
+        epochs = np.arange(len(s.train_loss))
+        self._train_line.set_data(epochs, s.train_loss)
+        self._test_line.set_data(epochs, s.test_loss)
         if limits != self._limits:
             self._draw_frame(limits)
         canvas = self._figure.canvas
         canvas.restore_region(self._loss_background)
-        epochs = np.arange(len(s.train_loss))
-        self._train_line.set_data(epochs, s.train_loss)
-        self._test_line.set_data(epochs, s.test_loss)
         self._loss_axes.draw_artist(self._train_line)
         self._loss_axes.draw_artist(self._test_line)
         picture = self._frame.copy()
@@ -747,13 +747,14 @@ class Playground(Panel):
             self._frame.paste(right, (self._split, 0))
         self._loss_background = canvas.copy_from_bbox(self._loss_axes.bbox)
         self._limits = limits
-        if first:  # last: a layer clears the canvas
-            self._layers = []
-            for artists, axes in ((self._points, self._surface_axes),
-                                  ([self._legend], self._loss_axes)):
-                box = (pixel_box(canvas, axes, margin=2) if axes is self._surface_axes
-                       else _legend_box(canvas, self._legend))
-                self._layers.append((canvas_layer(canvas, artists, box), box))
+        # Last, as a layer clears the canvas: the points once, the legend where it hides
+        # least of the curves as they are now ("best"), kept there until the next frame.
+        if first:
+            box = pixel_box(canvas, self._surface_axes, margin=2)
+            self._points_layer = (canvas_layer(canvas, self._points, box), box)
+        box = _legend_box(canvas, self._legend)
+        self._layers = [self._points_layer,
+                        (canvas_layer(canvas, [self._legend], box), box)]
 
     def _build_figure(self) -> None:
         from matplotlib.ticker import MaxNLocator
@@ -799,12 +800,12 @@ class Playground(Panel):
         loss_axes.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
         loss_axes.yaxis.set_label_coords(-0.15, 0.5)
         loss_axes.set_title(_("loss"))
-        # Fixed in the corner the falling curves leave free ("best" would move between frames).
-        self._legend = loss_axes.legend(loc="upper right")
+        self._legend = loss_axes.legend(loc="best")
         self._legend.set_animated(True)
         loss_axes.grid(alpha=0.3)
         self._figure, self._surface_axes, self._loss_axes = fig, surface_axes, loss_axes
         self._limits, self._frame, self._split = None, None, None
+        self._points_layer = None
 
     def __repr__(self) -> str:
         return f"Playground({self.settings.to_string()!r}, epoch={self.epoch})"
