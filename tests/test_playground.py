@@ -241,10 +241,16 @@ def test_the_surface_is_the_right_way_up():
 def test_the_loss_panel_follows_the_training_and_its_axes_grow_in_steps(pg):
     from neurona.widgets.playground import _loss_limits
 
-    assert _loss_limits([0.7, 0.6], 2) == (10.0, 0.8)
-    assert _loss_limits([0.7] * 12, 12) == (15.0, 0.8)
-    assert _loss_limits([float("nan"), 90.0], 101) == (100.0, 6.0)
-    assert _loss_limits([0.05], 102) == (150.0, 0.15)
+    assert _loss_limits(0.7, 2) == (10.0, 0.8)
+    assert _loss_limits(0.7, 12) == (15.0, 0.8)
+    assert _loss_limits(90.0, 101) == (100.0, 6.0)
+    assert _loss_limits(0.05, 102) == (150.0, 0.15)
+    assert _loss_limits(None, 1) == (10.0, 1.5)
+    pg._state.train_loss.append(float("nan"))
+    pg._state.test_loss.append(3.0)
+    assert pg._top_loss() == 3.0    # NaN left out, the new values read
+    pg.reset()
+    assert pg._top_loss() == max(pg.history["loss"] + pg.history["test_loss"])
     pg.step(3)
     before = np.asarray(picture(pg), dtype=int)
     pg.step(3)

@@ -190,4 +190,4 @@ def png_bytes(image, compress_level: int = 3) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(rows, compress_level)) + chunk(b"IEND", b""))

@@ -194,10 +194,12 @@ def _nice_ceiling(value: float) -> float:
     return round(10 * power, 12)
 
 
-def _loss_limits(losses: list[float], points: int) -> tuple[float, float]:
-    """Return the loss axes' upper limits (epochs, loss) for ``points`` values of each curve."""
-    finite = [v for v in losses if np.isfinite(v)]
-    top = max(finite) if finite else 1.0
+def _loss_limits(top: float | None, points: int) -> tuple[float, float]:
+    """Return the loss axes' upper limits (epochs, loss) for ``points`` values of each curve.
+
+    ``top`` is the largest finite loss so far (None: none yet).
+    """
+    top = 1.0 if top is None else top
     return (_nice_ceiling(max(10, points - 1)),
             _nice_ceiling(max(0.1, min(top, 5.0)) * 1.05))
 
@@ -337,6 +339,7 @@ class Playground(Panel):
         )
 
         self._figure = None
+        self._seen = [None, 0, None]  # the training whose losses _top_loss read, how far, max
         axis = np.linspace(-6, 6, resolution)
         gx, gy = np.meshgrid(axis, axis)
         self._grid_points, self._grid_shape = np.column_stack([gx.ravel(), gy.ravel()]), gx.shape
@@ -691,7 +694,7 @@ class Playground(Panel):
         if self._figure is None:
             self._build_figure()
         s = self._state
-        limits = _loss_limits(s.train_loss + s.test_loss, len(s.train_loss))
+        limits = _loss_limits(self._top_loss(), len(s.train_loss))
         epochs = np.arange(len(s.train_loss))
         self._train_line.set_data(epochs, s.train_loss)
         self._test_line.set_data(epochs, s.test_loss)
@@ -710,6 +713,19 @@ class Playground(Panel):
         for layer, box in self._layers:  # the points over the surface, the legend over lines
             picture.paste(layer, box[:2], layer)
         return png_bytes(picture)
+
+    def _top_loss(self) -> float | None:
+        """Return the largest finite loss of this training, reading only the new values."""
+        s = self._state
+        if self._seen[0] is not s:
+            self._seen = [s, 0, None]
+        _state, done, top = self._seen
+        for values in (s.train_loss[done:], s.test_loss[done:]):
+            finite = [v for v in values if np.isfinite(v)]
+            if finite:
+                top = max(finite) if top is None else max(top, *finite)
+        self._seen = [s, len(s.train_loss), top]
+        return top
 
     def _draw_frame(self, limits: tuple[float, float]) -> None:
         """Draw what stays the same between frames, with the loss axes up to ``limits``.
