@@ -63,3 +63,78 @@ def test_a_long_title_wraps_to_the_width_of_the_picture():
     figure.canvas.draw()
     box = title.get_window_extent(figure.canvas.get_renderer())
     assert box.x0 >= 0 and box.x1 <= figure.bbox.width   # not cut at either end
+
+
+def test_the_figure_and_its_lines_are_kept_between_pictures():
+    view = LiveCurves(min_interval=0, max_overhead=1)
+    run = record(3)
+    view.update(run)
+    figure, lines = view._figure, [ax.get_lines() for ax in view._figure.axes]
+    first = view.last_png
+    run.add_epoch({"loss": 0.1, "val_loss": 0.2, "accuracy": 0.9, "val_accuracy": 0.8}, 1.0)
+    assert view.update(run) is True
+    assert view._figure is figure and [ax.get_lines() for ax in figure.axes] == lines
+    assert lines[0][0].get_xdata().tolist() == [1, 2, 3, 4]
+    assert lines[0][1].get_ydata()[-1] == pytest.approx(0.2)
+    assert view.last_png != first and "epoch 4/10" in figure._suptitle.get_text()
+    top = figure.axes[0].get_ylim()[1]
+    run.add_epoch({"loss": 3.0, "val_loss": 3.5, "accuracy": 0.9, "val_accuracy": 0.8}, 1.0)
+    view.update(run)
+    assert figure.axes[0].get_ylim()[1] > max(top, 3.5)  # the limits follow the data
+
+
+def test_the_picture_has_the_size_of_its_panels():
+    import io
+
+    from PIL import Image
+
+    view = LiveCurves(metrics=["loss"], min_interval=0, width=4.6, height=3.2, dpi=80)
+    view.update(record(3), final=True)
+    assert Image.open(io.BytesIO(view.last_png)).size == (368, 256)
+
+
+def test_a_new_line_draws_the_panels_anew():
+    view = LiveCurves(min_interval=0, max_overhead=1)
+    run = RunRecord("demo")
+    run.add_epoch({"loss": 1.0}, 1.0)
+    run.add_epoch({"loss": 0.5}, 1.0)
+    view.update(run)
+    assert [len(ax.get_lines()) for ax in view._figure.axes] == [1]
+    run = record(3)
+    view.update(run)
+    assert [len(ax.get_lines()) for ax in view._figure.axes] == [2, 2]
+
+
+def test_drawing_keeps_within_its_share_of_the_training_time():
+    view = LiveCurves(min_interval=0, max_overhead=0.01)
+    run = record(1)
+    assert view.update(run) is True           # the first picture comes at once
+    cost = view.pacer.last_cost
+    run.epoch_seconds[-1] = cost              # a run as short as one picture
+    run.add_epoch({"loss": 0.5, "val_loss": 0.6, "accuracy": 0.5, "val_accuracy": 0.4}, cost)
+    assert view.update(run) is False          # it would take far more than 1% of it
+    run.add_epoch({"loss": 0.4, "val_loss": 0.5, "accuracy": 0.6, "val_accuracy": 0.5},
+                  300 * cost)                 # now the training has paid for two more
+    assert view.update(run) is True
+    assert view.update(run, final=True) is True and view.redraws == 3
+
+
+def test_the_second_epoch_updates_the_first_picture_into_the_same_as_a_new_one():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    run = record(1)
+    kept = LiveCurves(min_interval=0, max_overhead=1)
+    kept.update(run)
+    figure = kept._figure
+    assert figure.axes[0].get_lines()[0].get_marker() == "o"   # one point: a marker
+    run.add_epoch({"loss": 0.5, "val_loss": 0.6, "accuracy": 0.3, "val_accuracy": 0.2}, 1.0)
+    kept.update(run)
+    fresh = LiveCurves(min_interval=0, max_overhead=1)
+    fresh.update(run)
+    assert kept._figure is figure
+    pictures = [np.asarray(Image.open(io.BytesIO(view.last_png)).convert("RGB"), dtype=int)
+                for view in (kept, fresh)]
+    assert np.array_equal(pictures[0], pictures[1])   # the same picture, pixel for pixel

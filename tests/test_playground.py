@@ -178,3 +178,94 @@ def test_an_unfilled_exercise_field_says_fill_in():
         Playground(hidden=...)
     with pytest.raises(ValueError, match="hidden must be a tuple"):
         Playground(hidden=4)
+
+
+# -- the picture -------------------------------------------------------------------------
+def picture(pg):
+    import io
+
+    from PIL import Image
+
+    return Image.open(io.BytesIO(pg.last_png)).convert("RGB")
+
+
+def a_sure_model(pg, bias):
+    """Make the network say the same class everywhere, as sure as sigmoid(bias)."""
+    pg.model.weights[-1][:] = 0
+    pg.model.biases[-1][:] = bias
+
+
+def test_the_picture_has_the_panel_size_and_changes_with_the_model(pg):
+    first = pg.last_png
+    assert first.startswith(b"\x89PNG") and picture(pg).size == (756, 331)
+    assert len(first) < 200_000  # a frame the browser can take 30 times a second
+    pg.step(5)
+    assert pg.last_png != first and picture(pg).size == (756, 331)
+    trained = np.asarray(picture(pg), dtype=int)
+    a_sure_model(pg, 20.0)
+    redrawn = np.asarray(pg.redraw() and picture(pg), dtype=int)
+    left, top, right, bottom = pg._surface_box
+    # Only the surface changed: the same losses, so the same loss panel and frame.
+    changed = np.abs(redrawn - trained).sum(axis=2) > 0
+    assert changed[top:bottom, left:right].mean() > 0.5
+    assert not changed[:, right + 10:].any()
+
+
+@pytest.mark.parametrize("bias, colour", [(20.0, (0, 114, 178)), (-20.0, (230, 159, 0))])
+def test_the_surface_shows_the_class_colour_where_the_model_is_sure(pg, bias, colour):
+    a_sure_model(pg, bias)
+    pg.redraw()
+    image = picture(pg)
+    left, top, right, bottom = pg._surface_box
+    # Near the corners of the square [-6, 6]^2, where the clusters have no points.
+    for x, y in ((left + 3, top + 3), (right - 4, top + 3), (left + 3, bottom - 4)):
+        assert image.getpixel((x, y)) == pytest.approx(colour, abs=2)
+
+
+def test_the_surface_is_the_right_way_up():
+    pg = Playground(dataset="clusters", hidden=(1,), features=("x2",), n_samples=40,
+                    resolution=20)
+    # Class 1 (blue) for x2 > 0: the top of the picture, as the y axis goes up.
+    pg.model.weights[0][:] = 20
+    pg.model.biases[0][:] = 0
+    pg.model.weights[-1][:] = 20
+    pg.model.biases[-1][:] = 0
+    pg.redraw()
+    image = picture(pg)
+    left, top, right, bottom = pg._surface_box
+    middle = (left + right) // 2
+    assert image.getpixel((middle, top + 3))[2] > 150       # blue above
+    assert image.getpixel((middle, bottom - 4))[0] > 200    # orange below
+
+
+def test_the_loss_panel_follows_the_training_and_its_axes_grow_in_steps(pg):
+    from neurona.widgets.playground import _loss_limits
+
+    assert _loss_limits(0.7, 2) == (10.0, 0.8)
+    assert _loss_limits(0.7, 12) == (15.0, 0.8)
+    assert _loss_limits(90.0, 101) == (100.0, 6.0)
+    assert _loss_limits(0.05, 102) == (150.0, 0.15)
+    assert _loss_limits(None, 1) == (10.0, 1.5)
+    pg._state.train_loss.append(float("nan"))
+    pg._state.test_loss.append(3.0)
+    assert pg._top_loss() == 3.0    # NaN left out, the new values read
+    pg.reset()
+    assert pg._top_loss() == max(pg.history["loss"] + pg.history["test_loss"])
+    pg.step(3)
+    before = np.asarray(picture(pg), dtype=int)
+    pg.step(3)
+    after = np.asarray(picture(pg), dtype=int)
+    left, top, right, bottom = pg._loss_box
+    assert (before[top:bottom, left:right] != after[top:bottom, left:right]).any()
+    assert pg._limits == (10.0, pg._limits[1])
+
+
+def test_play_keeps_its_pace_and_refuses_a_bad_one(pg):
+    async def one_second():
+        asyncio.get_running_loop().call_later(0.5, pg.pause)
+        await pg.run(frames_per_second=10)
+
+    asyncio.run(one_second())
+    assert 3 <= pg.epoch <= 7  # about 5 frames in half a second at 10 a second
+    with pytest.raises(ValueError, match="frames_per_second"):
+        asyncio.run(pg.run(frames_per_second=0))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import textwrap
 import time
 
+import numpy as np
+
 from neurona.i18n import _
 from neurona.plots.render import PacedView, RedrawPacer
 from neurona.runs import STATUS_LABELS, RunRecord
@@ -22,9 +24,14 @@ class LiveCurves(PacedView):
 
     The picture is rendered to PNG off-screen and replaces the previous one through an
     IPython display handle, which JupyterLab, Colab, VS Code and headless execution
-    all understand. Redraws are throttled: at most one every ``min_interval`` seconds,
-    and rarer when drawing would cost more than ``max_overhead`` of the elapsed time,
-    so that watching a run does not slow it down. The final state is always drawn.
+    all understand. Redraws are throttled, so that watching a run does not slow it down:
+    the first epoch is drawn at once and the final state always; in between, a picture
+    comes at most every ``min_interval`` seconds, and only while the drawing for this run
+    stays within ``max_overhead`` of its training time (the pictures before and the final
+    one counted; a fit shorter than about 200 pictures' time gets the first and the
+    final picture only: about 50 ms each on a 2-core CPU). The
+    figure and its lines are kept from one picture to the next: only their data, the
+    limits and the title change (about half the cost of a new figure).
 
     Parameters
     ----------
@@ -33,7 +40,7 @@ class LiveCurves(PacedView):
     min_interval : float
         Shortest time between two redraws, in seconds.
     max_overhead : float
-        Largest fraction of the elapsed time that drawing may take (0.02 = 2%);
+        Largest share of the run's training time that drawing may take (0.01 = 1%);
         1 removes this limit, so that every update past ``min_interval`` redraws.
     width, height : float
         Size of one panel, in inches.
@@ -64,7 +71,7 @@ class LiveCurves(PacedView):
         metrics: list[str] | None = None,
         *,
         min_interval: float = 0.5,
-        max_overhead: float = 0.02,
+        max_overhead: float = 0.01,
         width: float = 4.6,
         height: float = 3.2,
         dpi: int = 80,
@@ -77,6 +84,8 @@ class LiveCurves(PacedView):
         self.target = target
         self._handle = None
         self._figure = None
+        self._shape, self._lone = None, []
+        self._run = (None, 0.0)  # the run drawn last (its id) and the seconds spent on it
 
     def update(self, record: RunRecord, *, final: bool = False) -> bool:
         """Redraw from ``record`` if a redraw is due (always when ``final``).
@@ -86,26 +95,63 @@ class LiveCurves(PacedView):
         bool
             True when a new picture was drawn.
         """
-        if not record.history or not (final or self.due()):
+        if not record.history or not (final or self._affordable(record)):
             return False
         start = time.perf_counter()
         self.last_png = self._render(record, final)
         self._show(self.last_png)
-        self.pacer.drawn(time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        self.pacer.drawn(seconds)
+        run, spent = self._run
+        self._run = (id(record), (spent if run == id(record) else 0.0) + seconds)
         return True
+
+    def _affordable(self, record: RunRecord) -> bool:
+        """Whether one more picture keeps the drawing within its share of the training."""
+        run, spent = self._run
+        if run != id(record):
+            return True  # the run's first picture: show at once that it is running
+        if self.pacer.seconds_since < self.pacer.min_interval:
+            return False
+        budget = self.pacer.max_overhead * record.total_seconds
+        # This picture and the final one, which comes whatever the budget says.
+        return self.pacer.max_overhead >= 1 or spent + 2 * self.pacer.last_cost <= budget
 
     # -- internals -----------------------------------------------------------------------
     def _render(self, record: RunRecord, final: bool) -> bytes:
-        from neurona.plots.curves import plot_learning_curves
-        from neurona.plots.render import figure_png, new_figure
-        from neurona.plots.style import figure_size, split_metric
+        from neurona.plots.raster import canvas_image, png_bytes
 
-        bases = []
-        for metric in record.metrics():
-            base, _validation = split_metric(metric)
-            if base not in bases and (self.metrics is None or base in self.metrics):
-                bases.append(base)
-        bases.sort(key=lambda base: base != "loss")  # loss first, as in plot_learning_curves
+        panels = _panels(record, self.metrics)
+        shape = (id(record), tuple(panels))
+        lone = [_lone_point(record, keys) for _base, keys in panels]
+        if (self._figure is None or shape != self._shape
+                or any(now and not before for now, before in zip(lone, self._lone, strict=True))):
+            self._build(record, [base for base, _keys in panels])
+            self._shape = shape
+        else:
+            # The same panels and lines as the last picture: only their data, the axes'
+            # limits and the title change. No new figure, no new layout.
+            for ax, (_base, keys), now, before in zip(self._figure.axes, panels, lone,
+                                                      self._lone, strict=True):
+                lines = ax.get_lines()
+                for line, key in zip(lines, [k for k in keys if k is not None], strict=True):
+                    values = _finite(record.history[key])
+                    line.set_data(np.arange(1, values.size + 1), values)
+                if before and not now:
+                    _leave_lone_point(ax)
+                ax.relim()
+                ax.autoscale_view()
+        self._lone = lone
+        self._figure.suptitle(self._wrapped_title(record, final))
+        self._figure.canvas.draw()
+        return png_bytes(canvas_image(self._figure.canvas))
+
+    def _build(self, record: RunRecord, bases: list[str]) -> None:
+        """Draw the panels anew: the first picture, or one whose lines changed."""
+        from neurona.plots.curves import plot_learning_curves
+        from neurona.plots.render import new_figure
+        from neurona.plots.style import figure_size
+
         # At most two panels a row, and no wider than a notebook shows without shrinking.
         columns = min(len(bases), 2)
         rows = -(-len(bases) // columns)
@@ -117,14 +163,73 @@ class LiveCurves(PacedView):
         axes = list(fig.subplots(rows, columns, squeeze=False).ravel())
         for extra in axes[len(bases):]:
             fig.delaxes(extra)
-        # A title wider than the figure would be cut at both ends: wrap it to the width.
-        width_in = fig.get_size_inches()[0]
-        chars = max(20, int(width_in * 72 / (0.62 * 12)))
-        title = textwrap.fill(_title(record, final), chars)
+        title = self._wrapped_title(record, False)
         plot_learning_curves(record, metrics=bases, axes=axes[: len(bases)], title=title)
-        fig.tight_layout()
-        return figure_png(fig)
+        _fixed_margins(fig, rows, columns, title_lines=title.count("\n") + 1)
 
+    def _wrapped_title(self, record: RunRecord, final: bool) -> str:
+        # A title wider than the figure would be cut at both ends: wrap it to the width.
+        width_in = self._figure.get_size_inches()[0]
+        chars = max(20, int(width_in * 72 / (0.62 * 12)))
+        return textwrap.fill(_title(record, final), chars)
+
+
+# Margins in inches, fixed: room for the tick labels and an axis label (left, between
+# panels, below) and for the title's lines and each panel's title (above). tight_layout
+# fitted them to each picture's text for a whole extra drawing, and made the panels jump
+# between pictures when the tick labels changed.
+LEFT, RIGHT, BOTTOM, GAP_WIDE, GAP_HIGH = 0.8, 0.15, 0.6, 0.85, 0.9
+TITLE_LINE, PANEL_TITLE = 0.24, 0.36
+
+
+def _fixed_margins(fig, rows: int, columns: int, title_lines: int) -> None:
+    """Place the panels with the fixed margins above (in inches, whatever the size)."""
+    width, height = fig.get_size_inches()
+    top = 0.12 + TITLE_LINE * title_lines + PANEL_TITLE
+    panel_width = (width - LEFT - RIGHT - (columns - 1) * GAP_WIDE) / columns
+    panel_height = (height - top - BOTTOM - (rows - 1) * GAP_HIGH) / rows
+    fig.subplots_adjust(left=LEFT / width, right=1 - RIGHT / width, bottom=BOTTOM / height,
+                        top=1 - top / height, wspace=GAP_WIDE / panel_width,
+                        hspace=GAP_HIGH / panel_height)
+
+
+def _panels(record: RunRecord, chosen: list[str] | None) -> list[tuple[str, tuple]]:
+    """Return the panels to draw: ``(base, (training key, validation key))``, loss first.
+
+    A key is None when that curve was not recorded (a fit without validation data).
+    """
+    from neurona.plots.style import split_metric
+
+    keys: dict[str, list] = {}
+    for metric in record.metrics():
+        base, validation = split_metric(metric)
+        if chosen is None or base in chosen:
+            keys.setdefault(base, [None, None])[int(validation)] = metric
+    bases = sorted(keys, key=lambda base: base != "loss")  # as in plot_learning_curves
+    return [(base, tuple(keys[base])) for base in bases]
+
+
+def _finite(values) -> np.ndarray:
+    """Return the values as floats, with a gap (NaN) where a run blew up (inf)."""
+    array = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(array), array, np.nan)
+
+
+def _leave_lone_point(ax) -> None:
+    """Undo what plot_learning_curves does for a curve of one point, now that it has more."""
+    from matplotlib.ticker import MaxNLocator
+
+    for line in ax.get_lines():
+        line.set_marker("None")
+    ax.set_autoscalex_on(True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend()  # its keys showed the markers
+
+
+def _lone_point(record: RunRecord, keys: tuple) -> bool:
+    """Whether a curve has one point only (it is drawn with a marker, on a fixed axis)."""
+    return any(np.count_nonzero(np.isfinite(_finite(record.history[key]))) == 1
+               for key in keys if key is not None)
 
 
 def _title(record: RunRecord, final: bool) -> str:

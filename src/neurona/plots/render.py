@@ -90,6 +90,16 @@ class RedrawPacer:
         self._last_draw = -float("inf")
         self._last_cost = 0.0
 
+    @property
+    def last_cost(self) -> float:
+        """Seconds the last redraw took (0 before the first)."""
+        return self._last_cost
+
+    @property
+    def seconds_since(self) -> float:
+        """Seconds since the last redraw ended (inf before the first)."""
+        return time.perf_counter() - self._last_draw
+
     def due(self) -> bool:
         """Whether a redraw may happen now."""
         now = time.perf_counter()

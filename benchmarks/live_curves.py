@@ -1,0 +1,177 @@
+"""What the live learning curves cost a Keras fit, the old way and the new, in one run.
+
+    .venv/bin/python benchmarks/live_curves.py [--fit-seconds 8] [--epochs 8] [--repeats 3]
+                                              [--shots DIR] [--json FILE]
+
+A small Keras MLP (64 -> 128 -> 128 -> 2) fits synthetic data (no download) with
+``validation_split=0.1``, so the view draws two panels (loss, accuracy), each for about
+``--fit-seconds`` (the data are sized to that after a first timed epoch). Each repeat fits
+three times, in an order that rotates: bare (no view), with the OLD view and with the NEW
+one (both through ``neurona.Track``, which keeps drawing out of the epochs' times).
+
+- OLD: ``LiveCurves`` before issue 21 (kept here only, for comparison): a new set of axes,
+  ``tight_layout`` and ``savefig`` for every picture, paced by the gap since the last
+  picture (at most 2% of the time after it) with the final picture always drawn.
+- NEW: the kit's ``LiveCurves`` with its defaults.
+
+It prints per view: pictures per fit, ms per picture, drawing seconds per fit and their
+share of the fit's wall time. Issue 21's goal: drawing <= 1% of a fit. The first fit of
+each view is a warm-up (imports, fonts, tracing) and is not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import textwrap
+import time
+
+import keras
+import numpy as np
+
+import neurona as nr
+from neurona.plots.live import LiveCurves, _title
+from neurona.plots.render import RedrawPacer
+
+
+class OldLiveCurves(LiveCurves):
+    """``LiveCurves`` before issue 21: a figure redrawn from scratch for every picture."""
+
+    def __init__(self, *, min_interval: float = 0.5, max_overhead: float = 0.02, **kwargs):
+        super().__init__(min_interval=min_interval, max_overhead=max_overhead, **kwargs)
+        self.pacer = RedrawPacer(min_interval, max_overhead)
+
+    def update(self, record, *, final: bool = False) -> bool:
+        if not record.history or not (final or self.due()):
+            return False
+        start = time.perf_counter()
+        self.last_png = self._render(record, final)
+        self._show(self.last_png)
+        self.pacer.drawn(time.perf_counter() - start)
+        return True
+
+    def _render(self, record, final: bool) -> bytes:
+        from neurona.plots.curves import plot_learning_curves
+        from neurona.plots.render import figure_png, new_figure
+        from neurona.plots.style import figure_size, split_metric
+
+        bases = []
+        for metric in record.metrics():
+            base, _validation = split_metric(metric)
+            if base not in bases and (self.metrics is None or base in self.metrics):
+                bases.append(base)
+        bases.sort(key=lambda base: base != "loss")
+        columns = min(len(bases), 2)
+        rows = -(-len(bases) // columns)
+        if self._figure is None or len(self._figure.axes) != len(bases):
+            self._figure = new_figure(*figure_size(self.width * columns, self.height * rows),
+                                      self.dpi)
+        fig = self._figure
+        fig.clear()
+        axes = list(fig.subplots(rows, columns, squeeze=False).ravel())
+        for extra in axes[len(bases):]:
+            fig.delaxes(extra)
+        width_in = fig.get_size_inches()[0]
+        chars = max(20, int(width_in * 72 / (0.62 * 12)))
+        title = textwrap.fill(_title(record, final), chars)
+        plot_learning_curves(record, metrics=bases, axes=axes[: len(bases)], title=title)
+        fig.tight_layout()
+        return figure_png(fig)
+
+
+def build(features: int) -> keras.Model:
+    nr.seed(0)
+    model = keras.Sequential([
+        keras.Input((features,)),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(2, activation="softmax"),
+    ])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def fit(model, x, y, epochs: int, view) -> dict:
+    """Fit once; with a view, through Track. Returns wall seconds and the view's drawing."""
+    callbacks = [] if view is None else [
+        nr.Track(live=view, ledger=nr.Ledger(), verbose=False)]
+    start = time.perf_counter()
+    model.fit(x, y, epochs=epochs, batch_size=64, validation_split=0.1, verbose=0,
+              callbacks=callbacks)
+    seconds = time.perf_counter() - start
+    if view is None:
+        return {"seconds": seconds}
+    return {"seconds": seconds, "pictures": view.redraws, "draw_seconds": view.draw_seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fit-seconds", type=float, default=8.0)
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--shots", help="also save each view's last picture to this folder")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(0)
+    features = 64
+    w = rng.normal(size=features)
+
+    def data(n):
+        x = rng.normal(size=(n, features)).astype("float32")
+        return x, (x @ w + 0.5 * rng.normal(size=n) > 0).astype("int32")
+
+    model = build(features)
+    x, y = data(20_000)
+    fit(model, x, y, 1, None)  # tracing
+    epoch = fit(model, x, y, 1, None)["seconds"]
+    n = int(20_000 * args.fit_seconds / args.epochs / epoch)
+    x, y = data(n)
+    print(f"{n:,} samples, {args.epochs} epochs, about {args.fit_seconds:g} s a fit; "
+          f"{nr.hardware_report().summary()}")
+
+    sides = {"bare": lambda: None, "old": OldLiveCurves, "new": LiveCurves}
+    for make in (OldLiveCurves, LiveCurves):  # warm-up: imports, fonts, the first figure
+        fit(model, x[:2000], y[:2000], 2, make())
+    results = {side: [] for side in sides}
+    views = {}
+    for repeat in range(args.repeats):
+        order = list(sides)[repeat % 3:] + list(sides)[:repeat % 3]
+        for side in order:
+            view = sides[side]()
+            results[side].append(fit(model, x, y, args.epochs, view))
+            views[side] = view
+        print(f"repeat {repeat + 1}: " + ", ".join(
+            f"{side} {results[side][-1]['seconds']:.2f} s" for side in sides))
+
+    summary = {}
+    for side in ("old", "new"):
+        runs = results[side]
+        pictures = statistics.median(r["pictures"] for r in runs)
+        drawing = statistics.median(r["draw_seconds"] for r in runs)
+        share = statistics.median(r["draw_seconds"] / r["seconds"] for r in runs)
+        per_picture = statistics.median(r["draw_seconds"] / r["pictures"] for r in runs)
+        summary[side] = {"pictures": pictures, "ms_per_picture": 1000 * per_picture,
+                         "draw_seconds": drawing, "share_of_fit": share}
+        print(f"{side}: {pictures:g} pictures a fit, {1000 * per_picture:.0f} ms each, "
+              f"{drawing:.3f} s drawing = {share:.2%} of the fit")
+    old, new = summary["old"], summary["new"]
+    print(f"new/old: {old['ms_per_picture'] / new['ms_per_picture']:.1f}x less per picture, "
+          f"{old['share_of_fit'] / new['share_of_fit']:.1f}x less of the fit; bare fit "
+          f"{statistics.median(r['seconds'] for r in results['bare']):.2f} s")
+    if args.shots:
+        os.makedirs(args.shots, exist_ok=True)
+        for side in ("old", "new"):
+            path = os.path.join(args.shots, f"fps-live-{side}.png")
+            with open(path, "wb") as handle:
+                handle.write(views[side].last_png)
+            print("saved", path)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump({"runs": results, "summary": summary}, handle, indent=2)
+
+
+if __name__ == "__main__":
+    main()
