@@ -319,7 +319,8 @@ def test_the_modules_notebooks_08_and_12_time_define_what_their_cells_name(tmp_p
 
 def test_results_table_is_compact_and_keeps_the_values():
     results = bench.Results([
-        {"label": "mlp · 1 thread", "ok": True, "median_s": 0.1234567, "samples_per_s": 6945.488086},
+        {"label": "mlp · 1 thread", "ok": True, "median_s": 0.1234567,
+         "samples_per_s": 6945.488086},
         {"label": "torch", "ok": False, "error": "skipped: torch is not installed"},
     ])
     table = results.table("median_s", "samples_per_s", "error")

@@ -269,3 +269,13 @@ def test_play_keeps_its_pace_and_refuses_a_bad_one(pg):
     assert 3 <= pg.epoch <= 7  # about 5 frames in half a second at 10 a second
     with pytest.raises(ValueError, match="frames_per_second"):
         asyncio.run(pg.run(frames_per_second=0))
+
+
+def test_hidden_layer_sliders_hide_alone_and_labels_fit_in_spanish(spanish):
+    pg = Playground("layers=1")
+    shown = [s.layout.display for s in pg.neuron_sliders]
+    assert shown[0] is None and all(d == "none" for d in shown[1:])
+    assert all(c.layout.display is None for c in pg.controls.values())  # no shared Layout
+    width = float(pg.controls["noise"].style.description_width.removesuffix("em"))
+    longest = max(len(c.description) for c in pg.controls.values())
+    assert longest == len("datos de entrenamiento (%)") and width >= 0.62 * longest

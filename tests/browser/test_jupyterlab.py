@@ -810,11 +810,20 @@ def readme_shot(page, name: str, report: list[str]) -> None:
     if name not in README_SHOTS:
         return
     picture, where = README_SHOTS[name]
-    page.set_viewport_size({"width": LAYOUT_WIDTHS["wide"], "height": 900})
+    width = LAYOUT_WIDTHS["wide"]
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_timeout(500)
+    part = where(page)
+    # A window taller than the part by the page's header: the part fits in the notebook,
+    # with no menu bar or toolbar drawn over it.
+    tall = round(part.bounding_box()["height"]) + 900
+    page.set_viewport_size({"width": width, "height": min(tall, SHOT_HEIGHT)})
+    part.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     path = README_IMAGES / f"{picture}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    where(page).screenshot(path=path)
+    part.screenshot(path=path)
+    page.set_viewport_size({"width": width, "height": 900})
     report.append(f"README picture: {path.relative_to(ROOT)} (tools/readme_images.py commits it)")
 
 

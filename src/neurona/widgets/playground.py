@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import asyncio
+import html
 import time
 from dataclasses import asdict, dataclass, field, replace
 
@@ -27,7 +28,7 @@ from neurona.i18n import N_, _, grouped
 from neurona.plots.style import OKABE_ITO
 from neurona.scratch.losses import LOSSES
 from neurona.validate import one_of, real_number, whole_number
-from neurona.widgets.panel import Panel
+from neurona.widgets.panel import Panel, label_width, picture
 
 __all__ = ["Playground", "PlaygroundSettings"]
 
@@ -265,32 +266,35 @@ class Playground(Panel):
         self.redraws, self.draw_seconds, self.last_png = 0, 0.0, None
         self._playing, self._task, self._syncing = False, None, False
 
-        style = {"description_width": "110px"}
+        labels = {key: _(text) for key, text in (
+            ("noise", N_("noise (%)")), ("train_ratio", N_("training data (%)")),
+            ("batch_size", N_("batch size")), ("learning_rate", N_("learning rate")),
+            ("activation", N_("activation")), ("l2", N_("L2 rate")),
+            ("layers", N_("hidden layers")))}
+        # Wide enough for the longest label in the kit's language; the controls as wide as
+        # the column, so that a long label still leaves the slider a usable track.
+        style = {"description_width": label_width([*labels.values(), _("settings")])}
+
+        def wide():  # each control its own Layout: hiding one must not hide the others
+            return {"style": style, "layout": w.Layout(width="350px")}
+
         self.controls = {
             "dataset": w.ToggleButtons(
                 options=[(_(DATASET_LABELS[key]), key) for key in DATASETS], description=_("data")
             ),
-            "noise": w.IntSlider(min=0, max=50, step=5, description=_("noise (%)"), style=style),
-            "train_ratio": w.IntSlider(
-                min=10, max=90, step=10, description=_("training data (%)"), style=style
-            ),
-            "batch_size": w.IntSlider(
-                min=1, max=MAX_BATCH, description=_("batch size"), style=style
-            ),
-            "learning_rate": w.Dropdown(
-                options=[(f"{r:g}", r) for r in LEARNING_RATES],
-                description=_("learning rate"),
-                style=style,
-            ),
+            "noise": w.IntSlider(min=0, max=50, step=5, description=labels["noise"], **wide()),
+            "train_ratio": w.IntSlider(min=10, max=90, step=10, description=labels["train_ratio"],
+                                       **wide()),
+            "batch_size": w.IntSlider(min=1, max=MAX_BATCH, description=labels["batch_size"],
+                                      **wide()),
+            "learning_rate": w.Dropdown(options=[(f"{r:g}", r) for r in LEARNING_RATES],
+                                        description=labels["learning_rate"], **wide()),
             # The activations keep their Keras names: they are what the code writes.
-            "activation": w.Dropdown(options=ACTIVATIONS, description=_("activation"),
-                                     style=style),
-            "l2": w.Dropdown(
-                options=[(f"{r:g}", r) for r in L2_RATES], description=_("L2 rate"), style=style
-            ),
-            "layers": w.IntSlider(
-                min=1, max=MAX_LAYERS, description=_("hidden layers"), style=style
-            ),
+            "activation": w.Dropdown(options=ACTIVATIONS, description=labels["activation"],
+                                     **wide()),
+            "l2": w.Dropdown(options=[(f"{r:g}", r) for r in L2_RATES],
+                             description=labels["l2"], **wide()),
+            "layers": w.IntSlider(min=1, max=MAX_LAYERS, description=labels["layers"], **wide()),
         }
         self.neuron_sliders = [
             w.IntSlider(
@@ -298,8 +302,7 @@ class Playground(Panel):
                 max=MAX_NEURONS,
                 value=4,
                 description=_("layer {k}").format(k=k + 1),
-                layout=w.Layout(width="300px"),
-                style=style,
+                **wide(),
             )
             for k in range(MAX_LAYERS)
         ]
@@ -313,30 +316,25 @@ class Playground(Panel):
             description=_("Reset"), icon="refresh", tooltip=_("new random start")
         )
         self.status = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="760px"))
-        self.share_text = w.Text(
-            description=_("settings"), layout=w.Layout(width="560px"), style=style
-        )
+        self.image = picture("760px")
+        self.share_text = w.Text(description=_("settings"), style=style,
+                                 layout=w.Layout(flex="1 1 300px", max_width="560px"))
         self.load_button = w.Button(description=_("Load"),
                                     tooltip=_("apply the settings string"))
         self.message = w.HTML()
-        self.challenge_boxes = [
-            w.Checkbox(
-                description=_(text),
-                value=False,
-                disabled=True,
-                indent=False,
-                layout=w.Layout(width="560px"),
-            )
-            for _dataset, _most, text in CHALLENGES
+        # Each challenge: a box, and its text beside it in a line that wraps on a narrow page
+        # (a checkbox's own description is cut with "…" instead).
+        tick = w.Layout(width="auto", flex="0 0 auto")
+        self.challenge_boxes = [w.Checkbox(value=False, disabled=True, indent=False, layout=tick)
+                                for _challenge in CHALLENGES]
+        self.challenge_boxes.append(w.Checkbox(indent=False, layout=tick))
+        texts = [_(text) for _dataset, _most, text in CHALLENGES]
+        texts.append(_("Find a smaller network that still works."))
+        self._challenge_rows = [
+            w.HBox([box, w.HTML(html.escape(text), layout=w.Layout(flex="1 1 0", min_width="0"))],
+                   layout=w.Layout(align_items="center"))
+            for box, text in zip(self.challenge_boxes, texts, strict=True)
         ]
-        self.challenge_boxes.append(
-            w.Checkbox(
-                description=_("Find a smaller network that still works."),
-                indent=False,
-                layout=w.Layout(width="560px"),
-            )
-        )
 
         self._figure = None
         self._seen = [None, 0, None]  # the training whose losses _top_loss read, how far, max
@@ -672,15 +670,20 @@ class Playground(Panel):
                 c["batch_size"],
                 c["l2"],
             ],
-            layout=w.Layout(width="360px"),
+            layout=w.Layout(width="360px", flex="0 0 auto"),  # never squeezed
         )
-        buttons = w.HBox([self.play_button, self.step_button, self.reset_button])
-        right = w.VBox([buttons, self.status, self.image, self.message])
-        share = w.HBox([self.share_text, self.load_button])
+        buttons = w.HBox([self.play_button, self.step_button, self.reset_button],
+                         layout=w.Layout(flex_flow="row wrap"))
+        # Beside the controls where the page is wide enough for the picture at its size,
+        # under them on a laptop's notebook, shrunk to the page on a narrow one.
+        right = w.VBox([buttons, self.status, self.image, self.message],
+                       layout=w.Layout(flex="1 1 760px", min_width="0", max_width="764px"))
+        share = w.HBox([self.share_text, self.load_button], layout=w.Layout(flex_flow="row wrap"))
         challenges = w.VBox(
-            [w.HTML(_("<b>Challenges</b> (ticked when reached)")), *self.challenge_boxes]
+            [w.HTML(_("<b>Challenges</b> (ticked when reached)")), *self._challenge_rows]
         )
-        return w.VBox([w.HBox([left, right]), share, challenges])
+        top = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
+        return w.VBox([top, share, challenges])
 
     # -- drawing -------------------------------------------------------------------------
     # Each frame is put together from arrays (see neurona.plots.raster): matplotlib draws

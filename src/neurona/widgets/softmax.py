@@ -27,7 +27,7 @@ from neurona.i18n import _
 from neurona.plots.render import figure_png, new_figure
 from neurona.plots.style import OKABE_ITO, diverging_limits
 from neurona.validate import real_number
-from neurona.widgets.panel import Panel, picture
+from neurona.widgets.panel import Panel, label_width, picture
 
 __all__ = ["SoftmaxExplorer"]
 
@@ -114,7 +114,7 @@ class SoftmaxExplorer(Panel):
                  else self._checked_evidence(evidence))
         low, high = EVIDENCE_RANGE
         labels = [f"z[{name}]" for name in self.classes]
-        style = {"description_width": _label_width([*labels, _("temperature T")])}
+        style = {"description_width": label_width([*labels, _("temperature T")])}
         self.sliders = [
             w.FloatSlider(value=float(z), min=low, max=high, step=0.1, description=label,
                           readout_format=".1f", continuous_update=True, style=style,
@@ -270,14 +270,6 @@ def _classes(classes: Any) -> tuple[str, ...]:
         raise ValueError(_("class names must be different from each other; got {names}").format(
             names=list(names)))
     return names
-
-
-def _label_width(labels: Sequence[str]) -> str:
-    """Return a CSS width that holds the longest slider label whole (no "…").
-
-    Measured in ``em``: a letter of the label font is at most about 0.62 em wide on average.
-    """
-    return f"{max(len(label) for label in labels) * 0.62 + 0.5:.1f}em"
 
 
 def _temperature(temperature: Any) -> float:
