@@ -1,9 +1,10 @@
 """Where the course notebooks are executed in a test run, and what every execution must show.
 
-Every notebook runs once per test run, top to bottom in quick mode, answered right and graded
-(``NEURONA_STRICT=1``): in JupyterLab in a real Chromium (tests/browser/test_jupyterlab.py), which
-also checks widgets, layout and screenshots, when Chromium and Playwright are here; under
-nbclient (tests/test_notebooks.py) when they are not, or when ``NEURONA_BROWSER=0`` says so.
+Every notebook runs once per test run, top to bottom in quick mode, answered right, and every
+exercise's and question's check must accept the answer: in JupyterLab in a real Chromium
+(tests/browser/test_jupyterlab.py), which also checks widgets, layout and screenshots, when
+Chromium and Playwright are here; under nbclient in graded mode (``NEURONA_STRICT=1``,
+tests/test_notebooks.py) when they are not, or when ``NEURONA_BROWSER=0`` says so.
 """
 
 from __future__ import annotations

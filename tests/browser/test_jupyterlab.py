@@ -5,7 +5,7 @@ missing front-end extension shows "Error displaying widget: model not found" or 
 text ``VBox(children=...)``, and where a notebook whose kernel name the environment does not
 know opens with a "Select Kernel" prompt. This test starts JupyterLab from the kit's own
 environment on a free localhost port and opens every course notebook (and the Spanish
-Playground) in Chromium driven by Playwright, answered right and graded: this is where the
+Playground) in Chromium driven by Playwright, answered right (and checked so): this is where the
 notebooks run in a test run (tests/notebook_runs.py). It runs all cells in quick mode from
 the Run menu, checks every output, checks that values a cell set in a panel displayed by the
 cell before are still shown (the race of a Run All, where the browser creates the panel's
@@ -154,20 +154,50 @@ def lab():
         yield from serve(Path(folder))
 
 
+# Items left unanswered in the copies the test opens: 00's first question, whose answer buttons
+# the test presses (press_question). A question answered in its cell shows no buttons.
+UNANSWERED = {"00_start_here.ipynb": ["00-q1-answer"]}
+
+
+def graded(name: str) -> list:
+    """The graded items of notebook ``name`` (``es/`` too) that its copy here answers."""
+    path = grade.SOLUTIONS / name.split("/")[-1]
+    if not path.exists():
+        return []
+    items = grade.graded_items(nbformat.read(path, as_version=4), path.name)
+    left = UNANSWERED.get(name.split("/")[-1], [])
+    return [item for item in items if item.answer_id not in left]
+
+
 def write_answered_copies(root: Path) -> None:
     """Replace each students' notebook in ``root`` by its copy answered right (English and Spanish).
 
-    What a student who answered everything hands in: it runs graded, so every exercise's check
-    is tried too (tests/notebook_runs.py), and it differs from the students' copy only in its
-    answer cells.
+    What a student who answered everything hands in (but ``UNANSWERED``): after the run every
+    answered item's check must say it is right (check_graded), as graded mode demands under
+    nbclient; the copy differs from the students' own only in its answer cells.
     """
     for path in grade.solution_notebooks():
         solution = nbformat.read(path, as_version=4)
-        answers = [item.answer_id for item in grade.graded_items(solution, path.name)]
         for student in (root / path.name, root / "es" / path.name):
             if student.exists():
+                answers = [item.answer_id for item in graded(path.name)]
                 nb = grade.answered_copy(nbformat.read(student, as_version=4), solution, answers)
                 nbformat.write(nb, student)
+
+
+def check_graded(lab: Lab, name: str, report: list[str]) -> None:
+    """Every answered exercise and question of ``name`` says it is right (its output starts ✓).
+
+    Reads the notebook as JupyterLab last saved it.
+    """
+    saved = nbformat.reads((lab.root / name).read_text(), as_version=4)
+    outputs = {cell.id: "".join(out.get("text", "") for out in cell.get("outputs", []))
+               for cell in saved.cells if cell.cell_type == "code"}
+    items = graded(name)
+    wrong = [f"{item.kind} checked in cell {item.check_id}: {outputs[item.check_id][:200]!r}"
+             for item in items if not outputs[item.check_id].lstrip().startswith("✓")]
+    assert not wrong, f"{name}: answered right, yet not accepted:\n" + "\n".join(wrong)
+    report.append(f"{name}: {len(items)} answered exercises and questions accepted")
 
 
 def serve(base: Path):
@@ -183,7 +213,6 @@ def serve(base: Path):
         env.pop(name, None)
     env.update(
         NEURONA_QUICK="1",  # kernels inherit it: the notebooks' quick mode
-        NEURONA_STRICT="1",  # graded: a check that fails raises, as under nbclient
         JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
         # Nothing from the user's own Jupyter set-up: only what the kit's environment has.
@@ -830,10 +859,11 @@ def readme_shot(page, name: str, report: list[str]) -> None:
 @pytest.mark.timeout(TIME_LIMIT)
 @pytest.mark.parametrize("name", BROWSER_NOTEBOOKS, ids=lambda n: n.split(".")[0].replace("/", "_"))
 def test_notebook_in_jupyterlab(lab, browser, name):
-    """A notebook as a student runs it, answered right and graded, at 1280 px and at 900 px.
+    """A notebook as a student runs it, answered right, at 1280 px and at 900 px.
 
     Run All at 1280 px with the file browser open (a notebook about 950 px wide). Fails on a
-    cell that did not run, an error or stderr output, a widget not drawn as a control, a
+    cell that did not run, an error or stderr output, an answered exercise or question whose
+    check does not accept it, a widget not drawn as a control, a
     value set from code that the panel no longer shows, a line the notebook must print
     (COMPUTED), a button that does not work (PRESSES), and, at both widths (the narrow one
     leaves a notebook about 570 px wide), on an element wider than its output area outside
@@ -855,6 +885,7 @@ def test_notebook_in_jupyterlab(lab, browser, name):
         widgets = check_outputs(page, lab, name)
         report.append(f"{name}: all cells ran cleanly, {widgets} widgets drawn as controls")
         check_printed(page, name)
+        check_graded(lab, name, report)
         # After the save above the kernel has read the browser's messages from the Run All.
         check_values_from_code(page, name, report)
         press = PRESSES.get(name)
