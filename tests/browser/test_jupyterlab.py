@@ -186,16 +186,20 @@ def write_answered_copies(root: Path) -> None:
 
 
 def check_graded(lab: Lab, name: str, report: list[str]) -> None:
-    """Every answered exercise and question of ``name`` says it is right (its output starts ✓).
+    """Every answered exercise and question of ``name`` says it is right.
 
-    Reads the notebook as JupyterLab last saved it.
+    Its check cell's output has a ✓ (``neurona.check.RIGHT``) and no ✗ (``WRONG``) or ✎
+    (``PENDING``, not answered). Reads the notebook as JupyterLab last saved it.
     """
+    from neurona.check import PENDING, RIGHT, WRONG
+
     saved = nbformat.reads((lab.root / name).read_text(), as_version=4)
     outputs = {cell.id: "".join(out.get("text", "") for out in cell.get("outputs", []))
                for cell in saved.cells if cell.cell_type == "code"}
     items = graded(name)
     wrong = [f"{item.kind} checked in cell {item.check_id}: {outputs[item.check_id][:200]!r}"
-             for item in items if not outputs[item.check_id].lstrip().startswith("✓")]
+             for item in items if RIGHT not in outputs[item.check_id]
+             or WRONG in outputs[item.check_id] or PENDING in outputs[item.check_id]]
     assert not wrong, f"{name}: answered right, yet not accepted:\n" + "\n".join(wrong)
     report.append(f"{name}: {len(items)} answered exercises and questions accepted")
 
