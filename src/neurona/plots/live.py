@@ -85,6 +85,7 @@ class LiveCurves(PacedView):
         self._handle = None
         self._figure = None
         self._shape, self._lone = None, []
+        self._frame, self._background, self._title_lines = None, None, 0
         self._run = (None, 0.0)  # the run drawn last (its id) and the seconds spent on it
 
     def update(self, record: RunRecord, *, final: bool = False) -> bool:
@@ -124,13 +125,15 @@ class LiveCurves(PacedView):
         panels = _panels(record, self.metrics)
         shape = (id(record), tuple(panels))
         lone = [_lone_point(record, keys) for _base, keys in panels]
-        if (self._figure is None or shape != self._shape
+        title = self._figure is not None and self._wrapped_title(record, final)
+        if (not title or shape != self._shape or title.count("\n") != self._title_lines
                 or any(now and not before for now, before in zip(lone, self._lone, strict=True))):
-            self._build(record, [base for base, _keys in panels])
-            self._shape = shape
+            self._build(record, [base for base, _keys in panels], final)
+            self._shape, self._frame = shape, None
+            title = self._wrapped_title(record, final)
         else:
-            # The same panels and lines as the last picture: only their data, the axes'
-            # limits and the title change. No new figure, no new layout.
+            # The same panels and lines as the last picture: only their data and the title
+            # change, and the axes' limits now and then. No new figure, no new layout.
             for ax, (_base, keys), now, before in zip(self._figure.axes, panels, lone,
                                                       self._lone, strict=True):
                 lines = ax.get_lines()
@@ -139,14 +142,49 @@ class LiveCurves(PacedView):
                     line.set_data(np.arange(1, values.size + 1), values)
                 if before and not now:
                     _leave_lone_point(ax)
-                ax.relim()
-                ax.autoscale_view()
         self._lone = lone
-        self._figure.suptitle(self._wrapped_title(record, final))
-        self._figure.canvas.draw()
+        frame = tuple(_steady_limits(ax, record.epochs, record.hparams.get("epochs"))
+                      for ax in self._figure.axes)
+        if frame != self._frame:
+            self._draw_frame()
+            self._frame = frame
+        self._figure.suptitle(title)
+        self._draw_changing()
         return png_bytes(canvas_image(self._figure.canvas))
 
-    def _build(self, record: RunRecord, bases: list[str]) -> None:
+    def _changing(self) -> list:
+        """Return the artists that change between pictures, in the order a full drawing does.
+
+        Per panel: its lines, then the spines and the legend, which a full drawing puts
+        over the lines; last the figure's title.
+        """
+        artists = []
+        for ax in self._figure.axes:
+            artists += ax.get_lines() + list(ax.spines.values())
+            if ax.get_legend() is not None:
+                artists.append(ax.get_legend())
+        return artists + [self._figure._suptitle]
+
+    def _draw_frame(self) -> None:
+        """Draw everything that stays (axes, ticks, labels, grid) once, and keep its pixels."""
+        changing = self._changing()
+        for artist in changing:
+            artist.set_visible(False)
+        canvas = self._figure.canvas
+        canvas.draw()
+        self._background = canvas.copy_from_bbox(self._figure.bbox)
+        for artist in changing:
+            artist.set_visible(True)
+
+    def _draw_changing(self) -> None:
+        """Put the kept frame back and draw only what changes over it: a few ms, not 50."""
+        canvas = self._figure.canvas
+        canvas.restore_region(self._background)
+        renderer = canvas.get_renderer()
+        for artist in self._changing():
+            artist.draw(renderer)
+
+    def _build(self, record: RunRecord, bases: list[str], final: bool) -> None:
         """Draw the panels anew: the first picture, or one whose lines changed."""
         from neurona.plots.curves import plot_learning_curves
         from neurona.plots.render import new_figure
@@ -163,9 +201,10 @@ class LiveCurves(PacedView):
         axes = list(fig.subplots(rows, columns, squeeze=False).ravel())
         for extra in axes[len(bases):]:
             fig.delaxes(extra)
-        title = self._wrapped_title(record, False)
+        title = self._wrapped_title(record, final)
         plot_learning_curves(record, metrics=bases, axes=axes[: len(bases)], title=title)
-        _fixed_margins(fig, rows, columns, title_lines=title.count("\n") + 1)
+        self._title_lines = title.count("\n")
+        _fixed_margins(fig, rows, columns, title_lines=self._title_lines + 1)
 
     def _wrapped_title(self, record: RunRecord, final: bool) -> str:
         # A title wider than the figure would be cut at both ends: wrap it to the width.
@@ -207,6 +246,51 @@ def _panels(record: RunRecord, chosen: list[str] | None) -> list[tuple[str, tupl
             keys.setdefault(base, [None, None])[int(validation)] = metric
     bases = sorted(keys, key=lambda base: base != "loss")  # as in plot_learning_curves
     return [(base, tuple(keys[base])) for base in bases]
+
+
+def _steady_limits(ax, epochs: int, planned: int | None) -> tuple:
+    """Set the panel's limits so that they change seldom, and return them.
+
+    The x axis spans the planned epochs from the start (as matplotlib's margins would
+    show the whole fit), or 10, 15, 20, 30, ... epochs when none were planned. The y axis
+    keeps its limits while the curves stay inside them; when a curve leaves, the limits
+    move to multiples of a round step with room to spare on that side (a falling loss
+    keeps falling), so that the frame is drawn again a few times in a fit, not each epoch.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    from neurona.widgets.playground import _nice_ceiling
+
+    last = planned if planned and planned >= epochs else _nice_ceiling(max(10, epochs))
+    margin = 0.05 * (last - 1) if last > 1 else 0.5
+    xlim = (1 - margin, last + margin)
+    if ax.get_xlim() != xlim:
+        ax.set_xlim(*xlim)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    values = np.concatenate([np.asarray(line.get_ydata(), dtype=float)
+                             for line in ax.get_lines()])
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return xlim, ax.get_ylim()
+    low, high = float(values.min()), float(values.max())
+    bottom, top = ax.get_ylim() if ax.get_autoscaley_on() is False else (np.inf, -np.inf)
+    if bottom <= low and high <= top:
+        return xlim, (bottom, top)
+    span = max(high - low, 0.1 * max(abs(high), abs(low)), 1e-6)
+    step = _nice_ceiling(span / 4)
+    # Room beyond the curves on the side they left by: as much as the axis spanned, so
+    # that the span at least doubles each time and a fit redraws its frame a few times.
+    room = max(0.25 * span, top - bottom) if np.isfinite(bottom) else 0.05 * span
+    if low < bottom:
+        low -= room
+    if high > top:
+        high += room
+    new_bottom, new_top = np.floor(low / step) * step, np.ceil(high / step) * step
+    if values.min() >= 0 > new_bottom:
+        new_bottom = 0.0  # a loss or an accuracy never goes below 0
+    ylim = (round(float(min(new_bottom, bottom)), 12), round(float(max(new_top, top)), 12))
+    ax.set_ylim(*ylim)
+    return xlim, ylim
 
 
 def _finite(values) -> np.ndarray:
