@@ -203,6 +203,11 @@ class LiveCurves(PacedView):
             fig.delaxes(extra)
         title = self._wrapped_title(record, final)
         plot_learning_curves(record, metrics=bases, axes=axes[: len(bases)], title=title)
+        for ax in axes[: len(bases)]:
+            # At the top of the panel, where matplotlib would put it after measuring every
+            # tick label on the axes for ones above them (there are none): a quarter of the
+            # first picture's drawing saved.
+            ax.set_title(ax.get_title(), y=1.0)
         self._title_lines = title.count("\n")
         _fixed_margins(fig, rows, columns, title_lines=self._title_lines + 1)
 
