@@ -7,6 +7,7 @@ after each epoch.
 
 from __future__ import annotations
 
+import math
 import textwrap
 import time
 
@@ -143,8 +144,9 @@ class LiveCurves(PacedView):
                 if before and not now:
                     _leave_lone_point(ax)
         self._lone = lone
-        frame = tuple(_steady_limits(ax, record.epochs, record.hparams.get("epochs"))
-                      for ax in self._figure.axes)
+        frame = tuple(_steady_limits(ax, record.epochs, record.hparams.get("epochs"),
+                                     fraction="accuracy" in base)
+                      for ax, (base, _keys) in zip(self._figure.axes, panels, strict=True))
         if frame != self._frame:
             self._draw_frame()
             self._frame = frame
@@ -253,18 +255,19 @@ def _panels(record: RunRecord, chosen: list[str] | None) -> list[tuple[str, tupl
     return [(base, tuple(keys[base])) for base in bases]
 
 
-def _steady_limits(ax, epochs: int, planned: int | None) -> tuple:
+def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False) -> tuple:
     """Set the panel's limits so that they change seldom, and return them.
 
     The x axis spans the planned epochs from the start (as matplotlib's margins would
     show the whole fit), or 10, 15, 20, 30, ... epochs when none were planned. The y axis
-    keeps its limits while the curves stay inside them; when a curve leaves, the limits
-    move to multiples of a round step with room to spare on that side (a falling loss
-    keeps falling), so that the frame is drawn again a few times in a fit, not each epoch.
+    starts at 0 for values that cannot be negative (a loss, an accuracy) and ends at a
+    round number above the first values (1 for a ``fraction`` such as an accuracy, where
+    the curves are headed). It keeps its limits while the curves stay inside them; when
+    one leaves, the limits move to multiples of a round step with room to spare on that
+    side, so that the frame is drawn again a few times in a long fit, not each epoch, and
+    seldom in a short one, whose first and final pictures may then share it.
     """
     from matplotlib.ticker import MaxNLocator
-
-    from neurona.widgets.playground import _nice_ceiling
 
     last = planned if planned and planned >= epochs else _nice_ceiling(max(10, epochs))
     margin = 0.05 * (last - 1) if last > 1 else 0.5
@@ -278,6 +281,10 @@ def _steady_limits(ax, epochs: int, planned: int | None) -> tuple:
     if not values.size:
         return xlim, ax.get_ylim()
     low, high = float(values.min()), float(values.max())
+    if ax.get_autoscaley_on() and low >= 0:  # the first picture: from 0 to a round top
+        top = 1.05 if fraction and high <= 1 else _nice_ceiling(1.05 * high) if high else 1.0
+        ax.set_ylim(0.0, top)
+        return xlim, (0.0, top)
     bottom, top = ax.get_ylim() if ax.get_autoscaley_on() is False else (np.inf, -np.inf)
     if bottom <= low and high <= top:
         return xlim, (bottom, top)
@@ -296,6 +303,21 @@ def _steady_limits(ax, epochs: int, planned: int | None) -> tuple:
     ylim = (round(float(min(new_bottom, bottom)), 12), round(float(max(new_top, top)), 12))
     ax.set_ylim(*ylim)
     return xlim, ylim
+
+
+def _nice_ceiling(value: float) -> float:
+    """Return the smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten that is >= value.
+
+    The same round steps as the Playground's loss axes.
+
+    >>> _nice_ceiling(11), _nice_ceiling(0.07), _nice_ceiling(0.3)
+    (15.0, 0.08, 0.3)
+    """
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0):
+        if step * power >= value * (1 - 1e-9):
+            return round(step * power, 12)  # 0.15, not 0.15000000000000002
+    return round(10 * power, 12)
 
 
 def _finite(values) -> np.ndarray:
