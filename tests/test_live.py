@@ -164,3 +164,13 @@ def test_without_planned_epochs_the_x_axis_grows_in_round_steps():
         if k == 2:
             assert view._figure.axes[0].get_xlim()[1] == pytest.approx(10.45)
     assert view._figure.axes[0].get_xlim()[1] == pytest.approx(15.7)
+
+
+def test_a_high_accuracy_keeps_room_to_read_the_gap_and_a_loss_starts_at_0():
+    run = RunRecord("demo", hparams={"epochs": 8})
+    run.add_epoch({"loss": 0.05, "val_loss": 0.3, "accuracy": 1.0, "val_accuracy": 0.964}, 1.0)
+    view = LiveCurves(min_interval=0, max_overhead=1)
+    view.update(run)
+    loss, accuracy = (ax.get_ylim() for ax in view._figure.axes)
+    assert loss[0] < 0 < 0.05 and loss[1] >= 0.3        # 0 shows, above the bottom spine
+    assert 0.5 < accuracy[0] < 0.964 and accuracy[1] > 1.0

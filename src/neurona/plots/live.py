@@ -260,12 +260,13 @@ def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False)
 
     The x axis spans the planned epochs from the start (as matplotlib's margins would
     show the whole fit), or 10, 15, 20, 30, ... epochs when none were planned. The y axis
-    starts at 0 for values that cannot be negative (a loss, an accuracy) and ends at a
-    round number above the first values (1 for a ``fraction`` such as an accuracy, where
-    the curves are headed). It keeps its limits while the curves stay inside them; when
-    one leaves, the limits move to multiples of a round step with room to spare on that
-    side, so that the frame is drawn again a few times in a long fit, not each epoch, and
-    seldom in a short one, whose first and final pictures may then share it.
+    starts at 0 for values that cannot be negative (a loss) and ends at a round number
+    above the first values; for a ``fraction`` (an accuracy) it ends a little above 1,
+    where the curves are headed, and starts at a round number well under the first values.
+    It keeps its limits while the curves stay inside them; when one leaves, the limits
+    move to multiples of a round step with room to spare on that side, so that the frame
+    is drawn again a few times in a long fit, not each epoch, and seldom in a short one,
+    whose first and final pictures may then share it.
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -282,9 +283,18 @@ def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False)
         return xlim, ax.get_ylim()
     low, high = float(values.min()), float(values.max())
     if ax.get_autoscaley_on() and low >= 0:  # the first picture: from 0 to a round top
-        top = 1.05 if fraction and high <= 1 else _nice_ceiling(1.05 * high) if high else 1.0
-        ax.set_ylim(0.0, top)
-        return xlim, (0.0, top)
+        if fraction and high <= 1:
+            # Up to 1, where the curves are headed; down to 0, or close enough under the
+            # first values that 0.96 and 1.0 still read apart.
+            bottom = max(0.0, low - max(1.05 - low, 0.05))
+            step = _nice_ceiling((1.05 - bottom) / 5)
+            bottom, top = math.floor(bottom / step) * step, 1.05
+        else:
+            bottom, top = 0.0, _nice_ceiling(1.05 * high) if high else 1.0
+        # A margin under 0 as matplotlib leaves, so that a curve at 0 is not under the spine.
+        ylim = (round(bottom - 0.02 * (top - bottom), 12), top)
+        ax.set_ylim(*ylim)
+        return xlim, ylim
     bottom, top = ax.get_ylim() if ax.get_autoscaley_on() is False else (np.inf, -np.inf)
     if bottom <= low and high <= top:
         return xlim, (bottom, top)
@@ -298,8 +308,8 @@ def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False)
     if high > top:
         high += room
     new_bottom, new_top = np.floor(low / step) * step, np.ceil(high / step) * step
-    if values.min() >= 0 > new_bottom:
-        new_bottom = 0.0  # a loss or an accuracy never goes below 0
+    if values.min() >= 0 > new_bottom:  # a loss or an accuracy never goes below 0
+        new_bottom = -0.02 * (new_top - new_bottom)
     ylim = (round(float(min(new_bottom, bottom)), 12), round(float(max(new_top, top)), 12))
     ax.set_ylim(*ylim)
     return xlim, ylim
