@@ -6,13 +6,16 @@
 A small Keras MLP (64 -> 128 -> 128 -> 2) fits synthetic data (no download) with
 ``validation_split=0.1``, so the view draws two panels (loss, accuracy), each for about
 ``--fit-seconds`` (the data are sized to that after a first timed epoch). Each repeat fits
-three times, in an order that rotates: bare (no view), with the OLD view and with the NEW
-one (both through ``neurona.Track``, which keeps drawing out of the epochs' times).
+four times, in an order that rotates: bare (no view), with the OLD, KEPT and NEW views
+(all through ``neurona.Track``, which keeps drawing out of the epochs' times).
 
 - OLD: ``LiveCurves`` before issue 21 (kept here only, for comparison): a new set of axes,
   ``tight_layout`` and ``savefig`` for every picture, paced by the gap since the last
   picture (at most 2% of the time after it) with the final picture always drawn.
-- NEW: the kit's ``LiveCurves`` with its defaults.
+- KEPT: ``LiveCurves`` after the first step of issue 21 (kept here only): the figure and
+  its lines kept, but a full ``canvas.draw()`` for every picture, paced within 1%.
+- NEW: the kit's ``LiveCurves`` with its defaults: the frame drawn once (again only when
+  the limits move), each picture only the lines, legends and title over it.
 
 It prints per view: pictures per fit, ms per picture, drawing seconds per fit and their
 share of the fit's wall time. Issue 21's goal: drawing <= 1% of a fit. The first fit of
@@ -81,6 +84,37 @@ class OldLiveCurves(LiveCurves):
         return figure_png(fig)
 
 
+class KeptFigureLiveCurves(LiveCurves):
+    """``LiveCurves`` after issue 21's first step: the figure kept, a full drawing a picture."""
+
+    def _render(self, record, final: bool) -> bytes:
+        from neurona.plots.live import _finite, _leave_lone_point, _lone_point, _panels
+        from neurona.plots.raster import canvas_image, png_bytes
+
+        panels = _panels(record, self.metrics)
+        shape = (id(record), tuple(panels))
+        lone = [_lone_point(record, keys) for _base, keys in panels]
+        if (self._figure is None or shape != self._shape
+                or any(now and not before for now, before in zip(lone, self._lone, strict=True))):
+            self._build(record, [base for base, _keys in panels], False)
+            self._shape = shape
+        else:
+            for ax, (_base, keys), now, before in zip(self._figure.axes, panels, lone,
+                                                      self._lone, strict=True):
+                lines = ax.get_lines()
+                for line, key in zip(lines, [k for k in keys if k is not None], strict=True):
+                    values = _finite(record.history[key])
+                    line.set_data(np.arange(1, values.size + 1), values)
+                if before and not now:
+                    _leave_lone_point(ax)
+                ax.relim()
+                ax.autoscale_view()
+        self._lone = lone
+        self._figure.suptitle(self._wrapped_title(record, final))
+        self._figure.canvas.draw()
+        return png_bytes(canvas_image(self._figure.canvas))
+
+
 def build(features: int) -> keras.Model:
     nr.seed(0)
     model = keras.Sequential([
@@ -97,13 +131,18 @@ def fit(model, x, y, epochs: int, view) -> dict:
     """Fit once; with a view, through Track. Returns wall seconds and the view's drawing."""
     callbacks = [] if view is None else [
         nr.Track(live=view, ledger=nr.Ledger(), verbose=False)]
+    costs = []
+    if view is not None:  # each picture's cost, to tell the first (a full drawing) apart
+        drawn = view.pacer.drawn
+        view.pacer.drawn = lambda seconds: (costs.append(seconds), drawn(seconds))
     start = time.perf_counter()
     model.fit(x, y, epochs=epochs, batch_size=64, validation_split=0.1, verbose=0,
               callbacks=callbacks)
     seconds = time.perf_counter() - start
     if view is None:
         return {"seconds": seconds}
-    return {"seconds": seconds, "pictures": view.redraws, "draw_seconds": view.draw_seconds}
+    return {"seconds": seconds, "pictures": view.redraws, "draw_seconds": view.draw_seconds,
+            "ms_each": [round(1000 * cost, 1) for cost in costs]}
 
 
 def main() -> None:
@@ -132,13 +171,15 @@ def main() -> None:
     print(f"{n:,} samples, {args.epochs} epochs, about {args.fit_seconds:g} s a fit; "
           f"{nr.hardware_report().summary()}")
 
-    sides = {"bare": lambda: None, "old": OldLiveCurves, "new": LiveCurves}
-    for make in (OldLiveCurves, LiveCurves):  # warm-up: imports, fonts, the first figure
+    sides = {"bare": lambda: None, "old": OldLiveCurves, "kept": KeptFigureLiveCurves,
+             "new": LiveCurves}
+    # Warm-up: imports, fonts, the first figure.
+    for make in (OldLiveCurves, KeptFigureLiveCurves, LiveCurves):
         fit(model, x[:2000], y[:2000], 2, make())
     results = {side: [] for side in sides}
     views = {}
     for repeat in range(args.repeats):
-        order = list(sides)[repeat % 3:] + list(sides)[:repeat % 3]
+        order = list(sides)[repeat % len(sides):] + list(sides)[:repeat % len(sides)]
         for side in order:
             view = sides[side]()
             results[side].append(fit(model, x, y, args.epochs, view))
@@ -147,24 +188,29 @@ def main() -> None:
             f"{side} {results[side][-1]['seconds']:.2f} s" for side in sides))
 
     summary = {}
-    for side in ("old", "new"):
+    for side in ("old", "kept", "new"):
         runs = results[side]
         pictures = statistics.median(r["pictures"] for r in runs)
         drawing = statistics.median(r["draw_seconds"] for r in runs)
         share = statistics.median(r["draw_seconds"] / r["seconds"] for r in runs)
         per_picture = statistics.median(r["draw_seconds"] / r["pictures"] for r in runs)
+        first = statistics.median(r["ms_each"][0] for r in runs)
         summary[side] = {"pictures": pictures, "ms_per_picture": 1000 * per_picture,
-                         "draw_seconds": drawing, "share_of_fit": share}
-        print(f"{side}: {pictures:g} pictures a fit, {1000 * per_picture:.0f} ms each, "
-              f"{drawing:.3f} s drawing = {share:.2%} of the fit")
+                         "first_ms": first, "draw_seconds": drawing, "share_of_fit": share}
+        print(f"{side:>4}: {pictures:g} pictures a fit, {1000 * per_picture:.0f} ms each "
+              f"(the first {first:.0f} ms), {drawing:.3f} s drawing = {share:.2%} of the fit; "
+              f"last fit's pictures (ms): {runs[-1]['ms_each']}")
     old, new = summary["old"], summary["new"]
+    kept = summary["kept"]
+    print(f"new/kept: {kept['ms_per_picture'] / new['ms_per_picture']:.1f}x less per picture, "
+          f"{kept['share_of_fit'] / new['share_of_fit']:.1f}x less of the fit")
     print(f"new/old: {old['ms_per_picture'] / new['ms_per_picture']:.1f}x less per picture, "
           f"{old['share_of_fit'] / new['share_of_fit']:.1f}x less of the fit; bare fit "
           f"{statistics.median(r['seconds'] for r in results['bare']):.2f} s")
     if args.shots:
         os.makedirs(args.shots, exist_ok=True)
-        for side in ("old", "new"):
-            path = os.path.join(args.shots, f"fps-live-{side}.png")
+        for side in ("old", "kept", "new"):
+            path = os.path.join(args.shots, f"live2-bench-{side}.png")
             with open(path, "wb") as handle:
                 handle.write(views[side].last_png)
             print("saved", path)

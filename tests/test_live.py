@@ -119,22 +119,58 @@ def test_drawing_keeps_within_its_share_of_the_training_time():
     assert view.update(run, final=True) is True and view.redraws == 3
 
 
-def test_the_second_epoch_updates_the_first_picture_into_the_same_as_a_new_one():
+def test_each_picture_is_the_same_as_a_full_drawing_of_the_figure():
+    """Only the lines, spines, legends and title are drawn over the kept frame: no pixel differs."""
     import io
 
     import numpy as np
     from PIL import Image
 
-    run = record(1)
-    kept = LiveCurves(min_interval=0, max_overhead=1)
-    kept.update(run)
-    figure = kept._figure
-    assert figure.axes[0].get_lines()[0].get_marker() == "o"   # one point: a marker
-    run.add_epoch({"loss": 0.5, "val_loss": 0.6, "accuracy": 0.3, "val_accuracy": 0.2}, 1.0)
-    kept.update(run)
-    fresh = LiveCurves(min_interval=0, max_overhead=1)
-    fresh.update(run)
-    assert kept._figure is figure
-    pictures = [np.asarray(Image.open(io.BytesIO(view.last_png)).convert("RGB"), dtype=int)
-                for view in (kept, fresh)]
-    assert np.array_equal(pictures[0], pictures[1])   # the same picture, pixel for pixel
+    from neurona.plots.raster import canvas_image
+
+    run = RunRecord("demo", hparams={"epochs": 8})
+    view = LiveCurves(min_interval=0, max_overhead=1)
+    for k in range(8):
+        run.add_epoch({"loss": 0.9 * 0.8 ** k, "val_loss": 1.0 * 0.85 ** k,
+                       "accuracy": 0.5 + 0.05 * k, "val_accuracy": 0.45 + 0.05 * k}, 1.0)
+        view.update(run, final=k == 7)
+        picture = np.asarray(Image.open(io.BytesIO(view.last_png)).convert("RGB"), dtype=int)
+        view._figure.canvas.draw()
+        assert np.array_equal(picture, np.asarray(canvas_image(view._figure.canvas), dtype=int))
+    assert view._figure.axes[0].get_lines()[0].get_marker() == "None"  # no lone-point marker
+
+
+def test_the_frame_is_steady_while_the_curves_stay_inside_it():
+    run = RunRecord("demo", hparams={"epochs": 20})
+    view = LiveCurves(metrics=["loss"], min_interval=0, max_overhead=1)
+    frames = []
+    for k in range(20):
+        run.add_epoch({"loss": 0.9 * 0.9 ** k, "val_loss": 1.0 * 0.92 ** k}, 1.0)
+        view.update(run)
+        frames.append(view._frame)
+        ax = view._figure.axes[0]
+        bottom, top = ax.get_ylim()
+        assert bottom <= 0.9 * 0.9 ** k and top >= 1.0      # the curves stay inside
+    assert ax.get_xlim() == pytest.approx((0.05, 20.95))    # the planned epochs, from the start
+    assert len(set(frames)) <= 4                            # redrawn a few times, not 20
+
+
+def test_without_planned_epochs_the_x_axis_grows_in_round_steps():
+    run = RunRecord("demo")
+    view = LiveCurves(metrics=["loss"], min_interval=0, max_overhead=1)
+    for k in range(12):
+        run.add_epoch({"loss": 1 / (k + 1)}, 1.0)
+        view.update(run)
+        if k == 2:
+            assert view._figure.axes[0].get_xlim()[1] == pytest.approx(10.45)
+    assert view._figure.axes[0].get_xlim()[1] == pytest.approx(15.7)
+
+
+def test_a_high_accuracy_keeps_room_to_read_the_gap_and_a_loss_starts_at_0():
+    run = RunRecord("demo", hparams={"epochs": 8})
+    run.add_epoch({"loss": 0.05, "val_loss": 0.3, "accuracy": 1.0, "val_accuracy": 0.964}, 1.0)
+    view = LiveCurves(min_interval=0, max_overhead=1)
+    view.update(run)
+    loss, accuracy = (ax.get_ylim() for ax in view._figure.axes)
+    assert loss[0] < 0 < 0.05 and loss[1] >= 0.3        # 0 shows, above the bottom spine
+    assert 0.5 < accuracy[0] < 0.964 and accuracy[1] > 1.0
