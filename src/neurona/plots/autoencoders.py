@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import LogFormatterSciNotation, MaxNLocator
+from matplotlib.ticker import LogFormatterSciNotation
 
 from neurona.i18n import N_, _, grouped
 from neurona.plots.style import (
@@ -25,6 +25,7 @@ from neurona.plots.style import (
     VALIDATION_LINESTYLE,
     WRONG_COLOR,
     figure_size,
+    integer_ticks,
     legend_below,
     series_color,
 )
@@ -245,7 +246,7 @@ def plot_loss_band(
         ax.yaxis.set_major_formatter(_PlainLogFormatter())
         ax.yaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False))
     ax.set_xlabel(_("epoch"))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no "1.2"
+    integer_ticks(ax.xaxis)  # epochs are whole: no "1.2"
     ax.set_ylabel(_(_LOSS_LABELS[metric]))
     if title is None:
         title = _(_BAND_TITLES[metric, band])

@@ -22,7 +22,14 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from neurona.i18n import N_, _, grouped, ngettext
-from neurona.plots.style import OKABE_ITO, PALETTE, WRONG_COLOR, axis_label, metric_label
+from neurona.plots.style import (
+    OKABE_ITO,
+    PALETTE,
+    WRONG_COLOR,
+    axis_label,
+    integer_ticks,
+    metric_label,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -319,7 +326,7 @@ def _draw_curves(ax, summary, values, colours):
     ax.set_title(_("Every student's curve"), fontsize=TITLE_PT)
     ax.set_xlabel(_("epoch"), fontsize=LABEL_PT)
     ax.set_ylabel(axis_label(metric), fontsize=LABEL_PT)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    integer_ticks(ax.xaxis)
     finite = []
     for curve in curves:
         y = [math.nan if v is None else v for v in curve.get("y") or []]

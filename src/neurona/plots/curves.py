@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from neurona.i18n import N_, _, grouped
 from neurona.plots.style import (
@@ -35,6 +34,7 @@ from neurona.plots.style import (
     VALIDATION_LINESTYLE,
     axis_label,
     figure_size,
+    integer_ticks,
     legend_below,
     metric_color,
     metric_label,
@@ -310,7 +310,7 @@ def plot_time_per_epoch(run: Any, ax: Axes | None = None) -> Axes:
             linewidth=1.5,
             label=_("steady median {seconds} s/epoch").format(seconds=_format_seconds(steady)),
         )
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    integer_ticks(ax.xaxis)
     ax.set_xlabel(_("epoch"))
     ax.set_ylabel(_("wall time (s/epoch)"))
     ax.set_title(_("Time per epoch: {name}").format(name=name) if name else _("Time per epoch"))
@@ -460,7 +460,7 @@ def _plot_per_epoch(ax: Axes, values: np.ndarray, **style: Any) -> None:
 
 def _epoch_axis(ax: Axes) -> None:
     ax.set_xlabel(_("epoch"))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    integer_ticks(ax.xaxis)
     longest = max((len(line.get_xdata()) for line in ax.get_lines()), default=0)
     if longest == 1:  # otherwise matplotlib zooms in to epochs 0.95..1.05
         ax.set_xlim(0.5, 1.5)

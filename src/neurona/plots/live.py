@@ -275,14 +275,14 @@ def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False)
     is drawn again a few times in a long fit, not each epoch, and seldom in a short one,
     whose first and final pictures may then share it.
     """
-    from matplotlib.ticker import MaxNLocator
+    from neurona.plots.style import integer_ticks
 
     last = planned if planned and planned >= epochs else _nice_ceiling(max(10, epochs))
     margin = 0.05 * (last - 1) if last > 1 else 0.5
     xlim = (1 - margin, last + margin)
     if ax.get_xlim() != xlim:
         ax.set_xlim(*xlim)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        integer_ticks(ax.xaxis)
     values = np.concatenate([np.asarray(line.get_ydata(), dtype=float)
                              for line in ax.get_lines()])
     values = values[np.isfinite(values)]
@@ -345,12 +345,12 @@ def _finite(values) -> np.ndarray:
 
 def _leave_lone_point(ax) -> None:
     """Undo what plot_learning_curves does for a curve of one point, now that it has more."""
-    from matplotlib.ticker import MaxNLocator
+    from neurona.plots.style import integer_ticks
 
     for line in ax.get_lines():
         line.set_marker("None")
     ax.set_autoscalex_on(True)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    integer_ticks(ax.xaxis)
     ax.legend()  # its keys showed the markers
 
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from neurona.i18n import N_, _
 from neurona.plots.decision import (
@@ -32,7 +31,7 @@ from neurona.plots.decision import (
     tint,
     two_class_cmap,
 )
-from neurona.plots.style import WRONG_COLOR, legend_below, metric_color
+from neurona.plots.style import WRONG_COLOR, integer_ticks, legend_below, metric_color
 from neurona.validate import one_of, points_2d, real_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -391,8 +390,8 @@ def plot_training_errors(
     ax.bar(epochs, errors, color=WRONG_COLOR, alpha=0.85, label=_("perceptron: misclassified"))
     ax.set_xlabel(_("epoch"))
     ax.set_ylabel(_("misclassified samples (count)"))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    integer_ticks(ax.xaxis)
+    integer_ticks(ax.yaxis)
     ax.grid(axis="y", alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
     title = _("Perceptron: mistakes per epoch")
