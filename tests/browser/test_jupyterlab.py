@@ -178,9 +178,9 @@ def write_answered_copies(root: Path) -> None:
     """
     for path in grade.solution_notebooks():
         solution = nbformat.read(path, as_version=4)
+        answers = [item.answer_id for item in graded(path.name)]
         for student in (root / path.name, root / "es" / path.name):
             if student.exists():
-                answers = [item.answer_id for item in graded(path.name)]
                 nb = grade.answered_copy(nbformat.read(student, as_version=4), solution, answers)
                 nbformat.write(nb, student)
 

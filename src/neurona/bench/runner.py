@@ -17,7 +17,7 @@ from typing import Any
 from neurona import processes
 from neurona.bench.config import Config
 from neurona.i18n import _, ngettext, pgettext
-from neurona.runs import Ledger, RunRecord, compact, table_html
+from neurona.runs import Ledger, RunRecord, compact
 
 __all__ = [
     "Results",
@@ -145,10 +145,10 @@ class Results:
         return len(self.rows)
 
     def _repr_html_(self) -> str:
-        shown = self.frame[["label", "ok", "median_s", "samples_per_s", "achieved_gflops", "error"]]
+        shown = self.table("ok", "median_s", "samples_per_s", "achieved_gflops", "error")
         note = ("<p><i>{}</i></p>".format(_("Interrupted: the finished rows are kept."))
                 if self.interrupted else "")
-        return note + table_html(shown.set_index("label"))
+        return note + shown._repr_html_()
 
     def __repr__(self) -> str:
         failed = sum(not row.get("ok") for row in self.rows)
