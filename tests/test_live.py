@@ -174,3 +174,77 @@ def test_a_high_accuracy_keeps_room_to_read_the_gap_and_a_loss_starts_at_0():
     loss, accuracy = (ax.get_ylim() for ax in view._figure.axes)
     assert loss[0] < 0 < 0.05 and loss[1] >= 0.3        # 0 shows, above the bottom spine
     assert 0.5 < accuracy[0] < 0.964 and accuracy[1] > 1.0
+
+
+def fitted(epochs, planned=8, scale=1.0):
+    run = RunRecord("demo", hparams={"epochs": planned})
+    for k in range(epochs):
+        run.add_epoch({"loss": scale * 0.9 * 0.8 ** k, "val_loss": scale * 0.85 ** k,
+                       "accuracy": 0.5 + 0.05 * k, "val_accuracy": 0.45 + 0.05 * k}, 1.0)
+    return run
+
+
+def same_as_a_full_drawing(view):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from neurona.plots.raster import canvas_image
+
+    picture = np.asarray(Image.open(io.BytesIO(view.last_png)).convert("RGB"), dtype=int)
+    view._figure.canvas.draw()
+    return np.array_equal(picture, np.asarray(canvas_image(view._figure.canvas), dtype=int))
+
+
+def test_the_next_view_with_the_same_frame_reuses_its_pixels_and_draws_the_same_picture():
+    from neurona.plots import live
+
+    live._FRAMES.clear()
+    first = LiveCurves(min_interval=0, max_overhead=1)
+    first.update(fitted(1))
+    assert first._framed is True and len(live._FRAMES) == 1  # drawn, and kept
+    second = LiveCurves(min_interval=0, max_overhead=1)
+    run = fitted(1)
+    second.update(run)
+    assert second._framed is False  # the frame came from the first view
+    assert same_as_a_full_drawing(second)
+    for k in range(1, 8):
+        run.add_epoch({"loss": 0.9 * 0.8 ** k, "val_loss": 0.85 ** k,
+                       "accuracy": 0.5 + 0.05 * k, "val_accuracy": 0.45 + 0.05 * k}, 1.0)
+        second.update(run, final=k == 7)
+        assert same_as_a_full_drawing(second)
+
+
+@pytest.mark.parametrize("change", ["planned epochs", "limits", "metrics", "language"])
+def test_views_whose_frames_differ_never_share_one(change):
+    from neurona.i18n import language, set_language
+    from neurona.plots import live
+
+    live._FRAMES.clear()
+    before = language()
+    first = LiveCurves(min_interval=0, max_overhead=1)
+    first.update(fitted(1))
+    other = {"planned epochs": lambda: (fitted(1, planned=10), {}),
+             "limits": lambda: (fitted(1, scale=30.0), {}),
+             "metrics": lambda: (fitted(1), {"metrics": ["loss"]}),
+             "language": lambda: (fitted(1), {})}[change]
+    try:
+        if change == "language":
+            set_language("es" if before != "es" else "en")
+        run, options = other()
+        second = LiveCurves(min_interval=0, max_overhead=1, **options)
+        second.update(run)
+    finally:
+        set_language(before)
+    assert second._framed is True and second._background is not first._background
+    assert len(live._FRAMES) == 2
+    assert same_as_a_full_drawing(second)
+
+
+def test_few_frames_are_kept():
+    from neurona.plots import live
+
+    for planned in range(2, 12):
+        LiveCurves(min_interval=0, max_overhead=1).update(fitted(1, planned=planned))
+    assert len(live._FRAMES) == live.FRAMES_KEPT

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import textwrap
 import time
+from collections import OrderedDict
 
 import numpy as np
 
@@ -153,10 +154,11 @@ class LiveCurves(PacedView):
         frame = tuple(_steady_limits(ax, record.epochs, record.hparams.get("epochs"),
                                      fraction="accuracy" in base)
                       for ax, (base, _keys) in zip(self._figure.axes, panels, strict=True))
-        self._framed = frame != self._frame
-        if self._framed:
-            self._draw_frame()
+        if frame != self._frame:
+            self._framed = self._draw_frame()
             self._frame = frame
+        else:
+            self._framed = False
         self._figure.suptitle(title)
         self._draw_changing()
         return png_bytes(canvas_image(self._figure.canvas))
@@ -174,16 +176,37 @@ class LiveCurves(PacedView):
                 artists.append(ax.get_legend())
         return artists + [self._figure._suptitle]
 
-    def _draw_frame(self) -> None:
-        """Draw everything that stays (axes, ticks, labels, grid) once, and keep its pixels."""
+    def _draw_frame(self) -> bool:
+        """Draw everything that stays (axes, ticks, labels, grid) once, and keep its pixels.
+
+        The pixels are kept across views too (:data:`_FRAMES`), under a key that describes
+        every artist of the frame: a view whose frame equals one drawn before, the next fit
+        with the same panels or a cell run again, starts at the cost of its lines.
+
+        Returns
+        -------
+        bool
+            True when the frame was drawn, False when its pixels came from the cache.
+        """
         changing = self._changing()
         for artist in changing:
             artist.set_visible(False)
-        canvas = self._figure.canvas
-        canvas.draw()
-        self._background = canvas.copy_from_bbox(self._figure.bbox)
-        for artist in changing:
-            artist.set_visible(True)
+        try:
+            key = _frame_key(self._figure, changing)
+            self._background = _FRAMES.get(key)
+            if self._background is not None:
+                _FRAMES.move_to_end(key)
+                return False
+            canvas = self._figure.canvas
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self._figure.bbox)
+            _FRAMES[key] = self._background
+            while len(_FRAMES) > FRAMES_KEPT:
+                _FRAMES.popitem(last=False)
+            return True
+        finally:
+            for artist in changing:
+                artist.set_visible(True)
 
     def _draw_changing(self) -> None:
         """Put the kept frame back and draw only what changes over it: a few ms, not 50."""
@@ -225,6 +248,54 @@ class LiveCurves(PacedView):
         width_in = self._figure.get_size_inches()[0]
         chars = max(20, int(width_in * 72 / (0.62 * 12)))
         return textwrap.fill(_title(record, final), chars)
+
+
+# The frames' pixels kept across views, the most recently used last: a few, each the
+# size of one picture (about 0.8 MB for two panels at 80 dpi).
+FRAMES_KEPT = 4
+_FRAMES: OrderedDict = OrderedDict()
+
+
+def _frame_key(fig, changing: list) -> tuple:
+    """Return what the frame of ``fig`` shows, all of it: equal keys, equal pixels.
+
+    The figure's size, resolution and colour; for each panel its place, limits, scales and
+    colours, every tick (place, label text, visibility, grid line) and offset text as a
+    drawing would lay them out, the axis labels and titles; every other artist the frame
+    draws, by kind and visibility; the language, and matplotlib's settings. The artists in
+    ``changing`` (lines, spines, legends, the figure's title) are drawn over the frame
+    and are not part of it.
+    """
+    import matplotlib
+
+    from neurona.i18n import language
+
+    skip = {id(artist) for artist in changing}
+    panels = []
+    for ax in fig.axes:
+        axes = []
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis._update_ticks()  # the ticks a drawing would lay out, labelled
+            axes.append((
+                axis.get_scale(), axis.get_label().get_text(), axis.get_label().get_visible(),
+                axis.get_offset_text().get_text(), axis.get_visible(),
+                tuple((float(tick.get_loc()), tick.label1.get_text(), tick.label1.get_visible(),
+                       tick.label2.get_visible(), tick.tick1line.get_visible(),
+                       tick.tick2line.get_visible(), tick.gridline.get_visible(),
+                       repr(tick.gridline.get_color()), tick.gridline.get_linestyle())
+                      for tick in ticks)))
+        panels.append((
+            tuple(ax.get_position().bounds), ax.get_xlim(), ax.get_ylim(), repr(ax.get_facecolor()),
+            ax.get_visible(), ax.axison, tuple(axes),
+            tuple((text.get_text(), text.get_visible(), tuple(text.get_position()))
+                  for text in (ax.title, ax._left_title, ax._right_title)),
+            tuple((type(child).__name__, child.get_visible()) for child in ax.get_children()
+                  if id(child) not in skip),
+            tuple(text.get_text() for text in ax.texts)))
+    return (tuple(fig.get_size_inches()), fig.dpi, repr(fig.get_facecolor()), tuple(panels),
+            tuple(text.get_text() for text in fig.texts if id(text) not in skip),
+            len(fig.legends), language(),
+            hash(tuple((name, repr(value)) for name, value in matplotlib.rcParams.items())))
 
 
 # Margins in inches, fixed: room for the tick labels and an axis label (left, between
