@@ -260,11 +260,11 @@ def _frame_key(fig, changing: list) -> tuple:
     """Return what the frame of ``fig`` shows, all of it: equal keys, equal pixels.
 
     The figure's size, resolution and colour; for each panel its place, limits, scales and
-    colours, every tick (place, label text, visibility, grid line) and offset text as a
-    drawing would lay them out, the axis labels and titles; every other artist the frame
-    draws, by kind and visibility; the language, and matplotlib's settings. The artists in
-    ``changing`` (lines, spines, legends, the figure's title) are drawn over the frame
-    and are not part of it.
+    colours, its ticks (places, label texts, offset text) as a drawing would lay them out
+    and the settings they are made from (visibility, grid lines, sizes, colours), the axis
+    labels and titles; every other artist the frame draws, by kind and visibility; the
+    language, and matplotlib's settings. The artists in ``changing`` (lines, spines,
+    legends, the figure's title) are drawn over the frame and are not part of it.
     """
     import matplotlib
 
@@ -275,15 +275,17 @@ def _frame_key(fig, changing: list) -> tuple:
     for ax in fig.axes:
         axes = []
         for axis in (ax.xaxis, ax.yaxis):
-            ticks = axis._update_ticks()  # the ticks a drawing would lay out, labelled
+            # The ticks a drawing lays out, from the same locators, formatters and tick
+            # settings, without making the ticks themselves (most of a drawing's layout).
+            major = axis.get_majorticklocs()
+            minor = axis.get_minorticklocs()
             axes.append((
                 axis.get_scale(), axis.get_label().get_text(), axis.get_label().get_visible(),
-                axis.get_offset_text().get_text(), axis.get_visible(),
-                tuple((float(tick.get_loc()), tick.label1.get_text(), tick.label1.get_visible(),
-                       tick.label2.get_visible(), tick.tick1line.get_visible(),
-                       tick.tick2line.get_visible(), tick.gridline.get_visible(),
-                       repr(tick.gridline.get_color()), tick.gridline.get_linestyle())
-                      for tick in ticks)))
+                axis.get_visible(), tuple(major), tuple(axis.major.formatter.format_ticks(major)),
+                axis.major.formatter.get_offset(), tuple(minor),
+                tuple(axis.minor.formatter.format_ticks(minor)),
+                repr(sorted(axis._major_tick_kw.items())),
+                repr(sorted(axis._minor_tick_kw.items()))))
         panels.append((
             tuple(ax.get_position().bounds), ax.get_xlim(), ax.get_ylim(), repr(ax.get_facecolor()),
             ax.get_visible(), ax.axison, tuple(axes),
