@@ -1,7 +1,7 @@
 """What the live learning curves cost a Keras fit, the old way and the new, in one run.
 
     .venv/bin/python benchmarks/live_curves.py [--fit-seconds 8] [--epochs 8] [--repeats 3]
-                                              [--shots DIR] [--json FILE]
+                                              [--shots DIR] [--json FILE] [--restart]
 
 A small Keras MLP (64 -> 128 -> 128 -> 2) fits synthetic data (no download) with
 ``validation_split=0.1``, so the view draws two panels (loss, accuracy), each for about
@@ -26,7 +26,10 @@ its frame differs, and the kept frames are emptied before the counted fits: NEW'
 counted fit draws its frame (as the first fit of a notebook does, less the imports and
 fonts), the later ones find it kept (as a cell run again, or the next fit with the same
 panels and limits, does). A line for NEW gives these two apart, and the warm-up fit's
-first picture, which is the first NEW picture in the process.
+first picture, which is the first NEW picture in the process. By default each fit goes on
+training the same model, so that its first losses, and the limits chosen for them, differ
+from the fit before; with ``--restart`` each fit starts again from the same weights and
+optimizer state, as a cell run again after ``nr.seed`` does, and the frame can repeat.
 """
 
 from __future__ import annotations
@@ -160,6 +163,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--shots", help="also save each view's last picture to this folder")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--restart", action="store_true",
+                        help="start each counted fit from the same weights (a cell run again)")
     args = parser.parse_args()
 
     rng = np.random.default_rng(0)
@@ -173,6 +178,12 @@ def main() -> None:
     model = build(features)
     x, y = data(20_000)
     fit(model, x, y, 1, None)  # tracing
+    start = ([v.numpy() for v in model.weights], [v.numpy() for v in model.optimizer.variables])
+
+    def restart():
+        for variable, value in zip(model.weights + model.optimizer.variables,
+                                   start[0] + start[1], strict=True):
+            variable.assign(value)
     epoch = fit(model, x, y, 1, None)["seconds"]
     n = int(20_000 * args.fit_seconds / args.epochs / epoch)
     x, y = data(n)
@@ -191,6 +202,8 @@ def main() -> None:
         order = list(sides)[repeat % len(sides):] + list(sides)[:repeat % len(sides)]
         for side in order:
             view = sides[side]()
+            if args.restart:
+                restart()
             results[side].append(fit(model, x, y, args.epochs, view))
             views[side] = view
         print(f"repeat {repeat + 1}: " + ", ".join(
