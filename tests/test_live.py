@@ -248,3 +248,13 @@ def test_few_frames_are_kept():
     for planned in range(2, 12):
         LiveCurves(min_interval=0, max_overhead=1).update(fitted(1, planned=planned))
     assert len(live._FRAMES) == live.FRAMES_KEPT
+
+
+def test_a_frame_with_an_artist_the_key_does_not_describe_is_not_kept():
+    from neurona.plots import live
+
+    view = LiveCurves(min_interval=0, max_overhead=1)
+    view.update(fitted(1))
+    assert live._frame_key(view._figure, view._changing()) is not None
+    view._figure.axes[0].axvspan(1, 2)
+    assert live._frame_key(view._figure, view._changing()) is None

@@ -201,14 +201,15 @@ class LiveCurves(PacedView):
             artist.set_visible(False)
         try:
             key = _frame_key(self._figure, changing)
-            self._background = _FRAMES.get(key)
+            self._background = None if key is None else _FRAMES.get(key)
             if self._background is not None:
                 _FRAMES.move_to_end(key)
                 return False
             canvas = self._figure.canvas
             canvas.draw()
             self._background = canvas.copy_from_bbox(self._figure.bbox)
-            _FRAMES[key] = self._background
+            if key is not None:
+                _FRAMES[key] = self._background
             while len(_FRAMES) > FRAMES_KEPT:
                 _FRAMES.popitem(last=False)
             return True
@@ -264,23 +265,31 @@ FRAMES_KEPT = 4
 _FRAMES: OrderedDict = OrderedDict()
 
 
-def _frame_key(fig, changing: list) -> tuple:
+def _frame_key(fig, changing: list) -> tuple | None:
     """Return what the frame of ``fig`` shows, all of it: equal keys, equal pixels.
 
     The figure's size, resolution and colour; for each panel its place, limits, scales and
     colours, its ticks (places, label texts, offset text) as a drawing would lay them out
     and the settings they are made from (visibility, grid lines, sizes, colours), the axis
-    labels and titles; every other artist the frame draws, by kind and visibility; the
-    language, and matplotlib's settings. The artists in ``changing`` (lines, spines,
-    legends, the figure's title) are drawn over the frame and are not part of it.
+    labels, titles and texts; the figure's texts; the language, and matplotlib's settings.
+    The artists in ``changing`` (lines, spines, legends, the figure's title) are drawn over
+    the frame and are not part of it. None when the frame holds any other artist (a bar,
+    an image, a figure's legend), whose pixels are then not kept.
     """
     import matplotlib
 
     from neurona.i18n import language
 
     skip = {id(artist) for artist in changing}
+    known = {id(artist) for artist in (fig.patch, *fig.axes, *fig.texts)}
+    if any(id(child) not in skip | known for child in fig.get_children()):
+        return None  # a figure's legend, image or patch: not described, not kept
     panels = []
     for ax in fig.axes:
+        known = {id(artist) for artist in (ax.xaxis, ax.yaxis, ax.patch, ax.title,
+                                           ax._left_title, ax._right_title, *ax.texts)}
+        if any(id(child) not in skip | known for child in ax.get_children()):
+            return None  # an artist the key does not describe (a bar, an image): not kept
         axes = []
         for axis in (ax.xaxis, ax.yaxis):
             # The ticks a drawing lays out, from the same locators, formatters and tick
@@ -299,12 +308,12 @@ def _frame_key(fig, changing: list) -> tuple:
             ax.get_visible(), ax.axison, tuple(axes),
             tuple((text.get_text(), text.get_visible(), tuple(text.get_position()))
                   for text in (ax.title, ax._left_title, ax._right_title)),
-            tuple((type(child).__name__, child.get_visible()) for child in ax.get_children()
-                  if id(child) not in skip),
-            tuple(text.get_text() for text in ax.texts)))
+            tuple((text.get_text(), text.get_visible(), tuple(text.get_position()))
+                  for text in ax.texts)))
     return (tuple(fig.get_size_inches()), fig.dpi, repr(fig.get_facecolor()), tuple(panels),
-            tuple(text.get_text() for text in fig.texts if id(text) not in skip),
-            len(fig.legends), language(),
+            tuple((text.get_text(), text.get_visible(), tuple(text.get_position()))
+                  for text in fig.texts if id(text) not in skip),
+            language(),
             hash(tuple((name, repr(value)) for name, value in matplotlib.rcParams.items())))
 
 
