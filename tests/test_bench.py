@@ -307,7 +307,7 @@ def test_the_modules_notebooks_08_and_12_time_define_what_their_cells_name(tmp_p
     """Cell 08-055b times cnn_code.py's dense_network and fast_cnn; 12-028 pyramid_code.py's."""
     nb08 = written_module("08", "cnn_code.py", tmp_path)
     assert nb08.dense_network().count_params() == 266_610
-    assert nb08.fast_cnn().count_params() == 225_034
+    assert nb08.fast_cnn().count_params() == 431_242
     for model in ("dense_network", "fast_cnn"):
         bench.Config(code=nb08.__file__, model=model, backend="jax")
     nb12 = written_module("12", "pyramid_code.py", tmp_path)

@@ -19,7 +19,8 @@ from notebook_code import run_cells, written_module  # noqa: E402
 
 def notebook_08(cell_ids, **names):
     """Run notebook 08's cells ``cell_ids`` with what its earlier cells define; return the names."""
-    namespace = {"nr": nr, "keras": keras, "np": np, "SEED": 0,
+    pixels = np.random.default_rng(0).random((8, 28, 28, 1)).astype("float32")
+    namespace = {"nr": nr, "keras": keras, "np": np, "SEED": 0, "x_train": pixels,
                  "display": lambda *args, **kwargs: None, **names}
     return run_cells("08", cell_ids, namespace)
 
@@ -177,7 +178,7 @@ def test_parse_kernel_errors(text, message):
      (5 * 5 * 6 + 6) + (5 * 5 * 6 * 16 + 16) + (400 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10),
      61_706),
     (["08-033", "08-033c"], "fast_cnn",
-     (9 * 32 + 32) + (9 * 32 * 64 + 64) + (5 * 5 * 64 * 128 + 128) + (128 * 10 + 10), 225_034),
+     (9 * 32 + 32) + (9 * 32 * 64 + 64) + (5 * 5 * 64 * 256 + 256) + (256 * 10 + 10), 431_242),
     (["08-033", "08-033c", "08-039"], "dense",
      784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10, 266_610),
 ], ids=["book CNN", "LeNet-5", "fast CNN", "Dense"])
@@ -280,7 +281,31 @@ def test_the_notebooks_fast_cnn_computes_in_the_chosen_policy(machine, cnn_code)
     found = notebook_08(["08-033", "08-033c"])
     assert found["policy"] == "mixed_bfloat16"
     model = found["fast_cnn"]()
-    assert model.layers[0].dtype_policy.name == "mixed_bfloat16"
+    assert model.layers[0].dtype_policy.name == "float32"     # standardising, in full precision
+    assert model.layers[1].dtype_policy.name == "mixed_bfloat16"
     assert model.layers[-1].dtype_policy.name == "float32"   # the probabilities stay float32
     found["policy"] = "float32"                               # a student overruling the choice
     assert {layer.dtype_policy.name for layer in found["fast_cnn"]().layers} == {"float32"}
+
+
+def test_the_notebooks_pipeline_gives_every_image_once_per_epoch_in_a_new_order(cnn_code):
+    x = np.arange(10, dtype="float32").reshape(10, 1, 1, 1) * np.ones((10, 28, 28, 1), "float32")
+    y = np.arange(10)
+    pipeline = cnn_code.batches(x, y, 4, seed=1)
+    epochs = [[(xb.numpy()[:, 0, 0, 0], yb.numpy()) for xb, yb in pipeline] for _ in range(2)]
+    for batches in epochs:
+        assert [len(yb) for _, yb in batches] == [4, 4, 2]
+        assert all(np.array_equal(xb, yb) for xb, yb in batches)   # each image keeps its label
+        assert sorted(np.concatenate([yb for _, yb in batches])) == list(range(10))
+    orders = [np.concatenate([yb for _, yb in batches]) for batches in epochs]
+    assert not np.array_equal(*orders)                             # shuffled anew each epoch
+    again = np.concatenate([yb.numpy() for _, yb in cnn_code.batches(x, y, 4, seed=1)])
+    assert np.array_equal(again, orders[0])                        # the seed fixes the order
+    assert not pipeline.options().autotune.enabled
+
+
+def test_the_fast_cnn_standardises_its_input(cnn_code):
+    model = cnn_code.fast_cnn("float32", mean=0.5, std=0.25)
+    first = keras.Model(model.inputs[0], model.layers[0].output)
+    out = keras.ops.convert_to_numpy(first(np.full((1, 28, 28, 1), 0.75, "float32")))
+    assert np.allclose(out, 1.0, atol=1e-3)

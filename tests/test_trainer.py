@@ -1,6 +1,7 @@
 """The Trainer panel: controls, background training, Stop, divergence, run comparison."""
 
 import time
+import warnings
 
 import keras
 import numpy as np
@@ -260,3 +261,43 @@ def test_a_cosine_schedule_warms_up_then_decays_over_the_run(trainer, data):
     assert rates[2] == pytest.approx(0.0, abs=1e-9)
     with pytest.raises(ValueError, match="schedule must be one of constant, cosine; got 'step'"):
         trainer.set(schedule="step")
+
+
+def test_a_batches_function_feeds_each_run_at_the_batch_size_of_the_controls(data):
+    import tensorflow as tf
+
+    x, y = data
+    asked = []
+
+    def batches(x_train, y_train, batch_size):
+        asked.append((len(x_train), batch_size))
+        return tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(batch_size)
+
+    trainer = Trainer(dense, x, y, batches=batches, validation_data=(x[:32], y[:32]),
+                      ledger=Ledger(), defaults={"epochs": 2})
+    trainer.set(batch_size=64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "shuffle=True ... ignored" from Keras
+        trainer.train(wait=True)
+    record = trainer.ledger.last
+    assert asked == [(256, 64)]
+    assert record.status == "finished" and record.epochs == 2
+    assert record.samples_per_epoch == 256 and record.hparams["batch_size"] == 64
+    assert record.hparams["steps_per_epoch"] == 4 and "val_loss" in record.history
+    with pytest.raises(ValueError, match="validation_data instead"):
+        Trainer(dense, x, y, batches=batches, validation_split=0.2)
+    with pytest.raises(TypeError, match="function of"):
+        Trainer(dense, x, y, batches=64)
+
+
+def test_a_failing_batches_function_is_reported_in_the_panel(data):
+    x, y = data
+
+    def batches(x_train, y_train, batch_size):
+        raise RuntimeError("no pipeline here")
+
+    trainer = Trainer(dense, x, y, batches=batches, ledger=Ledger(), defaults={"epochs": 1})
+    with pytest.raises(RuntimeError, match="no pipeline here"):
+        trainer.train(wait=True)
+    assert "no pipeline here" in trainer.message.value
+    assert not trainer.train_button.disabled

@@ -28,6 +28,7 @@ from neurona.i18n import _
 from neurona.plots.live import LiveCurves
 from neurona.runs import Ledger, RunRecord, _epochs
 from neurona.runs import ledger as default_ledger
+from neurona.validate import whole_number
 
 __all__ = ["Track", "NaNGuard", "callbacks"]
 
@@ -59,6 +60,10 @@ class Track(keras.callbacks.Callback):
         The record may come from a ledger saved with the checkpoint
         (:meth:`neurona.Ledger.to_csv`, read back with :meth:`neurona.Ledger.read_csv`).
         ``name``, if given, renames it.
+    samples_per_epoch : int, optional
+        Training samples in one epoch, for the samples per second. Read from the arrays
+        ``fit`` is given; pass it when ``fit`` trains on a dataset (a ``tf.data`` pipeline),
+        whose size Keras does not tell its callbacks.
     **hparams
         Extra hyper-parameters to store with the run (e.g. ``units=512``). Batch size,
         epochs, optimizer, learning rate and loss are read from the model and from ``fit``.
@@ -93,6 +98,7 @@ class Track(keras.callbacks.Callback):
         metrics: list[str] | None = None,
         verbose: bool = True,
         resume: RunRecord | None = None,
+        samples_per_epoch: int | None = None,
         **hparams: Any,
     ):
         super().__init__()
@@ -111,6 +117,8 @@ class Track(keras.callbacks.Callback):
         self.metrics = metrics
         self.verbose = verbose
         self.hparams = hparams
+        self.samples_per_epoch = (None if samples_per_epoch is None
+                                  else whole_number("samples_per_epoch", samples_per_epoch, 1))
         self.record: RunRecord | None = None
         self.view = None
         self._epoch_start = 0.0
@@ -122,7 +130,7 @@ class Track(keras.callbacks.Callback):
 
         fit_args = _fit_arguments(self.model)
         steps = self.params.get("steps")
-        samples = _samples_per_epoch(fit_args, steps)
+        samples = self.samples_per_epoch or _samples_per_epoch(fit_args, steps)
         hparams = {**_model_hparams(self.model, fit_args, self.params), **self.hparams}
         if self.resume is not None:
             self._go_on(self.resume, fit_args, hparams)

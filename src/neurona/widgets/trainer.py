@@ -57,7 +57,7 @@ INITIALIZERS = (
     "random_normal",
     "zeros",
 )
-LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.005, 0.01, 0.03, 0.1, 0.3, 1.0)
 MAX_HIDDEN_LAYERS, MAX_UNITS, MAX_EPOCHS = 6, 1024, 200
 MAX_DROPOUT, MAX_L2 = 0.9, 0.1
 
@@ -112,6 +112,11 @@ class Trainer(BackgroundTraining, Panel):
         (CNNs, autoencoders) and the panel then shows only the training controls.
     x_train, y_train : array-like
         Training data, as ``model.fit`` takes it.
+    batches : callable, optional
+        ``batches(x_train, y_train, batch_size)``, returning what ``model.fit`` trains on
+        instead of the arrays, such as a ``tf.data`` pipeline (notebook 08 writes one): it is
+        called at every run with the batch size of the controls. Not with
+        ``validation_split``: pass ``validation_data``.
     validation_data : tuple, optional
         ``(x_val, y_val)`` for the validation curves.
     validation_split : float
@@ -158,6 +163,7 @@ class Trainer(BackgroundTraining, Panel):
         x_train,
         y_train,
         *,
+        batches: Callable[[Any, Any, int], Any] | None = None,
         validation_data=None,
         validation_split: float = 0.0,
         loss: Any = "sparse_categorical_crossentropy",
@@ -173,6 +179,12 @@ class Trainer(BackgroundTraining, Panel):
                     kind=type(build).__name__)
             )
         real_number("validation_split", validation_split, 0, 1, high_open=True)
+        if batches is not None and not callable(batches):
+            raise TypeError(_("batches must be a function of (x_train, y_train, batch_size), "
+                              "got {kind}").format(kind=type(batches).__name__))
+        if batches is not None and validation_split:
+            raise ValueError(_("batches cannot be used with validation_split: pass "
+                               "validation_data instead"))
         if ledger is not None and not isinstance(ledger, Ledger):
             raise TypeError(_("ledger must be a neurona Ledger, got {kind}").format(
                 kind=type(ledger).__name__))
@@ -182,6 +194,7 @@ class Trainer(BackgroundTraining, Panel):
 
         self.build = build
         self.x_train, self.y_train = x_train, y_train
+        self.batches = batches
         self.validation_data = validation_data
         self.validation_split = float(validation_split)
         self.loss = loss
@@ -297,16 +310,21 @@ class Trainer(BackgroundTraining, Panel):
             live=LiveCurves(target=self.live_image, min_interval=0.5),
             ledger=self.ledger,
             verbose=False,
+            samples_per_epoch=self.n_train,
             **hp,
         )
         fit_args = {"validation_split": self.validation_split} if self.validation_split else {}
         if self.validation_data is not None:
             fit_args = {"validation_data": self.validation_data}
         try:
+            if self.batches is None:
+                data = {"x": self.x_train, "y": self.y_train, "batch_size": hp["batch_size"]}
+            else:
+                # the pipeline shuffles, if it should: fit only reads it
+                data = {"x": self.batches(self.x_train, self.y_train, hp["batch_size"]),
+                        "shuffle": False}
             model.fit(
-                self.x_train,
-                self.y_train,
-                batch_size=hp["batch_size"],
+                **data,
                 epochs=hp["epochs"],
                 verbose=0,
                 callbacks=[track, NaNGuard(verbose=False), _StopFlag(self._stop, self, track)],
