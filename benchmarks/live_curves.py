@@ -16,17 +16,21 @@ four times, in an order that rotates: bare (no view), with the OLD, KEPT and NEW
   its lines kept, but a full ``canvas.draw()`` for every picture, paced within 1%.
 - NEW: the kit's ``LiveCurves`` with its defaults: the frame drawn once (again only when
   the limits move), each picture only the lines, legends and title over it; a frame's
-  pixels are kept across views, so that the next fit with an equal frame does not draw it.
+  pixels are kept across views, so that the next fit with an equal frame does not draw it;
+  a view's figure is handed on after its final picture to the next view of the same
+  layout, with its panels and ticks made.
 
 It prints per view: pictures per fit, ms per picture, drawing seconds per fit and their
 share of the fit's wall time. Issue 21's goal: drawing <= 1% of a fit. The first fit of
 each view is a warm-up (imports, fonts, tracing) and is not counted: the counted fits
 measure a kernel that has drawn a picture before. NEW's warm-up fit plans 2 epochs, so
 its frame differs, and the kept frames are emptied before the counted fits: NEW's first
-counted fit draws its frame (as the first fit of a notebook does, less the imports and
-fonts), the later ones find it kept (as a cell run again, or the next fit with the same
-panels and limits, does). A line for NEW gives these two apart, and the warm-up fit's
-first picture, which is the first NEW picture in the process. By default each fit goes on
+counted fit draws its frame on the figure the warm-up handed on (as the next fit of a
+notebook does); later ones draw it again when their limits differ, or find it kept (as a
+cell run again does). NEW's fits are summed up apart by whether their first picture drew
+the frame. One more NEW fit, after the counted ones, finds neither a frame nor a figure
+kept (as the first fit of a notebook, less the imports and fonts), and the warm-up fit's
+first picture is the first NEW picture in the process. By default each fit goes on
 training the same model, so that its first losses, and the limits chosen for them, differ
 from the fit before; with ``--restart`` each fit starts again from the same weights and
 optimizer state, as a cell run again after ``nr.seed`` does, and the frame can repeat.
@@ -96,7 +100,41 @@ class OldLiveCurves(LiveCurves):
 
 
 class KeptFigureLiveCurves(LiveCurves):
-    """``LiveCurves`` after issue 21's first step: the figure kept, a full drawing a picture."""
+    """``LiveCurves`` after issue 21's first step: the figure kept, a full drawing a picture.
+
+    Its panels are made anew whenever it lays them out, and it takes no figure from another
+    view, as then.
+    """
+
+    def _build(self, record, bases, final: bool) -> None:
+        from neurona.plots.curves import plot_learning_curves
+        from neurona.plots.render import new_figure
+        from neurona.plots.style import figure_size
+
+        columns = min(len(bases), 2)
+        rows = -(-len(bases) // columns)
+        if self._figure is None or len(self._figure.axes) != len(bases):
+            self._figure = new_figure(*figure_size(self.width * columns, self.height * rows),
+                                      self.dpi)
+        self._layout = ("kept", id(self))  # never one a NEW view asks for
+        fig = self._figure
+        fig.clear()
+        axes = list(fig.subplots(rows, columns, squeeze=False).ravel())
+        for extra in axes[len(bases):]:
+            fig.delaxes(extra)
+        title = self._wrapped_title(record, final)
+        plot_learning_curves(record, metrics=bases, axes=axes[: len(bases)], title=title)
+        for ax in axes[: len(bases)]:
+            ax.set_title(ax.get_title(), y=1.0)
+        self._title_lines = title.count("\n")
+        live._fixed_margins(fig, rows, columns, title_lines=self._title_lines + 1)
+
+    def update(self, record, *, final: bool = False) -> bool:
+        drawn = super().update(record, final=final)
+        if self._handed_on:  # not offered to other views, as then
+            live._take(self._layout, self._figure)
+            self._handed_on = False
+        return drawn
 
     def _render(self, record, final: bool) -> bytes:
         from neurona.plots.live import _finite, _leave_lone_point, _lone_point, _panels
@@ -142,10 +180,15 @@ def fit(model, x, y, epochs: int, view) -> dict:
     """Fit once; with a view, through Track. Returns wall seconds and the view's drawing."""
     callbacks = [] if view is None else [
         nr.Track(live=view, ledger=nr.Ledger(), verbose=False)]
-    costs = []
-    if view is not None:  # each picture's cost, to tell the first (a full drawing) apart
+    costs, framed = [], []
+    if view is not None:  # each picture's cost, and whether it drew the frame
         drawn = view.pacer.drawn
-        view.pacer.drawn = lambda seconds: (costs.append(seconds), drawn(seconds))
+
+        def timed(seconds):
+            costs.append(seconds)
+            framed.append(bool(getattr(view, "_framed", True)))
+            drawn(seconds)
+        view.pacer.drawn = timed
     start = time.perf_counter()
     model.fit(x, y, epochs=epochs, batch_size=64, validation_split=0.1, verbose=0,
               callbacks=callbacks)
@@ -153,7 +196,7 @@ def fit(model, x, y, epochs: int, view) -> dict:
     if view is None:
         return {"seconds": seconds}
     return {"seconds": seconds, "pictures": view.redraws, "draw_seconds": view.draw_seconds,
-            "ms_each": [round(1000 * cost, 1) for cost in costs]}
+            "ms_each": [round(1000 * cost, 1) for cost in costs], "frame_drawn": framed}
 
 
 def main() -> None:
@@ -208,6 +251,13 @@ def main() -> None:
             views[side] = view
         print(f"repeat {repeat + 1}: " + ", ".join(
             f"{side} {results[side][-1]['seconds']:.2f} s" for side in sides))
+    # One more NEW fit that finds neither a frame nor a figure kept, as the first fit of a
+    # notebook (less the imports and fonts).
+    live._FRAMES.clear()
+    live._SPARES.clear()
+    if args.restart:
+        restart()
+    alone = fit(model, x, y, args.epochs, LiveCurves())
 
     summary = {}
     for side in ("old", "kept", "new"):
@@ -222,16 +272,20 @@ def main() -> None:
         print(f"{side:>4}: {pictures:g} pictures a fit, {1000 * per_picture:.0f} ms each "
               f"(the first {first:.0f} ms), {drawing:.3f} s drawing = {share:.2%} of the fit; "
               f"last fit's pictures (ms): {runs[-1]['ms_each']}")
+    # NEW's fits apart: the first picture drew its frame, or found it kept.
     runs = results["new"]
-    for label, part in (("first counted fit (frame drawn)", runs[:1]),
-                        ("later fits (frame kept)", runs[1:])):
+    for label, part in (("frame drawn", [r for r in runs if r["frame_drawn"][0]]),
+                        ("frame kept", [r for r in runs if not r["frame_drawn"][0]]),
+                        ("nothing kept", [alone])):
         if part:
             share = statistics.median(r["draw_seconds"] / r["seconds"] for r in part)
             first = statistics.median(r["ms_each"][0] for r in part)
-            summary["new"]["later" if "later" in label else "first_fit"] = {
-                "share_of_fit": share, "first_ms": first}
-            print(f" new, {label}: {share:.2%} of the fit, first picture {first:.0f} ms, "
-                  f"pictures (ms): {[r['ms_each'] for r in part]}")
+            summary["new"][label.replace(" ", "_")] = {
+                "fits": len(part), "share_of_fit": share, "first_ms": first,
+                "max_share": max(r["draw_seconds"] / r["seconds"] for r in part)}
+            print(f" new, {len(part)} fit(s), {label}: {share:.2%} of the fit (at most "
+                  f"{summary['new'][label.replace(' ', '_')]['max_share']:.2%}), first picture "
+                  f"{first:.0f} ms; pictures (ms): {[r['ms_each'] for r in part]}")
     print(f" new, warm-up fit (the first NEW picture in the process): first picture "
           f"{warm[LiveCurves]['ms_each'][0]:.0f} ms")
     old, new = summary["old"], summary["new"]

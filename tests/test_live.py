@@ -6,6 +6,15 @@ from neurona.plots.live import LiveCurves
 from neurona.runs import RunRecord
 
 
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    """Each test starts with no frame, figure or limits kept by the tests before it."""
+    from neurona.plots import live
+
+    for kept in (live._FRAMES, live._SPARES, live._RECENT_LIMITS):
+        kept.clear()
+
+
 def record(epochs):
     run = RunRecord("demo", hparams={"epochs": 10})
     for k in range(epochs):
@@ -258,3 +267,110 @@ def test_a_frame_with_an_artist_the_key_does_not_describe_is_not_kept():
     assert live._frame_key(view._figure, view._changing()) is not None
     view._figure.axes[0].axvspan(1, 2)
     assert live._frame_key(view._figure, view._changing()) is None
+
+
+def pixels(png):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def test_a_later_view_draws_on_the_figure_handed_on_and_the_same_pictures_as_on_a_new_one():
+    import numpy as np
+
+    from neurona.plots import live
+
+    first = LiveCurves(min_interval=0, max_overhead=1)
+    first.update(fitted(5, scale=3.0), final=True)        # its final picture: handed on
+    assert any(fig is first._figure for _layout, fig in live._SPARES)
+    later = LiveCurves(min_interval=0, max_overhead=1)
+    run = RunRecord("later", hparams={"epochs": 6})
+    pictures = []
+    for k in range(6):                                    # a lone point first, then lines
+        run.add_epoch({"loss": 0.7 * 0.8 ** k, "val_loss": 0.8 * 0.85 ** k,
+                       "accuracy": 0.6 + 0.05 * k, "val_accuracy": 0.55 + 0.05 * k}, 1.0)
+        later.update(run, final=k == 5)
+        assert later._figure is first._figure and same_as_a_full_drawing(later)
+        pictures.append(pixels(later.last_png))
+    # The same run drawn by a view that finds no figure and no frame kept: not a pixel apart.
+    live._SPARES.clear()
+    live._FRAMES.clear()
+    new = LiveCurves(min_interval=0, max_overhead=1)
+    again = RunRecord("later", hparams={"epochs": 6})
+    for k in range(6):
+        again.add_epoch({"loss": 0.7 * 0.8 ** k, "val_loss": 0.8 * 0.85 ** k,
+                         "accuracy": 0.6 + 0.05 * k, "val_accuracy": 0.55 + 0.05 * k}, 1.0)
+        new.update(again, final=k == 5)
+        assert np.array_equal(pixels(new.last_png), pictures[k])
+    assert new._figure is not first._figure
+
+
+def test_a_view_drawn_again_after_its_final_picture_takes_its_figure_back_or_another():
+    from neurona.plots import live
+
+    live._SPARES.clear()
+    view = LiveCurves(min_interval=0, max_overhead=1)
+    run = fitted(3)
+    view.update(run, final=True)
+    figure = view._figure
+    view.update(run, final=True)                     # nobody took it: the same figure
+    assert view._figure is figure and len(live._SPARES) == 1
+    other = LiveCurves(min_interval=0, max_overhead=1)
+    other.update(fitted(2))                          # takes it, and keeps it (not final)
+    assert other._figure is figure and not live._SPARES
+    view.update(run, final=True)                     # a figure of its own, not the other's
+    assert view._figure is not figure and same_as_a_full_drawing(view)
+    assert same_as_a_full_drawing(other)
+
+
+def test_few_figures_are_kept_and_only_for_their_layout():
+    from neurona.plots import live
+
+    live._SPARES.clear()
+    views = [LiveCurves(min_interval=0, max_overhead=1) for _ in range(5)]
+    for view in views:                               # five fits at once: five figures
+        view.update(fitted(2))
+    assert len({id(view._figure) for view in views}) == 5
+    for view in views:
+        view.update(fitted(2), final=True)
+    assert [fig for _layout, fig in live._SPARES] == [view._figure for view in views[-2:]]
+    assert len(live._SPARES) == live.FIGURES_KEPT
+    one_panel = LiveCurves(metrics=["loss"], min_interval=0, max_overhead=1)
+    one_panel.update(fitted(2))                      # a different layout: a new figure
+    assert all(fig is not one_panel._figure for _layout, fig in live._SPARES)
+    assert len(live._SPARES) == live.FIGURES_KEPT and len(one_panel._figure.axes) == 1
+
+
+def test_a_fit_whose_values_fit_the_last_limits_keeps_them_and_their_frame():
+    first = LiveCurves(min_interval=0, max_overhead=1)
+    first.update(fitted(1), final=True)
+    limits = [ax.get_ylim() for ax in first._figure.axes]
+    later = LiveCurves(min_interval=0, max_overhead=1)
+    run = fitted(1, scale=0.8)                   # a little lower: inside, and not too loose
+    run.history["accuracy"][0] = 0.6
+    later.update(run)
+    assert [ax.get_ylim() for ax in later._figure.axes] == limits
+    assert later._framed is False and same_as_a_full_drawing(later)
+    alone = LiveCurves(min_interval=0, max_overhead=1)
+    from neurona.plots import live
+
+    live._RECENT_LIMITS.clear()
+    alone.update(run)                            # its own limits: tighter, but not far
+    own = [ax.get_ylim() for ax in alone._figure.axes]
+    for (bottom, top), (own_bottom, own_top) in zip(limits, own, strict=True):
+        assert bottom <= own_bottom and own_top <= top
+        assert top - bottom <= live.LOOSER * (own_top - own_bottom)
+
+
+@pytest.mark.parametrize("scale", [0.3, 3.0])
+def test_a_fit_far_from_the_last_limits_gets_its_own(scale):
+    first = LiveCurves(metrics=["loss"], min_interval=0, max_overhead=1)
+    first.update(fitted(1), final=True)
+    (before,) = [ax.get_ylim() for ax in first._figure.axes]
+    later = LiveCurves(metrics=["loss"], min_interval=0, max_overhead=1)
+    later.update(fitted(1, scale=scale))         # far lower (too loose) or higher (outside)
+    (now,) = [ax.get_ylim() for ax in later._figure.axes]
+    assert now != before and now[1] >= 0.9 * scale and now[1] <= 2 * scale

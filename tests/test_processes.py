@@ -116,12 +116,17 @@ def test_one_failing_child_stops_the_others():
 
 
 def test_ctrl_c_stops_every_child_and_is_raised_again():
-    children, grandchildren = started_sleepers(2)
-    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        processes.wait_all(children, timeout=60)
-    timer.join()
+    # Python's own Ctrl-C handler, whatever an earlier test in this worker process left.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        children, grandchildren = started_sleepers(2)
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            processes.wait_all(children, timeout=60)
+        timer.join()
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert all(child.returncode is not None for child in children)
     assert all(gone(pid) for pid in grandchildren)
 

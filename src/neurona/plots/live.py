@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+import threading
 import time
 from collections import OrderedDict
 
@@ -32,10 +33,12 @@ class LiveCurves(PacedView):
     stays within ``max_overhead`` of its training time (the pictures before and the final
     one counted). The frame of the picture (axes, ticks, labels, grid) is drawn once, on
     limits chosen to change seldom, and kept as pixels: a picture draws only the lines,
-    legends and title over it (about 15-20 ms on a 2-core CPU, where the first picture,
-    which draws the frame, takes 75-95 ms). The frames' pixels are kept across views, a
-    few of them: the next fit whose frame is the same (the same panels, limits, labels
-    and language), or a cell run again, starts at about 30 ms instead.
+    legends and title over it (about 12-18 ms on a 2-core CPU). After its final picture a
+    view hands its figure on to the next view of the same layout, whose first picture then
+    draws its frame on panels and ticks already made (about 55-60 ms, against 80-95 on a
+    new figure). The frames' pixels are kept across views, a few of them: the next fit
+    whose frame is the same (the same panels, limits, labels and language), or a cell run
+    again, starts at about 30 ms.
 
     Parameters
     ----------
@@ -94,6 +97,8 @@ class LiveCurves(PacedView):
         # picture of lines only costs, once timed.
         self._framed, self._built, self._lines_cost = True, True, None
         self._run = (None, 0.0)  # the run drawn last (its id) and the seconds spent on it
+        # The figure's layout, and whether it was handed on to later views (the final picture).
+        self._layout, self._handed_on = None, False
 
     def update(self, record: RunRecord, *, final: bool = False) -> bool:
         """Redraw from ``record`` if a redraw is due (always when ``final``).
@@ -106,8 +111,17 @@ class LiveCurves(PacedView):
         if not record.history or not (final or self._affordable(record)):
             return False
         start = time.perf_counter()
+        if self._handed_on:
+            # Drawn on again after the final picture: its own figure, unless a later view
+            # has taken it; then another.
+            self._handed_on = False
+            if _take(self._layout, self._figure) is None:
+                self._figure, self._shape = None, None
         self.last_png = self._render(record, final)
         self._show(self.last_png)
+        if final:
+            _hand_on(self._layout, self._figure)
+            self._handed_on = True
         seconds = time.perf_counter() - start
         self.pacer.drawn(seconds)
         if not (self._framed or self._built):
@@ -125,8 +139,8 @@ class LiveCurves(PacedView):
             return False
         budget = self.pacer.max_overhead * record.total_seconds
         # This picture and the final one, which comes whatever the budget says; both most
-        # likely over the kept frame, which costs about a quarter of drawing it (measured:
-        # 15-20 ms against 75-95 on a 2-core CPU), and about half of a first picture whose
+        # likely over the kept frame, which costs a quarter or less of drawing it (measured:
+        # 12-18 ms against 55-95 on a 2-core CPU), and about half of a first picture whose
         # frame was kept from another view (30 ms), until one has been timed.
         share = 4 if self._framed else 2
         cost = self._lines_cost if self._lines_cost is not None else self.pacer.last_cost / share
@@ -160,8 +174,11 @@ class LiveCurves(PacedView):
                     _leave_lone_point(ax)
         self._lone = lone
         frame = tuple(_steady_limits(ax, record.epochs, record.hparams.get("epochs"),
-                                     fraction="accuracy" in base)
+                                     fraction="accuracy" in base,
+                                     recent=_RECENT_LIMITS.get(base))
                       for ax, (base, _keys) in zip(self._figure.axes, panels, strict=True))
+        for (base, _keys), (_xlim, ylim) in zip(panels, frame, strict=True):
+            _RECENT_LIMITS[base] = ylim
         if frame != self._frame:
             self._framed = self._draw_frame()
             self._frame = frame
@@ -226,7 +243,12 @@ class LiveCurves(PacedView):
             artist.draw(renderer)
 
     def _build(self, record: RunRecord, bases: list[str], final: bool) -> None:
-        """Draw the panels anew: the first picture, or one whose lines changed."""
+        """Draw the panels anew: the first picture, or one whose lines changed.
+
+        The panels of a figure with as many of them are emptied and drawn on again, not
+        made anew: their ticks stay, and making them is about a third of drawing a frame.
+        A view with no figure of that layout takes one that an earlier view handed on.
+        """
         from neurona.plots.curves import plot_learning_curves
         from neurona.plots.render import new_figure
         from neurona.plots.style import figure_size
@@ -234,17 +256,20 @@ class LiveCurves(PacedView):
         # At most two panels a row, and no wider than a notebook shows without shrinking.
         columns = min(len(bases), 2)
         rows = -(-len(bases) // columns)
-        if self._figure is None or len(self._figure.axes) != len(bases):
-            self._figure = new_figure(*figure_size(self.width * columns, self.height * rows),
-                                      self.dpi)
-        fig = self._figure
-        fig.clear()
-        axes = list(fig.subplots(rows, columns, squeeze=False).ravel())
-        for extra in axes[len(bases):]:
-            fig.delaxes(extra)
+        layout = (len(bases), figure_size(self.width * columns, self.height * rows), self.dpi)
+        fig = self._figure if self._figure is not None and layout == self._layout else _take(layout)
+        if fig is None:
+            fig = new_figure(*layout[1], self.dpi)
+            axes = list(fig.subplots(rows, columns, squeeze=False).ravel())
+            for extra in axes[len(bases):]:
+                fig.delaxes(extra)
+        else:
+            for ax in fig.axes:
+                _empty_panel(ax)
+        self._figure, self._layout = fig, layout
         title = self._wrapped_title(record, final)
-        plot_learning_curves(record, metrics=bases, axes=axes[: len(bases)], title=title)
-        for ax in axes[: len(bases)]:
+        plot_learning_curves(record, metrics=bases, axes=fig.axes, title=title)
+        for ax in fig.axes:
             # At the top of the panel, where matplotlib would put it after measuring every
             # tick label on the axes for ones above them (there are none): a quarter of the
             # first picture's drawing saved.
@@ -257,6 +282,45 @@ class LiveCurves(PacedView):
         width_in = self._figure.get_size_inches()[0]
         chars = max(20, int(width_in * 72 / (0.62 * 12)))
         return textwrap.fill(_title(record, final), chars)
+
+
+# Figures handed on by views after their final picture, each with its layout (panels, size,
+# resolution), for the next view of that layout: their panels and ticks are made already.
+# A few, the most recently handed on last. A view takes its own back if no other view has
+# taken it in between: a figure is drawn on by one view at a time.
+FIGURES_KEPT = 2
+_SPARES: list = []
+_SPARES_LOCK = threading.Lock()
+
+
+def _hand_on(layout: tuple, fig) -> None:
+    """Offer ``fig`` to the next view of ``layout``: its view has drawn its final picture."""
+    with _SPARES_LOCK:
+        _SPARES.append((layout, fig))
+        del _SPARES[:-FIGURES_KEPT]
+
+
+def _take(layout: tuple, fig=None):
+    """Take a spare figure of ``layout`` (``fig`` itself, when given) out of the spares.
+
+    Returns the figure, or None when there is none (another view took ``fig``).
+    """
+    with _SPARES_LOCK:
+        for k in range(len(_SPARES) - 1, -1, -1):
+            if _SPARES[k][0] == layout and (fig is None or _SPARES[k][1] is fig):
+                return _SPARES.pop(k)[1]
+    return None
+
+
+def _empty_panel(ax) -> None:
+    """Remove a panel's curves and legend, and forget their limits: as a new panel, ticks kept."""
+    for artist in [*ax.get_lines(), *ax.texts]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    ax.relim()
+    ax.set_autoscale_on(True)
+    ax.set_prop_cycle(None)
 
 
 # The frames' pixels kept across views, the most recently used last: a few, each the
@@ -352,7 +416,15 @@ def _panels(record: RunRecord, chosen: list[str] | None) -> list[tuple[str, tupl
     return [(base, tuple(keys[base])) for base in bases]
 
 
-def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False) -> tuple:
+# The y limits each metric's panel had last, in any view: a fit's first picture keeps them
+# when its values fit them well enough (see _steady_limits).
+_RECENT_LIMITS: dict = {}
+LOOSER = 1.5  # how much wider than its own limits a first picture takes recent ones
+ACCURACY_TOP = 1.05  # where an accuracy's axis ends: a little above 1, where it is headed
+
+
+def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False,
+                   recent: tuple | None = None) -> tuple:
     """Set the panel's limits so that they change seldom, and return them.
 
     The x axis spans the planned epochs from the start (as matplotlib's margins would
@@ -363,7 +435,10 @@ def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False)
     It keeps its limits while the curves stay inside them; when one leaves, the limits
     move to multiples of a round step with room to spare on that side, so that the frame
     is drawn again a few times in a long fit, not each epoch, and seldom in a short one,
-    whose first and final pictures may then share it.
+    whose first and final pictures may then share it. A fit's first picture takes the
+    ``recent`` limits of the same metric's panel (the fit before) instead of its own when
+    they are of the same kind and hold its values, at most ``LOOSER`` times as wide: fits
+    one after another then share their axes, which compare at a glance, and their frame.
     """
     from neurona.plots.style import integer_ticks
 
@@ -383,13 +458,15 @@ def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False)
         if fraction and high <= 1:
             # Up to 1, where the curves are headed; down to 0, or close enough under the
             # first values that 0.96 and 1.0 still read apart.
-            bottom = max(0.0, low - max(1.05 - low, 0.05))
-            step = _nice_ceiling((1.05 - bottom) / 5)
-            bottom, top = math.floor(bottom / step) * step, 1.05
+            bottom = max(0.0, low - max(ACCURACY_TOP - low, 0.05))
+            step = _nice_ceiling((ACCURACY_TOP - bottom) / 5)
+            bottom, top = math.floor(bottom / step) * step, ACCURACY_TOP
         else:
             bottom, top = 0.0, _nice_ceiling(1.05 * high) if high else 1.0
         # A margin under 0 as matplotlib leaves, so that a curve at 0 is not under the spine.
         ylim = (round(bottom - 0.02 * (top - bottom), 12), top)
+        if recent is not None and _fits_well(recent, ylim, low, high):
+            ylim = recent
         ax.set_ylim(*ylim)
         return xlim, ylim
     bottom, top = ax.get_ylim() if ax.get_autoscaley_on() is False else (np.inf, -np.inf)
@@ -410,6 +487,23 @@ def _steady_limits(ax, epochs: int, planned: int | None, fraction: bool = False)
     ylim = (round(float(min(new_bottom, bottom)), 12), round(float(max(new_top, top)), 12))
     ax.set_ylim(*ylim)
     return xlim, ylim
+
+
+def _fits_well(recent: tuple, own: tuple, low: float, high: float) -> bool:
+    """Whether a first picture may take ``recent`` limits instead of its ``own``.
+
+    They must be of the same kind (an accuracy's top a little above 1; a loss's bottom just
+    under 0), hold the values from ``low`` to ``high``, and span at most ``LOOSER`` times
+    as much as ``own``.
+    """
+    bottom, top = recent
+    own_bottom, own_top = own
+    if own_top == ACCURACY_TOP:
+        same_kind = top == ACCURACY_TOP
+    else:
+        same_kind = bottom <= 0 and -bottom <= 0.03 * (top - bottom)
+    return (same_kind and bottom <= min(low, own_bottom) and top >= max(high, own_top)
+            and top - bottom <= LOOSER * (own_top - own_bottom))
 
 
 def _nice_ceiling(value: float) -> float:
