@@ -11,7 +11,7 @@ def nothing_kept():
     """Each test starts with no frame, figure or limits kept by the tests before it."""
     from neurona.plots import live
 
-    for kept in (live._FRAMES, live._SPARES, live._RECENT_LIMITS):
+    for kept in (live._FRAMES, live._SPARES, live._RECENT_LIMITS, live._LEGENDS):
         kept.clear()
 
 
@@ -374,3 +374,59 @@ def test_a_fit_far_from_the_last_limits_gets_its_own(scale):
     later.update(fitted(1, scale=scale))         # far lower (too loose) or higher (outside)
     (now,) = [ax.get_ylim() for ax in later._figure.axes]
     assert now != before and now[1] >= 0.9 * scale and now[1] <= 2 * scale
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_legend_that_stays_in_place_is_pasted_back_and_no_pixel_differs(seed, monkeypatch):
+    """Wandering curves move the legends ("best" place) now and then: every picture still
+    equals a full drawing, and a legend is drawn again only where it moved."""
+    import numpy as np
+    from matplotlib.legend import Legend
+
+    draws = []
+    draw = Legend.draw
+    monkeypatch.setattr(Legend, "draw", lambda self, renderer: (draws.append(self),
+                                                                draw(self, renderer)))
+    rng = np.random.default_rng(seed)
+    run = RunRecord("wandering", hparams={"epochs": 12})
+    view = LiveCurves(min_interval=0, max_overhead=1)
+    loss, accuracy = 1.0, 0.5
+    for k in range(12):
+        loss = abs(loss + rng.normal(0, 0.3))
+        accuracy = float(np.clip(accuracy + rng.normal(0.02, 0.1), 0, 1))
+        run.add_epoch({"loss": loss, "val_loss": loss * 1.1 + 0.05, "accuracy": accuracy,
+                       "val_accuracy": accuracy * 0.95}, 1.0)
+        view.update(run, final=k == 11)
+        assert same_as_a_full_drawing(view)
+    legends = [ax.get_legend() for ax in view._figure.axes]
+    assert all(legend.get_frame().get_alpha() == 1 for legend in legends)  # opaque
+    pictures = view.redraws
+    # same_as_a_full_drawing draws each legend once a picture too: the view's own draws are
+    # the rest, fewer than one per legend and picture.
+    assert len(draws) - 2 * pictures < 2 * pictures
+
+
+def test_a_later_view_pastes_a_legend_drawn_in_the_same_place_before(monkeypatch):
+    from matplotlib.legend import Legend
+
+    from neurona.i18n import language, set_language
+    from neurona.plots import live
+
+    LiveCurves(min_interval=0, max_overhead=1).update(fitted(1))
+    kept = len(live._LEGENDS)
+    draws = []
+    draw = Legend.draw
+    monkeypatch.setattr(Legend, "draw", lambda self, renderer: (draws.append(self),
+                                                                draw(self, renderer)))
+    later = LiveCurves(min_interval=0, max_overhead=1)
+    later.update(fitted(1))
+    assert kept == 2 and draws == [] and len(live._LEGENDS) == 2  # both pasted
+    assert same_as_a_full_drawing(later)
+    before = language()
+    try:
+        set_language("es" if before != "es" else "en")
+        other = LiveCurves(min_interval=0, max_overhead=1)
+        other.update(fitted(1))                      # other words: drawn, not pasted
+    finally:
+        set_language(before)
+    assert len(live._LEGENDS) == 4
