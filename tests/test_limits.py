@@ -560,3 +560,24 @@ def test_bench_memory_limit_follows_the_memory_limit(monkeypatch):
     assert memory_limit(1) == 3 * GiB // 4
     with pytest.raises(ValueError, match="share must be a number > 0 and <= 1"):
         memory_limit(0)
+
+
+def test_a_benchmark_child_that_would_not_fit_beside_the_kernel_is_not_started(monkeypatch, code):
+    """In a 2 GB pod the notebook's kernel may hold 1.5 GB: a fresh Keras process (about
+    0.9 GB on TensorFlow) is refused with the reason in its row, and nothing is started."""
+    from neurona import processes
+    from neurona.bench import Config, runner
+
+    use_limits(monkeypatch, pod())
+    started = []
+    monkeypatch.setattr(processes, "run", lambda *args, **kwargs: started.append(args) or {})
+    monkeypatch.setattr(hw, "_host_available_bytes", lambda: int(0.5 * GiB))  # the kernel's share
+    row = runner.run(Config(code=code, model="mlp", samples=256, batch_size=64, backend="jax"))
+    assert started == [] and row["ok"] is False
+    assert row["error"] == (
+        "skipping a fresh Python process with Keras on jax: it needs about 1.2 GB and this "
+        "container allows 2.0 GB (MEM_LIMIT), 0.5 GB of it free now (the kit leaves 20% of "
+        "that spare)")
+    monkeypatch.setattr(hw, "_host_available_bytes", lambda: 8 * GiB)  # room again
+    runner.run(Config(code=code, model="mlp", samples=256, batch_size=64))
+    assert len(started) == 1

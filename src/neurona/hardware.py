@@ -42,6 +42,7 @@ __all__ = [
     "resource_limits",
     "ResourceLimits",
     "enough_memory",
+    "memory_shortfall",
 ]
 
 #: Where a notebook can run; see :func:`hardware_report`.
@@ -654,6 +655,26 @@ def enough_memory(needed_bytes: int, what: str) -> bool:
     neurona: skipping VGG16's forward pass: it needs about 2.6 GB and this container allows
     2.0 GB (cgroup v2 memory.max), 1.1 GB of it free now
     """
+    reason = memory_shortfall(needed_bytes, what)
+    if reason is None:
+        return True
+    from neurona.settings import notice
+
+    notice(reason)
+    return False
+
+
+def memory_shortfall(needed_bytes: int, what: str) -> str | None:
+    """Say why ``what`` is skipped if it does not fit in the memory free now; None if it fits.
+
+    The test and the words of :func:`enough_memory`, for a caller that gives the reason
+    elsewhere than on a line of its own, such as a benchmark row's ``error``.
+
+    Raises
+    ------
+    ValueError
+        When ``needed_bytes`` is not a number of bytes or ``what`` is not a text.
+    """
     real_number("needed_bytes", needed_bytes, 0, note=_("bytes, e.g. 2_500_000_000"))
     if not isinstance(what, str) or not what.strip():
         raise ValueError(_(
@@ -663,15 +684,12 @@ def enough_memory(needed_bytes: int, what: str) -> bool:
     limits = resource_limits()
     free = limits.available_memory_bytes()
     if needed_bytes <= MEMORY_SAFETY * free:
-        return True
-    from neurona.settings import notice
-
-    notice(_(
+        return None
+    return _(
         "skipping {what}: it needs about {needed} and {memory}, {free} of it free now "
         "(the kit leaves {spare:.0%} of that spare)"
     ).format(what=what.strip(), needed=_gb(needed_bytes), memory=limits.memory_text(),
-             free=_gb(free), spare=1 - MEMORY_SAFETY))
-    return False
+             free=_gb(free), spare=1 - MEMORY_SAFETY)
 
 
 def _cpus(n: int) -> str:

@@ -57,13 +57,32 @@ def run(config: Config, *, python: str | None = None) -> dict[str, Any]:
     return row | {"label": config.label()}
 
 
+#: What a fresh Python process that imports Keras and trains a small network holds at its
+#: peak (resident memory), by backend: measured on the course machine with notebook 08's
+#: networks, 0.83-0.88 GB on TensorFlow and 0.95-1.21 GB on JAX. PyTorch was not measured:
+#: JAX's figure stands for it.
+PROCESS_BYTES = {"tensorflow": int(0.9 * 2**30), "jax": int(1.25 * 2**30),
+                 "torch": int(1.25 * 2**30)}
+
+
 def run_child(job: str, base: dict[str, Any], timeout: float, *,
               python: str | None = None) -> dict[str, Any]:  # fmt: skip
     """Run ``python -m neurona.bench.child job`` (a JSON job); return its row.
 
     A child that fails before it reports (or runs out of time) gives ``base`` with ``ok=False``
-    and the reason in ``error``.
+    and the reason in ``error``. So does a child that would not fit beside this process in
+    the memory free now (:data:`PROCESS_BYTES`, :func:`neurona.hardware.memory_shortfall`):
+    it is not started, since past a container's memory limit the kernel kills the largest
+    process, most often the notebook's own.
     """
+    from neurona.hardware import memory_shortfall
+
+    backend = base.get("backend") or "tensorflow"
+    short = memory_shortfall(PROCESS_BYTES.get(backend, max(PROCESS_BYTES.values())),
+                             _("a fresh Python process with Keras on {backend}").format(
+                                 backend=backend))
+    if short is not None:
+        return {**base, "ok": False, "error": short}
     command = [python or sys.executable, "-m", "neurona.bench.child", job]
     return {**base, **processes.run(command, timeout=timeout, env=processes.child_env())}
 
