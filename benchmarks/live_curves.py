@@ -30,8 +30,8 @@ its frame differs, and the kept frames are emptied before the counted fits: NEW'
 counted fit draws its frame on the figure the warm-up handed on (as the next fit of a
 notebook does); later ones draw it again when their limits differ, or find it kept (as a
 cell run again does). NEW's fits are summed up apart by whether their first picture drew
-the frame. One more NEW fit, after the counted ones, finds neither a frame nor a figure
-kept (as the first fit of a notebook, less the imports and fonts), and the warm-up fit's
+the frame. One more NEW fit, after the counted ones, finds nothing kept (frame, figure,
+legends, limits: as the first fit of a notebook, less the imports and fonts), and the warm-up fit's
 first picture is the first NEW picture in the process. By default each fit goes on
 training the same model, so that its first losses, and the limits chosen for them, differ
 from the fit before; with ``--restart`` each fit starts again from the same weights and
@@ -253,10 +253,9 @@ def main() -> None:
             views[side] = view
         print(f"repeat {repeat + 1}: " + ", ".join(
             f"{side} {results[side][-1]['seconds']:.2f} s" for side in sides))
-    # One more NEW fit that finds neither a frame nor a figure kept, as the first fit of a
-    # notebook (less the imports and fonts).
-    live._FRAMES.clear()
-    live._SPARES.clear()
+    # One more NEW fit that finds nothing kept (frame, figure, legends, limits), as the first
+    # fit of a notebook (less the imports and fonts).
+    live._forget_kept()
     if args.restart:
         restart()
     alone = fit(model, x, y, args.epochs, LiveCurves())

@@ -11,8 +11,7 @@ def nothing_kept():
     """Each test starts with no frame, figure or limits kept by the tests before it."""
     from neurona.plots import live
 
-    for kept in (live._FRAMES, live._SPARES, live._RECENT_LIMITS, live._LEGENDS):
-        kept.clear()
+    live._forget_kept()
 
 
 def record(epochs):

@@ -383,10 +383,6 @@ def _frame_key(fig, changing: list) -> tuple | None:
     the frame and are not part of it. None when the frame holds any other artist (a bar,
     an image, a figure's legend), whose pixels are then not kept.
     """
-    import matplotlib
-
-    from neurona.i18n import language
-
     skip = {id(artist) for artist in changing}
     known = {id(artist) for artist in (fig.patch, *fig.axes, *fig.texts)}
     if any(id(child) not in skip | known for child in fig.get_children()):
@@ -420,8 +416,23 @@ def _frame_key(fig, changing: list) -> tuple | None:
     return (tuple(fig.get_size_inches()), fig.dpi, repr(fig.get_facecolor()), tuple(panels),
             tuple((text.get_text(), text.get_visible(), tuple(text.get_position()))
                   for text in fig.texts if id(text) not in skip),
-            language(),
-            hash(tuple((name, repr(value)) for name, value in matplotlib.rcParams.items())))
+            _settings())
+
+
+def _settings() -> tuple:
+    """Return what every kept picture also depends on: the language and matplotlib's settings."""
+    import matplotlib
+
+    from neurona.i18n import language
+
+    return language(), hash(tuple((name, repr(value))
+                                  for name, value in matplotlib.rcParams.items()))
+
+
+def _forget_kept() -> None:
+    """Empty everything kept across views: frames, figures, legends, recent limits."""
+    for kept in (_FRAMES, _SPARES, _LEGENDS, _RECENT_LIMITS):
+        kept.clear()
 
 
 # The insides of legends drawn before, in the places they were drawn: a few dozen, each a few
@@ -437,10 +448,6 @@ def _legend_key(legend, box) -> tuple:
     style, width, marker); the box's colours and border; the resolution, the language and
     matplotlib's settings.
     """
-    import matplotlib
-
-    from neurona.i18n import language
-
     frame = legend.get_frame()
     texts = tuple((text.get_text(), text.get_fontsize(), repr(text.get_color()),
                    hash(text.get_fontproperties())) for text in legend.get_texts())
@@ -450,8 +457,7 @@ def _legend_key(legend, box) -> tuple:
                   line.get_markeredgewidth(), repr(line.get_xydata().tolist()))
                  for line in legend.get_lines())
     return (tuple(box.bounds), texts, keys, repr(frame.get_facecolor()),
-            repr(frame.get_edgecolor()), frame.get_linewidth(), legend.figure.dpi, language(),
-            hash(tuple((name, repr(value)) for name, value in matplotlib.rcParams.items())))
+            repr(frame.get_edgecolor()), frame.get_linewidth(), legend.figure.dpi, _settings())
 
 
 # Margins in inches, fixed: room for the tick labels and an axis label (left, between
